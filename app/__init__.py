@@ -1,0 +1,1 @@
+"""letterdesk: write to the officials who represent you."""

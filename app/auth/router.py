@@ -1,0 +1,26 @@
+from fastapi import APIRouter
+
+from app.auth import service
+from app.auth.deps import Admin
+from app.auth.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyList, ApiKeyOut
+from app.db import SessionDep
+
+router = APIRouter(prefix="/v1/api-keys", tags=["api keys"])
+
+
+@router.post("", status_code=201, response_model=ApiKeyCreated)
+def create_api_key(body: ApiKeyCreate, principal: Admin, session: SessionDep) -> ApiKeyCreated:
+    api_key, key = service.issue_key(session, principal.organisation_id, body.name, body.scopes)
+    session.commit()
+    return ApiKeyCreated(**ApiKeyOut.model_validate(api_key).model_dump(), key=key)
+
+
+@router.get("", response_model=ApiKeyList)
+def list_api_keys(principal: Admin, session: SessionDep) -> ApiKeyList:
+    keys = service.list_keys(session, principal.organisation_id)
+    return ApiKeyList(items=[ApiKeyOut.model_validate(key) for key in keys])
+
+
+@router.post("/{key_id}/revoke", response_model=ApiKeyOut)
+def revoke_api_key(key_id: str, principal: Admin, session: SessionDep) -> ApiKeyOut:
+    return ApiKeyOut.model_validate(service.revoke_key(session, principal.organisation_id, key_id))

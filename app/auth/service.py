@@ -1,0 +1,115 @@
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.auth.models import ApiKey, Organisation
+from app.auth.scopes import Scope
+from app.db import utcnow
+from app.errors import Conflict, NotFound, Unauthenticated
+
+KEY_PREFIX = "ld_"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: the organisation and the scopes of the key they presented."""
+
+    organisation_id: str
+    key_id: str
+    scopes: list[str]
+
+
+def digest_of(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def generate_key() -> str:
+    return KEY_PREFIX + secrets.token_urlsafe(32)
+
+
+def display_prefix(key: str) -> str:
+    return key[: len(KEY_PREFIX) + 8]
+
+
+def create_organisation(session: Session, name: str) -> Organisation:
+    if session.scalar(select(Organisation).where(Organisation.name == name)) is not None:
+        raise Conflict(f"An organisation named {name!r} already exists.")
+    organisation = Organisation(name=name)
+    session.add(organisation)
+    session.flush()
+    return organisation
+
+
+def find_organisation(session: Session, name_or_id: str) -> Organisation:
+    organisation = session.scalar(
+        select(Organisation).where(
+            (Organisation.id == name_or_id) | (Organisation.name == name_or_id)
+        )
+    )
+    if organisation is None:
+        raise NotFound(f"No organisation {name_or_id!r}.")
+    return organisation
+
+
+def issue_key(
+    session: Session,
+    organisation_id: str,
+    name: str,
+    scopes: list[Scope],
+    key: str | None = None,
+) -> tuple[ApiKey, str]:
+    """Store a new key (or the given one, for a demo whose key is set) and return it in
+    the clear: the only time it is ever available."""
+    key = key or generate_key()
+    api_key = ApiKey(
+        organisation_id=organisation_id,
+        name=name,
+        prefix=display_prefix(key),
+        digest=digest_of(key),
+        scopes=sorted(str(scope) for scope in scopes),
+    )
+    session.add(api_key)
+    session.flush()
+    return api_key, key
+
+
+def list_keys(session: Session, organisation_id: str) -> list[ApiKey]:
+    return list(
+        session.scalars(
+            select(ApiKey).where(ApiKey.organisation_id == organisation_id).order_by(ApiKey.id)
+        )
+    )
+
+
+def get_key(session: Session, organisation_id: str, key_id: str) -> ApiKey:
+    api_key = session.get(ApiKey, key_id)
+    if api_key is None or api_key.organisation_id != organisation_id:
+        raise NotFound(f"No API key {key_id!r}.")
+    return api_key
+
+
+def revoke_key(session: Session, organisation_id: str, key_id: str) -> ApiKey:
+    api_key = get_key(session, organisation_id, key_id)
+    if api_key.revoked_at is None:
+        api_key.revoked_at = utcnow()
+    session.commit()
+    return api_key
+
+
+def find_key(session: Session, key: str) -> ApiKey | None:
+    return session.scalar(select(ApiKey).where(ApiKey.digest == digest_of(key)))
+
+
+def authenticate(session: Session, key: str) -> Principal:
+    api_key = find_key(session, key)
+    if api_key is None:
+        raise Unauthenticated("The API key is not known.", headers=BEARER_CHALLENGE)
+    if api_key.revoked_at is not None:
+        raise Unauthenticated("The API key has been revoked.", headers=BEARER_CHALLENGE)
+    return Principal(api_key.organisation_id, api_key.id, list(api_key.scopes))
+
+
+BEARER_CHALLENGE = {"WWW-Authenticate": 'Bearer realm="letterdesk"'}

@@ -1,0 +1,173 @@
+"""`letterdesk ...`: run, migrate, and administer the service from a shell."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.auth import service as auth_service
+from app.auth.models import Organisation
+from app.auth.scopes import Scope
+from app.db import make_engine, make_sessionmaker
+from app.directory import importer, postal_table
+from app.errors import DomainError
+from app.migrations import upgrade
+from app.settings import get_settings
+
+cli = typer.Typer(
+    help="letterdesk: write to the officials who represent you.", no_args_is_help=True
+)
+db_cli = typer.Typer(help="The database.", no_args_is_help=True)
+org_cli = typer.Typer(help="Organisations and their API keys.", no_args_is_help=True)
+cli.add_typer(db_cli, name="db")
+cli.add_typer(org_cli, name="org")
+console = Console()
+
+
+def _sessionmaker() -> sessionmaker[Session]:
+    return make_sessionmaker(make_engine(get_settings().database_url))
+
+
+def _fail(error: DomainError) -> typer.Exit:
+    console.print(f"[red]{error.title}[/red]: {error.detail or ''}")
+    for entry in error.errors or []:
+        row = f"row {entry['row']}, " if "row" in entry else ""
+        console.print(f"  {row}{entry.get('field', '')}: {entry.get('message', '')}")
+    return typer.Exit(code=1)
+
+
+@cli.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+) -> None:
+    """Serve the HTTP API."""
+    import uvicorn
+
+    settings = get_settings()
+    uvicorn.run(
+        "app.asgi:app",
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+        proxy_headers=True,
+    )
+
+
+@db_cli.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Apply the migrations up to `revision` (the newest by default)."""
+    upgrade(get_settings().database_url, revision)
+    console.print(f"Database at {revision}.")
+
+
+@org_cli.command("create")
+def org_create(
+    name: str,
+    scopes: Annotated[
+        list[Scope] | None,
+        typer.Option("--scope", help="Scopes of its first key; admin by default."),
+    ] = None,
+) -> None:
+    """Create an organisation and print its first API key, once."""
+    with _sessionmaker()() as session:
+        try:
+            organisation = auth_service.create_organisation(session, name)
+        except DomainError as error:
+            raise _fail(error) from None
+        _, key = auth_service.issue_key(
+            session, organisation.id, "first key", scopes or [Scope.ADMIN]
+        )
+        session.commit()
+    console.print(f"Organisation {organisation.id} ({name}) created.")
+    console.print("Its API key, shown this once; keep it somewhere safe:")
+    print(key)
+
+
+def _organisation_for(session: Session, name_or_id: str | None) -> Organisation:
+    if name_or_id:
+        return auth_service.find_organisation(session, name_or_id)
+    organisations = list(session.scalars(select(Organisation).limit(2)))
+    if len(organisations) != 1:
+        raise typer.BadParameter("say which organisation with --org NAME_OR_ID")
+    return organisations[0]
+
+
+@cli.command("import")
+def import_file(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    org: Annotated[str | None, typer.Option(help="Organisation name or id.")] = None,
+    dry_run: Annotated[bool, typer.Option(help="Say what would change; change nothing.")] = False,
+    complete: Annotated[
+        bool, typer.Option(help="The file is the whole set: retire recipients absent from it.")
+    ] = False,
+    postal_codes: Annotated[
+        bool, typer.Option(help="The file is a postal-code table, not recipients.")
+    ] = False,
+) -> None:
+    """Import recipients (CSV, JSON, or Represent JSON) or a postal-code table."""
+    content_type = "text/csv" if file.suffix.lower() == ".csv" else "application/json"
+    settings = get_settings()
+    with _sessionmaker()() as session:
+        organisation = _organisation_for(session, org)
+        try:
+            if postal_codes:
+                table = postal_table.import_table(
+                    session,
+                    organisation.id,
+                    file.read_bytes(),
+                    content_type,
+                    settings.max_import_rows,
+                )
+                console.print(
+                    f"Postal-code table: {table.rows} entries (replacing {table.replaced})."
+                )
+                return
+            records = importer.recipient_records(
+                file.read_bytes(), content_type, settings.max_import_rows
+            )
+            recipients = importer.validate_records(records)
+            with Progress(console=console, transient=True) as progress:
+                task = progress.add_task("Importing", total=None)
+                result = importer.import_recipients(
+                    session,
+                    organisation.id,
+                    recipients,
+                    dry_run=dry_run,
+                    complete=complete,
+                    progress=lambda done, total: progress.update(task, completed=done, total=total),
+                )
+        except DomainError as error:
+            raise _fail(error) from None
+    counts = result.counts
+    verb = "Would change" if dry_run else "Imported"
+    console.print(
+        f"{verb} {result.rows} rows for {organisation.name}: {counts.created} created, "
+        f"{counts.updated} updated, {counts.unchanged} unchanged, {counts.retired} retired."
+    )
+
+
+@cli.command()
+def demo() -> None:
+    """Load the demo organisation: real MPs, cabinet roles and a postal-code table.
+    Loading twice changes nothing."""
+    from app.demo.service import load_demo
+
+    settings = get_settings()
+    with _sessionmaker()() as session:
+        report = load_demo(session, settings)
+    console.print(report.summary())
+    if report.key_source == "set":
+        console.print("Demo API key: the value of LETTERDESK_DEMO_API_KEY.")
+    else:
+        console.print(f"Demo API key (kept in {settings.demo_key_file}):")
+        print(report.key)
+
+
+def main() -> None:
+    cli()

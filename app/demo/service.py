@@ -1,0 +1,176 @@
+"""The demo organisation, loaded from the real public data shipped in `data/` (see
+PROVENANCE.md there): the House of Commons as of December 2023, some cabinet roles, and
+a postal-code table derived from the MPs' constituency offices."""
+
+import csv
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.auth import service as auth_service
+from app.auth.models import Organisation
+from app.auth.scopes import Scope
+from app.directory import importer, postal_table
+from app.directory.addresses import parse_address_block
+from app.directory.schemas import ImportResult, PostalCodeImportResult
+from app.fields import normalise_province
+from app.settings import Settings
+
+DATA = Path(__file__).parent / "data"
+MEMBERS_FILE = DATA / "house-of-commons-members-2023-12.json"
+ROLES_FILE = DATA / "cabinet-roles-2023-12.csv"
+DEMO_ORGANISATION = "Demo: Canadian refugee rights campaign"
+HONORIFICS = {"Hon.": "The Honourable", "Right Hon.": "The Right Honourable"}
+ADDRESS_KINDS = {"central": "legislature", "main-local": "constituency", "local": "constituency"}
+
+
+@dataclass
+class DemoReport:
+    organisation_id: str
+    key: str
+    key_source: str
+    recipients: ImportResult
+    postal_codes: PostalCodeImportResult
+
+    def summary(self) -> str:
+        counts = self.recipients.counts
+        return (
+            f"Demo organisation {self.organisation_id}: {self.recipients.rows} recipients "
+            f"({counts.created} created, {counts.updated} updated, {counts.unchanged} unchanged); "
+            f"postal-code table of {self.postal_codes.rows} entries"
+            f"{' (unchanged)' if self.postal_codes.unchanged else ''}."
+        )
+
+
+def cabinet_roles() -> dict[tuple[str, str], list[dict[str, Any]]]:
+    roles: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    with ROLES_FILE.open(encoding="utf-8", newline="") as file:
+        for row in csv.DictReader(file):
+            roles.setdefault((row["last_name"], row["first_name"]), []).append(
+                {
+                    "title_en": row["role_en"],
+                    "title_fr": row["role_fr"],
+                    "start_date": row["start_date"] or None,
+                    "end_date": row["end_date"] or None,
+                }
+            )
+    return roles
+
+
+def _address(entry: dict[str, Any]) -> dict[str, Any] | None:
+    text = entry.get("physical") or ""
+    text = text.replace("(Main office)", "").replace("(Bureau principal)", "")
+    return parse_address_block(
+        ADDRESS_KINDS[entry["type"]], text, phone=entry.get("phone"), fax=entry.get("fax")
+    )
+
+
+def member_records() -> list[dict[str, Any]]:
+    """The members in our import shape. Members styled "Hon." or "Right Hon." are Privy
+    Councillors, hence "P.C., M.P."; the data does not give preferred languages."""
+    roles = cabinet_roles()
+    members = json.loads(MEMBERS_FILE.read_text(encoding="utf-8"))
+    records = []
+    for member in members:
+        addresses = [
+            address
+            for entry in member["addresses"]
+            if entry.get("type") in ADDRESS_KINDS and (address := _address(entry))
+        ]
+        central: dict[str, Any] = next(
+            (a for a in member["addresses"] if a.get("type") == "central"), {}
+        )
+        honorific = HONORIFICS.get(member["honorific"])
+        records.append(
+            {
+                "external_id": member["id"],
+                "honorific": honorific,
+                "first_name": member["firstName"],
+                "last_name": member["lastName"],
+                "post_nominals": "P.C., M.P." if honorific else "M.P.",
+                "party": member["party"],
+                "elected_office": "MP",
+                "district": {
+                    "name": member["constituency"]["name"],
+                    "province": normalise_province(member["constituency"]["region"]),
+                },
+                "email": member["email"],
+                "phone": central.get("phone"),
+                "addresses": addresses,
+                "roles": roles.get((member["lastName"], member["firstName"]), []),
+            }
+        )
+    return records
+
+
+def postal_code_entries(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each constituency office's postal code, and its forward sortation area (the first
+    three characters), mapped to the office's district. Partial by nature: only codes
+    where an MP has an office; an area holding offices of several districts lists them
+    all as candidates."""
+    entries = []
+    for record in records:
+        for address in record["addresses"]:
+            if address["kind"] != "constituency" or not address.get("postal_code"):
+                continue
+            district = record["district"]
+            for prefix in (address["postal_code"], address["postal_code"][:3]):
+                entries.append(
+                    {
+                        "postal_code": prefix,
+                        "district_name": district["name"],
+                        "province": district["province"],
+                    }
+                )
+    return entries
+
+
+def _demo_organisation(session: Session) -> Organisation:
+    organisation = session.scalar(
+        select(Organisation).where(Organisation.name == DEMO_ORGANISATION)
+    )
+    return organisation or auth_service.create_organisation(session, DEMO_ORGANISATION)
+
+
+def _demo_key(session: Session, organisation_id: str, settings: Settings) -> tuple[str, str]:
+    """The demo key and where it came from: the setting, the key file of an earlier
+    run, or newly made (and then written to the key file so the next run shows it)."""
+    wanted = settings.demo_api_key
+    source = "set"
+    if not wanted and settings.demo_key_file.exists():
+        wanted, source = settings.demo_key_file.read_text().strip(), "file"
+    if wanted:
+        existing = auth_service.find_key(session, wanted)
+        if existing and existing.organisation_id == organisation_id and existing.revoked_at is None:
+            return wanted, source
+        if existing is None and source == "set":
+            auth_service.issue_key(session, organisation_id, "demo key", [Scope.ADMIN], key=wanted)
+            return wanted, source
+    _, key = auth_service.issue_key(session, organisation_id, "demo key", [Scope.ADMIN])
+    settings.demo_key_file.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(settings.demo_key_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(key + "\n")
+    return key, "generated"
+
+
+def load_demo(session: Session, settings: Settings) -> DemoReport:
+    organisation = _demo_organisation(session)
+    key, key_source = _demo_key(session, organisation.id, settings)
+    session.commit()
+    records = member_records()
+    recipients = importer.import_recipients(
+        session,
+        organisation.id,
+        importer.validate_records(records),
+        dry_run=False,
+        complete=False,
+    )
+    entries = postal_table.validate_entries(postal_code_entries(records))
+    postal_codes = postal_table.replace_table(session, organisation.id, entries)
+    return DemoReport(organisation.id, key, key_source, recipients, postal_codes)

@@ -1,0 +1,358 @@
+"""Import of recipients from a source: our JSON, CSV, or Open North's Represent shape.
+
+All rows are read and validated first; one bad row rejects the whole import, naming the
+row and field. The changes are then written in one transaction, so nothing is ever
+half-imported. Recipients are matched by `external_id`."""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.db import utcnow
+from app.directory.addresses import parse_address_block
+from app.directory.models import Recipient, RecipientRole
+from app.directory.schemas import ImportCounts, ImportResult, RecipientCreate, Role
+from app.directory.service import column_values, role_rows, search_key
+from app.directory.sources import csv_rows, decode_body, limit_rows, load_json, row_error
+from app.errors import Conflict, InvalidInput, field_errors
+from app.ids import new_id
+
+Progress = Callable[[int, int], None]
+
+CSV_SCALAR_COLUMNS = {
+    "external_id", "honorific", "first_name", "last_name", "display_name", "post_nominals",
+    "language", "party", "elected_office", "email", "phone", "salutation_override",
+}  # fmt: skip
+CSV_DISTRICT_COLUMNS = {"district_code": "code", "district_name": "name", "province": "province"}
+CSV_ADDRESS_PARTS = ("address", "city", "province", "postal_code", "phone", "fax")
+CSV_ADDRESS_KINDS = ("legislature", "constituency")
+CSV_ROLE_COLUMNS = {
+    "role_en": "title_en", "role_fr": "title_fr", "role_start": "start_date",
+    "role_end": "end_date",
+}  # fmt: skip
+CSV_COLUMNS = (
+    CSV_SCALAR_COLUMNS
+    | set(CSV_DISTRICT_COLUMNS)
+    | {f"{kind}_{part}" for kind in CSV_ADDRESS_KINDS for part in CSV_ADDRESS_PARTS}
+    | set(CSV_ROLE_COLUMNS)
+)
+SAMPLE_SIZE = 100
+
+
+def recipient_records(body: bytes, content_type: str, max_rows: int) -> list[dict[str, Any]]:
+    """The raw records of an import, whichever of our formats it is in."""
+    kind, text = decode_body(body, content_type)
+    if kind == "csv":
+        records = [_record_from_csv(row) for row in csv_rows(text, CSV_COLUMNS)]
+    else:
+        records = json_records(load_json(text))
+    return limit_rows(records, max_rows)
+
+
+def _record_from_csv(cells: dict[str, str]) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        column: cells[column] for column in CSV_SCALAR_COLUMNS if column in cells
+    }
+    if any(column in cells for column in CSV_DISTRICT_COLUMNS):
+        record["district"] = {
+            key: cells.get(column) or None for column, key in CSV_DISTRICT_COLUMNS.items()
+        }
+    kinds_given = [
+        k for k in CSV_ADDRESS_KINDS if any(f"{k}_{p}" in cells for p in CSV_ADDRESS_PARTS)
+    ]
+    if kinds_given:
+        record["addresses"] = [
+            _address_from_csv(kind, cells)
+            for kind in kinds_given
+            if cells.get(f"{kind}_address") or cells.get(f"{kind}_city")
+        ]
+    if any(column in cells for column in CSV_ROLE_COLUMNS):
+        role = {key: cells.get(column) or None for column, key in CSV_ROLE_COLUMNS.items()}
+        record["roles"] = [role] if role["title_en"] else []
+    return record
+
+
+def _address_from_csv(kind: str, cells: dict[str, str]) -> dict[str, Any]:
+    lines = [line.strip() for line in (cells.get(f"{kind}_address") or "").splitlines()]
+    return {
+        "kind": kind,
+        "lines": [line for line in lines if line],
+        **{part: cells.get(f"{kind}_{part}") or None for part in CSV_ADDRESS_PARTS[1:]},
+    }
+
+
+def json_records(document: Any) -> list[dict[str, Any]]:
+    if isinstance(document, dict) and isinstance(document.get("objects"), list):
+        records = [
+            from_represent(obj) if isinstance(obj, dict) else obj for obj in document["objects"]
+        ]
+    elif isinstance(document, dict) and isinstance(document.get("recipients"), list):
+        records = document["recipients"]
+    elif isinstance(document, list):
+        records = document
+    else:
+        raise InvalidInput(
+            'Send a list of recipients, {"recipients": [...]}, or Represent\'s {"objects": [...]}.'
+        )
+    for number, record in enumerate(records, start=1):
+        if not isinstance(record, dict):
+            raise InvalidInput(errors=[row_error(number, "", "must be an object")])
+    return records
+
+
+def from_represent(representative: dict[str, Any]) -> dict[str, Any]:
+    """A representative as Open North's Represent API publishes one. Represent has no id
+    for a person, so the external id is their `url` where given, else office, district
+    and name together."""
+    name = representative.get("name")
+    office = representative.get("elected_office")
+    district = representative.get("district_name")
+    addresses = []
+    for office_entry in representative.get("offices") or []:
+        if not isinstance(office_entry, dict) or office_entry.get("type") not in CSV_ADDRESS_KINDS:
+            continue
+        address = parse_address_block(
+            office_entry["type"],
+            str(office_entry.get("postal") or ""),
+            phone=office_entry.get("tel"),
+            fax=office_entry.get("fax"),
+        )
+        if address:
+            addresses.append(address)
+    languages = (representative.get("extra") or {}).get("preferred_languages") or []
+    language = {"English": "en", "French": "fr"}.get(languages[0]) if languages else None
+    phones = [a["phone"] for a in addresses if a.get("phone")]
+    return {
+        "external_id": representative.get("url") or f"{office}/{district}/{name}",
+        "first_name": representative.get("first_name"),
+        "last_name": representative.get("last_name"),
+        "display_name": name,
+        "party": representative.get("party_name"),
+        "elected_office": office,
+        "district": {"name": district},
+        "email": representative.get("email"),
+        "phone": phones[0] if phones else None,
+        "addresses": addresses,
+        "language": language,
+    }
+
+
+def validate_records(records: list[dict[str, Any]]) -> list[RecipientCreate]:
+    """Every record checked; the first failing rows (up to 100) reported together."""
+    recipients: list[RecipientCreate] = []
+    errors: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
+    for number, record in enumerate(records, start=1):
+        try:
+            recipient = RecipientCreate.model_validate(record)
+        except ValidationError as error:
+            errors += [
+                {"row": number, **{k: v for k, v in e.items() if k != "in"}}
+                for e in field_errors(error.errors())
+            ]
+        else:
+            if recipient.external_id is None:
+                errors.append(row_error(number, "external_id", "is required to import"))
+            elif recipient.external_id in seen:
+                errors.append(
+                    row_error(
+                        number,
+                        "external_id",
+                        f"repeats row {seen[recipient.external_id]}",
+                    )
+                )
+            else:
+                seen[recipient.external_id] = number
+                recipients.append(recipient)
+        if len(errors) >= 100:
+            break
+    if errors:
+        raise InvalidInput(
+            f"Nothing was imported: row {errors[0]['row']} is not valid"
+            f"{'; see errors for the others' if len(errors) > 1 else ''}.",
+            errors=errors,
+        )
+    return recipients
+
+
+@dataclass
+class _Plan:
+    inserts: list[dict[str, Any]] = field(default_factory=list)
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    roles: dict[str, list[Role]] = field(default_factory=dict)
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    retired: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _existing(session: Session, organisation_id: str) -> dict[str, dict[str, Any]]:
+    table = Recipient.__table__
+    rows = session.execute(
+        select(table).where(
+            table.c.organisation_id == organisation_id, table.c.external_id.is_not(None)
+        )
+    ).mappings()
+    existing = {row["external_id"]: dict(row) | {"roles": []} for row in rows}
+    by_id = {row["id"]: row for row in existing.values()}
+    role_query = (
+        select(RecipientRole)
+        .where(RecipientRole.organisation_id == organisation_id)
+        .order_by(RecipientRole.start_date, RecipientRole.id)
+    )
+    for role in session.scalars(role_query):
+        if role.recipient_id in by_id:
+            by_id[role.recipient_id]["roles"].append(_role_tuple(Role.model_validate(role)))
+    for row in existing.values():
+        row["roles"].sort(key=_role_order)
+    return existing
+
+
+RoleTuple = tuple[str, str | None, date | None, date | None]
+
+
+def _role_tuple(role: Role) -> RoleTuple:
+    return (role.title_en, role.title_fr, role.start_date, role.end_date)
+
+
+def _role_order(role: RoleTuple) -> tuple[str, str]:
+    """Roles compare as a set: the same roles listed in another order are no change."""
+    return (role[2].isoformat() if role[2] else "", role[0])
+
+
+def _plan(
+    organisation_id: str,
+    recipients: list[RecipientCreate],
+    existing: dict[str, dict[str, Any]],
+    complete: bool,
+) -> _Plan:
+    plan = _Plan()
+    now = utcnow()
+    for recipient in recipients:
+        values = column_values(recipient)
+        external_id = recipient.external_id or ""
+        current = existing.get(external_id)
+        if current is None:
+            row = {column.name: None for column in Recipient.__table__.columns}
+            row |= values | {
+                "id": new_id("rcp"),
+                "organisation_id": organisation_id,
+                "addresses": values.get("addresses") or [],
+                "search_key": search_key(values),
+                "created_at": now,
+                "updated_at": now,
+            }
+            plan.inserts.append(row)
+            plan.created.append(external_id)
+            if recipient.roles:
+                plan.roles[str(row["id"])] = recipient.roles
+            continue
+        values["search_key"] = search_key(current | values)
+        changed = {k: v for k, v in values.items() if current.get(k) != v}
+        roles_changed = (
+            recipient.roles is not None
+            and sorted((_role_tuple(role) for role in recipient.roles), key=_role_order)
+            != current["roles"]
+        )
+        if changed or roles_changed or current["retired_at"] is not None:
+            plan.updates.append(
+                {"id": current["id"], **changed, "retired_at": None, "updated_at": now}
+            )
+            plan.updated.append(external_id)
+            if roles_changed and recipient.roles is not None:
+                plan.roles[current["id"]] = recipient.roles
+        else:
+            plan.unchanged += 1
+    if complete:
+        given = {recipient.external_id for recipient in recipients}
+        plan.retired = [
+            (row["id"], external_id)
+            for external_id, row in existing.items()
+            if external_id not in given and row["retired_at"] is None
+        ]
+    return plan
+
+
+def _batches(rows: list[Any], size: int = 1000) -> Iterable[list[Any]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def _write(session: Session, organisation_id: str, plan: _Plan, progress: Progress) -> None:
+    total = len(plan.inserts) + len(plan.updates) + len(plan.retired)
+    done = 0
+    for batch in _batches(plan.inserts):
+        session.execute(insert(Recipient), batch)
+        done += len(batch)
+        progress(done, total)
+    for batch in _batches(plan.updates):
+        # One UPDATE per distinct set of changed columns, so each runs as an executemany.
+        by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for row in batch:
+            by_columns.setdefault(tuple(sorted(row)), []).append(row)
+        for rows in by_columns.values():
+            session.execute(update(Recipient), rows)
+        done += len(batch)
+        progress(done, total)
+    for batch in _batches(plan.retired):
+        retired_ids = [row_id for row_id, _ in batch]
+        session.execute(
+            update(Recipient).where(Recipient.id.in_(retired_ids)).values(retired_at=utcnow())
+        )
+        done += len(batch)
+        progress(done, total)
+    _replace_roles(session, organisation_id, plan.roles)
+
+
+def _replace_roles(session: Session, organisation_id: str, roles: dict[str, list[Role]]) -> None:
+    for batch in _batches(list(roles)):
+        session.execute(delete(RecipientRole).where(RecipientRole.recipient_id.in_(batch)))
+    rows = [
+        {"id": new_id("rol"), **row}
+        for recipient_id, held in roles.items()
+        for row in role_rows(organisation_id, recipient_id, held)
+    ]
+    for batch in _batches(rows):
+        session.execute(insert(RecipientRole), batch)
+
+
+def import_recipients(
+    session: Session,
+    organisation_id: str,
+    recipients: list[RecipientCreate],
+    *,
+    dry_run: bool,
+    complete: bool,
+    progress: Progress = lambda done, total: None,
+) -> ImportResult:
+    plan = _plan(organisation_id, recipients, _existing(session, organisation_id), complete)
+    if not dry_run:
+        try:
+            _write(session, organisation_id, plan, progress)
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            raise Conflict(
+                "The directory changed while this import ran (another import?); nothing was "
+                "imported. Send it again."
+            ) from None
+    return ImportResult(
+        dry_run=dry_run,
+        complete=complete,
+        rows=len(recipients),
+        counts=ImportCounts(
+            created=len(plan.created),
+            updated=len(plan.updated),
+            unchanged=plan.unchanged,
+            retired=len(plan.retired),
+        ),
+        created=plan.created[:SAMPLE_SIZE],
+        updated=plan.updated[:SAMPLE_SIZE],
+        retired=[external_id for _, external_id in plan.retired[:SAMPLE_SIZE]],
+    )

@@ -1,0 +1,95 @@
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import Base, JSONDocument, UTCDateTime, utcnow
+from app.ids import new_id
+
+
+class Recipient(Base):
+    """An official letters go to. Addresses are kept as one JSON list (they are only ever
+    read whole); roles are rows, because campaigns look up who holds a role on a date."""
+
+    __tablename__ = "recipients"
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "external_id"),
+        Index("ix_recipients_organisation_id_district_key", "organisation_id", "district_key"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("rcp"))
+    organisation_id: Mapped[str] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    external_id: Mapped[str | None] = mapped_column(String(200))
+    honorific: Mapped[str | None] = mapped_column(String(100))
+    first_name: Mapped[str | None] = mapped_column(String(200))
+    last_name: Mapped[str | None] = mapped_column(String(200))
+    display_name: Mapped[str | None] = mapped_column(String(300))
+    post_nominals: Mapped[str | None] = mapped_column(String(100))
+    language: Mapped[str | None] = mapped_column(String(2))
+    party: Mapped[str | None] = mapped_column(String(200))
+    elected_office: Mapped[str | None] = mapped_column(String(100))
+    district_code: Mapped[str | None] = mapped_column(String(50))
+    district_name: Mapped[str | None] = mapped_column(String(300))
+    district_province: Mapped[str | None] = mapped_column(String(2))
+    district_key: Mapped[str | None] = mapped_column(String(300))
+    # Names folded to plain lower case, so that "melanie" finds "Mélanie" on any database.
+    search_key: Mapped[str] = mapped_column(String(1000))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(50))
+    addresses: Mapped[list[dict[str, Any]]] = mapped_column(JSONDocument, default=list)
+    salutation_override: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    roles: Mapped[list["RecipientRole"]] = relationship(
+        back_populates="recipient",
+        cascade="all, delete-orphan",
+        order_by="(RecipientRole.start_date, RecipientRole.id)",
+        lazy="selectin",
+    )
+
+
+class RecipientRole(Base):
+    __tablename__ = "recipient_roles"
+    __table_args__ = (
+        Index("ix_recipient_roles_organisation_id_title_en_key", "organisation_id", "title_en_key"),
+        Index("ix_recipient_roles_organisation_id_title_fr_key", "organisation_id", "title_fr_key"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("rol"))
+    recipient_id: Mapped[str] = mapped_column(
+        ForeignKey("recipients.id", ondelete="CASCADE"), index=True
+    )
+    # Denormalised so that "who holds this role" is one indexed query per organisation.
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    title_en: Mapped[str] = mapped_column(String(300))
+    title_fr: Mapped[str | None] = mapped_column(String(300))
+    title_en_key: Mapped[str] = mapped_column(String(300))
+    title_fr_key: Mapped[str | None] = mapped_column(String(300))
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+
+    recipient: Mapped[Recipient] = relationship(back_populates="roles")
+
+
+class PostalCodeDistrict(Base):
+    """One row of an organisation's postal-code table: a whole code ('K1A0A6') or a
+    prefix ('K1A') and a district it falls in. Several rows for one prefix mean the
+    area straddles districts."""
+
+    __tablename__ = "postal_code_districts"
+    __table_args__ = (UniqueConstraint("organisation_id", "prefix", "district_key"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("pcd"))
+    organisation_id: Mapped[str] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    prefix: Mapped[str] = mapped_column(String(6))
+    district_code: Mapped[str | None] = mapped_column(String(50))
+    district_name: Mapped[str] = mapped_column(String(300))
+    district_province: Mapped[str | None] = mapped_column(String(2))
+    district_key: Mapped[str] = mapped_column(String(300))

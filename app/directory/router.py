@@ -1,0 +1,171 @@
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+
+from app.auth.deps import DirectoryReader, DirectoryWriter
+from app.db import SessionDep
+from app.directory import importer, postal_table, service
+from app.directory.schemas import (
+    DistrictLookup,
+    ImportResult,
+    PostalCodeImportResult,
+    RecipientCreate,
+    RecipientList,
+    RecipientOut,
+    RecipientUpdate,
+    recipient_out,
+)
+from app.fields import OptionalProvince, PostalCode
+from app.pagination import DEFAULT_LIMIT, MAX_LIMIT
+
+router = APIRouter(tags=["directory"])
+
+_FILE_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "text/csv": {"schema": {"type": "string"}},
+            "application/json": {"schema": {"type": "object"}},
+        },
+    }
+}
+
+
+@router.post("/v1/recipients", status_code=201, response_model=RecipientOut)
+def create_recipient(
+    body: RecipientCreate, principal: DirectoryWriter, session: SessionDep
+) -> RecipientOut:
+    return recipient_out(service.create_recipient(session, principal.organisation_id, body))
+
+
+@router.get("/v1/recipients", response_model=RecipientList)
+def list_recipients(
+    principal: DirectoryReader,
+    session: SessionDep,
+    q: Annotated[str | None, Query(max_length=200, description="Words of the name.")] = None,
+    district: Annotated[
+        str | None, Query(max_length=300, description="District name or code.")
+    ] = None,
+    province: Annotated[OptionalProvince, Query()] = None,
+    party: Annotated[str | None, Query(max_length=200)] = None,
+    office: Annotated[
+        str | None, Query(max_length=100, description="Elected office: MP, Senator...")
+    ] = None,
+    role: Annotated[
+        str | None,
+        Query(max_length=300, description="Holders of this role (English or French title)."),
+    ] = None,
+    role_on: Annotated[
+        date | None, Query(description="The date the role is held on; today by default.")
+    ] = None,
+    include_retired: bool = False,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> RecipientList:
+    filters = service.RecipientFilters(
+        q=q,
+        district=district,
+        province=province,
+        party=party,
+        elected_office=office,
+        role=role,
+        role_on=role_on,
+        include_retired=include_retired,
+    )
+    recipients, next_cursor = service.list_recipients(
+        session, principal.organisation_id, filters, limit, cursor
+    )
+    return RecipientList(items=[recipient_out(r) for r in recipients], next_cursor=next_cursor)
+
+
+@router.get("/v1/recipients/{recipient_id}", response_model=RecipientOut)
+def get_recipient(
+    recipient_id: str, principal: DirectoryReader, session: SessionDep
+) -> RecipientOut:
+    return recipient_out(service.get_recipient(session, principal.organisation_id, recipient_id))
+
+
+@router.patch("/v1/recipients/{recipient_id}", response_model=RecipientOut)
+def update_recipient(
+    recipient_id: str, body: RecipientUpdate, principal: DirectoryWriter, session: SessionDep
+) -> RecipientOut:
+    return recipient_out(
+        service.update_recipient(session, principal.organisation_id, recipient_id, body)
+    )
+
+
+@router.delete("/v1/recipients/{recipient_id}", status_code=204)
+def delete_recipient(
+    recipient_id: str, principal: DirectoryWriter, session: SessionDep
+) -> Response:
+    service.delete_recipient(session, principal.organisation_id, recipient_id)
+    return Response(status_code=204)
+
+
+@router.post("/v1/recipients/import", response_model=ImportResult, openapi_extra=_FILE_BODY)
+async def import_recipients(
+    request: Request,
+    principal: DirectoryWriter,
+    session: SessionDep,
+    dry_run: Annotated[
+        bool, Query(description="Answer what would change; change nothing.")
+    ] = False,
+    complete: Annotated[
+        bool,
+        Query(description="This file is the whole set: recipients absent from it are retired."),
+    ] = False,
+) -> ImportResult:
+    """Upsert recipients by `external_id` from CSV or JSON (ours, or Represent's
+    `{"objects": [...]}`). One bad row rejects the whole import."""
+    body = await request.body()
+    max_rows = request.app.state.settings.max_import_rows
+
+    def run() -> ImportResult:
+        records = importer.recipient_records(
+            body, request.headers.get("content-type", ""), max_rows
+        )
+        return importer.import_recipients(
+            session,
+            principal.organisation_id,
+            importer.validate_records(records),
+            dry_run=dry_run,
+            complete=complete,
+        )
+
+    return await run_in_threadpool(run)
+
+
+@router.get("/v1/districts/lookup", response_model=DistrictLookup)
+def lookup_district(
+    request: Request,
+    postal_code: Annotated[PostalCode, Query(description="A Canadian postal code, e.g. K1A 0A6.")],
+    principal: DirectoryReader,
+    session: SessionDep,
+) -> DistrictLookup:
+    return service.lookup_postal_code(
+        session, principal.organisation_id, request.app.state.district_provider, postal_code
+    )
+
+
+@router.post(
+    "/v1/districts/postal-codes/import",
+    response_model=PostalCodeImportResult,
+    openapi_extra=_FILE_BODY,
+)
+async def import_postal_codes(
+    request: Request, principal: DirectoryWriter, session: SessionDep
+) -> PostalCodeImportResult:
+    """Replace the organisation's postal-code table: columns `postal_code` (a whole code or
+    its first characters), `district_name`, and optionally `district_code`, `province`."""
+    body = await request.body()
+    settings = request.app.state.settings
+    return await run_in_threadpool(
+        postal_table.import_table,
+        session,
+        principal.organisation_id,
+        body,
+        request.headers.get("content-type", ""),
+        settings.max_import_rows,
+    )

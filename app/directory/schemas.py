@@ -1,0 +1,216 @@
+from datetime import date
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+from app.directory.models import Recipient
+from app.fields import (
+    OptionalEmail,
+    OptionalPostalCode,
+    OptionalProvince,
+    OptionalSingleLine,
+    SingleLine,
+    normalise_postal_prefix,
+)
+
+
+def name_of(first_name: str | None, last_name: str | None) -> str:
+    return " ".join(part for part in (first_name, last_name) if part)
+
+
+class Language(StrEnum):
+    EN = "en"
+    FR = "fr"
+
+
+class AddressKind(StrEnum):
+    LEGISLATURE = "legislature"
+    CONSTITUENCY = "constituency"
+
+
+Phone = Annotated[OptionalSingleLine, Field(description="As published, e.g. 613-992-0983.")]
+
+
+class Address(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: AddressKind
+    lines: list[SingleLine] = Field(min_length=1, max_length=6, examples=[["House of Commons"]])
+    city: SingleLine
+    province: OptionalProvince = None
+    postal_code: OptionalPostalCode = None
+    phone: Phone = None
+    fax: Phone = None
+
+
+class Role(BaseModel):
+    model_config = ConfigDict(extra="forbid", from_attributes=True)
+
+    title_en: SingleLine
+    title_fr: OptionalSingleLine = None
+    start_date: date | None = None
+    end_date: date | None = None
+
+    @model_validator(mode="after")
+    def _ends_after_it_starts(self) -> "Role":
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValueError("end_date is before start_date")
+        return self
+
+
+class District(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: OptionalSingleLine = None
+    name: OptionalSingleLine = None
+    province: OptionalProvince = None
+
+
+ExternalId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class RecipientFields(BaseModel):
+    """The fields a client writes. On PATCH and on import only the fields present are
+    applied: a source that does not carry roles leaves the roles held as they are."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    external_id: ExternalId | None = Field(None, examples=["88384"])
+    honorific: OptionalSingleLine = Field(None, examples=["The Honourable"])
+    first_name: OptionalSingleLine = Field(None, examples=["Mélanie"])
+    last_name: OptionalSingleLine = Field(None, examples=["Joly"])
+    display_name: OptionalSingleLine = Field(
+        None, description="Defaults to first and last name.", examples=["Mélanie Joly"]
+    )
+    post_nominals: OptionalSingleLine = Field(None, examples=["P.C., M.P."])
+    language: Language | None = None
+    party: OptionalSingleLine = Field(None, examples=["Liberal"])
+    elected_office: OptionalSingleLine = Field(None, examples=["MP"])
+    district: District | None = None
+    email: OptionalEmail = None
+    phone: Phone = None
+    addresses: list[Address] | None = Field(None, max_length=20)
+    roles: list[Role] | None = Field(None, max_length=50)
+    salutation_override: OptionalSingleLine = Field(None, examples=["Dear Minister Joly"])
+
+
+class RecipientCreate(RecipientFields):
+    @model_validator(mode="after")
+    def _has_a_name(self) -> "RecipientCreate":
+        if not (self.display_name or self.first_name or self.last_name):
+            raise ValueError("a recipient needs a display_name, first_name or last_name")
+        return self
+
+
+class RecipientUpdate(RecipientFields):
+    pass
+
+
+class RecipientOut(BaseModel):
+    id: str = Field(examples=["rcp_01JD3ZK8Y2M0000000000000000"])
+    external_id: str | None
+    honorific: str | None
+    first_name: str | None
+    last_name: str | None
+    display_name: str
+    post_nominals: str | None
+    language: Language | None
+    party: str | None
+    elected_office: str | None
+    district: District
+    email: str | None
+    phone: str | None
+    addresses: list[Address]
+    roles: list[Role]
+    salutation_override: str | None
+    retired: bool
+
+
+class RecipientList(BaseModel):
+    items: list[RecipientOut]
+    next_cursor: str | None
+
+
+class ImportCounts(BaseModel):
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    retired: int = 0
+
+
+class ImportResult(BaseModel):
+    dry_run: bool
+    complete: bool
+    rows: int
+    counts: ImportCounts
+    created: list[str] = Field(description="External ids, at most 100 of each.")
+    updated: list[str]
+    retired: list[str]
+
+
+def recipient_out(recipient: Recipient) -> RecipientOut:
+    return RecipientOut(
+        id=recipient.id,
+        external_id=recipient.external_id,
+        honorific=recipient.honorific,
+        first_name=recipient.first_name,
+        last_name=recipient.last_name,
+        display_name=recipient.display_name or name_of(recipient.first_name, recipient.last_name),
+        post_nominals=recipient.post_nominals,
+        language=recipient.language,
+        party=recipient.party,
+        elected_office=recipient.elected_office,
+        district=District.model_construct(
+            code=recipient.district_code,
+            name=recipient.district_name,
+            province=recipient.district_province,
+        ),
+        email=recipient.email,
+        phone=recipient.phone,
+        addresses=[Address.model_construct(**address) for address in recipient.addresses],
+        roles=[Role.model_validate(role) for role in recipient.roles],
+        salutation_override=recipient.salutation_override,
+        retired=recipient.retired_at is not None,
+    )
+
+
+class DistrictWithRepresentatives(BaseModel):
+    name: str
+    code: str | None
+    province: str | None
+    representatives: list[RecipientOut]
+
+
+class DistrictLookup(BaseModel):
+    postal_code: str = Field(examples=["K1A 0A6"])
+    provider: str = Field(examples=["table"])
+    ambiguous: bool = Field(
+        description="True when the postal code straddles districts: every candidate is given."
+    )
+    districts: list[DistrictWithRepresentatives]
+
+
+class PostalCodeEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    postal_code: Annotated[str, AfterValidator(normalise_postal_prefix)] = Field(
+        description="A whole postal code (K1A 0A6) or its first characters (K1A).",
+        examples=["K1A"],
+    )
+    district_name: SingleLine
+    district_code: OptionalSingleLine = None
+    province: OptionalProvince = None
+
+
+class PostalCodeImportResult(BaseModel):
+    rows: int
+    replaced: int = Field(description="How many entries the table held before.")
+    unchanged: bool = Field(description="The table already held exactly these entries.")

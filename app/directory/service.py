@@ -1,0 +1,263 @@
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, and_, or_, select
+from sqlalchemy.orm import Session
+
+from app.directory.lookup import DistrictProvider
+from app.directory.models import Recipient, RecipientRole
+from app.directory.schemas import (
+    DistrictLookup,
+    DistrictWithRepresentatives,
+    RecipientCreate,
+    RecipientFields,
+    RecipientUpdate,
+    Role,
+    recipient_out,
+)
+from app.errors import InvalidInput, NotFound
+from app.fields import fold
+from app.ids import new_id
+from app.pagination import decode_cursor, encode_cursor
+
+
+def column_values(fields: RecipientFields) -> dict[str, Any]:
+    """The recipient columns that `fields` sets (roles aside), as they are stored."""
+    given = fields.model_dump(mode="json", exclude_unset=True, exclude={"roles"})
+    district = given.pop("district", "absent")
+    if district != "absent":
+        district = district or {}
+        given["district_code"] = district.get("code")
+        given["district_name"] = district.get("name")
+        given["district_province"] = district.get("province")
+        given["district_key"] = fold(district["name"]) if district.get("name") else None
+    if "addresses" in given and given["addresses"] is None:
+        given["addresses"] = []
+    return given
+
+
+def search_key(values: dict[str, Any]) -> str:
+    names = (values.get("first_name"), values.get("last_name"), values.get("display_name"))
+    return fold(" ".join(name for name in names if name))
+
+
+def role_rows(organisation_id: str, recipient_id: str, roles: list[Role]) -> list[dict[str, Any]]:
+    return [
+        {
+            "recipient_id": recipient_id,
+            "organisation_id": organisation_id,
+            "title_en": role.title_en,
+            "title_fr": role.title_fr,
+            "title_en_key": fold(role.title_en),
+            "title_fr_key": fold(role.title_fr) if role.title_fr else None,
+            "start_date": role.start_date,
+            "end_date": role.end_date,
+        }
+        for role in roles
+    ]
+
+
+def _apply(session: Session, recipient: Recipient, fields: RecipientFields) -> None:
+    values = column_values(fields)
+    for column, value in values.items():
+        setattr(recipient, column, value)
+    recipient.search_key = search_key(
+        {
+            "first_name": recipient.first_name,
+            "last_name": recipient.last_name,
+            "display_name": recipient.display_name,
+        }
+    )
+    if fields.roles is not None:
+        recipient.roles = [
+            RecipientRole(**row)
+            for row in role_rows(recipient.organisation_id, recipient.id, fields.roles)
+        ]
+
+
+def _refuse_taken_external_id(
+    session: Session, organisation_id: str, external_id: str | None, own_id: str | None
+) -> None:
+    if external_id is None:
+        return
+    holder = session.scalar(
+        select(Recipient.id).where(
+            Recipient.organisation_id == organisation_id, Recipient.external_id == external_id
+        )
+    )
+    if holder is not None and holder != own_id:
+        raise InvalidInput(
+            errors=[
+                {
+                    "field": "external_id",
+                    "in": "body",
+                    "message": f"is already used by recipient {holder}",
+                }
+            ]
+        )
+
+
+def create_recipient(session: Session, organisation_id: str, fields: RecipientCreate) -> Recipient:
+    _refuse_taken_external_id(session, organisation_id, fields.external_id, None)
+    recipient = Recipient(id=new_id("rcp"), organisation_id=organisation_id, addresses=[])
+    _apply(session, recipient, fields)
+    session.add(recipient)
+    session.commit()
+    return recipient
+
+
+def get_recipient(session: Session, organisation_id: str, recipient_id: str) -> Recipient:
+    recipient = session.get(Recipient, recipient_id)
+    if recipient is None or recipient.organisation_id != organisation_id:
+        raise NotFound(f"No recipient {recipient_id!r}.")
+    return recipient
+
+
+def update_recipient(
+    session: Session, organisation_id: str, recipient_id: str, fields: RecipientUpdate
+) -> Recipient:
+    recipient = get_recipient(session, organisation_id, recipient_id)
+    if "external_id" in fields.model_fields_set:
+        _refuse_taken_external_id(session, organisation_id, fields.external_id, recipient.id)
+    _apply(session, recipient, fields)
+    if not (recipient.display_name or recipient.first_name or recipient.last_name):
+        session.rollback()
+        raise InvalidInput(
+            errors=[{"field": "display_name", "in": "body", "message": "a recipient needs a name"}]
+        )
+    session.commit()
+    return recipient
+
+
+def delete_recipient(session: Session, organisation_id: str, recipient_id: str) -> None:
+    recipient = get_recipient(session, organisation_id, recipient_id)
+    session.delete(recipient)
+    session.commit()
+
+
+@dataclass(frozen=True)
+class RecipientFilters:
+    q: str | None = None
+    district: str | None = None
+    province: str | None = None
+    party: str | None = None
+    elected_office: str | None = None
+    role: str | None = None
+    role_on: date | None = None
+    include_retired: bool = False
+
+
+def role_held_on(title: str, on: date) -> Any:
+    """The condition that a role row is `title` (English or French) and held on `on`.
+    A role is held from its start date up to, not including, its end date: the day a
+    minister hands over is the successor's first day."""
+    key = fold(title)
+    return and_(
+        or_(RecipientRole.title_en_key == key, RecipientRole.title_fr_key == key),
+        or_(RecipientRole.start_date.is_(None), RecipientRole.start_date <= on),
+        or_(RecipientRole.end_date.is_(None), RecipientRole.end_date > on),
+    )
+
+
+def _filtered(organisation_id: str, filters: RecipientFilters) -> Select[Recipient]:
+    query = select(Recipient).where(Recipient.organisation_id == organisation_id)
+    if not filters.include_retired:
+        query = query.where(Recipient.retired_at.is_(None))
+    for token in fold(filters.q or "").split():
+        query = query.where(Recipient.search_key.contains(token, autoescape=True))
+    if filters.district:
+        query = query.where(
+            or_(
+                Recipient.district_key == fold(filters.district),
+                Recipient.district_code == filters.district,
+            )
+        )
+    if filters.province:
+        query = query.where(Recipient.district_province == filters.province)
+    if filters.party:
+        query = query.where(Recipient.party.ilike(filters.party, escape="\\"))
+    if filters.elected_office:
+        query = query.where(Recipient.elected_office.ilike(filters.elected_office, escape="\\"))
+    if filters.role:
+        on = filters.role_on or date.today()
+        holders = select(RecipientRole.recipient_id).where(
+            RecipientRole.organisation_id == organisation_id, role_held_on(filters.role, on)
+        )
+        query = query.where(Recipient.id.in_(holders))
+    return query
+
+
+def list_recipients(
+    session: Session,
+    organisation_id: str,
+    filters: RecipientFilters,
+    limit: int,
+    cursor: str | None,
+) -> tuple[list[Recipient], str | None]:
+    query = _filtered(organisation_id, filters).order_by(Recipient.id).limit(limit + 1)
+    after = decode_cursor(cursor)
+    if after:
+        query = query.where(Recipient.id > after)
+    recipients = list(session.scalars(query))
+    if len(recipients) > limit:
+        return recipients[:limit], encode_cursor(recipients[limit - 1].id)
+    return recipients, None
+
+
+def holders_of_role(
+    session: Session, organisation_id: str, title: str, on: date
+) -> list[Recipient]:
+    """Who holds `title` on `on`: how a campaign aimed at "the Minister of Foreign
+    Affairs" finds today's minister, so a cabinet shuffle is one directory update."""
+    return list_recipients(
+        session, organisation_id, RecipientFilters(role=title, role_on=on), 50, None
+    )[0]
+
+
+def recipients_in_districts(
+    session: Session, organisation_id: str, district_keys: list[str]
+) -> dict[str, list[Recipient]]:
+    found: dict[str, list[Recipient]] = {key: [] for key in district_keys}
+    query = (
+        select(Recipient)
+        .where(
+            Recipient.organisation_id == organisation_id,
+            Recipient.retired_at.is_(None),
+            Recipient.district_key.in_(district_keys),
+        )
+        .order_by(Recipient.id)
+    )
+    for recipient in session.scalars(query):
+        found[recipient.district_key or ""].append(recipient)
+    return found
+
+
+def lookup_postal_code(
+    session: Session, organisation_id: str, provider: DistrictProvider, postal_code: str
+) -> DistrictLookup:
+    """The district(s) of a postal code with their representatives in this directory."""
+    districts = provider.districts_for(session, organisation_id, postal_code)
+    if not districts:
+        raise NotFound(
+            f"We know no district for {postal_code}.",
+            postal_code=postal_code,
+            provider=provider.name,
+        )
+    representatives = recipients_in_districts(
+        session, organisation_id, [district.key for district in districts]
+    )
+    return DistrictLookup(
+        postal_code=postal_code,
+        provider=provider.name,
+        ambiguous=len(districts) > 1,
+        districts=[
+            DistrictWithRepresentatives(
+                name=district.name,
+                code=district.code,
+                province=district.province,
+                representatives=[recipient_out(r) for r in representatives[district.key]],
+            )
+            for district in districts
+        ],
+    )

@@ -1,0 +1,175 @@
+"""Domain errors raised by services, and their one mapping to RFC 9457 problem+json."""
+
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+
+class DomainError(Exception):
+    status = 400
+    slug = "bad-request"
+    title = "Bad request"
+
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        errors: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail
+        self.errors = errors
+        self.headers = headers
+        self.extra = extra
+
+
+class NotFound(DomainError):
+    status = 404
+    slug = "not-found"
+    title = "Not found"
+
+
+class Conflict(DomainError):
+    status = 409
+    slug = "conflict"
+    title = "Conflict"
+
+
+class InvalidInput(DomainError):
+    status = 422
+    slug = "validation-error"
+    title = "Your request is not valid"
+
+
+class Unauthenticated(DomainError):
+    status = 401
+    slug = "unauthenticated"
+    title = "Missing or invalid API key"
+
+
+class Forbidden(DomainError):
+    status = 403
+    slug = "forbidden"
+    title = "This API key lacks the scope this needs"
+
+
+class PayloadTooLarge(DomainError):
+    status = 413
+    slug = "payload-too-large"
+    title = "Request body too large"
+
+
+class UpstreamUnavailable(DomainError):
+    status = 503
+    slug = "upstream-unavailable"
+    title = "A service we depend on did not answer"
+
+
+def problem_type(slug: str) -> str:
+    return f"/problems/{slug}"
+
+
+def problem_response(
+    status: int,
+    slug: str,
+    title: str,
+    detail: str | None = None,
+    *,
+    errors: list[dict[str, Any]] | None = None,
+    headers: Mapping[str, str] | None = None,
+    instance: str | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    body: dict[str, Any] = {"type": problem_type(slug), "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    if instance:
+        body["instance"] = instance
+    if errors is not None:
+        body["errors"] = errors
+    body.update(extra)
+    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
+
+
+def field_errors(raw_errors: Any) -> list[dict[str, Any]]:
+    """Pydantic's error list, each entry naming its field as a dotted path."""
+    named = []
+    for error in raw_errors:
+        location = [str(part) for part in error.get("loc", ())]
+        source = (
+            location[0] if location and location[0] in {"body", "query", "path", "header"} else None
+        )
+        field = ".".join(location[1:] if source else location)
+        message = str(error.get("msg", "")).removeprefix("Value error, ")
+        entry = {"field": field or source or "", "message": message, "code": error.get("type", "")}
+        if source:
+            entry["in"] = source
+        named.append(entry)
+    return named
+
+
+async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    return problem_response(
+        exc.status,
+        exc.slug,
+        exc.title,
+        exc.detail,
+        errors=exc.errors,
+        headers=exc.headers,
+        instance=request.url.path,
+        **exc.extra,
+    )
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    raw = exc.errors()
+    if any(error.get("type") == "json_invalid" for error in raw):
+        return problem_response(
+            400,
+            "malformed-json",
+            "The request body is not valid JSON",
+            "; ".join(str(error.get("ctx", {}).get("error", "")) for error in raw),
+            instance=request.url.path,
+        )
+    return problem_response(
+        422,
+        InvalidInput.slug,
+        InvalidInput.title,
+        "One or more fields are not valid; see errors.",
+        errors=field_errors(raw),
+        instance=request.url.path,
+    )
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    phrase = HTTPStatus(exc.status_code).phrase
+    slug = phrase.lower().replace(" ", "-")
+    detail = exc.detail if isinstance(exc.detail, str) and exc.detail != phrase else None
+    return problem_response(
+        exc.status_code, slug, phrase, detail, headers=exc.headers, instance=request.url.path
+    )
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    return problem_response(
+        500, "internal-error", "Something went wrong on our side", instance=request.url.path
+    )
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected_error)

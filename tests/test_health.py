@@ -1,0 +1,34 @@
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from app.main import create_app
+from app.settings import Settings
+
+
+def test_healthz_answers_ok(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_readyz_is_ready_at_the_newest_migration(client: TestClient) -> None:
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["database"] == "ok"
+    assert body["migration"]["current"] == body["migration"]["head"] is not None
+
+
+def test_readyz_is_unavailable_behind_the_newest_migration(client: TestClient) -> None:
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = 'older'"))
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["migration"]["current"] == "older"
+
+
+def test_readyz_is_unavailable_without_a_database(tmp_path) -> None:
+    settings = Settings(database_url=f"sqlite:///{tmp_path}/missing/dir/x.db", _env_file=None)  # type: ignore[call-arg]
+    with TestClient(create_app(settings)) as client:
+        response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["status"] == "unavailable"
