@@ -2,6 +2,7 @@
 
 import base64
 import binascii
+import re
 
 from app.errors import InvalidInput
 
@@ -13,13 +14,19 @@ def encode_cursor(last_id: str) -> str:
     return base64.urlsafe_b64encode(last_id.encode()).decode().rstrip("=")
 
 
+_ID = re.compile(r"^[a-z]{3}_[0-9A-Z]{26}$")
+
+
 def decode_cursor(cursor: str | None) -> str | None:
     if not cursor:
         return None
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        return base64.urlsafe_b64decode(padded.encode("ascii")).decode("ascii")
+        last_id = base64.b64decode(padded.encode("ascii"), altchars=b"-_", validate=True).decode()
     except (binascii.Error, UnicodeError, ValueError):
+        last_id = ""
+    if not _ID.match(last_id):
         raise InvalidInput(
             errors=[{"field": "cursor", "in": "query", "message": "is not a cursor we gave"}]
-        ) from None
+        )
+    return last_id

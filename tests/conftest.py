@@ -89,7 +89,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
     return Settings(
         database_url=database_url,
         demo_key_file=tmp_path / "demo-api-key",
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
     )
 
 

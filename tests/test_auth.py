@@ -103,7 +103,9 @@ def test_another_organisations_key_cannot_be_revoked(
     client: TestClient, caller: Caller, make_caller: MakeCaller, session: Session
 ) -> None:
     other = make_caller()
-    their_key = session.scalar(select(ApiKey).where(ApiKey.organisation_id == other.organisation_id))
+    their_key = session.scalar(
+        select(ApiKey).where(ApiKey.organisation_id == other.organisation_id)
+    )
     assert their_key is not None
     response = client.post(f"/v1/api-keys/{their_key.id}/revoke", headers=caller.headers)
     assert response.status_code == 404

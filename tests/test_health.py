@@ -27,7 +27,7 @@ def test_readyz_is_unavailable_behind_the_newest_migration(client: TestClient) -
 
 
 def test_readyz_is_unavailable_without_a_database(tmp_path) -> None:
-    settings = Settings(database_url=f"sqlite:///{tmp_path}/missing/dir/x.db", _env_file=None)  # type: ignore[call-arg]
+    settings = Settings(database_url=f"sqlite:///{tmp_path}/missing/dir/x.db", _env_file=None)
     with TestClient(create_app(settings)) as client:
         response = client.get("/readyz")
     assert response.status_code == 503

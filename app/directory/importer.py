@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from app.db import utcnow
 from app.directory.addresses import parse_address_block
 from app.directory.models import Recipient, RecipientRole
-from app.directory.schemas import ImportCounts, ImportResult, RecipientCreate, Role
+from app.directory.schemas import ImportCounts, ImportResult, RecipientFields, Role
 from app.directory.service import column_values, role_rows, search_key
 from app.directory.sources import csv_rows, decode_body, limit_rows, load_json, row_error
 from app.errors import Conflict, InvalidInput, field_errors
@@ -57,7 +57,7 @@ def recipient_records(body: bytes, content_type: str, max_rows: int) -> list[dic
 
 def _record_from_csv(cells: dict[str, str]) -> dict[str, Any]:
     record: dict[str, Any] = {
-        column: cells[column] for column in CSV_SCALAR_COLUMNS if column in cells
+        column: cells[column] or None for column in CSV_SCALAR_COLUMNS if column in cells
     }
     if any(column in cells for column in CSV_DISTRICT_COLUMNS):
         record["district"] = {
@@ -143,14 +143,14 @@ def from_represent(representative: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def validate_records(records: list[dict[str, Any]]) -> list[RecipientCreate]:
+def validate_records(records: list[dict[str, Any]]) -> list[RecipientFields]:
     """Every record checked; the first failing rows (up to 100) reported together."""
-    recipients: list[RecipientCreate] = []
+    recipients: list[RecipientFields] = []
     errors: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
     for number, record in enumerate(records, start=1):
         try:
-            recipient = RecipientCreate.model_validate(record)
+            recipient = RecipientFields.model_validate(record)
         except ValidationError as error:
             errors += [
                 {"row": number, **{k: v for k, v in e.items() if k != "in"}}
@@ -228,17 +228,20 @@ def _role_order(role: RoleTuple) -> tuple[str, str]:
 
 def _plan(
     organisation_id: str,
-    recipients: list[RecipientCreate],
+    recipients: list[RecipientFields],
     existing: dict[str, dict[str, Any]],
     complete: bool,
 ) -> _Plan:
     plan = _Plan()
     now = utcnow()
-    for recipient in recipients:
+    nameless: list[dict[str, Any]] = []
+    for number, recipient in enumerate(recipients, start=1):
         values = column_values(recipient)
         external_id = recipient.external_id or ""
         current = existing.get(external_id)
         if current is None:
+            if not (recipient.display_name or recipient.first_name or recipient.last_name):
+                nameless.append(row_error(number, "last_name", "a new recipient needs a name"))
             row = {column.name: None for column in Recipient.__table__.columns}
             row |= values | {
                 "id": new_id("rcp"),
@@ -269,6 +272,11 @@ def _plan(
                 plan.roles[current["id"]] = recipient.roles
         else:
             plan.unchanged += 1
+    if nameless:
+        raise InvalidInput(
+            f"Nothing was imported: row {nameless[0]['row']} is a new recipient without a name.",
+            errors=nameless[:100],
+        )
     if complete:
         given = {recipient.external_id for recipient in recipients}
         plan.retired = [
@@ -325,7 +333,7 @@ def _replace_roles(session: Session, organisation_id: str, roles: dict[str, list
 def import_recipients(
     session: Session,
     organisation_id: str,
-    recipients: list[RecipientCreate],
+    recipients: list[RecipientFields],
     *,
     dry_run: bool,
     complete: bool,

@@ -121,7 +121,7 @@ class RepresentProvider:
     def districts_for(
         self, session: Session, organisation_id: str, postal_code: str
     ) -> list[DistrictMatch]:
-        compact = postal_code.replace(" ", "")
+        compact = "".join(postal_code.split()).upper()
         cached = self._cache.get(compact)
         if cached is not None:
             return cached

@@ -175,7 +175,7 @@ def recipient_out(recipient: Recipient) -> RecipientOut:
         ),
         email=recipient.email,
         phone=recipient.phone,
-        addresses=[Address.model_construct(**address) for address in recipient.addresses],
+        addresses=[Address.model_validate(address) for address in recipient.addresses],
         roles=[Role.model_validate(role) for role in recipient.roles],
         salutation_override=recipient.salutation_override,
         retired=recipient.retired_at is not None,

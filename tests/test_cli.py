@@ -1,0 +1,90 @@
+"""The `letterdesk` command, run as a user runs it, on a real database file."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.main import create_app
+from app.settings import Settings
+
+LETTERDESK = str(Path(sys.executable).parent / "letterdesk")
+
+
+def run(database_url: str, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    env = os.environ | {"LETTERDESK_DATABASE_URL": database_url, "COLUMNS": "200"}
+    return subprocess.run(
+        [LETTERDESK, *args], env=env, capture_output=True, text=True, check=check, timeout=120
+    )
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path}/cli.db"
+    run(url, "db", "upgrade")
+    return url
+
+
+def test_org_create_prints_a_working_key_once(database: str, tmp_path: Path) -> None:
+    output = run(database, "org", "create", "Amnistie").stdout
+    key = output.strip().splitlines()[-1]
+    assert key.startswith("ld_")
+    settings = Settings(database_url=database, _env_file=None)
+    with TestClient(create_app(settings)) as client:
+        response = client.get("/v1/api-keys", headers={"Authorization": f"Bearer {key}"})
+        assert response.status_code == 200
+        assert key not in response.text
+    again = run(database, "org", "create", "Amnistie", check=False)
+    assert again.returncode == 1 and "already exists" in again.stdout
+
+
+def test_import_prints_a_summary_of_what_changed(database: str, tmp_path: Path) -> None:
+    run(database, "org", "create", "Amnistie")
+    source = tmp_path / "mps.csv"
+    source.write_text(
+        "external_id,first_name,last_name,district_name,province\n"
+        "1,Jane,Doe,Ottawa Centre,ON\n2,Luc,Roy,Gatineau,QC\n",
+        encoding="utf-8",
+    )
+    dry = run(database, "import", str(source), "--dry-run").stdout
+    assert "Would change 2 rows for Amnistie: 2 created, 0 updated, 0 unchanged, 0 retired." in dry
+    done = run(database, "import", str(source)).stdout
+    assert "Imported 2 rows for Amnistie: 2 created, 0 updated, 0 unchanged, 0 retired." in done
+    again = run(database, "import", str(source)).stdout
+    assert "0 created, 0 updated, 2 unchanged" in again
+
+
+def test_import_of_a_bad_file_names_the_row_and_imports_nothing(
+    database: str, tmp_path: Path
+) -> None:
+    run(database, "org", "create", "Amnistie")
+    source = tmp_path / "mps.csv"
+    source.write_text("external_id,last_name,email\n1,Doe,doe@example.org\n2,Roy,roy@\n")
+    result = run(database, "import", str(source), check=False)
+    assert result.returncode == 1
+    assert "row 2, email" in result.stdout
+    assert (
+        "0 unchanged" not in run(database, "import", str(source), "--dry-run", check=False).stdout
+    )
+
+
+def test_import_needs_the_organisation_named_when_there_are_several(
+    database: str, tmp_path: Path
+) -> None:
+    run(database, "org", "create", "One")
+    run(database, "org", "create", "Two")
+    source = tmp_path / "mps.json"
+    source.write_text('[{"external_id": "1", "last_name": "Doe"}]')
+    assert run(database, "import", str(source), check=False).returncode != 0
+    assert "1 created" in run(database, "import", str(source), "--org", "Two").stdout
+
+
+def test_postal_codes_import_from_the_command_line(database: str, tmp_path: Path) -> None:
+    run(database, "org", "create", "Amnistie")
+    source = tmp_path / "table.csv"
+    source.write_text("postal_code,district_name\nK1A,Ottawa—Vanier\n", encoding="utf-8")
+    output = run(database, "import", str(source), "--postal-codes").stdout
+    assert "Postal-code table: 1 entries (replacing 0)." in output

@@ -1,0 +1,305 @@
+"""Importing recipients: CSV, JSON and Represent's shape; upserts, dry runs, retiring,
+and all-or-nothing on a bad row."""
+
+import json
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from tests.conftest import Caller
+
+CSV_HEADER = (
+    "external_id,honorific,first_name,last_name,post_nominals,language,party,elected_office,"
+    "district_name,province,email,phone,legislature_address,legislature_city,"
+    "legislature_province,legislature_postal_code,role_en,role_fr,role_start,role_end\n"
+)
+CSV_ROWS = [
+    '88384,The Honourable,Mélanie,Joly,"P.C., M.P.",fr,Liberal,MP,Ahuntsic-Cartierville,QC,'
+    "melanie.joly@parl.gc.ca,613-992-0983,House of Commons,Ottawa,ON,K1A0A6,"
+    "Minister of Foreign Affairs,ministre des Affaires étrangères,2021-10-26,\n",
+    "71738,,Marc,Miller,M.P.,,Liberal,MP,Ville-Marie—Le Sud-Ouest—Île-des-Soeurs,Quebec,"
+    "marc.miller@parl.gc.ca,,House of Commons,Ottawa,ON,K1A 0A6,,,,\n",
+]
+
+
+def import_file(
+    client: TestClient, caller: Caller, body: bytes, content_type: str, **params: Any
+) -> Any:
+    return client.post(
+        "/v1/recipients/import",
+        content=body,
+        params=params,
+        headers=caller.headers | {"Content-Type": content_type},
+    )
+
+
+def listed(client: TestClient, caller: Caller, **params: Any) -> list[dict[str, Any]]:
+    response = client.get("/v1/recipients", params=params, headers=caller.headers)
+    return response.json()["items"]  # type: ignore[no-any-return]
+
+
+def test_a_csv_with_a_byte_order_mark_imports(client: TestClient, caller: Caller) -> None:
+    body = ("\ufeff" + CSV_HEADER + "".join(CSV_ROWS)).encode()
+    response = import_file(client, caller, body, "text/csv; charset=utf-8")
+    assert response.status_code == 200, response.text
+    assert response.json()["counts"] == {"created": 2, "updated": 0, "unchanged": 0, "retired": 0}
+    joly, miller = listed(client, caller)
+    assert joly["honorific"] == "The Honourable" and joly["post_nominals"] == "P.C., M.P."
+    assert joly["roles"][0]["title_fr"] == "ministre des Affaires étrangères"
+    assert joly["addresses"] == [
+        {
+            "kind": "legislature",
+            "lines": ["House of Commons"],
+            "city": "Ottawa",
+            "province": "ON",
+            "postal_code": "K1A 0A6",
+            "phone": None,
+            "fax": None,
+        }
+    ]
+    assert miller["district"]["province"] == "QC"
+    assert miller["roles"] == [] and miller["language"] is None
+
+
+def test_importing_the_same_file_again_changes_nothing(client: TestClient, caller: Caller) -> None:
+    body = (CSV_HEADER + "".join(CSV_ROWS)).encode()
+    import_file(client, caller, body, "text/csv")
+    before = listed(client, caller)
+    again = import_file(client, caller, body, "text/csv").json()
+    assert again["counts"] == {"created": 0, "updated": 0, "unchanged": 2, "retired": 0}
+    assert listed(client, caller) == before
+
+
+def test_a_dry_run_says_what_would_change_and_changes_nothing(
+    client: TestClient, caller: Caller
+) -> None:
+    import_file(client, caller, (CSV_HEADER + "".join(CSV_ROWS)).encode(), "text/csv")
+    before = listed(client, caller)
+    changed_joly = CSV_ROWS[0].replace("613-992-0983", "613-000-0000")
+    new_row = "99999,,Ahmed,Hussen,M.P.,,Liberal,MP,York South—Weston,ON,,,,,,,,,,\n"
+    body = (CSV_HEADER + changed_joly + new_row).encode()
+    dry = import_file(client, caller, body, "text/csv", dry_run="true", complete="true")
+    assert dry.status_code == 200
+    assert dry.json() | {"rows": 2} == {
+        "dry_run": True,
+        "complete": True,
+        "rows": 2,
+        "counts": {"created": 1, "updated": 1, "unchanged": 0, "retired": 1},
+        "created": ["99999"],
+        "updated": ["88384"],
+        "retired": ["71738"],
+    }
+    assert listed(client, caller) == before
+
+
+def test_a_complete_import_retires_those_absent_and_brings_them_back(
+    client: TestClient, caller: Caller
+) -> None:
+    import_file(client, caller, (CSV_HEADER + "".join(CSV_ROWS)).encode(), "text/csv")
+    only_joly = (CSV_HEADER + CSV_ROWS[0]).encode()
+    result = import_file(client, caller, only_joly, "text/csv", complete="true").json()
+    assert result["counts"]["retired"] == 1
+    assert [r["last_name"] for r in listed(client, caller)] == ["Joly"]
+    retired = listed(client, caller, include_retired="true")[1]
+    assert retired["last_name"] == "Miller" and retired["retired"] is True
+    back = import_file(client, caller, (CSV_HEADER + "".join(CSV_ROWS)).encode(), "text/csv")
+    assert back.json()["counts"] == {"created": 0, "updated": 1, "unchanged": 1, "retired": 0}
+    assert len(listed(client, caller)) == 2
+
+
+def test_an_import_without_complete_retires_nobody(client: TestClient, caller: Caller) -> None:
+    import_file(client, caller, (CSV_HEADER + "".join(CSV_ROWS)).encode(), "text/csv")
+    result = import_file(client, caller, (CSV_HEADER + CSV_ROWS[0]).encode(), "text/csv").json()
+    assert result["counts"]["retired"] == 0
+    assert len(listed(client, caller)) == 2
+
+
+def test_a_source_without_roles_keeps_the_roles_held(client: TestClient, caller: Caller) -> None:
+    import_file(client, caller, (CSV_HEADER + CSV_ROWS[0]).encode(), "text/csv")
+    body = json.dumps([{"external_id": "88384", "last_name": "Joly", "party": "Liberal"}])
+    result = import_file(client, caller, body.encode(), "application/json").json()
+    assert result["counts"]["unchanged"] == 1
+    assert listed(client, caller)[0]["roles"][0]["title_en"] == "Minister of Foreign Affairs"
+
+
+def test_a_cabinet_shuffle_is_one_import(client: TestClient, caller: Caller) -> None:
+    import_file(client, caller, (CSV_HEADER + "".join(CSV_ROWS)).encode(), "text/csv")
+    shuffle = {
+        "recipients": [
+            {
+                "external_id": "88384",
+                "roles": [
+                    {
+                        "title_en": "Minister of Foreign Affairs",
+                        "start_date": "2021-10-26",
+                        "end_date": "2025-05-13",
+                    }
+                ],
+            },
+            {
+                "external_id": "71738",
+                "roles": [{"title_en": "Minister of Foreign Affairs", "start_date": "2025-05-13"}],
+            },
+        ]
+    }
+    result = import_file(client, caller, json.dumps(shuffle).encode(), "application/json").json()
+    assert result["counts"]["updated"] == 2
+    minister = listed(client, caller, role="Minister of Foreign Affairs", role_on="2025-06-01")
+    assert [r["last_name"] for r in minister] == ["Miller"]
+    before = listed(client, caller, role="Minister of Foreign Affairs", role_on="2024-01-01")
+    assert [r["last_name"] for r in before] == ["Joly"]
+
+
+REPRESENT = {
+    "objects": [
+        {
+            "name": "Mona Fortier",
+            "first_name": "Mona",
+            "last_name": "Fortier",
+            "district_name": "Ottawa—Vanier",
+            "elected_office": "MP",
+            "party_name": "Liberal",
+            "email": "mona.fortier@parl.gc.ca",
+            "url": "https://www.ourcommons.ca/Members/en/mona-fortier(89020)",
+            "representative_set_name": "House of Commons",
+            "extra": {"preferred_languages": ["French", "English"]},
+            "offices": [
+                {
+                    "type": "legislature",
+                    "postal": "House of Commons\nOttawa ON  K1A 0A6",
+                    "tel": "1 613-992-4766",
+                    "fax": "1 613-992-6448",
+                },
+                {
+                    "type": "constituency",
+                    "postal": "Main office - Ottawa\n237 Montreal Road\nOttawa ON  K1L 6C7",
+                    "tel": "1 613-998-1860",
+                },
+            ],
+        }
+    ],
+    "meta": {"offset": 0, "limit": 20, "total_count": 1, "next": None},
+}
+
+
+def test_represent_api_json_imports(client: TestClient, caller: Caller) -> None:
+    response = import_file(client, caller, json.dumps(REPRESENT).encode(), "application/json")
+    assert response.status_code == 200, response.text
+    (fortier,) = listed(client, caller)
+    assert fortier["external_id"] == "https://www.ourcommons.ca/Members/en/mona-fortier(89020)"
+    assert fortier["display_name"] == "Mona Fortier"
+    assert fortier["language"] == "fr"
+    assert fortier["district"]["name"] == "Ottawa—Vanier"
+    assert fortier["phone"] == "1 613-992-4766"
+    legislature, constituency = fortier["addresses"]
+    assert (legislature["lines"], legislature["city"], legislature["province"]) == (
+        ["House of Commons"],
+        "Ottawa",
+        "ON",
+    )
+    assert legislature["postal_code"] == "K1A 0A6"
+    assert constituency["lines"] == ["Main office - Ottawa", "237 Montreal Road"]
+    assert constituency["postal_code"] == "K1L 6C7"
+
+
+def test_one_bad_row_rejects_the_whole_import_naming_row_and_field(
+    client: TestClient, caller: Caller
+) -> None:
+    bad = CSV_ROWS[1].replace("marc.miller@parl.gc.ca", "marc.miller@")
+    response = import_file(client, caller, (CSV_HEADER + CSV_ROWS[0] + bad).encode(), "text/csv")
+    assert response.status_code == 422
+    problem = response.json()
+    assert problem["errors"] == [
+        {
+            "row": 2,
+            "field": "email",
+            "message": "is not a valid email address: There must be something after the @-sign.",
+            "code": "value_error",
+        }
+    ]
+    assert "row 2" in problem["detail"]
+    assert listed(client, caller) == []
+
+
+def test_control_characters_in_an_imported_name_reject_the_import(
+    client: TestClient, caller: Caller
+) -> None:
+    body = json.dumps([{"external_id": "1", "last_name": "Doe\u0007"}]).encode()
+    response = import_file(client, caller, body, "application/json")
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "last_name"
+
+
+def test_a_repeated_external_id_rejects_the_import(client: TestClient, caller: Caller) -> None:
+    body = (CSV_HEADER + CSV_ROWS[0] + CSV_ROWS[0]).encode()
+    response = import_file(client, caller, body, "text/csv")
+    assert response.status_code == 422
+    assert response.json()["errors"][0] == {
+        "row": 2,
+        "field": "external_id",
+        "message": "repeats row 1",
+    }
+
+
+def test_a_row_without_external_id_rejects_the_import(client: TestClient, caller: Caller) -> None:
+    body = json.dumps([{"last_name": "Doe"}]).encode()
+    response = import_file(client, caller, body, "application/json")
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "external_id"
+
+
+def test_an_unknown_csv_column_is_refused(client: TestClient, caller: Caller) -> None:
+    response = import_file(client, caller, b"external_id,last_nmae\n1,Doe\n", "text/csv")
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"row": 0, "field": "last_nmae", "message": "is not a known column"}
+    ]
+
+
+def test_a_ragged_csv_row_is_refused(client: TestClient, caller: Caller) -> None:
+    response = import_file(client, caller, b"external_id,last_name\n1,Doe,extra\n", "text/csv")
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["row"] == 1
+
+
+def test_a_file_that_is_not_utf8_is_refused(client: TestClient, caller: Caller) -> None:
+    body = "external_id,last_name\n1,Lévesque\n".encode("latin-1")
+    response = import_file(client, caller, body, "text/csv")
+    assert response.status_code == 422
+    assert "UTF-8" in response.json()["detail"]
+
+
+def test_an_unsupported_media_type_is_refused(client: TestClient, caller: Caller) -> None:
+    response = import_file(client, caller, b"<xml/>", "application/xml")
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "Content-Type"
+
+
+def test_malformed_json_import_is_refused(client: TestClient, caller: Caller) -> None:
+    response = import_file(client, caller, b'[{"external_id": ', "application/json")
+    assert response.status_code == 422
+    assert response.json()["detail"] == "The file is not valid JSON."
+
+
+def test_json_of_the_wrong_shape_is_refused(client: TestClient, caller: Caller) -> None:
+    for body in (b'{"people": []}', b"[1, 2]", b'"text"', b'{"objects": ["x"]}'):
+        response = import_file(client, caller, body, "application/json")
+        assert response.status_code == 422, body
+
+
+def test_too_many_rows_are_refused(client: TestClient, caller: Caller) -> None:
+    client.app.state.settings.max_import_rows = 3  # type: ignore[attr-defined]
+    rows = [{"external_id": str(n), "last_name": "Doe"} for n in range(4)]
+    response = import_file(client, caller, json.dumps(rows).encode(), "application/json")
+    assert response.status_code == 422
+    assert "at most 3 rows" in response.json()["detail"]
+
+
+def test_a_new_recipient_without_a_name_rejects_the_import(
+    client: TestClient, caller: Caller
+) -> None:
+    body = json.dumps([{"external_id": "1", "last_name": "Doe"}, {"external_id": "2"}])
+    response = import_file(client, caller, body.encode(), "application/json")
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["row"] == 2
+    assert listed(client, caller) == []
