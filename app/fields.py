@@ -38,6 +38,8 @@ _POSTAL_PREFIX = re.compile(
 def reject_control_characters(value: str) -> str:
     """Names and single-line fields end up in letters and email headers: no CR, LF or
     other control or invisible formatting characters may ride along."""
+    if value.isprintable():  # every category refused below is unprintable: the common case
+        return value
     for char in value:
         if unicodedata.category(char) in _CONTROL_CATEGORIES:
             raise ValueError(f"must not contain control characters (found U+{ord(char):04X})")
@@ -73,7 +75,30 @@ def normalise_province(value: str) -> str:
     return code
 
 
+# The plain shape nearly every address has: dot-atom ASCII local part, LDH labels, and a
+# letters-only top-level domain. It is checked here in one match; anything else goes to
+# email-validator, whose answer for these plain addresses is the same (domain lower-cased).
+_PLAIN_EMAIL = re.compile(
+    r"^(?P<local>[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]{1,64}(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*)"
+    r"@(?P<domain>(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63})$"
+)
+_SPECIAL_USE_TLDS = {"arpa", "invalid", "local", "localhost", "onion", "test", "internal"}
+
+
+def _plain_email(value: str) -> str | None:
+    match = _PLAIN_EMAIL.match(value)
+    if match is None or len(match["local"]) > 64 or len(value) > 254:
+        return None
+    domain = match["domain"].lower()
+    if domain.rpartition(".")[2] in _SPECIAL_USE_TLDS or "--" in domain:
+        return None
+    return f"{match['local']}@{domain}"
+
+
 def normalise_email(value: str) -> str:
+    plain = _plain_email(value)
+    if plain is not None:
+        return plain
     try:
         return validate_email(value, check_deliverability=False).normalized
     except EmailNotValidError as error:
@@ -97,6 +122,21 @@ SingleLine = Annotated[
     AfterValidator(reject_control_characters),
 ]
 OptionalSingleLine = Annotated[SingleLine | None, BeforeValidator(_blank_to_none)]
+# Narrower lines for columns stored narrower: honorifics, offices, codes, phone numbers.
+ShortLine = Annotated[
+    str,
+    BeforeValidator(_strip),
+    StringConstraints(min_length=1, max_length=100),
+    AfterValidator(reject_control_characters),
+]
+OptionalShortLine = Annotated[ShortLine | None, BeforeValidator(_blank_to_none)]
+Code = Annotated[
+    str,
+    BeforeValidator(_strip),
+    StringConstraints(min_length=1, max_length=50),
+    AfterValidator(reject_control_characters),
+]
+OptionalCode = Annotated[Code | None, BeforeValidator(_blank_to_none)]
 Email = Annotated[str, StringConstraints(max_length=254), AfterValidator(normalise_email)]
 OptionalEmail = Annotated[Email | None, BeforeValidator(_blank_to_none)]
 PostalCode = Annotated[str, StringConstraints(max_length=10), AfterValidator(normalise_postal_code)]
@@ -105,10 +145,21 @@ Province = Annotated[str, StringConstraints(max_length=40), AfterValidator(norma
 OptionalProvince = Annotated[Province | None, BeforeValidator(_blank_to_none)]
 
 
+_DASHES = re.compile(r"[\u2010-\u2015\-]+")
+_COMBINING_MARKS = re.compile(
+    r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+)
+
+
 def fold(text: str) -> str:
     """How two spellings of one name compare equal: 'Mégantic—L'Érable',
     'Megantic-L'Erable' and 'MÉGANTIC--L\u2019ÉRABLE' all give "megantic-l'erable"."""
+    if text.isascii():
+        plain = text.lower()
+        if "-" in plain:
+            plain = _DASHES.sub("-", plain)
+        return " ".join(plain.split())
     decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    plain = re.sub(r"[\u2010-\u2015\-]+", "-", plain).replace("\u2019", "'")
-    return re.sub(r"\s+", " ", plain).strip()
+    plain = _COMBINING_MARKS.sub("", decomposed).casefold()
+    plain = _DASHES.sub("-", plain).replace("\u2019", "'")
+    return " ".join(plain.split())

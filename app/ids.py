@@ -1,22 +1,24 @@
 """Opaque, prefixed, time-ordered ids ("rcp_01J..."): the prefix says what an id names,
 and ordering by id is ordering by creation, which cursor pagination relies on."""
 
+import base64
 import os
 import threading
 import time
 
-_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_TO_CROCKFORD = str.maketrans(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+)
 _RANDOM_BITS = 80
 _lock = threading.Lock()
 _last = (0, 0)
 
 
-def _base32(value: int, length: int) -> str:
-    chars = []
-    for _ in range(length):
-        value, digit = divmod(value, 32)
-        chars.append(_CROCKFORD[digit])
-    return "".join(reversed(chars))
+def _crockford(value: int) -> str:
+    """26 Crockford base32 digits of a 130-bit number, by the C base32 encoder and one
+    translation of its alphabet (both alphabets sort as their values do)."""
+    encoded = base64.b32encode(value.to_bytes(20, "big")).decode("ascii")
+    return encoded[-26:].translate(_TO_CROCKFORD)
 
 
 def _next_stamp() -> tuple[int, int]:
@@ -35,4 +37,4 @@ def _next_stamp() -> tuple[int, int]:
 
 def new_id(prefix: str) -> str:
     millis, randomness = _next_stamp()
-    return f"{prefix}_{_base32(millis, 10)}{_base32(randomness, 16)}"
+    return f"{prefix}_{_crockford(millis << _RANDOM_BITS | randomness)}"

@@ -229,6 +229,9 @@ def test_a_cursor_we_did_not_give_is_422(client: TestClient, caller: Caller) -> 
             "roles.0",
         ),
         ({"last_name": "Doe", "favourite_colour": "blue"}, "favourite_colour"),
+        ({"last_name": "Doe", "honorific": "H" * 101}, "honorific"),
+        ({"last_name": "Doe", "district": {"code": "9" * 51}}, "district.code"),
+        ({"last_name": "ß" * 301}, "last_name"),
         ({"email": "jane@example.org"}, "body"),
     ],
 )

@@ -151,7 +151,9 @@ def test_one_mp_district_is_read_from_the_centroid(
     represent: FakeRepresent, provider: RepresentProvider
 ) -> None:
     represent.answer("K1A0A6", postcode("K1A0A6", [FORTIER, MPP, COUNCILLOR], []))
-    assert provider.districts_for(NO_SESSION, ORG, "K1A 0A6") == [DistrictMatch("Ottawa—Vanier")]
+    assert provider.districts_for(NO_SESSION, ORG, "K1A 0A6") == [
+        DistrictMatch("Ottawa—Vanier", province="ON")
+    ]
 
 
 def test_representatives_of_other_offices_are_ignored(
@@ -165,7 +167,9 @@ def test_the_elected_office_is_configurable(represent: FakeRepresent) -> None:
     represent.answer("K1A0A6", OTTAWA)
     made = provider_for(represent.url, elected_office="mpp")
     try:
-        assert made.districts_for(NO_SESSION, ORG, "K1A 0A6") == [DistrictMatch("Ottawa—Vanier")]
+        assert made.districts_for(NO_SESSION, ORG, "K1A 0A6") == [
+            DistrictMatch("Ottawa—Vanier", province="ON")
+        ]
     finally:
         made.close()
 
@@ -189,8 +193,8 @@ def test_a_postal_code_straddling_two_districts_answers_both(
         "K1N5T5", postcode("K1N5T5", [FORTIER, MPP], [MCKENNEY, MPP, fortier_hyphen, MCKENNEY])
     )
     assert provider.districts_for(NO_SESSION, ORG, "K1N 5T5") == [
-        DistrictMatch("Ottawa—Vanier"),
-        DistrictMatch("Ottawa Centre"),
+        DistrictMatch("Ottawa—Vanier", province="ON"),
+        DistrictMatch("Ottawa Centre", province="ON"),
     ]
 
 
@@ -199,8 +203,8 @@ def test_districts_only_in_the_concordance_are_found(
 ) -> None:
     represent.answer("K1N5T5", postcode("K1N5T5", [], [MCKENNEY, FORTIER]))
     assert provider.districts_for(NO_SESSION, ORG, "K1N 5T5") == [
-        DistrictMatch("Ottawa Centre"),
-        DistrictMatch("Ottawa—Vanier"),
+        DistrictMatch("Ottawa Centre", province="ON"),
+        DistrictMatch("Ottawa—Vanier", province="ON"),
     ]
 
 
@@ -237,7 +241,9 @@ def test_a_server_error_is_retried_and_the_answer_returned(
     represent: FakeRepresent, provider: RepresentProvider
 ) -> None:
     represent.answer("K1A0A6", (500, "oops"), OTTAWA)
-    assert provider.districts_for(NO_SESSION, ORG, "K1A 0A6") == [DistrictMatch("Ottawa—Vanier")]
+    assert provider.districts_for(NO_SESSION, ORG, "K1A 0A6") == [
+        DistrictMatch("Ottawa—Vanier", province="ON")
+    ]
     assert represent.requests == 2
 
 
@@ -325,7 +331,9 @@ def test_a_failure_is_not_cached(represent: FakeRepresent, provider: RepresentPr
     represent.answer("K1A0A6", (503, ""), (503, ""), (503, ""), OTTAWA)
     with pytest.raises(UpstreamUnavailable):
         provider.districts_for(NO_SESSION, ORG, "K1A 0A6")
-    assert provider.districts_for(NO_SESSION, ORG, "K1A 0A6") == [DistrictMatch("Ottawa—Vanier")]
+    assert provider.districts_for(NO_SESSION, ORG, "K1A 0A6") == [
+        DistrictMatch("Ottawa—Vanier", province="ON")
+    ]
     assert represent.requests == 4
 
 

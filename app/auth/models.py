@@ -27,7 +27,7 @@ class ApiKey(Base):
     organisation_id: Mapped[str] = mapped_column(
         ForeignKey("organisations.id", ondelete="CASCADE"), index=True
     )
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(300))
     prefix: Mapped[str] = mapped_column(String(20))
     digest: Mapped[str] = mapped_column(String(64), unique=True)
     scopes: Mapped[list[str]] = mapped_column(JSONDocument)

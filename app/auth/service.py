@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from app.auth.models import ApiKey, Organisation
 from app.auth.scopes import Scope
 from app.db import utcnow
-from app.errors import Conflict, NotFound, Unauthenticated
+from app.errors import Conflict, InvalidInput, NotFound, Unauthenticated
 
 KEY_PREFIX = "ld_"
 
@@ -35,6 +35,8 @@ def display_prefix(key: str) -> str:
 
 
 def create_organisation(session: Session, name: str) -> Organisation:
+    if not name.strip() or len(name) > 200:
+        raise InvalidInput("An organisation's name is 1 to 200 characters.")
     if session.scalar(select(Organisation).where(Organisation.name == name)) is not None:
         raise Conflict(f"An organisation named {name!r} already exists.")
     organisation = Organisation(name=name)

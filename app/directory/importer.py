@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.db import utcnow
 from app.directory.addresses import parse_address_block
-from app.directory.models import Recipient, RecipientRole
+from app.directory.models import RECIPIENT_ROLES, RECIPIENTS, Recipient, RecipientRole
 from app.directory.schemas import ImportCounts, ImportResult, RecipientFields, Role
 from app.directory.service import column_values, role_rows, search_key
 from app.directory.sources import csv_rows, decode_body, limit_rows, load_json, row_error
@@ -193,10 +193,9 @@ class _Plan:
 
 
 def _existing(session: Session, organisation_id: str) -> dict[str, dict[str, Any]]:
-    table = Recipient.__table__
     rows = session.execute(
-        select(table).where(
-            table.c.organisation_id == organisation_id, table.c.external_id.is_not(None)
+        select(RECIPIENTS).where(
+            RECIPIENTS.c.organisation_id == organisation_id, RECIPIENTS.c.external_id.is_not(None)
         )
     ).mappings()
     existing = {row["external_id"]: dict(row) | {"roles": []} for row in rows}
@@ -242,7 +241,7 @@ def _plan(
         if current is None:
             if not (recipient.display_name or recipient.first_name or recipient.last_name):
                 nameless.append(row_error(number, "last_name", "a new recipient needs a name"))
-            row = {column.name: None for column in Recipient.__table__.columns}
+            row = {column.name: None for column in RECIPIENTS.columns}
             row |= values | {
                 "id": new_id("rcp"),
                 "organisation_id": organisation_id,
@@ -296,7 +295,7 @@ def _write(session: Session, organisation_id: str, plan: _Plan, progress: Progre
     total = len(plan.inserts) + len(plan.updates) + len(plan.retired)
     done = 0
     for batch in _batches(plan.inserts):
-        session.execute(insert(Recipient), batch)
+        session.execute(insert(RECIPIENTS), batch)
         done += len(batch)
         progress(done, total)
     for batch in _batches(plan.updates):
@@ -327,7 +326,7 @@ def _replace_roles(session: Session, organisation_id: str, roles: dict[str, list
         for row in role_rows(organisation_id, recipient_id, held)
     ]
     for batch in _batches(rows):
-        session.execute(insert(RecipientRole), batch)
+        session.execute(insert(RECIPIENT_ROLES), batch)
 
 
 def import_recipients(

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.directory.models import PostalCodeDistrict
 from app.errors import UpstreamUnavailable
-from app.fields import fold
+from app.fields import fold, normalise_province
 
 
 @dataclass(frozen=True)
@@ -166,6 +166,7 @@ class RepresentProvider:
 
     def _districts_in(self, document: dict[str, Any]) -> list[DistrictMatch]:
         found: dict[str, DistrictMatch] = {}
+        province = _province_of(document.get("province"))
         for field in ("representatives_centroid", "representatives_concordance"):
             for representative in document.get(field) or []:
                 if not isinstance(representative, dict):
@@ -174,5 +175,12 @@ class RepresentProvider:
                     continue
                 name = representative.get("district_name")
                 if isinstance(name, str) and name.strip():
-                    found.setdefault(fold(name), DistrictMatch(name.strip()))
+                    found.setdefault(fold(name), DistrictMatch(name.strip(), province=province))
         return list(found.values())
+
+
+def _province_of(value: Any) -> str | None:
+    try:
+        return normalise_province(value) if isinstance(value, str) else None
+    except ValueError:
+        return None

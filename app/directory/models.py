@@ -1,7 +1,7 @@
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, JSONDocument, UTCDateTime, utcnow
@@ -24,19 +24,19 @@ class Recipient(Base):
     )
     external_id: Mapped[str | None] = mapped_column(String(200))
     honorific: Mapped[str | None] = mapped_column(String(100))
-    first_name: Mapped[str | None] = mapped_column(String(200))
-    last_name: Mapped[str | None] = mapped_column(String(200))
+    first_name: Mapped[str | None] = mapped_column(String(300))
+    last_name: Mapped[str | None] = mapped_column(String(300))
     display_name: Mapped[str | None] = mapped_column(String(300))
     post_nominals: Mapped[str | None] = mapped_column(String(100))
     language: Mapped[str | None] = mapped_column(String(2))
-    party: Mapped[str | None] = mapped_column(String(200))
+    party: Mapped[str | None] = mapped_column(String(300))
     elected_office: Mapped[str | None] = mapped_column(String(100))
     district_code: Mapped[str | None] = mapped_column(String(50))
     district_name: Mapped[str | None] = mapped_column(String(300))
     district_province: Mapped[str | None] = mapped_column(String(2))
-    district_key: Mapped[str | None] = mapped_column(String(300))
+    district_key: Mapped[str | None] = mapped_column(Text)
     # Names folded to plain lower case, so that "melanie" finds "Mélanie" on any database.
-    search_key: Mapped[str] = mapped_column(String(1000))
+    search_key: Mapped[str] = mapped_column(Text)
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(50))
     addresses: Mapped[list[dict[str, Any]]] = mapped_column(JSONDocument, default=list)
@@ -68,8 +68,8 @@ class RecipientRole(Base):
     organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
     title_en: Mapped[str] = mapped_column(String(300))
     title_fr: Mapped[str | None] = mapped_column(String(300))
-    title_en_key: Mapped[str] = mapped_column(String(300))
-    title_fr_key: Mapped[str | None] = mapped_column(String(300))
+    title_en_key: Mapped[str] = mapped_column(Text)
+    title_fr_key: Mapped[str | None] = mapped_column(Text)
     start_date: Mapped[date | None] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date)
 
@@ -92,4 +92,10 @@ class PostalCodeDistrict(Base):
     district_code: Mapped[str | None] = mapped_column(String(50))
     district_name: Mapped[str] = mapped_column(String(300))
     district_province: Mapped[str | None] = mapped_column(String(2))
-    district_key: Mapped[str] = mapped_column(String(300))
+    district_key: Mapped[str] = mapped_column(Text)
+
+
+# The tables themselves, for bulk writes through Core: an ORM bulk insert splits rows
+# into one statement per distinct set of None columns, which costs imports dearly.
+RECIPIENTS = cast(Table, Recipient.__table__)
+RECIPIENT_ROLES = cast(Table, RecipientRole.__table__)

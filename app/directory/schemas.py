@@ -1,6 +1,5 @@
 from datetime import date
-from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
@@ -13,9 +12,11 @@ from pydantic import (
 
 from app.directory.models import Recipient
 from app.fields import (
+    OptionalCode,
     OptionalEmail,
     OptionalPostalCode,
     OptionalProvince,
+    OptionalShortLine,
     OptionalSingleLine,
     SingleLine,
     normalise_postal_prefix,
@@ -26,17 +27,14 @@ def name_of(first_name: str | None, last_name: str | None) -> str:
     return " ".join(part for part in (first_name, last_name) if part)
 
 
-class Language(StrEnum):
-    EN = "en"
-    FR = "fr"
+Language = Literal["en", "fr"]
 
 
-class AddressKind(StrEnum):
-    LEGISLATURE = "legislature"
-    CONSTITUENCY = "constituency"
+# Literals, not enums: they validate and serialise in pydantic's core, not in Python.
+AddressKind = Literal["legislature", "constituency"]
 
 
-Phone = Annotated[OptionalSingleLine, Field(description="As published, e.g. 613-992-0983.")]
+Phone = Annotated[OptionalCode, Field(description="As published, e.g. 613-992-0983.")]
 
 
 class Address(BaseModel):
@@ -69,7 +67,7 @@ class Role(BaseModel):
 class District(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    code: OptionalSingleLine = None
+    code: OptionalCode = None
     name: OptionalSingleLine = None
     province: OptionalProvince = None
 
@@ -84,16 +82,16 @@ class RecipientFields(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     external_id: ExternalId | None = Field(None, examples=["88384"])
-    honorific: OptionalSingleLine = Field(None, examples=["The Honourable"])
+    honorific: OptionalShortLine = Field(None, examples=["The Honourable"])
     first_name: OptionalSingleLine = Field(None, examples=["Mélanie"])
     last_name: OptionalSingleLine = Field(None, examples=["Joly"])
     display_name: OptionalSingleLine = Field(
         None, description="Defaults to first and last name.", examples=["Mélanie Joly"]
     )
-    post_nominals: OptionalSingleLine = Field(None, examples=["P.C., M.P."])
+    post_nominals: OptionalShortLine = Field(None, examples=["P.C., M.P."])
     language: Language | None = None
     party: OptionalSingleLine = Field(None, examples=["Liberal"])
-    elected_office: OptionalSingleLine = Field(None, examples=["MP"])
+    elected_office: OptionalShortLine = Field(None, examples=["MP"])
     district: District | None = None
     email: OptionalEmail = None
     phone: Phone = None
@@ -206,7 +204,7 @@ class PostalCodeEntry(BaseModel):
         examples=["K1A"],
     )
     district_name: SingleLine
-    district_code: OptionalSingleLine = None
+    district_code: OptionalCode = None
     province: OptionalProvince = None
 
 

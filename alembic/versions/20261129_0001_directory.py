@@ -1,8 +1,8 @@
 """The directory: organisations, API keys, recipients, their roles, postal-code tables.
 
-Revision ID: 222e2b2ea384
+Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 02:52:06.803248
+Create Date: 2026-11-29 02:57:42.356814
 """
 
 from collections.abc import Sequence
@@ -12,14 +12,13 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 import app.db
 
-revision: str = '222e2b2ea384'
+revision: str = '0001'
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-
     op.create_table('organisations',
     sa.Column('id', sa.String(length=40), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
@@ -30,7 +29,7 @@ def upgrade() -> None:
     op.create_table('api_keys',
     sa.Column('id', sa.String(length=40), nullable=False),
     sa.Column('organisation_id', sa.String(length=40), nullable=False),
-    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('name', sa.String(length=300), nullable=False),
     sa.Column('prefix', sa.String(length=20), nullable=False),
     sa.Column('digest', sa.String(length=64), nullable=False),
     sa.Column('scopes', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
@@ -50,7 +49,7 @@ def upgrade() -> None:
     sa.Column('district_code', sa.String(length=50), nullable=True),
     sa.Column('district_name', sa.String(length=300), nullable=False),
     sa.Column('district_province', sa.String(length=2), nullable=True),
-    sa.Column('district_key', sa.String(length=300), nullable=False),
+    sa.Column('district_key', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_postal_code_districts_organisation_id_organisations'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_postal_code_districts')),
     sa.UniqueConstraint('organisation_id', 'prefix', 'district_key', name=op.f('uq_postal_code_districts_organisation_id_prefix_district_key'))
@@ -63,18 +62,18 @@ def upgrade() -> None:
     sa.Column('organisation_id', sa.String(length=40), nullable=False),
     sa.Column('external_id', sa.String(length=200), nullable=True),
     sa.Column('honorific', sa.String(length=100), nullable=True),
-    sa.Column('first_name', sa.String(length=200), nullable=True),
-    sa.Column('last_name', sa.String(length=200), nullable=True),
+    sa.Column('first_name', sa.String(length=300), nullable=True),
+    sa.Column('last_name', sa.String(length=300), nullable=True),
     sa.Column('display_name', sa.String(length=300), nullable=True),
     sa.Column('post_nominals', sa.String(length=100), nullable=True),
     sa.Column('language', sa.String(length=2), nullable=True),
-    sa.Column('party', sa.String(length=200), nullable=True),
+    sa.Column('party', sa.String(length=300), nullable=True),
     sa.Column('elected_office', sa.String(length=100), nullable=True),
     sa.Column('district_code', sa.String(length=50), nullable=True),
     sa.Column('district_name', sa.String(length=300), nullable=True),
     sa.Column('district_province', sa.String(length=2), nullable=True),
-    sa.Column('district_key', sa.String(length=300), nullable=True),
-    sa.Column('search_key', sa.String(length=1000), nullable=False),
+    sa.Column('district_key', sa.Text(), nullable=True),
+    sa.Column('search_key', sa.Text(), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=True),
     sa.Column('phone', sa.String(length=50), nullable=True),
     sa.Column('addresses', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
@@ -96,8 +95,8 @@ def upgrade() -> None:
     sa.Column('organisation_id', sa.String(length=40), nullable=False),
     sa.Column('title_en', sa.String(length=300), nullable=False),
     sa.Column('title_fr', sa.String(length=300), nullable=True),
-    sa.Column('title_en_key', sa.String(length=300), nullable=False),
-    sa.Column('title_fr_key', sa.String(length=300), nullable=True),
+    sa.Column('title_en_key', sa.Text(), nullable=False),
+    sa.Column('title_fr_key', sa.Text(), nullable=True),
     sa.Column('start_date', sa.Date(), nullable=True),
     sa.Column('end_date', sa.Date(), nullable=True),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_recipient_roles_organisation_id_organisations'), ondelete='CASCADE'),
@@ -111,9 +110,7 @@ def upgrade() -> None:
 
 
 
-
 def downgrade() -> None:
-
     with op.batch_alter_table('recipient_roles', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_recipient_roles_recipient_id'))
         batch_op.drop_index('ix_recipient_roles_organisation_id_title_fr_key')
@@ -134,4 +131,3 @@ def downgrade() -> None:
 
     op.drop_table('api_keys')
     op.drop_table('organisations')
-

@@ -1,0 +1,79 @@
+"""Field normalisers shared by features."""
+
+import random
+import string
+
+import pytest
+from email_validator import EmailNotValidError, validate_email
+
+from app.fields import (
+    fold,
+    normalise_email,
+    normalise_postal_code,
+    normalise_province,
+    reject_control_characters,
+)
+
+ADDRESSES = [
+    "Jane.Doe@Example.ORG", "melanie.joly@parl.gc.ca", "user+tag@sub.domain.ca",
+    "o'brien@mail.ca", "A@EXAMPLE.COM", "x@localhost", "x@foo.test", "a..b@c.com",
+    ".a@c.com", "a.@c.com", "a@-c.com", "a@c-.com", "a@c.c", "a@c.123", "a@xn--bcher-kva.ch",
+    "a@foo.local", "a@b.internal", "a@b.onion", "a@b..com", "a@.b.com", "x" * 65 + "@b.com",
+    "a@" + "b" * 64 + ".com", "é@b.com", "a@bücher.ch", "a@b.com.", "a@b@c.com", "@b.com",
+]  # fmt: skip
+
+
+def _random_addresses(count: int) -> list[str]:
+    chars = string.ascii_letters + string.digits + ".-_+'@"
+    generator = random.Random(20261129)
+    return [
+        "".join(generator.choice(chars) for _ in range(generator.randint(3, 20)))
+        + generator.choice(["", ".ca", ".com", ".c", "@x.org", ".test"])
+        for _ in range(count)
+    ]
+
+
+def _library_answer(address: str) -> str | None:
+    try:
+        return validate_email(address, check_deliverability=False).normalized
+    except EmailNotValidError:
+        return None
+
+
+def _our_answer(address: str) -> str | None:
+    try:
+        return normalise_email(address)
+    except ValueError:
+        return None
+
+
+@pytest.mark.parametrize("address", ADDRESSES + _random_addresses(3000))
+def test_our_email_check_answers_as_email_validator_does(address: str) -> None:
+    assert _our_answer(address) == _library_answer(address)
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"), [("k1a0a6", "K1A 0A6"), (" K1A 0A6 ", "K1A 0A6"), ("h2n2c9", "H2N 2C9")]
+)
+def test_postal_codes_are_normalised(given: str, expected: str) -> None:
+    assert normalise_postal_code(given) == expected
+
+
+@pytest.mark.parametrize("given", ["Québec", "quebec", "QC", "Colombie-Britannique", "nunavut"])
+def test_provinces_are_known_by_code_and_english_or_french_name(given: str) -> None:
+    assert len(normalise_province(given)) == 2
+
+
+@pytest.mark.parametrize("text", ["a\rb", "a\nb", "a\tb", "\x00", "a\u200bb", "a\u2028b", "\u202e"])
+def test_control_and_invisible_characters_are_refused(text: str) -> None:
+    with pytest.raises(ValueError, match="control characters"):
+        reject_control_characters(text)
+
+
+@pytest.mark.parametrize("text", ["Mélanie Joly", "Mégantic—L'Érable", "O\u2019Brien", "a\u00a0b"])
+def test_ordinary_text_passes(text: str) -> None:
+    assert reject_control_characters(text) == text
+
+
+def test_fold_makes_spellings_of_one_name_equal() -> None:
+    assert fold("Mégantic—L'Érable") == fold("Megantic-L'Erable") == fold("MÉGANTIC--L\u2019ÉRABLE")
