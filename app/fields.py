@@ -7,7 +7,8 @@ from typing import Annotated
 from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BeforeValidator, StringConstraints
 
-_CONTROL_CATEGORIES = {"Cc", "Cf", "Zl", "Zp"}
+# Cs: lone surrogates, which JSON can carry but no database can store as text.
+_CONTROL_CATEGORIES = {"Cc", "Cf", "Cs", "Zl", "Zp"}
 
 PROVINCES = {
     "AB": ("Alberta", "Alberta"),

@@ -3,6 +3,7 @@ and ordering by id is ordering by creation, which cursor pagination relies on.""
 
 import base64
 import os
+import re
 import threading
 import time
 
@@ -38,3 +39,12 @@ def _next_stamp() -> tuple[int, int]:
 def new_id(prefix: str) -> str:
     millis, randomness = _next_stamp()
     return f"{prefix}_{_crockford(millis << _RANDOM_BITS | randomness)}"
+
+
+_WELL_FORMED = re.compile(r"^[a-z]{3}_[0-9A-HJKMNP-TV-Z]{26}$")
+
+
+def is_well_formed(value: str) -> bool:
+    """Whether `value` could be an id we made; anything else is found nowhere, so it is
+    answered as a missing id is, without asking the database."""
+    return bool(_WELL_FORMED.match(value))

@@ -303,3 +303,8 @@ def test_a_new_recipient_without_a_name_rejects_the_import(
     assert response.status_code == 422
     assert response.json()["errors"][0]["row"] == 2
     assert listed(client, caller) == []
+
+
+def test_json_nested_too_deep_is_refused(client: TestClient, caller: Caller) -> None:
+    response = import_file(client, caller, b"[" * 100_000 + b"]" * 100_000, "application/json")
+    assert response.status_code == 422

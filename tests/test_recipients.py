@@ -301,3 +301,46 @@ def test_an_unknown_route_is_a_404_problem(client: TestClient) -> None:
     response = client.get("/v1/nothing-here")
     assert response.status_code == 404
     assert response.json()["type"] == "/problems/not-found"
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "Jo\x00ly"},
+        {"district": "\x00"},
+        {"party": "a\x00"},
+        {"office": "\x00"},
+        {"role": "\x00"},
+    ],
+)
+def test_a_nul_in_a_filter_is_422_not_a_database_error(
+    client: TestClient, caller: Caller, params: dict[str, str]
+) -> None:
+    response = client.get("/v1/recipients", params=params, headers=caller.headers)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == next(iter(params))
+
+
+@pytest.mark.parametrize("recipient_id", ["rcp_%00", "x" * 5000, "rcp_01M8JKF7EDXK058FMTT6ZN9JNB"])
+def test_an_id_that_names_nothing_is_404(
+    client: TestClient, caller: Caller, recipient_id: str
+) -> None:
+    for method in ("GET", "DELETE"):
+        response = client.request(method, f"/v1/recipients/{recipient_id}", headers=caller.headers)
+        assert response.status_code == 404
+
+
+def test_a_nul_in_an_external_id_is_422(client: TestClient, caller: Caller) -> None:
+    body = {"last_name": "Doe", "external_id": "a\x00b"}
+    response = client.post("/v1/recipients", json=body, headers=caller.headers)
+    assert response.status_code == 422
+
+
+def test_a_lone_surrogate_in_a_name_is_422(client: TestClient, caller: Caller) -> None:
+    response = client.post(
+        "/v1/recipients",
+        content=b'{"last_name": "Doe\\ud800"}',
+        headers=caller.headers | {"Content-Type": "application/json"},
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "last_name"

@@ -9,6 +9,7 @@ from app.auth.models import ApiKey, Organisation
 from app.auth.scopes import Scope
 from app.db import utcnow
 from app.errors import Conflict, InvalidInput, NotFound, Unauthenticated
+from app.ids import is_well_formed
 
 KEY_PREFIX = "ld_"
 
@@ -87,7 +88,7 @@ def list_keys(session: Session, organisation_id: str) -> list[ApiKey]:
 
 
 def get_key(session: Session, organisation_id: str, key_id: str) -> ApiKey:
-    api_key = session.get(ApiKey, key_id)
+    api_key = session.get(ApiKey, key_id) if is_well_formed(key_id) else None
     if api_key is None or api_key.organisation_id != organisation_id:
         raise NotFound(f"No API key {key_id!r}.")
     return api_key

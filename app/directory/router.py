@@ -17,7 +17,7 @@ from app.directory.schemas import (
     RecipientUpdate,
     recipient_out,
 )
-from app.fields import OptionalProvince, PostalCode
+from app.fields import OptionalProvince, OptionalSingleLine, PostalCode
 from app.pagination import DEFAULT_LIMIT, MAX_LIMIT
 
 router = APIRouter(tags=["directory"])
@@ -44,18 +44,16 @@ def create_recipient(
 def list_recipients(
     principal: DirectoryReader,
     session: SessionDep,
-    q: Annotated[str | None, Query(max_length=200, description="Words of the name.")] = None,
-    district: Annotated[
-        str | None, Query(max_length=300, description="District name or code.")
-    ] = None,
+    q: Annotated[OptionalSingleLine, Query(description="Words of the name.")] = None,
+    district: Annotated[OptionalSingleLine, Query(description="District name or code.")] = None,
     province: Annotated[OptionalProvince, Query()] = None,
-    party: Annotated[str | None, Query(max_length=200)] = None,
+    party: Annotated[OptionalSingleLine, Query()] = None,
     office: Annotated[
-        str | None, Query(max_length=100, description="Elected office: MP, Senator...")
+        OptionalSingleLine, Query(description="Elected office: MP, Senator...")
     ] = None,
     role: Annotated[
-        str | None,
-        Query(max_length=300, description="Holders of this role (English or French title)."),
+        OptionalSingleLine,
+        Query(description="Holders of this role (English or French title)."),
     ] = None,
     role_on: Annotated[
         date | None, Query(description="The date the role is held on; today by default.")

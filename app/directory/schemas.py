@@ -72,7 +72,7 @@ class District(BaseModel):
     province: OptionalProvince = None
 
 
-ExternalId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+ExternalId = Annotated[SingleLine, StringConstraints(max_length=200)]
 
 
 class RecipientFields(BaseModel):

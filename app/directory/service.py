@@ -20,7 +20,7 @@ from app.directory.schemas import (
 )
 from app.errors import Conflict, InvalidInput, NotFound
 from app.fields import fold
-from app.ids import new_id
+from app.ids import is_well_formed, new_id
 from app.pagination import decode_cursor, encode_cursor
 
 
@@ -123,7 +123,7 @@ def create_recipient(session: Session, organisation_id: str, fields: RecipientCr
 
 
 def get_recipient(session: Session, organisation_id: str, recipient_id: str) -> Recipient:
-    recipient = session.get(Recipient, recipient_id)
+    recipient = session.get(Recipient, recipient_id) if is_well_formed(recipient_id) else None
     if recipient is None or recipient.organisation_id != organisation_id:
         raise NotFound(f"No recipient {recipient_id!r}.")
     return recipient

@@ -41,6 +41,8 @@ def decode_body(body: bytes, content_type: str) -> tuple[Literal["csv", "json"],
 def load_json(text: str) -> Any:
     try:
         return json.loads(text)
+    except RecursionError:
+        raise InvalidInput("The JSON nests deeper than we read.") from None
     except json.JSONDecodeError as error:
         raise InvalidInput(
             "The file is not valid JSON.",
