@@ -162,6 +162,7 @@ REPRESENT = {
             "email": "mona.fortier@parl.gc.ca",
             "url": "https://www.ourcommons.ca/Members/en/mona-fortier(89020)",
             "representative_set_name": "House of Commons",
+            "gender": "F",
             "extra": {"preferred_languages": ["French", "English"]},
             "offices": [
                 {
@@ -189,6 +190,7 @@ def test_represent_api_json_imports(client: TestClient, caller: Caller) -> None:
     assert fortier["external_id"] == "https://www.ourcommons.ca/Members/en/mona-fortier(89020)"
     assert fortier["display_name"] == "Mona Fortier"
     assert fortier["language"] == "fr"
+    assert fortier["gender"] == "female"
     assert fortier["district"]["name"] == "Ottawa—Vanier"
     assert fortier["phone"] == "1 613-992-4766"
     legislature, constituency = fortier["addresses"]

@@ -27,7 +27,7 @@ Progress = Callable[[int, int], None]
 
 CSV_SCALAR_COLUMNS = {
     "external_id", "honorific", "first_name", "last_name", "display_name", "post_nominals",
-    "language", "party", "elected_office", "email", "phone", "salutation_override",
+    "language", "party", "elected_office", "email", "phone", "salutation_override", "gender",
 }  # fmt: skip
 CSV_DISTRICT_COLUMNS = {"district_code": "code", "district_name": "name", "province": "province"}
 CSV_ADDRESS_PARTS = ("address", "city", "province", "postal_code", "phone", "fax")
@@ -140,6 +140,7 @@ def from_represent(representative: dict[str, Any]) -> dict[str, Any]:
         "phone": phones[0] if phones else None,
         "addresses": addresses,
         "language": language,
+        "gender": {"F": "female", "M": "male"}.get(str(representative.get("gender") or "")),
     }
 
 

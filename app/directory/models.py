@@ -41,6 +41,7 @@ class Recipient(Base):
     phone: Mapped[str | None] = mapped_column(String(50))
     addresses: Mapped[list[dict[str, Any]]] = mapped_column(JSONDocument, default=list)
     salutation_override: Mapped[str | None] = mapped_column(String(300))
+    gender: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

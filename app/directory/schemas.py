@@ -32,6 +32,7 @@ Language = Literal["en", "fr"]
 
 # Literals, not enums: they validate and serialise in pydantic's core, not in Python.
 AddressKind = Literal["legislature", "constituency"]
+Gender = Literal["female", "male"]
 
 
 Phone = Annotated[OptionalCode, Field(description="As published, e.g. 613-992-0983.")]
@@ -98,6 +99,11 @@ class RecipientFields(BaseModel):
     addresses: list[Address] | None = Field(None, max_length=20)
     roles: list[Role] | None = Field(None, max_length=50)
     salutation_override: OptionalSingleLine = Field(None, examples=["Dear Minister Joly"])
+    gender: Gender | None = Field(
+        None,
+        description='Set only to have letters use gendered forms of address ("Madame la '
+        'Ministre", "Ms."); without it they use neutral ones.',
+    )
 
 
 class RecipientCreate(RecipientFields):
@@ -129,6 +135,7 @@ class RecipientOut(BaseModel):
     addresses: list[Address]
     roles: list[Role]
     salutation_override: str | None
+    gender: Gender | None
     retired: bool
 
 
@@ -176,6 +183,7 @@ def recipient_out(recipient: Recipient) -> RecipientOut:
         addresses=[Address.model_validate(address) for address in recipient.addresses],
         roles=[Role.model_validate(role) for role in recipient.roles],
         salutation_override=recipient.salutation_override,
+        gender=recipient.gender,
         retired=recipient.retired_at is not None,
     )
 
