@@ -83,6 +83,7 @@ def problem_response(
     slug: str,
     title: str,
     detail: str | None = None,
+    /,
     *,
     errors: list[dict[str, Any]] | None = None,
     headers: Mapping[str, str] | None = None,

@@ -138,6 +138,19 @@ Code = Annotated[
     AfterValidator(reject_control_characters),
 ]
 OptionalCode = Annotated[Code | None, BeforeValidator(_blank_to_none)]
+
+
+def unix_newlines(value: object) -> object:
+    return value.replace("\r\n", "\n").strip() if isinstance(value, str) else value
+
+
+# Text of several lines and paragraphs: newlines kept, other control characters refused.
+Paragraphs = Annotated[
+    str,
+    BeforeValidator(unix_newlines),
+    StringConstraints(min_length=1, max_length=5000),
+    AfterValidator(reject_control_characters_but_newlines),
+]
 Email = Annotated[str, StringConstraints(max_length=254), AfterValidator(normalise_email)]
 OptionalEmail = Annotated[Email | None, BeforeValidator(_blank_to_none)]
 PostalCode = Annotated[str, StringConstraints(max_length=10), AfterValidator(normalise_postal_code)]

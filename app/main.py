@@ -6,10 +6,12 @@ from fastapi import FastAPI
 from app import health
 from app.auth.router import router as api_keys_router
 from app.body_limit import BodyLimitMiddleware
+from app.campaigns.router import router as campaigns_router
 from app.db import make_engine, make_sessionmaker
 from app.directory.lookup import DistrictProvider, RepresentProvider, TableProvider
 from app.directory.router import router as directory_router
 from app.errors import install_problem_handlers
+from app.letters.router import router as letters_router
 from app.settings import Settings, get_settings
 
 DESCRIPTION = """
@@ -59,4 +61,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(api_keys_router)
     app.include_router(directory_router)
+    app.include_router(campaigns_router)
+    app.include_router(letters_router)
     return app

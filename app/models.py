@@ -1,6 +1,18 @@
 """Every feature's tables, imported in one place for Alembic and for tests."""
 
 from app.auth.models import ApiKey, Organisation
+from app.campaigns.models import Campaign
 from app.directory.models import PostalCodeDistrict, Recipient, RecipientRole
+from app.letters.models import Action, Delivery, Letter
 
-__all__ = ["ApiKey", "Organisation", "PostalCodeDistrict", "Recipient", "RecipientRole"]
+__all__ = [
+    "Action",
+    "ApiKey",
+    "Campaign",
+    "Delivery",
+    "Letter",
+    "Organisation",
+    "PostalCodeDistrict",
+    "Recipient",
+    "RecipientRole",
+]

@@ -34,3 +34,6 @@ def require(scope: Scope) -> Callable[..., Principal]:
 DirectoryReader = Annotated[Principal, Depends(require(Scope.DIRECTORY_READ))]
 DirectoryWriter = Annotated[Principal, Depends(require(Scope.DIRECTORY_WRITE))]
 Admin = Annotated[Principal, Depends(require(Scope.ADMIN))]
+CampaignsReader = Annotated[Principal, Depends(require(Scope.CAMPAIGNS_READ))]
+CampaignsWriter = Annotated[Principal, Depends(require(Scope.CAMPAIGNS_WRITE))]
+LettersReader = Annotated[Principal, Depends(require(Scope.LETTERS_READ))]

@@ -1,0 +1,45 @@
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db import Base, JSONDocument, UTCDateTime, utcnow
+from app.ids import new_id
+
+
+class Campaign(Base):
+    """A campaign: what supporters are asked to write, to whom, and how it is sent.
+    Texts shown or written in a language are {"en": ..., "fr": ...} documents."""
+
+    __tablename__ = "campaigns"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("cmp"))
+    organisation_id: Mapped[str] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    # Public: supporters reach a campaign by its slug, so a slug names one campaign anywhere.
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    status: Mapped[str] = mapped_column(String(10))
+    languages: Mapped[list[str]] = mapped_column(JSONDocument)
+    title: Mapped[dict[str, str]] = mapped_column(JSONDocument)
+    summary: Mapped[dict[str, str]] = mapped_column(JSONDocument)
+    guidance: Mapped[dict[str, str]] = mapped_column(JSONDocument)
+    subject: Mapped[dict[str, str]] = mapped_column(JSONDocument)
+    concern: Mapped[dict[str, str]] = mapped_column(JSONDocument)
+    ask: Mapped[dict[str, str]] = mapped_column(JSONDocument)
+    template: Mapped[str] = mapped_column(String(50))
+    template_text: Mapped[dict[str, str] | None] = mapped_column(JSONDocument)
+    must_write: Mapped[list[str]] = mapped_column(JSONDocument)
+    may_edit: Mapped[list[str]] = mapped_column(JSONDocument)
+    targets: Mapped[list[dict[str, Any]]] = mapped_column(JSONDocument)
+    channels: Mapped[list[str]] = mapped_column(JSONDocument)
+    without_email: Mapped[str] = mapped_column(String(10))
+    goal: Mapped[int | None] = mapped_column(Integer)
+    confirm_email: Mapped[bool] = mapped_column(Boolean)
+    # Counters kept in the transaction that takes an action, so the public counter is
+    # one row read however many supporters there are.
+    action_count: Mapped[int] = mapped_column(Integer, default=0)
+    letter_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

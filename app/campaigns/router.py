@@ -1,0 +1,53 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from app.auth.deps import CampaignsReader, CampaignsWriter
+from app.campaigns import service
+from app.campaigns.schemas import (
+    CampaignCreate,
+    CampaignList,
+    CampaignOut,
+    CampaignUpdate,
+    Status,
+    campaign_out,
+)
+from app.db import SessionDep
+from app.pagination import DEFAULT_LIMIT, MAX_LIMIT
+
+router = APIRouter(prefix="/v1/campaigns", tags=["campaigns"])
+
+
+@router.post("", status_code=201, response_model=CampaignOut)
+def create_campaign(
+    body: CampaignCreate, principal: CampaignsWriter, session: SessionDep
+) -> CampaignOut:
+    return campaign_out(service.create_campaign(session, principal.organisation_id, body))
+
+
+@router.get("", response_model=CampaignList)
+def list_campaigns(
+    principal: CampaignsReader,
+    session: SessionDep,
+    status: Status | None = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> CampaignList:
+    campaigns, next_cursor = service.list_campaigns(
+        session, principal.organisation_id, status, limit, cursor
+    )
+    return CampaignList(items=[campaign_out(c) for c in campaigns], next_cursor=next_cursor)
+
+
+@router.get("/{campaign_id}", response_model=CampaignOut)
+def get_campaign(campaign_id: str, principal: CampaignsReader, session: SessionDep) -> CampaignOut:
+    return campaign_out(service.get_campaign(session, principal.organisation_id, campaign_id))
+
+
+@router.patch("/{campaign_id}", response_model=CampaignOut)
+def update_campaign(
+    campaign_id: str, body: CampaignUpdate, principal: CampaignsWriter, session: SessionDep
+) -> CampaignOut:
+    return campaign_out(
+        service.update_campaign(session, principal.organisation_id, campaign_id, body)
+    )

@@ -1,0 +1,184 @@
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+from app.campaigns.models import Campaign
+from app.fields import Paragraphs, SingleLine
+
+Language = Literal["en", "fr"]
+Part = Literal["intro", "concern", "ask"]
+EditablePart = Literal["concern", "ask"]
+Channel = Literal["email", "print"]
+Status = Literal["draft", "live", "closed"]
+Slug = Annotated[
+    str,
+    StringConstraints(min_length=3, max_length=80, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$"),
+    Field(description="Lower-case words and dashes; the campaign's public address."),
+]
+
+
+def _in_order(*order: str) -> AfterValidator:
+    """Lists of choices kept without repeats, in one order, however they were sent."""
+    return AfterValidator(lambda values: [value for value in order if value in values])
+
+
+Languages = Annotated[list[Language], _in_order("en", "fr")]
+Parts = Annotated[list[Part], _in_order("intro", "concern", "ask")]
+EditableParts = Annotated[list[EditablePart], _in_order("concern", "ask")]
+Channels = Annotated[list[Channel], _in_order("email", "print")]
+TemplateText = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
+
+
+class RoleTarget(BaseModel):
+    """Whoever holds this role when the letter is written."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["role"]
+    role: SingleLine = Field(examples=["Minister of Foreign Affairs"])
+
+
+class OwnMPTarget(BaseModel):
+    """The supporter's own MP, found from their postal code."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["own_mp"]
+
+
+class RecipientTarget(BaseModel):
+    """One recipient of the directory, named by id."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["recipient"]
+    recipient_id: str = Field(max_length=40)
+
+
+Target = Annotated[RoleTarget | OwnMPTarget | RecipientTarget, Field(discriminator="type")]
+
+
+class CampaignFields(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    slug: Slug
+    status: Status = "draft"
+    languages: Languages = Field(min_length=1, max_length=2, examples=[["en", "fr"]])
+    title: dict[Language, SingleLine]
+    summary: dict[Language, Paragraphs] = Field(default_factory=dict)
+    guidance: dict[Language, Paragraphs] = Field(
+        default_factory=dict,
+        description="What supporters are told about writing, shown beside the form.",
+    )
+    subject: dict[Language, SingleLine]
+    concern: dict[Language, Paragraphs] = Field(
+        default_factory=dict, description="The concern's default text, per language."
+    )
+    ask: dict[Language, Paragraphs] = Field(
+        default_factory=dict, description="The ask's default text, per language."
+    )
+    template: Literal["standard"] = "standard"
+    template_text: dict[Language, TemplateText] | None = Field(
+        None, description="The organisation's own letter template (Jinja2), per language."
+    )
+    must_write: Parts = Field(
+        default_factory=lambda: list[Part](["intro"]),
+        description="Parts the supporter writes themselves; the intro always is.",
+    )
+    may_edit: EditableParts = Field(
+        default_factory=list, description="Parts the supporter may change from the default."
+    )
+    targets: list[Target] = Field(min_length=1, max_length=20)
+    channels: Channels = Field(default_factory=lambda: list[Channel](["email"]), min_length=1)
+    without_email: Literal["skip", "print"] = Field(
+        "skip", description="What happens to an email letter whose recipient has no email."
+    )
+    goal: int | None = Field(None, ge=1, le=100_000_000)
+    confirm_email: bool = Field(
+        False, description="Letters wait until the supporter confirms their email address."
+    )
+
+    @model_validator(mode="after")
+    def _complete_in_every_language(self) -> "CampaignFields":
+        if "intro" not in self.must_write:
+            self.must_write = ["intro", *self.must_write]
+        missing = [
+            f"{name}.{language}"
+            for language in self.languages
+            for name, texts, needed in (
+                ("title", self.title, True),
+                ("subject", self.subject, True),
+                ("concern", self.concern, "concern" not in self.must_write),
+                ("ask", self.ask, "ask" not in self.must_write),
+            )
+            if needed and language not in texts
+        ]
+        if self.template_text is not None:
+            missing += [
+                f"template_text.{language}"
+                for language in self.languages
+                if language not in self.template_text
+            ]
+        if missing:
+            raise ValueError(f"each language of the campaign needs: {', '.join(missing)}")
+        return self
+
+
+class CampaignCreate(CampaignFields):
+    pass
+
+
+class CampaignUpdate(BaseModel):
+    """Any fields of a campaign; the campaign they make must be whole, as on creation."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    slug: Slug | None = None
+    status: Status | None = None
+    languages: Languages | None = Field(None, min_length=1, max_length=2)
+    title: dict[Language, SingleLine] | None = None
+    summary: dict[Language, Paragraphs] | None = None
+    guidance: dict[Language, Paragraphs] | None = None
+    subject: dict[Language, SingleLine] | None = None
+    concern: dict[Language, Paragraphs] | None = None
+    ask: dict[Language, Paragraphs] | None = None
+    template: Literal["standard"] | None = None
+    template_text: dict[Language, TemplateText] | None = None
+    must_write: Parts | None = None
+    may_edit: EditableParts | None = None
+    targets: list[Target] | None = Field(None, min_length=1, max_length=20)
+    channels: Channels | None = Field(None, min_length=1)
+    without_email: Literal["skip", "print"] | None = None
+    goal: int | None = Field(None, ge=1, le=100_000_000)
+    confirm_email: bool | None = None
+
+
+class CampaignOut(CampaignFields):
+    id: str
+    action_count: int
+    letter_count: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class CampaignList(BaseModel):
+    items: list[CampaignOut]
+    next_cursor: str | None
+
+
+CAMPAIGN_FIELDS = tuple(CampaignFields.model_fields)
+EXTRA_OUT_FIELDS = ("id", "action_count", "letter_count", "created_at", "updated_at")
+
+
+def campaign_out(campaign: Campaign) -> CampaignOut:
+    return CampaignOut.model_validate(
+        {name: getattr(campaign, name) for name in (*CAMPAIGN_FIELDS, *EXTRA_OUT_FIELDS)}
+    )

@@ -1,0 +1,134 @@
+from typing import Any
+
+from jinja2 import Template
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.campaigns.models import Campaign
+from app.campaigns.rendering import (
+    render_text,
+    sample_context,
+    shipped_template,
+    template_from_text,
+)
+from app.campaigns.schemas import CAMPAIGN_FIELDS, CampaignCreate, CampaignFields, CampaignUpdate
+from app.directory.models import Recipient
+from app.errors import Conflict, InvalidInput, NotFound, field_errors
+from app.ids import is_well_formed
+from app.pagination import decode_cursor, encode_cursor
+
+
+def _check_targets(session: Session, organisation_id: str, fields: CampaignFields) -> None:
+    named = {
+        index: target.recipient_id
+        for index, target in enumerate(fields.targets)
+        if target.type == "recipient"
+    }
+    if not named:
+        return
+    found = set(
+        session.scalars(
+            select(Recipient.id).where(
+                Recipient.organisation_id == organisation_id,
+                Recipient.id.in_([rid for rid in named.values() if is_well_formed(rid)]),
+            )
+        )
+    )
+    errors = [
+        {"field": f"targets.{index}.recipient_id", "in": "body", "message": "names no recipient"}
+        for index, recipient_id in named.items()
+        if recipient_id not in found
+    ]
+    if errors:
+        raise InvalidInput(errors=errors)
+
+
+def _check_templates(fields: CampaignFields) -> None:
+    """An organisation's template is tried on a sample letter when saved, so that a typo
+    fails here and not in front of a supporter."""
+    for language, text in (fields.template_text or {}).items():
+        field = f"template_text.{language}"
+        render_text(template_from_text(text, field), sample_context(language), field)
+
+
+def _save(session: Session, campaign: Campaign) -> Campaign:
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise Conflict(
+            "Another campaign has this slug.",
+            errors=[{"field": "slug", "in": "body", "message": "is taken"}],
+        ) from None
+    return campaign
+
+
+def create_campaign(session: Session, organisation_id: str, fields: CampaignCreate) -> Campaign:
+    _check_targets(session, organisation_id, fields)
+    _check_templates(fields)
+    campaign = Campaign(organisation_id=organisation_id, action_count=0, letter_count=0)
+    _assign(campaign, fields)
+    session.add(campaign)
+    return _save(session, campaign)
+
+
+def _assign(campaign: Campaign, fields: CampaignFields) -> None:
+    values = fields.model_dump(mode="json")
+    for name in CAMPAIGN_FIELDS:
+        setattr(campaign, name, values[name])
+
+
+def get_campaign(session: Session, organisation_id: str, campaign_id: str) -> Campaign:
+    campaign = session.get(Campaign, campaign_id) if is_well_formed(campaign_id) else None
+    if campaign is None or campaign.organisation_id != organisation_id:
+        raise NotFound(f"No campaign {campaign_id!r}.")
+    return campaign
+
+
+def live_campaign(session: Session, slug: str) -> Campaign:
+    """The campaign supporters reach by slug: it must be live (a draft is not found)."""
+    campaign = session.scalar(select(Campaign).where(Campaign.slug == slug))
+    if campaign is None or campaign.status == "draft":
+        raise NotFound(f"No campaign {slug!r}.")
+    if campaign.status == "closed":
+        raise Conflict("This campaign has closed: it takes no more letters.", slug=slug)
+    return campaign
+
+
+def list_campaigns(
+    session: Session, organisation_id: str, status: str | None, limit: int, cursor: str | None
+) -> tuple[list[Campaign], str | None]:
+    query = select(Campaign).where(Campaign.organisation_id == organisation_id)
+    if status:
+        query = query.where(Campaign.status == status)
+    after = decode_cursor(cursor)
+    if after:
+        query = query.where(Campaign.id > after)
+    campaigns = list(session.scalars(query.order_by(Campaign.id).limit(limit + 1)))
+    if len(campaigns) > limit:
+        return campaigns[:limit], encode_cursor(campaigns[limit - 1].id)
+    return campaigns, None
+
+
+def update_campaign(
+    session: Session, organisation_id: str, campaign_id: str, changes: CampaignUpdate
+) -> Campaign:
+    campaign = get_campaign(session, organisation_id, campaign_id)
+    current: dict[str, Any] = {name: getattr(campaign, name) for name in CAMPAIGN_FIELDS}
+    merged = current | changes.model_dump(mode="json", exclude_unset=True)
+    try:
+        fields = CampaignFields.model_validate(merged)
+    except ValidationError as error:
+        raise InvalidInput(errors=field_errors(error.errors())) from None
+    _check_targets(session, organisation_id, fields)
+    _check_templates(fields)
+    _assign(campaign, fields)
+    return _save(session, campaign)
+
+
+def letter_template(campaign: Campaign, language: str) -> Template:
+    if campaign.template_text and language in campaign.template_text:
+        return template_from_text(campaign.template_text[language], f"template_text.{language}")
+    return shipped_template(campaign.template, language)

@@ -1,0 +1,123 @@
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
+
+from app.fields import (
+    Email,
+    OptionalCode,
+    OptionalSingleLine,
+    PostalCode,
+    Province,
+    SingleLine,
+    reject_control_characters_but_newlines,
+    unix_newlines,
+)
+
+INTRO_MAX = 1500
+PART_MAX = 4000
+
+
+Intro = Annotated[
+    str,
+    BeforeValidator(unix_newlines),
+    StringConstraints(min_length=1, max_length=INTRO_MAX),
+    AfterValidator(reject_control_characters_but_newlines),
+    Field(
+        description="A sentence or two about yourself and where you write from, in your own words.",
+        examples=["Je suis infirmière et j'écris de Gatineau."],
+    ),
+]
+Part = Annotated[
+    str,
+    BeforeValidator(unix_newlines),
+    StringConstraints(min_length=1, max_length=PART_MAX),
+    AfterValidator(reject_control_characters_but_newlines),
+]
+
+
+class Supporter(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    first_name: SingleLine = Field(examples=["Amélie"])
+    last_name: SingleLine = Field(examples=["Tremblay"])
+    email: Email = Field(examples=["amelie@example.org"])
+    street_address: SingleLine = Field(examples=["24 Rue Principale"])
+    city: SingleLine = Field(examples=["Gatineau"])
+    province: Province = Field(examples=["QC"])
+    postal_code: PostalCode = Field(examples=["J8X 1A1"])
+    phone: OptionalCode = None
+
+
+class ActionCreate(BaseModel):
+    """A supporter's letter: their details, their intro, and their versions of the
+    concern and the ask where the campaign lets them write or change those."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    supporter: Supporter
+    language: Literal["en", "fr"] | None = Field(
+        None, description="One of the campaign's languages; its first by default."
+    )
+    intro: Intro
+    concern: Part | None = None
+    ask: Part | None = None
+    consent_to_contact: bool = Field(
+        False, description="The supporter agrees to hear from the organisation. Never assumed."
+    )
+    district: OptionalSingleLine = Field(
+        None,
+        description="Where the postal code straddles districts, the supporter's choice "
+        "among them (the candidates are named in the 422 that asks for it).",
+    )
+
+
+class QualityWarning(BaseModel):
+    code: str = Field(examples=["intro_without_place"])
+    part: Literal["intro", "concern", "ask", "recipients"]
+    message: str
+
+
+class LetterRecipient(BaseModel):
+    id: str | None
+    display_name: str
+    elected_office: str | None
+    role: str | None = Field(description="The role the letter is addressed to, if any.")
+    district: str | None
+
+
+class LetterOut(BaseModel):
+    id: str | None = Field(description="None in a preview, which stores nothing.")
+    recipient: LetterRecipient
+    channel: Literal["email", "print"]
+    status: str = Field(examples=["queued"])
+    language: Literal["en", "fr"]
+    subject: str
+    salutation: str
+    body_text: str
+
+
+class ActionOut(BaseModel):
+    id: str
+    campaign: str = Field(description="The campaign's slug.")
+    letters: list[LetterOut]
+    warnings: list[QualityWarning]
+
+
+class PreviewOut(BaseModel):
+    letters: list[LetterOut]
+    warnings: list[QualityWarning]
+
+
+class CampaignStats(BaseModel):
+    campaign: str
+    actions: int = Field(description="People who have taken action.")
+    letters: int = Field(description="Letters written (each goes to one official).")
+    letters_sent: int = Field(description="Letters delivered so far.")
+    goal: int | None

@@ -1,0 +1,489 @@
+"""Taking action: a supporter's details and words become one letter per target,
+rendered once and stored with their queued deliveries in one transaction."""
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.campaigns.addressing import (
+    Addressee,
+    Language,
+    address_line,
+    closing,
+    name_line,
+    role_line,
+    salutation,
+)
+from app.campaigns.models import Campaign
+from app.campaigns.rendering import html_of, localised_date, render_text
+from app.campaigns.service import letter_template
+from app.db import utcnow
+from app.directory.lookup import DistrictProvider
+from app.directory.models import Recipient
+from app.directory.schemas import name_of, recipient_out
+from app.directory.service import holders_of_role, recipients_in_districts
+from app.errors import Conflict, InvalidInput, NotFound
+from app.fields import PROVINCES, fold
+from app.ids import is_well_formed, new_id
+from app.letters import quality
+from app.letters.models import Action, Delivery, Letter
+from app.letters.schemas import (
+    ActionCreate,
+    ActionOut,
+    CampaignStats,
+    LetterOut,
+    LetterRecipient,
+    PreviewOut,
+    QualityWarning,
+    Supporter,
+)
+
+
+@dataclass(frozen=True)
+class Target:
+    recipient: Recipient
+    role_en: str | None = None
+    role_fr: str | None = None
+
+
+@dataclass
+class ComposedLetter:
+    target: Target
+    channel: str
+    language: Language
+    subject: str
+    salutation: str
+    body_text: str
+    body_html: str
+
+    @property
+    def content_hash(self) -> str:
+        return hashlib.sha256(f"{self.subject}\n{self.body_text}".encode()).hexdigest()
+
+    def recipient_snapshot(self) -> dict[str, Any]:
+        snapshot = recipient_out(self.target.recipient).model_dump(mode="json")
+        snapshot["role"] = {"title_en": self.target.role_en, "title_fr": self.target.role_fr}
+        return snapshot
+
+
+@dataclass
+class Composition:
+    language: Language
+    concern: str
+    ask: str
+    letters: list[ComposedLetter] = field(default_factory=list)
+    warnings: list[QualityWarning] = field(default_factory=list)
+
+
+def _refuse(field_name: str, message: str, detail: str | None = None, **extra: Any) -> InvalidInput:
+    return InvalidInput(
+        detail, errors=[{"field": field_name, "in": "body", "message": message}], **extra
+    )
+
+
+def letter_language(campaign: Campaign, body: ActionCreate) -> Language:
+    language = body.language or ("fr" if campaign.languages[0] == "fr" else "en")
+    if language not in campaign.languages:
+        raise _refuse(
+            "language", f"must be one of this campaign's: {', '.join(campaign.languages)}"
+        )
+    return language
+
+
+def supporter_parts(
+    campaign: Campaign, body: ActionCreate, language: Language
+) -> tuple[str, str, bool]:
+    """The concern and ask the letter will carry, and whether the supporter changed
+    either: their own where the campaign asks or lets them write it, the default else."""
+    chosen: dict[str, str] = {}
+    edited = False
+    for part in ("concern", "ask"):
+        given: str | None = getattr(body, part)
+        default = getattr(campaign, part).get(language)
+        if part in campaign.must_write:
+            if not given:
+                raise _refuse(part, "is yours to write for this campaign")
+            chosen[part], edited = given, True
+        elif given is not None and given != default:
+            if part not in campaign.may_edit:
+                raise _refuse(part, "cannot be changed in this campaign; leave it out")
+            chosen[part], edited = given, True
+        else:
+            chosen[part] = default or ""
+    return chosen["concern"], chosen["ask"], edited
+
+
+def own_mps(
+    session: Session,
+    organisation_id: str,
+    provider: DistrictProvider,
+    supporter: Supporter,
+    chosen_district: str | None,
+) -> tuple[list[Recipient], list[QualityWarning]]:
+    """The supporter's MP(s), from their postal code. A postal code that straddles
+    districts needs the supporter's choice among them (a 422 names the candidates)."""
+    districts = provider.districts_for(session, organisation_id, supporter.postal_code)
+    if chosen_district:
+        districts = [d for d in districts if d.key == fold(chosen_district)]
+        if not districts:
+            raise _refuse("district", "is not a district of your postal code")
+    if len(districts) > 1:
+        names = [district.name for district in districts]
+        raise _refuse(
+            "district",
+            "your postal code lies in more than one district: choose yours",
+            "Your postal code lies in more than one district.",
+            candidates=names,
+        )
+    if not districts:
+        return [], [_recipients_warning("We could not find your MP from your postal code.")]
+    found = recipients_in_districts(session, organisation_id, [districts[0].key])
+    mps = [r for r in found[districts[0].key] if fold(r.elected_office or "") == "mp"]
+    if not mps:
+        return [], [_recipients_warning(f"We have no MP for {districts[0].name} on file.")]
+    return mps, []
+
+
+def _recipients_warning(message: str) -> QualityWarning:
+    return QualityWarning(code="recipient_not_found", part="recipients", message=message)
+
+
+def role_targets(session: Session, organisation_id: str, title: str, on: date) -> list[Target]:
+    """Whoever holds `title` on `on`, addressed in that role (its English and French
+    titles as the directory has them)."""
+    key = fold(title)
+    targets = []
+    for holder in holders_of_role(session, organisation_id, title, on):
+        role = next(r for r in holder.roles if key in (fold(r.title_en), fold(r.title_fr or "")))
+        targets.append(Target(holder, role.title_en, role.title_fr))
+    return targets
+
+
+def named_target(session: Session, organisation_id: str, recipient_id: str) -> Target | None:
+    recipient = session.get(Recipient, recipient_id) if is_well_formed(recipient_id) else None
+    if recipient is None or recipient.organisation_id != organisation_id:
+        return None
+    return Target(recipient) if recipient.retired_at is None else None
+
+
+def resolve_targets(
+    session: Session,
+    campaign: Campaign,
+    body: ActionCreate,
+    provider: DistrictProvider,
+    today: date,
+) -> tuple[list[Target], list[QualityWarning]]:
+    """The campaign's targets as recipients today; one letter each, however many targets
+    name the same person (a minister who is also the supporter's MP gets one)."""
+    organisation_id = campaign.organisation_id
+    targets: list[Target] = []
+    warnings: list[QualityWarning] = []
+    for spec in campaign.targets:
+        if spec["type"] == "role":
+            holders = role_targets(session, organisation_id, spec["role"], today)
+            if not holders:
+                warnings.append(_recipients_warning(f"Nobody holds the role {spec['role']} today."))
+            targets += holders
+        elif spec["type"] == "own_mp":
+            mps, more = own_mps(session, organisation_id, provider, body.supporter, body.district)
+            targets += [Target(mp) for mp in mps]
+            warnings += more
+        elif named := named_target(session, organisation_id, spec["recipient_id"]):
+            targets.append(named)
+        else:
+            warnings.append(_recipients_warning("A recipient of this campaign left the directory."))
+    unique: dict[str, Target] = {}
+    for target in targets:
+        unique.setdefault(target.recipient.id, target)
+    return list(unique.values()), warnings
+
+
+def channels_for(campaign: Campaign, recipient: Recipient) -> list[str]:
+    channels = []
+    if "email" in campaign.channels:
+        if recipient.email:
+            channels.append("email")
+        elif campaign.without_email == "print":
+            channels.append("print")
+    if "print" in campaign.channels and "print" not in channels:
+        channels.append("print")
+    if "print" in channels and not recipient.addresses:
+        channels.remove("print")
+    return channels
+
+
+def _postal_line(city: str, province: str | None, postal_code: str | None) -> str:
+    """Canada Post's last line: 'Ottawa ON  K1A 0A6'."""
+    place = " ".join(part for part in (city, province) if part)
+    return f"{place}  {postal_code}" if postal_code else place
+
+
+def recipient_block(target: Target, addressee: Addressee, language: Language) -> str:
+    lines = [name_line(addressee, language)]
+    role = role_line(addressee, language)
+    if role:
+        lines.append(role)
+    addresses = sorted(target.recipient.addresses, key=lambda a: a["kind"] != "legislature")
+    if addresses:
+        address = addresses[0]
+        lines += [address_line(line, language) for line in address["lines"]]
+        lines.append(_postal_line(address["city"], address["province"], address["postal_code"]))
+    return "\n".join(lines)
+
+
+def addressee_of(target: Target) -> Addressee:
+    recipient = target.recipient
+    return Addressee(
+        first_name=recipient.first_name,
+        last_name=recipient.last_name,
+        display_name=recipient.display_name or name_of(recipient.first_name, recipient.last_name),
+        honorific=recipient.honorific,
+        post_nominals=recipient.post_nominals,
+        gender="female" if recipient.gender == "female" else "male" if recipient.gender else None,
+        elected_office=recipient.elected_office,
+        salutation_override=recipient.salutation_override,
+        role_en=target.role_en,
+        role_fr=target.role_fr,
+    )
+
+
+def letter_context(
+    campaign: Campaign,
+    supporter: Supporter,
+    target: Target,
+    language: Language,
+    parts: dict[str, str],
+    today: date,
+) -> tuple[dict[str, str], str]:
+    addressee = addressee_of(target)
+    greeting = salutation(addressee, language)
+    name = f"{supporter.first_name} {supporter.last_name}"
+    province_name = PROVINCES[supporter.province][0 if language == "en" else 1]
+    sender = [
+        name,
+        supporter.street_address,
+        _postal_line(supporter.city, supporter.province, supporter.postal_code),
+        supporter.email,
+    ]
+    if supporter.phone:
+        sender.append(supporter.phone)
+    context = {
+        "sender_block": "\n".join(sender),
+        "sender_city": supporter.city,
+        "date": localised_date(today, language),
+        "recipient_block": recipient_block(target, addressee, language),
+        "subject": campaign.subject[language],
+        "salutation": greeting,
+        "intro": parts["intro"],
+        "concern": parts["concern"],
+        "ask": parts["ask"],
+        "closing": closing(language),
+        "signature": name,
+        "signature_place": f"{supporter.city}, {province_name}"
+        if language == "en"
+        else f"{supporter.city} ({province_name})",
+        "campaign_title": campaign.title[language],
+        "language": language,
+    }
+    return context, greeting
+
+
+def compose(
+    session: Session,
+    campaign: Campaign,
+    body: ActionCreate,
+    provider: DistrictProvider,
+    today: date,
+) -> Composition:
+    language = letter_language(campaign, body)
+    concern, ask, edited = supporter_parts(campaign, body, language)
+    written = {"intro": body.intro} | {
+        part: getattr(body, part) for part in ("concern", "ask") if getattr(body, part)
+    }
+    quality.refuse_abuse(written)
+    targets, warnings = resolve_targets(session, campaign, body, provider, today)
+    composition = Composition(language, concern, ask)
+    template = letter_template(campaign, language)
+    parts = {"intro": body.intro, "concern": concern, "ask": ask}
+    for target in targets:
+        channels = channels_for(campaign, target.recipient)
+        if not channels:
+            name = addressee_of(target).full_name
+            warnings.append(_recipients_warning(f"{name} cannot be reached by post or email."))
+            continue
+        context, greeting = letter_context(campaign, body.supporter, target, language, parts, today)
+        text = render_text(template, context)
+        html = html_of(text, language, campaign.subject[language])
+        for channel in channels:
+            composition.letters.append(
+                ComposedLetter(
+                    target, channel, language, campaign.subject[language], greeting, text, html
+                )
+            )
+    if not composition.letters:
+        raise InvalidInput(
+            "This campaign has nobody to write to for you.",
+            errors=[
+                {"field": "supporter.postal_code", "in": "body", "message": w.message}
+                for w in warnings
+            ],
+        )
+    identical = _identical_intros(session, campaign.id, body.intro)
+    editable = bool(campaign.may_edit) or any(p in campaign.must_write for p in ("concern", "ask"))
+    composition.warnings = warnings + quality.warnings_for(
+        intro=body.intro,
+        supporter=body.supporter,
+        edited=edited,
+        editable=editable,
+        identical_intros=identical,
+    )
+    return composition
+
+
+def _identical_intros(session: Session, campaign_id: str, intro: str) -> int:
+    return (
+        session.scalar(
+            select(func.count()).where(
+                Action.campaign_id == campaign_id, Action.intro_hash == quality.intro_hash(intro)
+            )
+        )
+        or 0
+    )
+
+
+def _letter_out(letter: ComposedLetter, letter_id: str | None, status: str) -> LetterOut:
+    recipient = letter.target.recipient
+    role = (
+        letter.target.role_fr
+        if letter.language == "fr" and letter.target.role_fr
+        else letter.target.role_en
+    )
+    return LetterOut(
+        id=letter_id,
+        recipient=LetterRecipient(
+            id=recipient.id,
+            display_name=recipient.display_name
+            or name_of(recipient.first_name, recipient.last_name),
+            elected_office=recipient.elected_office,
+            role=role,
+            district=recipient.district_name,
+        ),
+        channel=letter.channel,
+        status=status,
+        language=letter.language,
+        subject=letter.subject,
+        salutation=letter.salutation,
+        body_text=letter.body_text,
+    )
+
+
+def preview(
+    session: Session, campaign: Campaign, body: ActionCreate, provider: DistrictProvider
+) -> PreviewOut:
+    composition = compose(session, campaign, body, provider, date.today())
+    status = "pending_confirmation" if campaign.confirm_email else "queued"
+    return PreviewOut(
+        letters=[_letter_out(letter, None, status) for letter in composition.letters],
+        warnings=composition.warnings,
+    )
+
+
+def _refuse_second_action(session: Session, campaign: Campaign, email_key: str) -> None:
+    first = session.scalar(
+        select(Action.id).where(Action.campaign_id == campaign.id, Action.email_key == email_key)
+    )
+    if first is not None:
+        raise Conflict(
+            "You have already taken action on this campaign with this email address.",
+            action_id=first,
+        )
+
+
+def take_action(
+    session: Session, campaign: Campaign, body: ActionCreate, provider: DistrictProvider
+) -> ActionOut:
+    email_key = body.supporter.email.casefold()
+    _refuse_second_action(session, campaign, email_key)
+    composition = compose(session, campaign, body, provider, date.today())
+    supporter = body.supporter
+    action = Action(
+        id=new_id("act"),
+        organisation_id=campaign.organisation_id,
+        campaign_id=campaign.id,
+        **supporter.model_dump(),
+        email_key=email_key,
+        language=composition.language,
+        intro=body.intro,
+        concern=body.concern,
+        ask=body.ask,
+        intro_hash=quality.intro_hash(body.intro),
+        consent_to_contact=body.consent_to_contact,
+    )
+    session.add(action)
+    waiting = campaign.confirm_email
+    status = "pending_confirmation" if waiting else "queued"
+    now = utcnow()
+    stored = []
+    for composed in composition.letters:
+        letter = Letter(
+            id=new_id("ltr"),
+            organisation_id=campaign.organisation_id,
+            campaign_id=campaign.id,
+            action_id=action.id,
+            recipient_id=composed.target.recipient.id,
+            recipient=composed.recipient_snapshot(),
+            channel=composed.channel,
+            status=status,
+            language=composed.language,
+            subject=composed.subject,
+            salutation=composed.salutation,
+            body_text=composed.body_text,
+            body_html=composed.body_html,
+            content_hash=composed.content_hash,
+        )
+        letter.delivery = Delivery(
+            organisation_id=campaign.organisation_id,
+            channel=composed.channel,
+            due_at=None if waiting else now,
+            attempts=0,
+        )
+        action.letters.append(letter)
+        stored.append(_letter_out(composed, letter.id, status))
+    session.execute(
+        update(Campaign)
+        .where(Campaign.id == campaign.id)
+        .values(
+            action_count=Campaign.action_count + 1,
+            letter_count=Campaign.letter_count + len(stored),
+        )
+    )
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        _refuse_second_action(session, campaign, email_key)
+        raise
+    return ActionOut(
+        id=action.id, campaign=campaign.slug, letters=stored, warnings=composition.warnings
+    )
+
+
+def stats(session: Session, slug: str) -> CampaignStats:
+    campaign = session.scalar(select(Campaign).where(Campaign.slug == slug))
+    if campaign is None or campaign.status == "draft":
+        raise NotFound(f"No campaign {slug!r}.")
+    sent = session.scalar(
+        select(func.count()).where(Letter.campaign_id == campaign.id, Letter.status == "sent")
+    )
+    return CampaignStats(
+        campaign=campaign.slug,
+        actions=campaign.action_count,
+        letters=campaign.letter_count,
+        letters_sent=sent or 0,
+        goal=campaign.goal,
+    )
