@@ -15,6 +15,9 @@ from sqlalchemy.orm import Session
 from app.auth import service as auth_service
 from app.auth.models import Organisation
 from app.auth.scopes import Scope
+from app.campaigns import service as campaigns_service
+from app.campaigns.models import Campaign
+from app.campaigns.schemas import CAMPAIGN_FIELDS, CampaignCreate, CampaignUpdate, campaign_out
 from app.directory import importer, postal_table
 from app.directory.addresses import parse_address_block
 from app.directory.schemas import ImportResult, PostalCodeImportResult
@@ -24,6 +27,7 @@ from app.settings import Settings
 DATA = Path(__file__).parent / "data"
 MEMBERS_FILE = DATA / "house-of-commons-members-2023-12.json"
 ROLES_FILE = DATA / "cabinet-roles-2023-12.csv"
+CAMPAIGNS_FILE = DATA / "campaigns.json"
 DEMO_ORGANISATION = "Demo: Canadian refugee rights campaign"
 HONORIFICS = {"Hon.": "The Honourable", "Right Hon.": "The Right Honourable"}
 ADDRESS_KINDS = {"central": "legislature", "main-local": "constituency", "local": "constituency"}
@@ -36,6 +40,7 @@ class DemoReport:
     key_source: str
     recipients: ImportResult
     postal_codes: PostalCodeImportResult
+    campaigns: dict[str, str]
 
     def summary(self) -> str:
         counts = self.recipients.counts
@@ -43,7 +48,9 @@ class DemoReport:
             f"Demo organisation {self.organisation_id}: {self.recipients.rows} recipients "
             f"({counts.created} created, {counts.updated} updated, {counts.unchanged} unchanged); "
             f"postal-code table of {self.postal_codes.rows} entries"
-            f"{' (unchanged)' if self.postal_codes.unchanged else ''}."
+            f"{' (unchanged)' if self.postal_codes.unchanged else ''}; campaigns: "
+            + ", ".join(f"{slug} ({change})" for slug, change in self.campaigns.items())
+            + "."
         )
 
 
@@ -173,4 +180,30 @@ def load_demo(session: Session, settings: Settings) -> DemoReport:
     )
     entries = postal_table.validate_entries(postal_code_entries(records))
     postal_codes = postal_table.replace_table(session, organisation.id, entries)
-    return DemoReport(organisation.id, key, key_source, recipients, postal_codes)
+    campaigns = load_campaigns(session, organisation.id)
+    return DemoReport(organisation.id, key, key_source, recipients, postal_codes, campaigns)
+
+
+def load_campaigns(session: Session, organisation_id: str) -> dict[str, str]:
+    """The sample campaigns, made or brought back to what the file says: for each slug,
+    whether it was created, updated or unchanged."""
+    changes = {}
+    for document in json.loads(CAMPAIGNS_FILE.read_text(encoding="utf-8")):
+        wanted = CampaignCreate.model_validate(document)
+        existing = session.scalar(
+            select(Campaign).where(
+                Campaign.organisation_id == organisation_id, Campaign.slug == wanted.slug
+            )
+        )
+        if existing is None:
+            campaigns_service.create_campaign(session, organisation_id, wanted)
+            changes[wanted.slug] = "created"
+        elif campaign_out(existing).model_dump(include=set(CAMPAIGN_FIELDS)) != wanted.model_dump():
+            changes_to_make = CampaignUpdate.model_validate(wanted.model_dump())
+            campaigns_service.update_campaign(
+                session, organisation_id, existing.id, changes_to_make
+            )
+            changes[wanted.slug] = "updated"
+        else:
+            changes[wanted.slug] = "unchanged"
+    return changes
