@@ -113,9 +113,13 @@ def import_file(
     """Import recipients (CSV, JSON, or Represent JSON) or a postal-code table."""
     content_type = "text/csv" if file.suffix.lower() == ".csv" else "application/json"
     settings = get_settings()
+    if postal_codes and (dry_run or complete):
+        raise typer.BadParameter(
+            "a postal-code import replaces the table: no --dry-run, --complete"
+        )
     with _sessionmaker()() as session:
-        organisation = _organisation_for(session, org)
         try:
+            organisation = _organisation_for(session, org)
             if postal_codes:
                 table = postal_table.import_table(
                     session,

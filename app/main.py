@@ -8,7 +8,7 @@ from app.auth.router import router as api_keys_router
 from app.body_limit import BodyLimitMiddleware
 from app.campaigns.router import router as campaigns_router
 from app.db import make_engine, make_sessionmaker
-from app.directory.lookup import DistrictProvider, RepresentProvider, TableProvider
+from app.directory.lookup import RepresentProvider, district_provider
 from app.directory.router import router as directory_router
 from app.errors import install_problem_handlers
 from app.letters.router import router as letters_router
@@ -22,19 +22,6 @@ Errors are RFC 9457 `application/problem+json` with a stable `type`, a `title`,
 and for invalid input an `errors` list naming each field. Lists answer
 `{"items": [...], "next_cursor": ...}`: pass `cursor` to get the next page.
 """
-
-
-def district_provider(settings: Settings) -> DistrictProvider:
-    if settings.lookup_provider == "represent":
-        return RepresentProvider(
-            settings.represent_url,
-            elected_office=settings.represent_elected_office,
-            timeout=settings.represent_timeout_seconds,
-            attempts=settings.represent_attempts,
-            cache_seconds=settings.represent_cache_seconds,
-            cache_size=settings.represent_cache_size,
-        )
-    return TableProvider()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from app.main import create_app
 from app.settings import Settings
+from tests.conftest import ThrowawayPostgres
 
 LETTERDESK = str(Path(sys.executable).parent / "letterdesk")
 
@@ -21,11 +23,22 @@ def run(database_url: str, *args: str, check: bool = True) -> subprocess.Complet
     )
 
 
-@pytest.fixture
-def database(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path}/cli.db"
-    run(url, "db", "upgrade")
-    return url
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(
+    request: pytest.FixtureRequest, tmp_path: Path, postgres: ThrowawayPostgres
+) -> Iterator[str]:
+    """A database of each kind that the command itself migrates, as a user's would be."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path}/cli.db"
+        run(url, "db", "upgrade")
+        yield url
+        return
+    url = postgres.create("letterdesk_cli")
+    try:
+        run(url, "db", "upgrade")
+        yield url
+    finally:
+        postgres.drop(url)
 
 
 def test_org_create_prints_a_working_key_once(database: str, tmp_path: Path) -> None:
@@ -88,3 +101,15 @@ def test_postal_codes_import_from_the_command_line(database: str, tmp_path: Path
     source.write_text("postal_code,district_name\nK1A,Ottawa—Vanier\n", encoding="utf-8")
     output = run(database, "import", str(source), "--postal-codes").stdout
     assert "Postal-code table: 1 entries (replacing 0)." in output
+    refused = run(database, "import", str(source), "--postal-codes", "--dry-run", check=False)
+    assert refused.returncode == 2 and "replaces the table" in refused.stderr
+
+
+def test_an_unknown_organisation_is_said_plainly(database: str, tmp_path: Path) -> None:
+    run(database, "org", "create", "Amnistie")
+    source = tmp_path / "mps.json"
+    source.write_text('[{"external_id": "1", "last_name": "Doe"}]')
+    result = run(database, "import", str(source), "--org", "Nope", check=False)
+    assert result.returncode == 1
+    assert "No organisation 'Nope'." in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr

@@ -1,5 +1,6 @@
 """Postal code to district(s) and their representatives, from the organisation's table."""
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -129,3 +130,17 @@ def test_a_json_table_imports(client: TestClient, caller: Caller) -> None:
     assert (
         lookup(client, caller, "H2N 2C9").json()["districts"][0]["name"] == "Ahuntsic-Cartierville"
     )
+
+
+def test_concurrent_table_imports_leave_one_whole_table(client: TestClient, caller: Caller) -> None:
+    def table(district: str) -> str:
+        rows = "".join(f"K{n % 10}A{n % 10}B{n % 10},{district}\n" for n in range(10))
+        return "postal_code,district_name\n" + rows + f"V6B,{district}\n"
+
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(
+            pool.map(lambda d: load_table(client, caller, table(d)), ["A", "B", "C", "A"])
+        )
+    assert [answer.status_code for answer in answers] == [200] * 4
+    districts = lookup(client, caller, "V6B 1A1").json()["districts"]
+    assert len(districts) == 1

@@ -344,3 +344,10 @@ def test_a_lone_surrogate_in_a_name_is_422(client: TestClient, caller: Caller) -
     )
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "last_name"
+
+
+@pytest.mark.parametrize("party", ["%", "L_beral", "Liberal\\", "liberal%"])
+def test_a_filter_is_a_value_not_a_pattern(client: TestClient, caller: Caller, party: str) -> None:
+    create(client, caller, JOLY)
+    assert names(client, caller, party=party) == []
+    assert names(client, caller, office=party) == []

@@ -289,7 +289,16 @@ def test_a_refused_connection_is_unavailable() -> None:
             made.close()
 
 
-@pytest.mark.parametrize("body", ["<html>Bad gateway</html>", "[]", ""])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<html>Bad gateway</html>",
+        "[]",
+        "",
+        '{"representatives_centroid": 5}',
+        '{"representatives_concordance": {"a": 1}}',
+    ],
+)
 def test_an_answer_that_is_not_a_json_object_is_unavailable(
     represent: FakeRepresent, provider: RepresentProvider, body: str
 ) -> None:

@@ -2,7 +2,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.auth.models import ApiKey, Organisation
@@ -46,6 +46,22 @@ def create_organisation(session: Session, name: str) -> Organisation:
     return organisation
 
 
+def lock_organisation(session: Session, organisation_id: str) -> None:
+    """Hold the organisation's row until the transaction ends, so that work which reads
+    then rewrites a whole set of its rows (an import) runs one at a time. On SQLite a
+    write takes the database's write lock, which does the same."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            select(Organisation.id).where(Organisation.id == organisation_id).with_for_update()
+        )
+    else:
+        session.execute(
+            update(Organisation)
+            .where(Organisation.id == organisation_id)
+            .values(name=Organisation.name)
+        )
+
+
 def find_organisation(session: Session, name_or_id: str) -> Organisation:
     organisation = session.scalar(
         select(Organisation).where(
@@ -72,7 +88,7 @@ def issue_key(
         name=name,
         prefix=display_prefix(key),
         digest=digest_of(key),
-        scopes=sorted(str(scope) for scope in scopes),
+        scopes=sorted({str(scope) for scope in scopes}),
     )
     session.add(api_key)
     session.flush()

@@ -14,10 +14,18 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.auth.service import lock_organisation
 from app.db import utcnow
 from app.directory.addresses import parse_address_block
 from app.directory.models import RECIPIENT_ROLES, RECIPIENTS, Recipient, RecipientRole
-from app.directory.schemas import ImportCounts, ImportResult, RecipientFields, Role
+from app.directory.schemas import (
+    NAMELESS,
+    ImportCounts,
+    ImportResult,
+    RecipientFields,
+    Role,
+    has_a_name,
+)
 from app.directory.service import column_values, role_rows, search_key
 from app.directory.sources import csv_rows, decode_body, limit_rows, load_json, row_error
 from app.errors import Conflict, InvalidInput, field_errors
@@ -43,6 +51,12 @@ CSV_COLUMNS = (
     | set(CSV_ROLE_COLUMNS)
 )
 SAMPLE_SIZE = 100
+# Represent's fields that fill a recipient field of their own, and the text fields read.
+REPRESENT_FIELDS = {
+    "name": "display_name", "first_name": "first_name", "last_name": "last_name",
+    "party_name": "party", "elected_office": "elected_office", "email": "email",
+}  # fmt: skip
+REPRESENT_TEXT_KEYS = (*REPRESENT_FIELDS, "url", "district_name", "gender")
 
 
 def recipient_records(body: bytes, content_type: str, max_rows: int) -> list[dict[str, Any]]:
@@ -61,7 +75,9 @@ def _record_from_csv(cells: dict[str, str]) -> dict[str, Any]:
     }
     if any(column in cells for column in CSV_DISTRICT_COLUMNS):
         record["district"] = {
-            key: cells.get(column) or None for column, key in CSV_DISTRICT_COLUMNS.items()
+            key: cells[column] or None
+            for column, key in CSV_DISTRICT_COLUMNS.items()
+            if column in cells
         }
     kinds_given = [
         k for k in CSV_ADDRESS_KINDS if any(f"{k}_{p}" in cells for p in CSV_ADDRESS_PARTS)
@@ -106,42 +122,52 @@ def json_records(document: Any) -> list[dict[str, Any]]:
     return records
 
 
-def from_represent(representative: dict[str, Any]) -> dict[str, Any]:
-    """A representative as Open North's Represent API publishes one. Represent has no id
-    for a person, so the external id is their `url` where given, else office, district
-    and name together."""
-    name = representative.get("name")
-    office = representative.get("elected_office")
-    district = representative.get("district_name")
+def _of_type(value: Any, kind: type) -> Any:
+    """A value of a Represent document where it has the type it should, else None:
+    sources in the wild hold surprises, and a surprise reads as an absent field."""
+    return value if isinstance(value, kind) else None
+
+
+def _represent_addresses(offices: list[Any]) -> list[dict[str, Any]]:
     addresses = []
-    for office_entry in representative.get("offices") or []:
-        if not isinstance(office_entry, dict) or office_entry.get("type") not in CSV_ADDRESS_KINDS:
+    for office in offices:
+        if not isinstance(office, dict) or office.get("type") not in CSV_ADDRESS_KINDS:
             continue
         address = parse_address_block(
-            office_entry["type"],
-            str(office_entry.get("postal") or ""),
-            phone=office_entry.get("tel"),
-            fax=office_entry.get("fax"),
+            office["type"],
+            _of_type(office.get("postal"), str) or "",
+            phone=_of_type(office.get("tel"), str),
+            fax=_of_type(office.get("fax"), str),
         )
         if address:
             addresses.append(address)
-    languages = (representative.get("extra") or {}).get("preferred_languages") or []
-    language = {"English": "en", "French": "fr"}.get(languages[0]) if languages else None
-    phones = [a["phone"] for a in addresses if a.get("phone")]
-    return {
-        "external_id": representative.get("url") or f"{office}/{district}/{name}",
-        "first_name": representative.get("first_name"),
-        "last_name": representative.get("last_name"),
-        "display_name": name,
-        "party": representative.get("party_name"),
-        "elected_office": office,
-        "district": {"name": district},
-        "email": representative.get("email"),
-        "phone": phones[0] if phones else None,
-        "addresses": addresses,
-        "language": language,
-        "gender": {"F": "female", "M": "male"}.get(str(representative.get("gender") or "")),
+    return addresses
+
+
+def from_represent(representative: dict[str, Any]) -> dict[str, Any]:
+    """A representative as Open North's Represent API publishes one, with only the fields
+    it carries. Represent has no id for a person, so the external id is their `url`
+    where given, else office, district and name together."""
+    text = {key: _of_type(representative.get(key), str) for key in REPRESENT_TEXT_KEYS}
+    record: dict[str, Any] = {
+        field: text[key] for key, field in REPRESENT_FIELDS.items() if key in representative
     }
+    record["external_id"] = text["url"] or (
+        f"{text['elected_office']}/{text['district_name']}/{text['name']}"
+    )
+    if "district_name" in representative:
+        record["district"] = {"name": text["district_name"]}
+    if "offices" in representative:
+        record["addresses"] = _represent_addresses(_of_type(representative["offices"], list) or [])
+        phones = [a["phone"] for a in record["addresses"] if a.get("phone")]
+        record["phone"] = phones[0] if phones else None
+    extra = _of_type(representative.get("extra"), dict) or {}
+    languages = _of_type(extra.get("preferred_languages"), list)
+    if languages:
+        record["language"] = {"English": "en", "French": "fr"}.get(_of_type(languages[0], str))
+    if "gender" in representative:
+        record["gender"] = {"F": "female", "M": "male"}.get(text["gender"] or "")
+    return record
 
 
 def validate_records(records: list[dict[str, Any]]) -> list[RecipientFields]:
@@ -221,9 +247,15 @@ def _role_tuple(role: Role) -> RoleTuple:
     return (role.title_en, role.title_fr, role.start_date, role.end_date)
 
 
-def _role_order(role: RoleTuple) -> tuple[str, str]:
+def _role_order(role: RoleTuple) -> tuple[str, ...]:
     """Roles compare as a set: the same roles listed in another order are no change."""
-    return (role[2].isoformat() if role[2] else "", role[0])
+    title_en, title_fr, start, end = role
+    return (
+        start.isoformat() if start else "",
+        title_en,
+        title_fr or "",
+        end.isoformat() if end else "",
+    )
 
 
 def _plan(
@@ -239,9 +271,12 @@ def _plan(
         values = column_values(recipient)
         external_id = recipient.external_id or ""
         current = existing.get(external_id)
+        merged = (current or {}) | values
+        if not has_a_name(
+            merged.get("first_name"), merged.get("last_name"), merged.get("display_name")
+        ):
+            nameless.append(row_error(number, "display_name", NAMELESS))
         if current is None:
-            if not (recipient.display_name or recipient.first_name or recipient.last_name):
-                nameless.append(row_error(number, "last_name", "a new recipient needs a name"))
             row = {column.name: None for column in RECIPIENTS.columns}
             row |= values | {
                 "id": new_id("rcp"),
@@ -256,7 +291,7 @@ def _plan(
             if recipient.roles:
                 plan.roles[str(row["id"])] = recipient.roles
             continue
-        values["search_key"] = search_key(current | values)
+        values["search_key"] = search_key(merged)
         changed = {k: v for k, v in values.items() if current.get(k) != v}
         roles_changed = (
             recipient.roles is not None
@@ -274,7 +309,7 @@ def _plan(
             plan.unchanged += 1
     if nameless:
         raise InvalidInput(
-            f"Nothing was imported: row {nameless[0]['row']} is a new recipient without a name.",
+            f"Nothing was imported: row {nameless[0]['row']} leaves a recipient without a name.",
             errors=nameless[:100],
         )
     if complete:
@@ -339,6 +374,16 @@ def import_recipients(
     complete: bool,
     progress: Progress = lambda done, total: None,
 ) -> ImportResult:
+    """Imports of one organisation run one at a time (each plans from what the one before
+    it wrote); a dry run only reads. Recipients without an external id are never
+    retired: they did not come from a source."""
+    if complete and not recipients:
+        raise InvalidInput(
+            "A complete import with no rows would retire every recipient; nothing was done.",
+            errors=[{"field": "complete", "in": "query", "message": "needs at least one row"}],
+        )
+    if not dry_run:
+        lock_organisation(session, organisation_id)
     plan = _plan(organisation_id, recipients, _existing(session, organisation_id), complete)
     if not dry_run:
         try:

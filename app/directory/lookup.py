@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from app.directory.models import PostalCodeDistrict
 from app.errors import UpstreamUnavailable
 from app.fields import fold, normalise_province
+from app.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,10 @@ class RepresentProvider:
         found: dict[str, DistrictMatch] = {}
         province = _province_of(document.get("province"))
         for field in ("representatives_centroid", "representatives_concordance"):
-            for representative in document.get(field) or []:
+            representatives = document.get(field) or []
+            if not isinstance(representatives, list):
+                raise UpstreamUnavailable(f"The Represent API answered a {field} that is no list.")
+            for representative in representatives:
                 if not isinstance(representative, dict):
                     continue
                 if fold(str(representative.get("elected_office") or "")) != self._office:
@@ -184,3 +188,16 @@ def _province_of(value: Any) -> str | None:
         return normalise_province(value) if isinstance(value, str) else None
     except ValueError:
         return None
+
+
+def district_provider(settings: Settings) -> DistrictProvider:
+    if settings.lookup_provider == "represent":
+        return RepresentProvider(
+            settings.represent_url,
+            elected_office=settings.represent_elected_office,
+            timeout=settings.represent_timeout_seconds,
+            attempts=settings.represent_attempts,
+            cache_seconds=settings.represent_cache_seconds,
+            cache_size=settings.represent_cache_size,
+        )
+    return TableProvider()

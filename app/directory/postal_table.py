@@ -7,6 +7,7 @@ from pydantic import ValidationError
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from app.auth.service import lock_organisation
 from app.directory.models import PostalCodeDistrict
 from app.directory.schemas import PostalCodeEntry, PostalCodeImportResult
 from app.directory.sources import csv_rows, decode_body, limit_rows, load_json, row_error
@@ -42,7 +43,9 @@ def validate_entries(records: list[dict[str, Any]]) -> list[PostalCodeEntry]:
 def replace_table(
     session: Session, organisation_id: str, entries: list[PostalCodeEntry]
 ) -> PostalCodeImportResult:
-    """Make the table hold exactly `entries`; a table that already does is left as is."""
+    """Make the table hold exactly `entries`; a table that already does is left as is.
+    Replacements of one organisation's table run one at a time."""
+    lock_organisation(session, organisation_id)
     table = PostalCodeDistrict.__table__
     wanted = {
         (entry.postal_code, fold(entry.district_name)): (
@@ -61,6 +64,7 @@ def replace_table(
         for row in session.execute(select(table).where(table.c.organisation_id == organisation_id))
     }
     if held == wanted:
+        session.commit()
         return PostalCodeImportResult(rows=len(wanted), replaced=len(held), unchanged=True)
     session.execute(
         delete(PostalCodeDistrict).where(PostalCodeDistrict.organisation_id == organisation_id)

@@ -23,6 +23,15 @@ from app.fields import (
 )
 
 
+def has_a_name(first_name: str | None, last_name: str | None, display_name: str | None) -> bool:
+    """Every recipient must be nameable in a letter: by display name, or by first or
+    last name."""
+    return bool(display_name or first_name or last_name)
+
+
+NAMELESS = "a recipient needs a display_name, first_name or last_name"
+
+
 def name_of(first_name: str | None, last_name: str | None) -> str:
     return " ".join(part for part in (first_name, last_name) if part)
 
@@ -109,8 +118,8 @@ class RecipientFields(BaseModel):
 class RecipientCreate(RecipientFields):
     @model_validator(mode="after")
     def _has_a_name(self) -> "RecipientCreate":
-        if not (self.display_name or self.first_name or self.last_name):
-            raise ValueError("a recipient needs a display_name, first_name or last_name")
+        if not has_a_name(self.first_name, self.last_name, self.display_name):
+            raise ValueError(NAMELESS)
         return self
 
 

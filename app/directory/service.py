@@ -2,13 +2,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.directory.lookup import DistrictProvider
 from app.directory.models import Recipient, RecipientRole
 from app.directory.schemas import (
+    NAMELESS,
     District,
     DistrictLookup,
     DistrictWithRepresentatives,
@@ -16,6 +17,7 @@ from app.directory.schemas import (
     RecipientFields,
     RecipientUpdate,
     Role,
+    has_a_name,
     recipient_out,
 )
 from app.errors import Conflict, InvalidInput, NotFound
@@ -31,16 +33,28 @@ def column_values(fields: RecipientFields) -> dict[str, Any]:
     for name in fields.model_fields_set:
         value = getattr(fields, name)
         if name == "district":
-            district = value or District()
-            given["district_code"] = district.code
-            given["district_name"] = district.name
-            given["district_province"] = district.province
-            given["district_key"] = fold(district.name) if district.name else None
+            given |= district_columns(value)
         elif name == "addresses":
             given["addresses"] = [address.model_dump() for address in value or []]
         elif name != "roles":
             given[name] = value
     return given
+
+
+def district_columns(district: District | None) -> dict[str, Any]:
+    """The district columns a district sets: all of them for None (it clears them), else
+    those it carries, so a source that gives only the name leaves the code alone."""
+    given = District.model_fields if district is None else district.model_fields_set
+    district = district or District()
+    columns: dict[str, Any] = {}
+    if "code" in given:
+        columns["district_code"] = district.code
+    if "name" in given:
+        columns["district_name"] = district.name
+        columns["district_key"] = fold(district.name) if district.name else None
+    if "province" in given:
+        columns["district_province"] = district.province
+    return columns
 
 
 def search_key(values: dict[str, Any]) -> str:
@@ -136,11 +150,9 @@ def update_recipient(
     if "external_id" in fields.model_fields_set:
         _refuse_taken_external_id(session, organisation_id, fields.external_id, recipient.id)
     _apply(session, recipient, fields)
-    if not (recipient.display_name or recipient.first_name or recipient.last_name):
+    if not has_a_name(recipient.first_name, recipient.last_name, recipient.display_name):
         session.rollback()
-        raise InvalidInput(
-            errors=[{"field": "display_name", "in": "body", "message": "a recipient needs a name"}]
-        )
+        raise InvalidInput(errors=[{"field": "display_name", "in": "body", "message": NAMELESS}])
     _commit_or_conflict(session)
     return recipient
 
@@ -190,10 +202,11 @@ def _filtered(organisation_id: str, filters: RecipientFilters) -> Select[Recipie
         )
     if filters.province:
         query = query.where(Recipient.district_province == filters.province)
+    # Compared whole and without regard to (ASCII) case: a filter is a value, not a pattern.
     if filters.party:
-        query = query.where(Recipient.party.ilike(filters.party, escape="\\"))
+        query = query.where(func.lower(Recipient.party) == filters.party.lower())
     if filters.elected_office:
-        query = query.where(Recipient.elected_office.ilike(filters.elected_office, escape="\\"))
+        query = query.where(func.lower(Recipient.elected_office) == filters.elected_office.lower())
     if filters.role:
         on = filters.role_on or date.today()
         holders = select(RecipientRole.recipient_id).where(

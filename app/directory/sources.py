@@ -48,6 +48,10 @@ def load_json(text: str) -> Any:
             "The file is not valid JSON.",
             errors=[row_error(0, "body", str(error), line=error.lineno)],
         ) from None
+    except ValueError as error:  # a number longer than Python converts, for one
+        raise InvalidInput(
+            "The file is not JSON we can read.", errors=[row_error(0, "body", str(error))]
+        ) from None
 
 
 def csv_rows(text: str, known_columns: set[str]) -> list[dict[str, str]]:
@@ -56,6 +60,12 @@ def csv_rows(text: str, known_columns: set[str]) -> list[dict[str, str]]:
     reader = csv.DictReader(io.StringIO(text, newline=""))
     columns = [name.strip() for name in reader.fieldnames or []]
     unknown = [name for name in columns if name not in known_columns]
+    repeated = sorted({name for name in columns if columns.count(name) > 1})
+    if repeated:
+        raise InvalidInput(
+            "The CSV header names a column twice.",
+            errors=[row_error(0, name, "is named more than once") for name in repeated],
+        )
     if unknown or not columns:
         raise InvalidInput(
             "The CSV header names columns we do not know." if unknown else "The CSV has no header.",
