@@ -4,20 +4,32 @@ measure found out.
     NAME: ratio=R ours=X/s ceiling=Y/s
 """
 
+import sys
 from collections.abc import Callable
 
-from bench import import_recipients
+from bench import actions, import_recipients
 from bench.harness import Measure
 
 MEASURES: list[Callable[[], Measure]] = [
     import_recipients.sqlite,
     import_recipients.postgresql,
+    actions.postgresql,
 ]
 
 
 def main() -> None:
+    """`python -m bench [NAME ...]` runs the measures whose names start with a NAME."""
+    chosen = [
+        run
+        for run in MEASURES
+        if not sys.argv[1:]
+        or any(
+            f"{run.__module__}.{run.__name__}".removeprefix("bench.").startswith(name)
+            for name in sys.argv[1:]
+        )
+    ]
     results = []
-    for run in MEASURES:
+    for run in chosen:
         result = run()
         print(result.line(), flush=True)
         results.append(result)

@@ -20,12 +20,12 @@ SHUTDOWN_SECONDS = 10.0
 
 
 @contextmanager
-def running_server(database_url: str) -> Iterator[str]:
-    """The base URL of a server on `database_url`; the server is stopped when the block
-    ends, however it ends."""
+def running_server(database_url: str, app: str = "app.asgi:app", workers: int = 1) -> Iterator[str]:
+    """The base URL of a uvicorn server of `app` on `database_url`; the server is stopped
+    when the block ends, however it ends."""
     port = _free_port()
     env = os.environ | {"LETTERDESK_DATABASE_URL": database_url}
-    command = [sys.executable, "-m", "uvicorn", "app.asgi:app"]
+    command = [sys.executable, "-m", "uvicorn", app, "--workers", str(workers)]
     command += ["--host", HOST, "--port", str(port), "--log-level", "warning", "--no-access-log"]
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)

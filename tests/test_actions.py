@@ -1,5 +1,6 @@
 """Taking action: one letter per target, stored with its delivery in one transaction."""
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -273,3 +274,13 @@ def test_supporter_text_reaches_the_letter_as_text(
     intro = "I write from Edmonton. {{ 7*7 }} <script>alert(1)</script>"
     letter = act(client, action_body(intro=intro)).json()["letters"][0]
     assert intro in letter["body_text"]
+
+
+def test_racing_actions_by_one_email_store_one(
+    client: TestClient, campaign: dict[str, Any], session: Session
+) -> None:
+    with ThreadPoolExecutor(4) as pool:
+        statuses = sorted(pool.map(lambda _: act(client, action_body()).status_code, range(4)))
+    assert statuses == [201, 409, 409, 409]
+    assert counts(session) == (1, 2, 2)
+    assert client.get("/v1/campaigns/rescind-stca/stats").json()["actions"] == 1

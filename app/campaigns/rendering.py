@@ -65,6 +65,7 @@ def environment() -> LetterEnvironment:
         loader=FileSystemLoader(TEMPLATES_DIR),
         undefined=StrictUndefined,
         autoescape=False,
+        auto_reload=False,
         keep_trailing_newline=False,
     )
     for name in ("range", "lipsum", "cycler", "joiner", "namespace"):

@@ -50,7 +50,6 @@ class Recipient(Base):
         back_populates="recipient",
         cascade="all, delete-orphan",
         order_by="(RecipientRole.start_date, RecipientRole.id)",
-        lazy="selectin",
     )
 
 

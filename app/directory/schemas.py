@@ -170,7 +170,7 @@ class ImportResult(BaseModel):
     retired: list[str]
 
 
-def recipient_out(recipient: Recipient) -> RecipientOut:
+def recipient_out(recipient: Recipient, *, with_roles: bool = True) -> RecipientOut:
     return RecipientOut(
         id=recipient.id,
         external_id=recipient.external_id,
@@ -190,7 +190,7 @@ def recipient_out(recipient: Recipient) -> RecipientOut:
         email=recipient.email,
         phone=recipient.phone,
         addresses=[Address.model_validate(address) for address in recipient.addresses],
-        roles=[Role.model_validate(role) for role in recipient.roles],
+        roles=[Role.model_validate(role) for role in recipient.roles] if with_roles else [],
         salutation_override=recipient.salutation_override,
         gender=recipient.gender,
         retired=recipient.retired_at is not None,

@@ -4,7 +4,7 @@ from typing import Any
 
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from app.directory.lookup import DistrictProvider
 from app.directory.models import Recipient, RecipientRole
@@ -224,6 +224,7 @@ def list_recipients(
     cursor: str | None,
 ) -> tuple[list[Recipient], str | None]:
     query = _filtered(organisation_id, filters).order_by(Recipient.id).limit(limit + 1)
+    query = query.options(selectinload(Recipient.roles))
     after = decode_cursor(cursor)
     if after:
         query = query.where(Recipient.id > after)
@@ -235,16 +236,26 @@ def list_recipients(
 
 def holders_of_role(
     session: Session, organisation_id: str, title: str, on: date
-) -> list[Recipient]:
-    """Who holds `title` on `on`: how a campaign aimed at "the Minister of Foreign
-    Affairs" finds today's minister, so a cabinet shuffle is one directory update."""
-    return list_recipients(
-        session, organisation_id, RecipientFilters(role=title, role_on=on), 50, None
-    )[0]
+) -> list[tuple[Recipient, RecipientRole]]:
+    """Who holds `title` on `on`, with the role as the directory writes it: how a
+    campaign aimed at "the Minister of Foreign Affairs" finds today's minister, so that
+    a cabinet shuffle is one directory update."""
+    query = (
+        select(Recipient, RecipientRole)
+        .join(RecipientRole, RecipientRole.recipient_id == Recipient.id)
+        .where(
+            Recipient.organisation_id == organisation_id,
+            Recipient.retired_at.is_(None),
+            RecipientRole.organisation_id == organisation_id,
+            role_held_on(title, on),
+        )
+        .order_by(Recipient.id)
+    )
+    return [(recipient, role) for recipient, role in session.execute(query)]
 
 
 def recipients_in_districts(
-    session: Session, organisation_id: str, district_keys: list[str]
+    session: Session, organisation_id: str, district_keys: list[str], *, with_roles: bool
 ) -> dict[str, list[Recipient]]:
     found: dict[str, list[Recipient]] = {key: [] for key in district_keys}
     query = (
@@ -256,6 +267,8 @@ def recipients_in_districts(
         )
         .order_by(Recipient.id)
     )
+    if with_roles:
+        query = query.options(selectinload(Recipient.roles))
     for recipient in session.scalars(query):
         found[recipient.district_key or ""].append(recipient)
     return found
@@ -273,7 +286,7 @@ def lookup_postal_code(
             provider=provider.name,
         )
     representatives = recipients_in_districts(
-        session, organisation_id, [district.key for district in districts]
+        session, organisation_id, [district.key for district in districts], with_roles=True
     )
     return DistrictLookup(
         postal_code=postal_code,

@@ -37,25 +37,27 @@ def words_of(text: str) -> list[str]:
 
 
 @lru_cache
-def abusive_phrases() -> tuple[tuple[str, ...], ...]:
-    phrases = []
+def abusive_phrases() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """The listed phrases as word tuples, by their first word."""
+    by_first: dict[str, list[tuple[str, ...]]] = {}
     for path in sorted(WORDLISTS.glob("abusive-*.txt")):
         for line in path.read_text(encoding="utf-8").splitlines():
-            entry = line.split("#", 1)[0].strip()
-            if entry:
-                phrases.append(tuple(words_of(entry)))
-    return tuple(phrase for phrase in phrases if phrase)
+            phrase = tuple(words_of(line.split("#", 1)[0]))
+            if phrase:
+                by_first.setdefault(phrase[0], []).append(phrase)
+    return {first: tuple(phrases) for first, phrases in by_first.items()}
 
 
 def abusive_found(text: str) -> list[str]:
     """The listed words or phrases `text` contains, matched as whole words."""
     words = words_of(text)
-    found = []
-    for phrase in abusive_phrases():
-        size = len(phrase)
-        if any(tuple(words[i : i + size]) == phrase for i in range(len(words) - size + 1)):
-            found.append(" ".join(phrase))
-    return found
+    phrases = abusive_phrases()
+    found: list[str] = []
+    for position, word in enumerate(words):
+        for phrase in phrases.get(word, ()):
+            if tuple(words[position : position + len(phrase)]) == phrase:
+                found.append(" ".join(phrase))
+    return list(dict.fromkeys(found))
 
 
 def refuse_abuse(parts: dict[str, str]) -> None:

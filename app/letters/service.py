@@ -66,8 +66,11 @@ class ComposedLetter:
         return hashlib.sha256(f"{self.subject}\n{self.body_text}".encode()).hexdigest()
 
     def recipient_snapshot(self) -> dict[str, Any]:
-        snapshot = recipient_out(self.target.recipient).model_dump(mode="json")
+        """The recipient as the letter addressed them: their details, and the role it was
+        written to (their other roles are not part of the letter)."""
+        snapshot = recipient_out(self.target.recipient, with_roles=False).model_dump(mode="json")
         snapshot["role"] = {"title_en": self.target.role_en, "title_fr": self.target.role_fr}
+        del snapshot["roles"]
         return snapshot
 
 
@@ -142,7 +145,7 @@ def own_mps(
         )
     if not districts:
         return [], [_recipients_warning("We could not find your MP from your postal code.")]
-    found = recipients_in_districts(session, organisation_id, [districts[0].key])
+    found = recipients_in_districts(session, organisation_id, [districts[0].key], with_roles=False)
     mps = [r for r in found[districts[0].key] if fold(r.elected_office or "") == "mp"]
     if not mps:
         return [], [_recipients_warning(f"We have no MP for {districts[0].name} on file.")]
@@ -156,12 +159,10 @@ def _recipients_warning(message: str) -> QualityWarning:
 def role_targets(session: Session, organisation_id: str, title: str, on: date) -> list[Target]:
     """Whoever holds `title` on `on`, addressed in that role (its English and French
     titles as the directory has them)."""
-    key = fold(title)
-    targets = []
-    for holder in holders_of_role(session, organisation_id, title, on):
-        role = next(r for r in holder.roles if key in (fold(r.title_en), fold(r.title_fr or "")))
-        targets.append(Target(holder, role.title_en, role.title_fr))
-    return targets
+    return [
+        Target(holder, role.title_en, role.title_fr)
+        for holder, role in holders_of_role(session, organisation_id, title, on)
+    ]
 
 
 def named_target(session: Session, organisation_id: str, recipient_id: str) -> Target | None:
@@ -407,8 +408,9 @@ def _refuse_second_action(session: Session, campaign: Campaign, email_key: str) 
 def take_action(
     session: Session, campaign: Campaign, body: ActionCreate, provider: DistrictProvider
 ) -> ActionOut:
+    # A second action by the same person is refused by the unique constraint, found out
+    # at commit: no query for it on the way of every first action.
     email_key = body.supporter.email.casefold()
-    _refuse_second_action(session, campaign, email_key)
     composition = compose(session, campaign, body, provider, date.today())
     supporter = body.supporter
     action = Action(
@@ -454,15 +456,16 @@ def take_action(
         )
         action.letters.append(letter)
         stored.append(_letter_out(composed, letter.id, status))
-    session.execute(
-        update(Campaign)
-        .where(Campaign.id == campaign.id)
-        .values(
-            action_count=Campaign.action_count + 1,
-            letter_count=Campaign.letter_count + len(stored),
-        )
-    )
     try:
+        session.flush()
+        session.execute(
+            update(Campaign)
+            .where(Campaign.id == campaign.id)
+            .values(
+                action_count=Campaign.action_count + 1,
+                letter_count=Campaign.letter_count + len(stored),
+            )
+        )
         session.commit()
     except IntegrityError:
         session.rollback()
