@@ -13,10 +13,12 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
 	touch $(STAMP)
 
+# The API, and a worker beside it that delivers the letters (stopped with the API).
 run: $(STAMP)
 	mkdir -p var
 	$(BIN)/letterdesk db upgrade
 	$(BIN)/letterdesk demo
+	$(BIN)/letterdesk worker & worker=$$!; trap 'kill $$worker; wait $$worker' EXIT INT TERM; \
 	$(BIN)/letterdesk serve
 
 lint: $(STAMP)

@@ -1,5 +1,7 @@
 """`letterdesk ...`: run, migrate, and administer the service from a shell."""
 
+import logging
+import signal
 from pathlib import Path
 from typing import Annotated
 
@@ -57,6 +59,28 @@ def serve(
         workers=workers,
         proxy_headers=True,
     )
+
+
+@cli.command()
+def worker(
+    once: Annotated[bool, typer.Option(help="Deliver what is due now, then stop.")] = False,
+) -> None:
+    """Deliver queued letters by email (and keep doing so until SIGTERM or Ctrl-C, which
+    let the sends in flight finish and give back what was not started)."""
+    from app.delivery.email import email_backend
+    from app.delivery.worker import Worker
+
+    settings = get_settings()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    runner = Worker(_sessionmaker(), email_backend(settings), settings)
+    for signal_number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signal_number, lambda *_: runner.stop())
+    console.print(f"Worker {runner.name} delivering by {settings.email_backend}.")
+    if once:
+        runner.run(until=lambda: runner.idle)
+    else:
+        runner.run()
+    console.print(f"Worker {runner.name} stopped after sending {runner.sent} letters.")
 
 
 @db_cli.command("upgrade")

@@ -2,14 +2,16 @@
 
 from app.auth.models import ApiKey, Organisation
 from app.campaigns.models import Campaign
+from app.delivery.models import Delivery, DeliveryAttempt
 from app.directory.models import PostalCodeDistrict, Recipient, RecipientRole
-from app.letters.models import Action, Delivery, Letter
+from app.letters.models import Action, Letter
 
 __all__ = [
     "Action",
     "ApiKey",
     "Campaign",
     "Delivery",
+    "DeliveryAttempt",
     "Letter",
     "Organisation",
     "PostalCodeDistrict",

@@ -1,3 +1,5 @@
+import os
+import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -30,6 +32,49 @@ class Settings(BaseSettings):
     represent_attempts: int = 3
     represent_cache_seconds: int = 86_400
     represent_cache_size: int = 10_000
+
+    # Signs and hides what leaves us (Message-IDs, bounce addresses); made and kept in
+    # var/secret-key on first use when not set.
+    secret_key: str | None = None
+    secret_key_file: Path = VAR_DIR / "secret-key"
+
+    email_backend: Literal["file", "smtp"] = "file"
+    outbox_dir: Path = VAR_DIR / "outbox"
+    email_from_address: str = "letters@letterdesk.localhost"
+    email_from_suffix: str = "via letterdesk"
+    bounce_domain: str = "letterdesk.localhost"
+    email_test_recipient: str | None = None
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_security: Literal["none", "starttls", "tls"] = "none"
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_timeout_seconds: float = 20.0
+    smtp_connections: int = 4
+
+    worker_lease_seconds: float = 120.0
+    worker_batch_size: int = 32
+    worker_poll_seconds: float = 1.0
+    delivery_max_attempts: int = 8
+    delivery_backoff_seconds: float = 30.0
+    delivery_backoff_max_seconds: float = 3600.0
+
+
+def secret_key(settings: Settings) -> str:
+    """The configured secret, else the one kept in `secret_key_file` (made once)."""
+    if settings.secret_key:
+        return settings.secret_key
+    path = settings.secret_key_file
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it first: use theirs
+            pass
+        else:
+            with os.fdopen(descriptor, "w") as file:
+                file.write(secrets.token_urlsafe(32))
+    return path.read_text().strip()
 
 
 @lru_cache

@@ -8,7 +8,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.letters.models import Action, Delivery, Letter
+from app.delivery.models import Delivery
+from app.letters.models import Action, Letter
 from tests.campaign_data import action_body, make_campaign, make_directory
 from tests.conftest import Caller
 

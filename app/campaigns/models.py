@@ -1,7 +1,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, JSONDocument, UTCDateTime, utcnow
@@ -37,6 +37,7 @@ class Campaign(Base):
     without_email: Mapped[str] = mapped_column(String(10))
     goal: Mapped[int | None] = mapped_column(Integer)
     confirm_email: Mapped[bool] = mapped_column(Boolean)
+    copy_to_supporter: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Counters kept in the transaction that takes an action, so the public counter is
     # one row read however many supporters there are.
     action_count: Mapped[int] = mapped_column(Integer, default=0)

@@ -105,6 +105,9 @@ class CampaignFields(BaseModel):
     confirm_email: bool = Field(
         False, description="Letters wait until the supporter confirms their email address."
     )
+    copy_to_supporter: bool = Field(
+        False, description="Each emailed letter is also sent to the supporter, as a copy."
+    )
 
     @model_validator(mode="after")
     def _complete_in_every_language(self) -> "CampaignFields":
@@ -159,6 +162,7 @@ class CampaignUpdate(BaseModel):
     without_email: Literal["skip", "print"] | None = None
     goal: int | None = Field(None, ge=1, le=100_000_000)
     confirm_email: bool | None = None
+    copy_to_supporter: bool | None = None
 
 
 class CampaignOut(CampaignFields):

@@ -1,11 +1,14 @@
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, JSONDocument, UTCDateTime, utcnow
 from app.ids import new_id
+
+if TYPE_CHECKING:
+    from app.delivery.models import Delivery
 
 
 class Action(Base):
@@ -68,30 +71,12 @@ class Letter(Base):
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))
+    # The rendered pieces (sender block, date, address block, salutation, intro, ...):
+    # the PDF lays them out, with the same words as body_text.
+    parts: Mapped[dict[str, str] | None] = mapped_column(JSONDocument)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    failed_reason: Mapped[str | None] = mapped_column(Text)
 
     action: Mapped[Action] = relationship(back_populates="letters")
     delivery: Mapped["Delivery"] = relationship(back_populates="letter")
-
-
-class Delivery(Base):
-    """The outbox: a letter's pending trip through its channel, written in the same
-    transaction as the letter so that nothing saved can fail to be queued. `due_at` is
-    empty while the letter waits for the supporter to confirm their email."""
-
-    __tablename__ = "deliveries"
-    __table_args__ = (Index("ix_deliveries_due_at", "due_at"),)
-
-    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("dlv"))
-    organisation_id: Mapped[str] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
-    letter_id: Mapped[str] = mapped_column(
-        ForeignKey("letters.id", ondelete="CASCADE"), unique=True
-    )
-    channel: Mapped[str] = mapped_column(String(10))
-    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    letter: Mapped[Letter] = relationship(back_populates="delivery")

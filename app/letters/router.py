@@ -1,10 +1,21 @@
-from fastapi import APIRouter, Path, Request
+from typing import Annotated, Literal
 
-from app.auth.deps import CampaignsReader
+from fastapi import APIRouter, Path, Query, Request
+
+from app.auth.deps import CampaignsReader, LettersReader, LettersWriter
 from app.campaigns.service import get_campaign, live_campaign
 from app.db import SessionDep
 from app.letters import service
-from app.letters.schemas import ActionCreate, ActionOut, CampaignStats, PreviewOut
+from app.letters.schemas import (
+    ActionCreate,
+    ActionOut,
+    CampaignStats,
+    LetterDetail,
+    LetterList,
+    LetterStatus,
+    PreviewOut,
+)
+from app.pagination import DEFAULT_LIMIT, MAX_LIMIT
 
 router = APIRouter(tags=["actions"])
 
@@ -43,3 +54,39 @@ def preview_letters(
 def campaign_stats(session: SessionDep, slug: str = SlugPath) -> CampaignStats:
     """Public: how many people took action and how many letters went out."""
     return service.stats(session, slug)
+
+
+@router.get("/v1/letters", response_model=LetterList, tags=["letters"])
+def list_letters(
+    principal: LettersReader,
+    session: SessionDep,
+    campaign_id: Annotated[str | None, Query(max_length=40)] = None,
+    status: LetterStatus | None = None,
+    channel: Literal["email", "print"] | None = None,
+    recipient_id: Annotated[str | None, Query(max_length=40)] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> LetterList:
+    filters = service.LetterFilters(campaign_id, status, channel, recipient_id)
+    letters, next_cursor = service.list_letters(
+        session, principal.organisation_id, filters, limit, cursor
+    )
+    return LetterList(items=letters, next_cursor=next_cursor)
+
+
+@router.get("/v1/letters/{letter_id}", response_model=LetterDetail, tags=["letters"])
+def get_letter(letter_id: str, principal: LettersReader, session: SessionDep) -> LetterDetail:
+    """The letter as sent (or to be sent), its status, and every delivery attempt."""
+    return service.letter_detail(service.get_letter(session, principal.organisation_id, letter_id))
+
+
+@router.post(
+    "/v1/letters/{letter_id}/cancel",
+    response_model=LetterDetail,
+    tags=["letters"],
+    responses={409: {"description": "The letter is being sent, or was."}},
+)
+def cancel_letter(letter_id: str, principal: LettersWriter, session: SessionDep) -> LetterDetail:
+    """Stop a letter that has not left yet (waiting for confirmation, or queued)."""
+    letter = service.cancel_letter(session, principal.organisation_id, letter_id)
+    return service.letter_detail(letter)

@@ -1,4 +1,5 @@
-from typing import Annotated, Literal
+from datetime import datetime
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -121,3 +122,46 @@ class CampaignStats(BaseModel):
     letters: int = Field(description="Letters written (each goes to one official).")
     letters_sent: int = Field(description="Letters delivered so far.")
     goal: int | None
+
+
+LetterStatus = Literal[
+    "pending_confirmation", "queued", "sending", "sent", "failed", "batched", "printed",
+    "mailed", "cancelled",
+]  # fmt: skip
+
+
+class AttemptOut(BaseModel):
+    started_at: datetime
+    finished_at: datetime
+    outcome: Literal["sent", "retry", "failed"]
+    error: str | None
+
+
+class LetterSummary(BaseModel):
+    id: str
+    campaign_id: str
+    action_id: str
+    recipient_id: str | None
+    recipient_name: str
+    channel: Literal["email", "print"]
+    status: LetterStatus
+    language: Literal["en", "fr"]
+    subject: str
+    created_at: datetime
+    sent_at: datetime | None
+    failed_reason: str | None
+
+
+class LetterDetail(LetterSummary):
+    recipient: dict[str, Any] = Field(description="The recipient as the letter addressed them.")
+    salutation: str
+    body_text: str
+    body_html: str
+    content_hash: str
+    attempts: list[AttemptOut]
+    next_attempt_at: datetime | None
+
+
+class LetterList(BaseModel):
+    items: list[LetterSummary]
+    next_cursor: str | None

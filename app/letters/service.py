@@ -23,6 +23,7 @@ from app.campaigns.models import Campaign
 from app.campaigns.rendering import html_of, localised_date, render_text
 from app.campaigns.service import letter_template
 from app.db import utcnow
+from app.delivery.models import Delivery
 from app.directory.lookup import DistrictProvider
 from app.directory.models import Recipient
 from app.directory.schemas import name_of, recipient_out
@@ -31,17 +32,21 @@ from app.errors import Conflict, InvalidInput, NotFound
 from app.fields import PROVINCES, fold
 from app.ids import is_well_formed, new_id
 from app.letters import quality
-from app.letters.models import Action, Delivery, Letter
+from app.letters.models import Action, Letter
 from app.letters.schemas import (
     ActionCreate,
     ActionOut,
+    AttemptOut,
     CampaignStats,
+    LetterDetail,
     LetterOut,
     LetterRecipient,
+    LetterSummary,
     PreviewOut,
     QualityWarning,
     Supporter,
 )
+from app.pagination import decode_cursor, encode_cursor
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,7 @@ class ComposedLetter:
     salutation: str
     body_text: str
     body_html: str
+    parts: dict[str, str]
 
     @property
     def content_hash(self) -> str:
@@ -323,7 +329,14 @@ def compose(
         for channel in channels:
             composition.letters.append(
                 ComposedLetter(
-                    target, channel, language, campaign.subject[language], greeting, text, html
+                    target,
+                    channel,
+                    language,
+                    campaign.subject[language],
+                    greeting,
+                    text,
+                    html,
+                    context,
                 )
             )
     if not composition.letters:
@@ -447,6 +460,7 @@ def take_action(
             body_text=composed.body_text,
             body_html=composed.body_html,
             content_hash=composed.content_hash,
+            parts=composed.parts,
         )
         letter.delivery = Delivery(
             organisation_id=campaign.organisation_id,
@@ -490,3 +504,105 @@ def stats(session: Session, slug: str) -> CampaignStats:
         letters_sent=sent or 0,
         goal=campaign.goal,
     )
+
+
+@dataclass(frozen=True)
+class LetterFilters:
+    campaign_id: str | None = None
+    status: str | None = None
+    channel: str | None = None
+    recipient_id: str | None = None
+
+
+def _summary_fields(letter: Letter) -> dict[str, Any]:
+    return {
+        "id": letter.id,
+        "campaign_id": letter.campaign_id,
+        "action_id": letter.action_id,
+        "recipient_id": letter.recipient_id,
+        "recipient_name": str(letter.recipient.get("display_name") or ""),
+        "channel": letter.channel,
+        "status": letter.status,
+        "language": letter.language,
+        "subject": letter.subject,
+        "created_at": letter.created_at,
+        "sent_at": letter.sent_at,
+        "failed_reason": letter.failed_reason,
+    }
+
+
+def list_letters(
+    session: Session, organisation_id: str, filters: LetterFilters, limit: int, cursor: str | None
+) -> tuple[list[LetterSummary], str | None]:
+    query = select(Letter).where(Letter.organisation_id == organisation_id)
+    for column, value in (
+        (Letter.campaign_id, filters.campaign_id),
+        (Letter.status, filters.status),
+        (Letter.channel, filters.channel),
+        (Letter.recipient_id, filters.recipient_id),
+    ):
+        if value is not None:
+            query = query.where(column == value)
+    after = decode_cursor(cursor)
+    if after:
+        query = query.where(Letter.id > after)
+    letters = list(session.scalars(query.order_by(Letter.id).limit(limit + 1)))
+    next_cursor = encode_cursor(letters[limit - 1].id) if len(letters) > limit else None
+    return [LetterSummary(**_summary_fields(letter)) for letter in letters[:limit]], next_cursor
+
+
+def get_letter(session: Session, organisation_id: str, letter_id: str) -> Letter:
+    letter = session.get(Letter, letter_id) if is_well_formed(letter_id) else None
+    if letter is None or letter.organisation_id != organisation_id:
+        raise NotFound(f"No letter {letter_id!r}.")
+    return letter
+
+
+def letter_detail(letter: Letter) -> LetterDetail:
+    delivery = letter.delivery
+    return LetterDetail(
+        **_summary_fields(letter),
+        recipient=letter.recipient,
+        salutation=letter.salutation,
+        body_text=letter.body_text,
+        body_html=letter.body_html,
+        content_hash=letter.content_hash,
+        attempts=[
+            AttemptOut(
+                started_at=attempt.started_at,
+                finished_at=attempt.finished_at,
+                outcome=attempt.outcome,
+                error=attempt.error,
+            )
+            for attempt in delivery.attempt_log
+        ],
+        next_attempt_at=delivery.due_at if letter.status == "queued" else None,
+    )
+
+
+CANCELLABLE = ("pending_confirmation", "queued")
+
+
+def cancel_letter(session: Session, organisation_id: str, letter_id: str) -> Letter:
+    """A letter not yet on its way can be cancelled; one being sent, or sent, cannot.
+    The status check and the change are one statement, so a worker claiming the letter
+    at the same moment either wins (409 here) or finds nothing due."""
+    letter = get_letter(session, organisation_id, letter_id)
+    changed = session.execute(
+        update(Letter)
+        .where(Letter.id == letter.id, Letter.status.in_(CANCELLABLE))
+        .values(status="cancelled")
+    )
+    if changed.rowcount == 0:  # type: ignore[attr-defined]
+        session.rollback()
+        raise Conflict(
+            f"This letter is {letter.status} and can no longer be cancelled.", status=letter.status
+        )
+    session.execute(
+        update(Delivery)
+        .where(Delivery.letter_id == letter.id, Delivery.leased_by.is_(None))
+        .values(due_at=None)
+    )
+    session.commit()
+    session.refresh(letter)
+    return letter

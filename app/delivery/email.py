@@ -1,0 +1,215 @@
+"""Letters as email, and the two ways they leave: SMTP, or .eml files in a folder.
+
+As WriteToThem does since 2022: the message is From our own address with the
+supporter's name as display name ("Jane Doe via letterdesk"), Reply-To the supporter,
+To the official; the envelope sender is a per-letter bounce address; the Message-ID is
+stable per letter (a receiver drops a duplicate) and opaque (no internal ids). Never
+From the supporter's own address: DMARC would reject it."""
+
+import contextlib
+import hashlib
+import hmac
+import os
+import smtplib
+import tempfile
+import threading
+from dataclasses import dataclass
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Protocol
+
+from app.db import utcnow
+from app.letters.models import Action, Letter
+from app.settings import Settings, secret_key
+
+
+class TemporaryFailure(Exception):
+    """The message may go later: a 4xx reply, a dropped connection, a timeout."""
+
+
+class PermanentFailure(Exception):
+    """The message will not go: a 5xx reply, an address refused."""
+
+
+@dataclass(frozen=True)
+class Envelope:
+    sender: str
+    recipients: list[str]
+
+
+class EmailBackend(Protocol):
+    def send(self, message: EmailMessage, envelope: Envelope) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def _token(settings: Settings, purpose: str, letter_id: str) -> str:
+    key = secret_key(settings).encode()
+    return hmac.new(key, f"{purpose}:{letter_id}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def message_id(settings: Settings, letter_id: str) -> str:
+    return f"<{_token(settings, 'message-id', letter_id)}@{settings.bounce_domain}>"
+
+
+def bounce_address(settings: Settings, letter_id: str) -> str:
+    return f"bounce+{_token(settings, 'bounce', letter_id)}@{settings.bounce_domain}"
+
+
+def _mailbox(name: str, address: str) -> Address:
+    local, _, domain = address.rpartition("@")
+    return Address(display_name=name, username=local, domain=domain)
+
+
+def letter_message(
+    letter: Letter, action: Action, settings: Settings
+) -> tuple[EmailMessage, Envelope]:
+    """The letter as the official receives it, and the envelope it travels in. In test
+    mode (`email_test_recipient`) it goes to that one address instead."""
+    supporter = f"{action.first_name} {action.last_name}"
+    official = str(letter.recipient.get("display_name") or "")
+    to_address = settings.email_test_recipient or str(letter.recipient["email"])
+    message = EmailMessage()
+    message["From"] = _mailbox(
+        f"{supporter} {settings.email_from_suffix}", settings.email_from_address
+    )
+    message["Reply-To"] = _mailbox(supporter, action.email)
+    message["To"] = _mailbox(official, to_address)
+    message["Subject"] = letter.subject
+    message["Date"] = format_datetime(utcnow())
+    message["Message-ID"] = message_id(settings, letter.id)
+    message["Content-Language"] = letter.language
+    message.set_content(letter.body_text)
+    message.add_alternative(letter.body_html, subtype="html")
+    return message, Envelope(bounce_address(settings, letter.id), [to_address])
+
+
+def copy_message(
+    letter: Letter, action: Action, settings: Settings
+) -> tuple[EmailMessage, Envelope]:
+    """The supporter's copy of the letter they sent."""
+    heading = {
+        "en": f"Here is the letter you sent to {letter.recipient.get('display_name')}:",
+        "fr": f"Voici la lettre que vous avez envoyée à {letter.recipient.get('display_name')} :",
+    }[letter.language]
+    to = settings.email_test_recipient or action.email
+    message = EmailMessage()
+    message["From"] = _mailbox("letterdesk", settings.email_from_address)
+    message["To"] = _mailbox(f"{action.first_name} {action.last_name}", to)
+    message["Subject"] = letter.subject
+    message["Date"] = format_datetime(utcnow())
+    message["Message-ID"] = f"<{_token(settings, 'copy', letter.id)}@{settings.bounce_domain}>"
+    message["References"] = message_id(settings, letter.id)
+    message.set_content(f"{heading}\n\n{letter.body_text}")
+    return message, Envelope(bounce_address(settings, letter.id), [to])
+
+
+class FileBackend:
+    """Each message an .eml file in a folder (the embedded default): named by its
+    Message-ID, so a letter sent twice is one file."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def send(self, message: EmailMessage, envelope: Envelope) -> None:
+        name = str(message["Message-ID"]).strip("<>").split("@")[0]
+        descriptor, temporary = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(message.as_bytes())
+        os.replace(temporary, self.folder / f"{name}.eml")
+
+    def close(self) -> None:
+        pass
+
+
+class SMTPBackend:
+    """SMTP with one reused connection per sending thread. A 4xx reply or a connection
+    that fails is temporary; a 5xx reply is permanent, and its text is the reason."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._local = threading.local()
+        self._connections: list[smtplib.SMTP] = []
+        self._lock = threading.Lock()
+
+    def _connect(self) -> smtplib.SMTP:
+        s = self.settings
+        if s.smtp_security == "tls":
+            connection: smtplib.SMTP = smtplib.SMTP_SSL(
+                s.smtp_host, s.smtp_port, timeout=s.smtp_timeout_seconds
+            )
+        else:
+            connection = smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=s.smtp_timeout_seconds)
+            if s.smtp_security == "starttls":
+                connection.starttls()
+        if s.smtp_username:
+            connection.login(s.smtp_username, s.smtp_password or "")
+        with self._lock:
+            self._connections.append(connection)
+        return connection
+
+    def _connection(self) -> smtplib.SMTP:
+        connection: smtplib.SMTP | None = getattr(self._local, "connection", None)
+        if connection is not None:
+            try:
+                if connection.noop()[0] == 250:
+                    return connection
+            except (smtplib.SMTPException, OSError):
+                pass
+            self._drop(connection)
+        connection = self._connect()
+        self._local.connection = connection
+        return connection
+
+    def _drop(self, connection: smtplib.SMTP) -> None:
+        self._local.connection = None
+        with self._lock:
+            if connection in self._connections:
+                self._connections.remove(connection)
+        with contextlib.suppress(OSError):
+            connection.close()
+
+    def send(self, message: EmailMessage, envelope: Envelope) -> None:
+        try:
+            connection = self._connection()
+            refused = connection.send_message(message, envelope.sender, envelope.recipients)
+        except smtplib.SMTPRecipientsRefused as error:
+            raise _failure(*next(iter(error.recipients.values()))) from None
+        except smtplib.SMTPResponseException as error:
+            if error.smtp_code in (421,) or error.smtp_code < 500:
+                self._drop_current()
+            raise _failure(error.smtp_code, error.smtp_error) from None
+        except (smtplib.SMTPException, OSError) as error:
+            self._drop_current()
+            raise TemporaryFailure(f"{type(error).__name__}: {error}") from None
+        if refused:
+            raise _failure(*next(iter(refused.values())))
+
+    def _drop_current(self) -> None:
+        connection = getattr(self._local, "connection", None)
+        if connection is not None:
+            self._drop(connection)
+
+    def close(self) -> None:
+        with self._lock:
+            connections, self._connections = self._connections, []
+        for connection in connections:
+            try:
+                connection.quit()
+            except (smtplib.SMTPException, OSError):
+                connection.close()
+
+
+def _failure(code: int, reply: bytes | str) -> Exception:
+    text = reply.decode(errors="replace") if isinstance(reply, bytes) else reply
+    reason = f"{code} {text}".strip()
+    return PermanentFailure(reason) if code >= 500 else TemporaryFailure(reason)
+
+
+def email_backend(settings: Settings) -> EmailBackend:
+    if settings.email_backend == "smtp":
+        return SMTPBackend(settings)
+    return FileBackend(settings.outbox_dir)

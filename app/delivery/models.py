@@ -1,0 +1,58 @@
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import Base, UTCDateTime, utcnow
+from app.ids import new_id
+from app.letters.models import Letter
+
+
+class Delivery(Base):
+    """The outbox: a letter's trip through its channel, written in the same transaction
+    as the letter, so nothing saved can fail to be queued.
+
+    A delivery is due while `due_at` is set and has passed; it is empty while the letter
+    waits for the supporter's confirmation and once the delivery is over. A worker that
+    claims it holds a lease (`leased_until`, `leased_by`); a lease that runs out, because
+    its worker died, makes the delivery claimable again."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (Index("ix_deliveries_channel_due_at", "channel", "due_at"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("dlv"))
+    organisation_id: Mapped[str] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    letter_id: Mapped[str] = mapped_column(
+        ForeignKey("letters.id", ondelete="CASCADE"), unique=True
+    )
+    channel: Mapped[str] = mapped_column(String(10))
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    leased_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    leased_by: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    letter: Mapped[Letter] = relationship(back_populates="delivery")
+    attempt_log: Mapped[list["DeliveryAttempt"]] = relationship(
+        back_populates="delivery", order_by="DeliveryAttempt.started_at"
+    )
+
+
+class DeliveryAttempt(Base):
+    """One try at delivering: when, by which worker, and how it ended."""
+
+    __tablename__ = "delivery_attempts"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("att"))
+    delivery_id: Mapped[str] = mapped_column(
+        ForeignKey("deliveries.id", ondelete="CASCADE"), index=True
+    )
+    worker: Mapped[str] = mapped_column(String(100))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    outcome: Mapped[str] = mapped_column(String(20))  # sent | retry | failed
+    error: Mapped[str | None] = mapped_column(Text)
+
+    delivery: Mapped[Delivery] = relationship(back_populates="attempt_log")

@@ -1,0 +1,277 @@
+"""`letterdesk worker`: claims due email deliveries and sends them.
+
+Claiming takes a lease on each delivery in one short transaction (on PostgreSQL with
+FOR UPDATE SKIP LOCKED, so any number of workers on any number of hosts share one
+database without taking the same row; on SQLite, one worker). Sending happens outside
+any transaction; its outcome is then recorded, with the attempt, only if this worker
+still holds the lease. A worker that dies leaves leases that run out, and the
+deliveries are claimed again: delivery is at least once, and the stable Message-ID lets
+a receiver drop the rare duplicate (a crash between the server's accept and our commit).
+"""
+
+import logging
+import os
+import random
+import socket
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.campaigns.models import Campaign
+from app.db import utcnow
+from app.delivery.email import (
+    EmailBackend,
+    PermanentFailure,
+    TemporaryFailure,
+    copy_message,
+    letter_message,
+)
+from app.delivery.models import Delivery, DeliveryAttempt
+from app.letters.models import Action, Letter
+from app.settings import Settings
+
+log = logging.getLogger("letterdesk.worker")
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident() % 10_000}"
+
+
+def claim_due_deliveries(
+    session: Session, worker: str, limit: int, lease_seconds: float, channel: str = "email"
+) -> list[str]:
+    """Lease up to `limit` due deliveries of `channel` to `worker`, and mark their letters
+    `sending`. A letter is claimed only while queued (or sending under an expired lease),
+    in the same statement that changes it, so a cancellation that got there first wins.
+    Answers the deliveries' ids."""
+    now = utcnow()
+    due = (
+        select(Delivery.id, Delivery.letter_id)
+        .where(
+            Delivery.channel == channel,
+            Delivery.due_at <= now,
+            or_(Delivery.leased_until.is_(None), Delivery.leased_until < now),
+        )
+        .order_by(Delivery.due_at)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    letters_by_delivery = {row.id: row.letter_id for row in session.execute(due)}
+    if not letters_by_delivery:
+        session.commit()
+        return []
+    sending = set(
+        session.scalars(
+            update(Letter)
+            .where(
+                Letter.id.in_(letters_by_delivery.values()),
+                # `sending` too: its worker's lease ran out (the due query saw to that).
+                Letter.status.in_(("queued", "sending")),
+            )
+            .values(status="sending")
+            .returning(Letter.id)
+        )
+    )
+    claimed = [d for d, letter_id in letters_by_delivery.items() if letter_id in sending]
+    stale = [d for d in letters_by_delivery if d not in claimed]
+    if claimed:
+        session.execute(
+            update(Delivery)
+            .where(Delivery.id.in_(claimed))
+            .values(leased_until=now + timedelta(seconds=lease_seconds), leased_by=worker)
+        )
+    if stale:  # their letters were cancelled or are waiting: nothing is due any more
+        session.execute(update(Delivery).where(Delivery.id.in_(stale)).values(due_at=None))
+    session.commit()
+    return claimed
+
+
+def backoff(attempts: int, settings: Settings) -> timedelta:
+    """Exponential, capped, with jitter so that retries of many letters spread out."""
+    delay = min(
+        settings.delivery_backoff_max_seconds,
+        settings.delivery_backoff_seconds * 2 ** max(0, attempts - 1),
+    )
+    return timedelta(seconds=delay * random.uniform(0.5, 1.5))
+
+
+@dataclass
+class Outcome:
+    kind: str  # sent | retry | failed
+    error: str | None = None
+
+
+def record_outcome(
+    session: Session,
+    delivery_id: str,
+    worker: str,
+    started_at: datetime,
+    outcome: Outcome,
+    settings: Settings,
+) -> bool:
+    """Write the attempt and its effect on the delivery and the letter, if `worker`
+    still holds the lease (another worker took over an expired one: theirs to record)."""
+    delivery = session.scalar(
+        select(Delivery)
+        .where(Delivery.id == delivery_id, Delivery.leased_by == worker)
+        .with_for_update()
+    )
+    if delivery is None:
+        session.rollback()
+        return False
+    now = utcnow()
+    delivery.attempts += 1
+    kind = outcome.kind
+    if kind == "retry" and delivery.attempts >= settings.delivery_max_attempts:
+        kind = "failed"
+    session.add(
+        DeliveryAttempt(
+            delivery_id=delivery.id,
+            worker=worker,
+            started_at=started_at,
+            finished_at=now,
+            outcome=kind,
+            error=outcome.error,
+        )
+    )
+    delivery.leased_until = None
+    delivery.leased_by = None
+    letter_values: dict[str, object]
+    if kind == "sent":
+        delivery.due_at = None
+        letter_values = {"status": "sent", "sent_at": now, "failed_reason": None}
+    elif kind == "retry":
+        delivery.due_at = now + backoff(delivery.attempts, settings)
+        letter_values = {"status": "queued"}
+    else:
+        delivery.due_at = None
+        letter_values = {"status": "failed", "failed_reason": outcome.error}
+    session.execute(update(Letter).where(Letter.id == delivery.letter_id).values(**letter_values))
+    session.commit()
+    return True
+
+
+def release(session: Session, delivery_ids: list[str], worker: str) -> None:
+    """Give back leases not used (a stopping worker): due again at once, untried."""
+    if not delivery_ids:
+        return
+    mine = and_(Delivery.id.in_(delivery_ids), Delivery.leased_by == worker)
+    letter_ids = select(Delivery.letter_id).where(mine)
+    session.execute(
+        update(Letter)
+        .where(Letter.id.in_(letter_ids), Letter.status == "sending")
+        .values(status="queued")
+    )
+    session.execute(update(Delivery).where(mine).values(leased_until=None, leased_by=None))
+    session.commit()
+
+
+def send_email(
+    session: Session, delivery_id: str, backend: EmailBackend, settings: Settings
+) -> Outcome:
+    row = session.execute(
+        select(Letter, Action, Campaign.copy_to_supporter)
+        .join(Delivery, Delivery.letter_id == Letter.id)
+        .join(Action, Action.id == Letter.action_id)
+        .join(Campaign, Campaign.id == Letter.campaign_id)
+        .where(Delivery.id == delivery_id)
+    ).one()
+    letter, action, copy_to_supporter = row
+    session.rollback()  # nothing is held while the message travels
+    if not letter.recipient.get("email") and not settings.email_test_recipient:
+        return Outcome("failed", "the recipient has no email address")
+    try:
+        backend.send(*letter_message(letter, action, settings))
+    except TemporaryFailure as error:
+        return Outcome("retry", str(error))
+    except PermanentFailure as error:
+        return Outcome("failed", str(error))
+    if copy_to_supporter:
+        try:
+            backend.send(*copy_message(letter, action, settings))
+        except (TemporaryFailure, PermanentFailure) as error:
+            # The letter went; a copy that did not is said in the log, not retried.
+            log.warning("the copy of letter %s to its supporter failed: %s", letter.id, error)
+    return Outcome("sent")
+
+
+class Worker:
+    """Claims batches and sends them concurrently; `stop()` (SIGTERM) lets the sends in
+    flight finish and be recorded, and gives back what was claimed but not started."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        backend: EmailBackend,
+        settings: Settings,
+        name: str | None = None,
+    ) -> None:
+        self.sessions = sessions
+        self.backend = backend
+        self.settings = settings
+        self.name = name or worker_name()
+        self.stopping = threading.Event()
+        self.sent = 0
+        self.idle = False  # the last claim found nothing due
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+    def run(self, until: Callable[[], bool] = lambda: False) -> None:
+        threads = max(1, self.settings.smtp_connections)
+        with ThreadPoolExecutor(threads, thread_name_prefix="send") as pool:
+            while not self.stopping.is_set():
+                self.idle = not self.run_once(pool)
+                if until():
+                    break
+                if self.idle:
+                    self.stopping.wait(self.settings.worker_poll_seconds)
+        self.backend.close()
+
+    def run_once(self, pool: ThreadPoolExecutor) -> int:
+        with self.sessions() as session:
+            claimed = claim_due_deliveries(
+                session,
+                self.name,
+                self.settings.worker_batch_size,
+                self.settings.worker_lease_seconds,
+            )
+        futures: dict[Future[bool], str] = {}
+        started: set[str] = set()
+        lock = threading.Lock()
+
+        def deliver(delivery_id: str) -> bool:
+            with lock:
+                if self.stopping.is_set():
+                    return False
+                started.add(delivery_id)
+            return self.deliver(delivery_id)
+
+        for delivery_id in claimed:
+            futures[pool.submit(deliver, delivery_id)] = delivery_id
+        for future in futures:
+            future.result()
+        with self.sessions() as session:
+            release(session, [d for d in claimed if d not in started], self.name)
+        return len(claimed)
+
+    def deliver(self, delivery_id: str) -> bool:
+        started_at = utcnow()
+        with self.sessions() as session:
+            try:
+                outcome = send_email(session, delivery_id, self.backend, self.settings)
+            except Exception as error:  # a bug must not stop the worker; the letter retries
+                log.exception("delivery %s failed unexpectedly", delivery_id)
+                outcome = Outcome("retry", f"{type(error).__name__}: {error}")
+            recorded = record_outcome(
+                session, delivery_id, self.name, started_at, outcome, self.settings
+            )
+        if recorded and outcome.kind == "sent":
+            self.sent += 1
+        return recorded

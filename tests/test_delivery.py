@@ -1,0 +1,398 @@
+"""Letters leave by email: a real SMTP server on loopback receives them, and the tests
+read what arrived."""
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.db import make_engine, make_sessionmaker
+from app.delivery.email import FileBackend, SMTPBackend, email_backend
+from app.delivery.models import Delivery
+from app.delivery.worker import Worker
+from app.letters.models import Letter
+from app.settings import Settings
+from tests.campaign_data import action_body, make_campaign, make_directory
+from tests.conftest import Caller, MakeCaller
+from tests.delivery_data import queue_letters
+from tests.smtp_sink import SinkHandler, smtp_sink
+
+
+@pytest.fixture
+def sink() -> Iterator[tuple[SinkHandler, int]]:
+    with smtp_sink() as running:
+        yield running
+
+
+@pytest.fixture
+def mail_settings(settings: Settings, sink: tuple[SinkHandler, int], tmp_path: Path) -> Settings:
+    return settings.model_copy(
+        update={
+            "email_backend": "smtp",
+            "smtp_port": sink[1],
+            "secret_key": "test-secret",
+            "delivery_backoff_seconds": 0.0,
+            "delivery_max_attempts": 3,
+            "worker_poll_seconds": 0.05,
+            "outbox_dir": tmp_path / "outbox",
+        }
+    )
+
+
+def deliver_all(client: TestClient, settings: Settings) -> Worker:
+    """Runs a worker until nothing is due."""
+    sessions: sessionmaker[Session] = client.app.state.sessionmaker  # type: ignore[attr-defined]
+    worker = Worker(sessions, email_backend(settings), settings)
+    worker.run(until=lambda: worker.idle)
+    return worker
+
+
+def letter(client: TestClient, caller: Caller, letter_id: str) -> dict[str, Any]:
+    return client.get(f"/v1/letters/{letter_id}", headers=caller.headers).json()  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def taken(client: TestClient, caller: Caller) -> dict[str, Any]:
+    make_directory(client, caller)
+    make_campaign(client, caller)
+    body = action_body(language="fr", intro="Je suis infirmière et j'écris d'Edmonton — « merci ».")
+    response = client.post("/v1/campaigns/rescind-stca/actions", json=body)
+    assert response.status_code == 201
+    return response.json()  # type: ignore[no-any-return]
+
+
+def test_a_letter_arrives_as_the_official_reads_it(
+    client: TestClient,
+    caller: Caller,
+    taken: dict[str, Any],
+    mail_settings: Settings,
+    sink: tuple[SinkHandler, int],
+) -> None:
+    handler, _ = sink
+    worker = deliver_all(client, mail_settings)
+    assert worker.sent == 2
+    by_to = {item.recipients[0]: item for item in handler.received}
+    miller = by_to["marc.miller@parl.gc.ca"]
+    message: EmailMessage = miller.message
+    assert str(message["From"]) == "Amélie Tremblay via letterdesk <letters@letterdesk.localhost>"
+    assert str(message["Reply-To"]) == "Amélie Tremblay <amelie@example.org>"
+    assert str(message["To"]) == "Marc Miller <marc.miller@parl.gc.ca>"
+    assert str(message["Subject"]) == "Annuler l'ETPS"
+    assert message["Date"] is not None
+    assert miller.sender.startswith("bounce+") and miller.sender.endswith("@letterdesk.localhost")
+    text = message.get_body(("plain",)).get_content().replace("\r\n", "\n")  # type: ignore[union-attr]
+    html = message.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    sent_letter = next(
+        item for item in taken["letters"] if item["recipient"]["display_name"] == "Marc Miller"
+    )
+    assert text == sent_letter["body_text"]
+    assert "j'écris d'Edmonton — « merci »" in text
+    assert "j&#39;écris d&#39;Edmonton — « merci »" in html
+    message_id = str(message["Message-ID"])
+    assert sent_letter["id"] not in message_id and "ltr_" not in message_id
+    detail = letter(client, caller, sent_letter["id"])
+    assert detail["status"] == "sent" and detail["sent_at"] is not None
+    assert [a["outcome"] for a in detail["attempts"]] == ["sent"]
+
+
+def test_the_message_id_is_stable_per_letter(
+    client: TestClient, taken: dict[str, Any], mail_settings: Settings
+) -> None:
+    from app.delivery.email import message_id
+
+    first = message_id(mail_settings, taken["letters"][0]["id"])
+    assert first == message_id(mail_settings, taken["letters"][0]["id"])
+    assert first != message_id(mail_settings, taken["letters"][1]["id"])
+
+
+def test_a_temporary_refusal_is_retried(
+    client: TestClient,
+    caller: Caller,
+    taken: dict[str, Any],
+    mail_settings: Settings,
+    sink: tuple[SinkHandler, int],
+) -> None:
+    handler, _ = sink
+    handler.script = ["451 4.7.1 Try again later"]
+    deliver_all(client, mail_settings)
+    outcomes = sorted(
+        [a["outcome"] for a in letter(client, caller, item["id"])["attempts"]]
+        for item in taken["letters"]
+    )
+    assert outcomes == [["retry", "sent"], ["sent"]]
+    retried = next(
+        letter(client, caller, item["id"])
+        for item in taken["letters"]
+        if len(letter(client, caller, item["id"])["attempts"]) == 2
+    )
+    assert retried["attempts"][0]["error"] == "451 4.7.1 Try again later"
+    assert len(handler.received) == 2
+
+
+def test_a_permanent_refusal_fails_the_letter_with_the_servers_reply(
+    client: TestClient,
+    caller: Caller,
+    taken: dict[str, Any],
+    mail_settings: Settings,
+    sink: tuple[SinkHandler, int],
+) -> None:
+    handler, _ = sink
+    handler.script = ["550 5.1.1 No such mailbox", "550 5.1.1 No such mailbox"]
+    deliver_all(client, mail_settings)
+    for item in taken["letters"]:
+        detail = letter(client, caller, item["id"])
+        assert detail["status"] == "failed"
+        assert detail["failed_reason"] == "550 5.1.1 No such mailbox"
+        assert [a["outcome"] for a in detail["attempts"]] == ["failed"]
+    failed = client.get("/v1/letters", params={"status": "failed"}, headers=caller.headers)
+    assert len(failed.json()["items"]) == 2
+
+
+def test_a_dropped_connection_is_retried(
+    client: TestClient,
+    caller: Caller,
+    taken: dict[str, Any],
+    mail_settings: Settings,
+    sink: tuple[SinkHandler, int],
+) -> None:
+    handler, _ = sink
+    handler.script = ["drop"]
+    deliver_all(client, mail_settings)
+    statuses = {letter(client, caller, item["id"])["status"] for item in taken["letters"]}
+    assert statuses == {"sent"}
+    assert len(handler.received) == 2
+
+
+def test_the_last_attempt_leaves_the_letter_failed(
+    client: TestClient,
+    caller: Caller,
+    taken: dict[str, Any],
+    mail_settings: Settings,
+    sink: tuple[SinkHandler, int],
+) -> None:
+    handler, _ = sink
+    handler.script = ["451 busy"] * 6
+    deliver_all(client, mail_settings)
+    for item in taken["letters"]:
+        detail = letter(client, caller, item["id"])
+        assert detail["status"] == "failed" and detail["failed_reason"] == "451 busy"
+        assert [a["outcome"] for a in detail["attempts"]] == ["retry", "retry", "failed"]
+
+
+def test_test_mode_sends_every_letter_to_one_address(
+    client: TestClient,
+    taken: dict[str, Any],
+    mail_settings: Settings,
+    sink: tuple[SinkHandler, int],
+) -> None:
+    handler, _ = sink
+    deliver_all(client, mail_settings.model_copy(update={"email_test_recipient": "qa@example.org"}))
+    assert {item.recipients[0] for item in handler.received} == {"qa@example.org"}
+
+
+def test_the_supporter_gets_a_copy_where_the_campaign_says_so(
+    client: TestClient, caller: Caller, mail_settings: Settings, sink: tuple[SinkHandler, int]
+) -> None:
+    handler, _ = sink
+    make_directory(client, caller)
+    make_campaign(client, caller, copy_to_supporter=True)
+    client.post("/v1/campaigns/rescind-stca/actions", json=action_body())
+    deliver_all(client, mail_settings)
+    copies = [item for item in handler.received if item.recipients == ["amelie@example.org"]]
+    assert len(copies) == 2
+    assert "Here is the letter you sent to" in copies[0].message.get_content()
+
+
+def test_the_file_backend_writes_each_letter_once_as_an_eml(
+    client: TestClient, taken: dict[str, Any], mail_settings: Settings, tmp_path: Path
+) -> None:
+    file_settings = mail_settings.model_copy(update={"email_backend": "file"})
+    deliver_all(client, file_settings)
+    files = sorted((tmp_path / "outbox").glob("*.eml"))
+    assert len(files) == 2
+    assert (
+        b"Subject: =?utf-8?" in files[0].read_bytes()
+        or b"Subject: Annuler" in files[0].read_bytes()
+    )
+    assert isinstance(email_backend(file_settings), FileBackend)
+    assert isinstance(email_backend(mail_settings), SMTPBackend)
+
+
+def test_a_queued_letter_can_be_cancelled_and_a_sent_one_cannot(
+    client: TestClient,
+    caller: Caller,
+    taken: dict[str, Any],
+    mail_settings: Settings,
+    sink: tuple[SinkHandler, int],
+) -> None:
+    handler, _ = sink
+    first, second = (item["id"] for item in taken["letters"])
+    cancelled = client.post(f"/v1/letters/{first}/cancel", headers=caller.headers)
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    deliver_all(client, mail_settings)
+    assert len(handler.received) == 1
+    again = client.post(f"/v1/letters/{second}/cancel", headers=caller.headers)
+    assert again.status_code == 409 and again.json()["status"] == "sent"
+
+
+def test_letters_are_listed_by_campaign_status_channel_and_recipient(
+    client: TestClient, caller: Caller, taken: dict[str, Any], make_caller: MakeCaller
+) -> None:
+    listed = client.get(
+        "/v1/letters", params={"status": "queued", "channel": "email"}, headers=caller.headers
+    )
+    assert {item["id"] for item in listed.json()["items"]} == {
+        item["id"] for item in taken["letters"]
+    }
+    recipient_id = taken["letters"][0]["recipient"]["id"]
+    by_recipient = client.get(
+        "/v1/letters", params={"recipient_id": recipient_id}, headers=caller.headers
+    )
+    assert [item["id"] for item in by_recipient.json()["items"]] == [taken["letters"][0]["id"]]
+    other = make_caller()
+    assert client.get("/v1/letters", headers=other.headers).json()["items"] == []
+    assert (
+        client.get(f"/v1/letters/{taken['letters'][0]['id']}", headers=other.headers).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            f"/v1/letters/{taken['letters'][0]['id']}/cancel", headers=other.headers
+        ).status_code
+        == 404
+    )
+
+
+def test_four_workers_deliver_each_letter_exactly_once(
+    client: TestClient,
+    caller: Caller,
+    database_url: str,
+    mail_settings: Settings,
+    sink: tuple[SinkHandler, int],
+) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("several workers share one database on PostgreSQL; SQLite runs one worker")
+    handler, _ = sink
+    campaign = make_campaign(client, caller, targets=[{"type": "own_mp"}])
+    sessions: sessionmaker[Session] = client.app.state.sessionmaker  # type: ignore[attr-defined]
+    with sessions() as session:
+        queue_letters(session, caller.organisation_id, campaign["id"], 2000)
+    settings = mail_settings.model_copy(update={"worker_batch_size": 25})
+    workers = [Worker(sessions, email_backend(settings), settings, name=f"w{n}") for n in range(4)]
+    threads = [
+        threading.Thread(target=w.run, kwargs={"until": lambda w=w: w.idle}) for w in workers
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=240)
+    ids = handler.message_ids()
+    assert len(ids) == 2000 and len(set(ids)) == 2000
+    assert sum(w.sent for w in workers) == 2000
+    assert all(w.sent > 0 for w in workers)
+    with sessions() as session:
+        assert session.scalar(select(func.count()).where(Letter.status == "sent")) == 2000
+
+
+def _worker_process(database_url: str, settings: Settings) -> subprocess.Popen[bytes]:
+    env = os.environ | {
+        "LETTERDESK_DATABASE_URL": database_url,
+        "LETTERDESK_EMAIL_BACKEND": "smtp",
+        "LETTERDESK_SMTP_PORT": str(settings.smtp_port),
+        "LETTERDESK_SECRET_KEY": "test-secret",
+        "LETTERDESK_WORKER_LEASE_SECONDS": "3",
+        "LETTERDESK_WORKER_POLL_SECONDS": "0.1",
+        "LETTERDESK_WORKER_BATCH_SIZE": "20",
+    }
+    command = [str(Path(sys.executable).parent / "letterdesk"), "worker"]
+    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _wait_for(condition: Any, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_a_worker_killed_midway_loses_no_letter(
+    client: TestClient,
+    caller: Caller,
+    database_url: str,
+    mail_settings: Settings,
+    sink: tuple[SinkHandler, int],
+) -> None:
+    handler, _ = sink
+    campaign = make_campaign(client, caller, targets=[{"type": "own_mp"}])
+    engine = make_engine(database_url)
+    sessions = make_sessionmaker(engine)
+    with sessions() as session:
+        queue_letters(session, caller.organisation_id, campaign["id"], 1000)
+
+    def sent() -> int:
+        with sessions() as session:
+            return session.scalar(select(func.count()).where(Letter.status == "sent")) or 0
+
+    first = _worker_process(database_url, mail_settings)
+    try:
+        assert _wait_for(lambda: len(handler.received) >= 300, 60)
+        first.send_signal(signal.SIGKILL)
+        first.wait(10)
+        second = _worker_process(database_url, mail_settings)
+        try:
+            assert _wait_for(lambda: sent() == 1000, 120), f"only {sent()} of 1000 sent"
+        finally:
+            second.terminate()
+            second.wait(10)
+    finally:
+        if first.poll() is None:
+            first.kill()
+        engine.dispose()
+    ids = handler.message_ids()
+    duplicates = len(ids) - len(set(ids))
+    print(f"\nkill -9 midway: 1000 letters sent, {duplicates} received twice")
+    assert len(set(ids)) == 1000
+    assert duplicates <= mail_settings.smtp_connections * 2
+
+
+def test_sigterm_finishes_or_gives_back_what_the_worker_holds(
+    client: TestClient,
+    caller: Caller,
+    database_url: str,
+    mail_settings: Settings,
+    sink: tuple[SinkHandler, int],
+) -> None:
+    handler, _ = sink
+    campaign = make_campaign(client, caller, targets=[{"type": "own_mp"}])
+    engine = make_engine(database_url)
+    sessions = make_sessionmaker(engine)
+    with sessions() as session:
+        queue_letters(session, caller.organisation_id, campaign["id"], 400)
+    worker = _worker_process(database_url, mail_settings)
+    try:
+        assert _wait_for(lambda: len(handler.received) >= 50, 60)
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(30) == 0
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    with sessions() as session:
+        held = session.scalar(select(func.count()).where(Delivery.leased_by.is_not(None)))
+        sending = session.scalar(select(func.count()).where(Letter.status == "sending"))
+        sent = session.scalar(select(func.count()).where(Letter.status == "sent"))
+    engine.dispose()
+    assert (held, sending) == (0, 0)
+    assert sent == len(set(handler.message_ids()))
