@@ -74,6 +74,13 @@ class UpstreamUnavailable(DomainError):
     title = "A service we depend on did not answer"
 
 
+def invalid_field(
+    field: str, message: str, detail: str | None = None, *, where: str = "body", **extra: Any
+) -> InvalidInput:
+    """The 422 for one field: `message` says what is wrong with it."""
+    return InvalidInput(detail, errors=[{"field": field, "in": where, "message": message}], **extra)
+
+
 def problem_type(slug: str) -> str:
     return f"/problems/{slug}"
 

@@ -37,9 +37,7 @@ class SinkHandler:
         if answer.startswith("250"):
             parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
             with self.lock:
-                self.received.append(
-                    Received(envelope.mail_from, list(envelope.rcpt_tos), parsed)
-                )
+                self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), parsed))
         return answer
 
     def message_ids(self) -> list[str]:

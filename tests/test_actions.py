@@ -157,8 +157,16 @@ def test_a_letter_that_cannot_go_is_422_and_nothing_is_stored(
 def test_abusive_words_are_matched_as_whole_words(
     client: TestClient, campaign: dict[str, Any]
 ) -> None:
-    intro = "I live in Scunthorpe Street, Edmonton, and I read about the assassination in Class."
+    intro = "I live on Prickly Pear Street, Edmonton; the shittim wood of Exodus, fagots."
     assert act(client, action_body(intro=intro)).status_code == 201
+
+
+def test_abuse_in_the_supporters_details_is_refused(
+    client: TestClient, campaign: dict[str, Any]
+) -> None:
+    response = act(client, action_body(supporter={"last_name": "Fuck You"}))
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "supporter.last_name"
 
 
 def test_warnings_point_at_the_text_they_concern(
@@ -202,7 +210,7 @@ def test_a_postal_code_across_districts_asks_the_supporter_to_choose(
     assert chosen.json()["warnings"][0] == {
         "code": "recipient_not_found",
         "part": "recipients",
-        "message": "Greg Fergus cannot be reached by post or email.",
+        "message": "Greg Fergus has no email address, and this campaign writes by email only.",
     }
 
 
@@ -285,3 +293,27 @@ def test_racing_actions_by_one_email_store_one(
     assert statuses == [201, 409, 409, 409]
     assert counts(session) == (1, 2, 2)
     assert client.get("/v1/campaigns/rescind-stca/stats").json()["actions"] == 1
+
+
+def test_a_recipient_with_the_longest_names_gets_a_letter(
+    client: TestClient, caller: Caller
+) -> None:
+    body = {"first_name": "A" * 300, "last_name": "B" * 300, "email": "ab@example.org"}
+    recipient = client.post("/v1/recipients", json=body, headers=caller.headers).json()
+    make_campaign(client, caller, targets=[{"type": "recipient", "recipient_id": recipient["id"]}])
+    response = act(client, action_body())
+    assert response.status_code == 201, response.text
+    assert response.json()["letters"][0]["salutation"] == f"Dear {'A' * 300} {'B' * 300},"
+
+
+def test_a_person_named_twice_is_written_to_in_their_role(
+    client: TestClient, caller: Caller
+) -> None:
+    ids = make_directory(client, caller)
+    targets = [
+        {"type": "recipient", "recipient_id": ids["miller"]},
+        {"type": "role", "role": "Minister of Immigration, Refugees and Citizenship"},
+    ]
+    make_campaign(client, caller, targets=targets)
+    (letter,) = act(client, action_body()).json()["letters"]
+    assert letter["salutation"] == "Dear Minister,"

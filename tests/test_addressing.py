@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.campaigns.addressing import Addressee, address_line, name_line, salutation
+from app.campaigns.addressing import Addressee, address_line, name_line, role_line, salutation
 
 JOLY = Addressee(
     first_name="Mélanie",
@@ -72,6 +72,19 @@ SALUTATIONS = [
     (as_(BACKBENCHER, gender="female"), "fr", "Madame la Députée,"),
     (BACKBENCHER, "fr", "Bonjour Ziad Aboultaif,"),
     (SENATOR, "en", "Dear Senator Omidvar,"),
+    (as_(JOLY, role_en="President of the Treasury Board"), "en", "Dear Minister,"),
+    (as_(JOLY, role_en="Leader of the Government in the House of Commons"), "en", "Dear Minister,"),
+    (
+        as_(JOLY, role_en="President of the King\u2019s Privy Council for Canada"),
+        "en",
+        "Dear Minister,",
+    ),
+    (as_(JOLY, role_en="Deputy Prime Minister"), "en", "Dear Deputy Prime Minister,"),
+    (
+        as_(JOLY, role_en="Deputy Prime Minister", gender="female"),
+        "fr",
+        "Madame la Vice-première ministre,",
+    ),
     (as_(SENATOR, gender="female"), "fr", "Madame la Sénatrice,"),
     # A minister written to as the supporter's MP is addressed as an MP.
     (as_(JOLY, role_en=None, role_fr=None, gender="female"), "en", "Dear Ms. Joly,"),
@@ -96,3 +109,9 @@ def test_the_house_of_commons_is_named_in_the_letters_language() -> None:
     assert address_line("House of Commons", "fr") == "Chambre des communes"
     assert address_line("House of Commons", "en") == "House of Commons"
     assert address_line("225 Chabanel West", "fr") == "225 Chabanel West"
+
+
+def test_a_french_letter_leaves_out_a_role_without_a_french_title() -> None:
+    assert role_line(as_(JOLY, role_fr=None), "fr") is None
+    assert role_line(JOLY, "fr") == "Ministre des Affaires étrangères"
+    assert role_line(JOLY, "en") == "Minister of Foreign Affairs"

@@ -140,3 +140,16 @@ def test_campaigns_need_their_scopes_and_stay_in_their_organisation(
         f"/v1/campaigns/{created['id']}", json={"goal": 1}, headers=other.headers
     )
     assert patched.status_code == 404
+
+
+def test_a_campaign_whose_named_recipient_left_can_still_be_closed(
+    client: TestClient, caller: Caller
+) -> None:
+    joly = make_directory(client, caller)["joly"]
+    targets = [{"type": "recipient", "recipient_id": joly}]
+    created = make_campaign(client, caller, targets=targets)
+    client.delete(f"/v1/recipients/{joly}", headers=caller.headers)
+    closed = client.patch(
+        f"/v1/campaigns/{created['id']}", json={"status": "closed"}, headers=caller.headers
+    )
+    assert closed.status_code == 200, closed.text

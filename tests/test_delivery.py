@@ -103,6 +103,7 @@ def test_a_letter_arrives_as_the_official_reads_it(
     assert sent_letter["id"] not in message_id and "ltr_" not in message_id
     detail = letter(client, caller, sent_letter["id"])
     assert detail["status"] == "sent" and detail["sent_at"] is not None
+    assert client.get("/v1/campaigns/rescind-stca/stats").json()["letters_sent"] == 2
     assert [a["outcome"] for a in detail["attempts"]] == ["sent"]
 
 

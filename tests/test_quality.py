@@ -21,6 +21,9 @@ HONEST = [
     "Ça me crève le cœur de voir des familles refoulées.",
     "I live on Scunthorpe Street and I am a class teacher.",
     "Les passeurs font payer très cher la traversée.",
+    "Je vous demande de faire sauter ce verrou administratif.",
+    "Vous allez payer moins cher si vous agissez maintenant.",
+    "A prickly question, in a Dickensian bureaucracy.",
 ]
 SUPPORTER = Supporter.model_validate(
     {
@@ -58,3 +61,9 @@ def test_honest_sentences_pass(sentence: str) -> None:
 )
 def test_an_intro_says_where_the_supporter_writes_from(intro: str, expected: bool) -> None:
     assert says_where_from(intro, SUPPORTER) is expected
+
+
+def test_a_province_code_counts_only_in_capitals() -> None:
+    ontario = SUPPORTER.model_copy(update={"province": "ON", "city": "Kingston"})
+    assert says_where_from("I write from ON.", ontario) is True
+    assert says_where_from("I work on weekends.", ontario) is False

@@ -11,7 +11,16 @@ from typing import Literal
 
 Language = Literal["en", "fr"]
 Gender = Literal["female", "male"] | None
-Kind = Literal["prime_minister", "minister", "mp", "senator", "other"]
+Kind = Literal["prime_minister", "deputy_prime_minister", "minister", "mp", "senator", "other"]
+
+# Cabinet portfolios whose holders are written to as "Minister" though their title does
+# not begin with the word (the federal ministry's usual titles), by how they begin.
+MINISTERIAL_TITLES = (
+    "minister", "associate minister", "president of the treasury board",
+    "leader of the government in the house of commons", "president of the king's privy council",
+    "president of the queen's privy council", "secretary of state", "solicitor general",
+    "attorney general",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -42,6 +51,7 @@ class Addressee:
 # (kind, language) -> (feminine, masculine, neutral); {name} and {surname} filled in.
 SALUTATIONS: dict[tuple[Kind, Language], tuple[str, str, str]] = {
     ("prime_minister", "en"): ("Dear Prime Minister,",) * 3,
+    ("deputy_prime_minister", "en"): ("Dear Deputy Prime Minister,",) * 3,
     ("minister", "en"): ("Dear Minister,",) * 3,
     ("mp", "en"): ("Dear Ms. {surname},", "Dear Mr. {surname},", "Dear {name},"),
     ("senator", "en"): ("Dear Senator {surname},",) * 3,
@@ -49,6 +59,11 @@ SALUTATIONS: dict[tuple[Kind, Language], tuple[str, str, str]] = {
     ("prime_minister", "fr"): (
         "Madame la Première Ministre,",
         "Monsieur le Premier Ministre,",
+        "Bonjour {name},",
+    ),
+    ("deputy_prime_minister", "fr"): (
+        "Madame la Vice-première ministre,",
+        "Monsieur le Vice-premier ministre,",
         "Bonjour {name},",
     ),
     ("minister", "fr"): ("Madame la Ministre,", "Monsieur le Ministre,", "Bonjour {name},"),
@@ -99,10 +114,12 @@ def _form(forms: tuple[str, str, str], gender: Gender) -> str:
 
 def kind_of(addressee: Addressee) -> Kind:
     """The capacity a letter writes in: the role it is addressed to, else the office."""
-    role = (addressee.role_en or "").casefold()
+    role = (addressee.role_en or "").casefold().replace("\u2019", "'")
     if role == "prime minister":
         return "prime_minister"
-    if role.startswith(("minister", "deputy prime minister", "associate minister")):
+    if role == "deputy prime minister":
+        return "deputy_prime_minister"
+    if role.startswith(MINISTERIAL_TITLES):
         return "minister"
     office = (addressee.elected_office or "").casefold()
     if office in {"mp", "member of parliament"}:
@@ -151,8 +168,9 @@ def name_line(addressee: Addressee, language: Language) -> str:
 
 
 def role_line(addressee: Addressee, language: Language) -> str | None:
-    """The title of the role the letter is addressed to, capitalised as a heading."""
-    title = addressee.role_fr if language == "fr" and addressee.role_fr else addressee.role_en
+    """The title of the role the letter is addressed to, capitalised as a heading; a
+    French letter leaves out a role the directory has no French title for."""
+    title = addressee.role_fr if language == "fr" else addressee.role_en
     return title[0].upper() + title[1:] if title else None
 
 

@@ -42,5 +42,7 @@ class Campaign(Base):
     # one row read however many supporters there are.
     action_count: Mapped[int] = mapped_column(Integer, default=0)
     letter_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Kept by the worker in the transaction that records each letter sent.
+    sent_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

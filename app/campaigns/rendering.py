@@ -1,23 +1,23 @@
 """Letters rendered from Jinja2 templates in a sandbox.
 
 Templates are code an organisation may write (a campaign can carry its own template
-text), so they render in a SandboxedEnvironment that cannot reach Python objects, files
-or settings, with `range` and friends removed, string and number growth bounded, and no
-loops, macros or includes allowed in an organisation's template. Supporter text is only
-ever a value in the context, never template source: "{{ 7*7 }}" in an intro stays
-exactly that."""
+text), so they render in a SandboxedEnvironment, and an organisation's template may use
+only text, variables, conditions and a few filters (ALLOWED_* below), checked when it is
+saved: nothing in it can reach Python objects, files or settings, loop, or grow.
+Supporter text is only ever a value in the context, never template source: "{{ 7*7 }}"
+in an intro stays exactly that."""
 
 from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from jinja2 import FileSystemLoader, StrictUndefined, Template, TemplateError, nodes
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import escape
 
-from app.errors import InvalidInput
+from app.errors import invalid_field
+from app.fields import reject_control_characters_but_newlines
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "letter_templates"
 SHIPPED_TEMPLATES = ("standard",)
@@ -25,15 +25,17 @@ MAX_OUTPUT_CHARS = 50_000
 MAX_TEMPLATE_CHARS = 20_000
 # Nodes an organisation's template may not use: loops and macros could spin the CPU,
 # and includes or imports could pull in text we did not vet.
-FORBIDDEN_NODES: tuple[type[nodes.Node], ...] = (
-    nodes.For,
-    nodes.Macro,
-    nodes.CallBlock,
-    nodes.Include,
-    nodes.Import,
-    nodes.FromImport,
-    nodes.Extends,
-)
+# What an organisation's template may use: text, variables, conditions, and a few filters.
+# Anything else (calls, attribute and item access, arithmetic, loops, blocks, macros,
+# includes) is refused when the template is saved, so that no template can reach
+# Python objects, files or settings, nor make a letter take long or grow large.
+ALLOWED_NODES: tuple[type[nodes.Node], ...] = (
+    nodes.Template, nodes.Output, nodes.TemplateData, nodes.Name, nodes.Const, nodes.If,
+    nodes.CondExpr, nodes.Compare, nodes.Operand, nodes.And, nodes.Or, nodes.Not,
+    nodes.Filter, nodes.Test, nodes.Concat,
+)  # fmt: skip
+ALLOWED_FILTERS = {"upper", "lower", "trim", "capitalize", "title", "default", "d"}
+ALLOWED_TESTS = {"defined", "undefined", "none", "string"}
 MONTHS = {
     "en": (
         "January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -46,63 +48,64 @@ MONTHS = {
 }  # fmt: skip
 
 
-class LetterEnvironment(SandboxedEnvironment):
-    intercepted_binops = frozenset({"*", "**"})
-
-    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        if operator == "**" and (not isinstance(right, int) or abs(right) > 64):
-            raise TemplateError("exponents above 64 are not allowed in letter templates")
-        if operator == "*" and isinstance(left, int | float) and isinstance(right, str | list):
-            left, right = right, left
-        if operator == "*" and isinstance(left, str | list) and len(left) * int(right) > 1000:
-            raise TemplateError("repeating text more than 1,000 characters is not allowed")
-        return super().call_binop(context, operator, left, right)
-
-
 @lru_cache
-def environment() -> LetterEnvironment:
-    env = LetterEnvironment(
+def environment() -> SandboxedEnvironment:
+    return SandboxedEnvironment(
         loader=FileSystemLoader(TEMPLATES_DIR),
         undefined=StrictUndefined,
         autoescape=False,
         auto_reload=False,
-        keep_trailing_newline=False,
     )
-    for name in ("range", "lipsum", "cycler", "joiner", "namespace"):
-        env.globals.pop(name, None)
-    return env
 
 
 def shipped_template(name: str, language: str) -> Template:
     return environment().get_template(f"{language}/{name}.j2")
 
 
+def _first_disallowed(tree: nodes.Template) -> nodes.Node | None:
+    for node in tree.find_all(nodes.Node):
+        if not isinstance(node, ALLOWED_NODES):
+            return node
+        if isinstance(node, nodes.Filter) and node.name not in ALLOWED_FILTERS:
+            return node
+        if isinstance(node, nodes.Test) and node.name not in ALLOWED_TESTS:
+            return node
+    return None
+
+
+@lru_cache(maxsize=512)
 def template_from_text(text: str, field: str) -> Template:
-    """An organisation's template, refused (422, naming `field`) if it does not parse,
-    uses a forbidden construct, or is too long."""
-
-    def refuse(message: str) -> InvalidInput:
-        return InvalidInput(errors=[{"field": field, "in": "body", "message": message}])
-
+    """An organisation's template, compiled once per text; refused (422, naming `field`)
+    if it does not parse, uses anything but what ALLOWED_* list, or is too long."""
     if len(text) > MAX_TEMPLATE_CHARS:
-        raise refuse(f"is longer than {MAX_TEMPLATE_CHARS} characters")
+        raise invalid_field(field, f"is longer than {MAX_TEMPLATE_CHARS} characters")
     env = environment()
     try:
         tree = env.parse(text)
     except TemplateError as error:
         line = getattr(error, "lineno", None)
-        raise refuse(f"line {line}: {error.message}" if line else str(error)) from None
-    for node_type in FORBIDDEN_NODES:
-        found = next(iter(tree.find_all(node_type)), None)
-        if found is not None:
-            name = node_type.__name__.lower()
-            raise refuse(f"line {found.lineno}: {name} blocks are not allowed in a letter template")
+        raise invalid_field(
+            field, f"line {line}: {error.message}" if line else str(error)
+        ) from None
+    refused = _first_disallowed(tree)
+    if refused is not None:
+        what = (
+            getattr(refused, "name", None)
+            if isinstance(refused, nodes.Filter | nodes.Test)
+            else None
+        )
+        name = f"the {what!r} {type(refused).__name__.lower()}" if what else type(refused).__name__
+        raise invalid_field(
+            field,
+            f"line {refused.lineno}: {name} is not allowed in a letter template (variables, "
+            f"if, and the filters {', '.join(sorted(ALLOWED_FILTERS))} are)",
+        )
     return env.from_string(text)
 
 
 def render_text(template: Template, context: dict[str, str], field: str = "template") -> str:
-    """The letter's text; a template that fails (an unknown variable, a sandbox refusal)
-    is a 422 naming `field`, since only an organisation's own template can fail."""
+    """The letter's text. Only an organisation's own template can fail (an unknown
+    variable, a comparison of the wrong types): that is a 422 naming `field`."""
     chunks: list[str] = []
     size = 0
     try:
@@ -111,12 +114,12 @@ def render_text(template: Template, context: dict[str, str], field: str = "templ
             if size > MAX_OUTPUT_CHARS:
                 raise TemplateError(f"the letter is longer than {MAX_OUTPUT_CHARS} characters")
             chunks.append(chunk)
-    except (TemplateError, TypeError, ValueError, ArithmeticError) as error:
+        text = tidy("".join(chunks))
+        reject_control_characters_but_newlines(text)
+    except Exception as error:  # the template is the organisation's code: any failure is theirs
         message = getattr(error, "message", None) or str(error)
-        raise InvalidInput(
-            errors=[{"field": field, "in": "body", "message": f"cannot be rendered: {message}"}]
-        ) from None
-    return tidy("".join(chunks))
+        raise invalid_field(field, f"cannot be rendered: {message}") from None
+    return text
 
 
 def tidy(text: str) -> str:

@@ -11,7 +11,7 @@ from pydantic import (
 )
 
 from app.campaigns.models import Campaign
-from app.fields import Paragraphs, SingleLine
+from app.fields import Paragraphs, SingleLine, reject_control_characters_but_newlines
 
 Language = Literal["en", "fr"]
 Part = Literal["intro", "concern", "ask"]
@@ -34,7 +34,11 @@ Languages = Annotated[list[Language], _in_order("en", "fr")]
 Parts = Annotated[list[Part], _in_order("intro", "concern", "ask")]
 EditableParts = Annotated[list[EditablePart], _in_order("concern", "ask")]
 Channels = Annotated[list[Channel], _in_order("email", "print")]
-TemplateText = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
+TemplateText = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=20_000),
+    AfterValidator(reject_control_characters_but_newlines),
+]
 
 
 class RoleTarget(BaseModel):
@@ -169,6 +173,7 @@ class CampaignOut(CampaignFields):
     id: str
     action_count: int
     letter_count: int
+    sent_count: int
     created_at: datetime
     updated_at: datetime
 
@@ -179,7 +184,9 @@ class CampaignList(BaseModel):
 
 
 CAMPAIGN_FIELDS = tuple(CampaignFields.model_fields)
-EXTRA_OUT_FIELDS = ("id", "action_count", "letter_count", "created_at", "updated_at")
+EXTRA_OUT_FIELDS = (
+    "id", "action_count", "letter_count", "sent_count", "created_at", "updated_at",
+)  # fmt: skip
 
 
 def campaign_out(campaign: Campaign) -> CampaignOut:

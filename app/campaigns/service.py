@@ -68,7 +68,9 @@ def _save(session: Session, campaign: Campaign) -> Campaign:
 def create_campaign(session: Session, organisation_id: str, fields: CampaignCreate) -> Campaign:
     _check_targets(session, organisation_id, fields)
     _check_templates(fields)
-    campaign = Campaign(organisation_id=organisation_id, action_count=0, letter_count=0)
+    campaign = Campaign(
+        organisation_id=organisation_id, action_count=0, letter_count=0, sent_count=0
+    )
     _assign(campaign, fields)
     session.add(campaign)
     return _save(session, campaign)
@@ -122,8 +124,12 @@ def update_campaign(
         fields = CampaignFields.model_validate(merged)
     except ValidationError as error:
         raise InvalidInput(errors=field_errors(error.errors())) from None
-    _check_targets(session, organisation_id, fields)
-    _check_templates(fields)
+    # Targets and templates are checked when they change: a recipient deleted since must
+    # not stop the campaign from being closed.
+    if "targets" in changes.model_fields_set:
+        _check_targets(session, organisation_id, fields)
+    if "template_text" in changes.model_fields_set:
+        _check_templates(fields)
     _assign(campaign, fields)
     return _save(session, campaign)
 

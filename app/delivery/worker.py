@@ -152,7 +152,18 @@ def record_outcome(
     else:
         delivery.due_at = None
         letter_values = {"status": "failed", "failed_reason": outcome.error}
-    session.execute(update(Letter).where(Letter.id == delivery.letter_id).values(**letter_values))
+    campaign_id = session.scalar(
+        update(Letter)
+        .where(Letter.id == delivery.letter_id)
+        .values(**letter_values)
+        .returning(Letter.campaign_id)
+    )
+    if kind == "sent":
+        session.execute(
+            update(Campaign)
+            .where(Campaign.id == campaign_id)
+            .values(sent_count=Campaign.sent_count + 1)
+        )
     session.commit()
     return True
 

@@ -7,6 +7,7 @@ from fastapi.concurrency import run_in_threadpool
 from app.auth.deps import DirectoryReader, DirectoryWriter
 from app.db import SessionDep
 from app.directory import importer, postal_table, service
+from app.directory.deps import DistrictProviderDep
 from app.directory.schemas import (
     DistrictLookup,
     ImportResult,
@@ -137,14 +138,12 @@ async def import_recipients(
 
 @router.get("/v1/districts/lookup", response_model=DistrictLookup)
 def lookup_district(
-    request: Request,
+    provider: DistrictProviderDep,
     postal_code: Annotated[PostalCode, Query(description="A Canadian postal code, e.g. K1A 0A6.")],
     principal: DirectoryReader,
     session: SessionDep,
 ) -> DistrictLookup:
-    return service.lookup_postal_code(
-        session, principal.organisation_id, request.app.state.district_provider, postal_code
-    )
+    return service.lookup_postal_code(session, principal.organisation_id, provider, postal_code)
 
 
 @router.post(

@@ -67,7 +67,7 @@ class Letter(Base):
     status: Mapped[str] = mapped_column(String(30))
     language: Mapped[str] = mapped_column(String(2))
     subject: Mapped[str] = mapped_column(String(500))
-    salutation: Mapped[str] = mapped_column(String(300))
+    salutation: Mapped[str] = mapped_column(Text)
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))

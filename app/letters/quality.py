@@ -84,11 +84,13 @@ def intro_hash(intro: str) -> str:
 
 
 def says_where_from(intro: str, supporter: Supporter) -> bool:
+    """The intro names the supporter's city or province (a code counts only as written
+    in capitals: "on" is a word), or says where they write from."""
     folded = " " + " ".join(words_of(intro)) + " "
     places = [supporter.city, *PROVINCES.get(supporter.province, ())]
     if any(f" {' '.join(words_of(place))} " in folded for place in places if words_of(place)):
         return True
-    if f" {supporter.province.lower()} " in folded:
+    if re.search(rf"\b{supporter.province}\b", intro):
         return True
     return any(f" {phrase} " in folded for phrase in PLACE_PHRASES)
 

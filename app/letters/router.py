@@ -1,10 +1,11 @@
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query
 
 from app.auth.deps import CampaignsReader, LettersReader, LettersWriter
 from app.campaigns.service import get_campaign, live_campaign
 from app.db import SessionDep
+from app.directory.deps import DistrictProviderDep
 from app.letters import service
 from app.letters.schemas import (
     ActionCreate,
@@ -29,17 +30,17 @@ SlugPath = Path(max_length=80, description="The campaign's slug.")
     responses={409: {"description": "This email address already took action on this campaign."}},
 )
 def take_action(
-    request: Request, body: ActionCreate, session: SessionDep, slug: str = SlugPath
+    body: ActionCreate, session: SessionDep, provider: DistrictProviderDep, slug: str = SlugPath
 ) -> ActionOut:
     """Public: a supporter writes. One letter per target is rendered and stored, with its
     queued delivery, in one transaction; the answer holds the letters and any warnings."""
     campaign = live_campaign(session, slug)
-    return service.take_action(session, campaign, body, request.app.state.district_provider)
+    return service.take_action(session, campaign, body, provider)
 
 
 @router.post("/v1/campaigns/{campaign_id}/preview", response_model=PreviewOut)
 def preview_letters(
-    request: Request,
+    provider: DistrictProviderDep,
     campaign_id: str,
     body: ActionCreate,
     principal: CampaignsReader,
@@ -47,7 +48,7 @@ def preview_letters(
 ) -> PreviewOut:
     """The letters an action with this body would write, exactly; nothing is stored."""
     campaign = get_campaign(session, principal.organisation_id, campaign_id)
-    return service.preview(session, campaign, body, request.app.state.district_provider)
+    return service.preview(session, campaign, body, provider)
 
 
 @router.get("/v1/campaigns/{slug}/stats", response_model=CampaignStats)

@@ -119,7 +119,10 @@ class PreviewOut(BaseModel):
 class CampaignStats(BaseModel):
     campaign: str
     actions: int = Field(description="People who have taken action.")
-    letters: int = Field(description="Letters written (each goes to one official).")
+    letters: int = Field(
+        description="Letters written: one per official, and per channel where a campaign "
+        "writes both by email and by post."
+    )
     letters_sent: int = Field(description="Letters delivered so far.")
     goal: int | None
 

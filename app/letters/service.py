@@ -28,7 +28,7 @@ from app.directory.lookup import DistrictProvider
 from app.directory.models import Recipient
 from app.directory.schemas import name_of, recipient_out
 from app.directory.service import holders_of_role, recipients_in_districts
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import Conflict, InvalidInput, NotFound, invalid_field
 from app.fields import PROVINCES, fold
 from app.ids import is_well_formed, new_id
 from app.letters import quality
@@ -89,16 +89,10 @@ class Composition:
     warnings: list[QualityWarning] = field(default_factory=list)
 
 
-def _refuse(field_name: str, message: str, detail: str | None = None, **extra: Any) -> InvalidInput:
-    return InvalidInput(
-        detail, errors=[{"field": field_name, "in": "body", "message": message}], **extra
-    )
-
-
 def letter_language(campaign: Campaign, body: ActionCreate) -> Language:
     language = body.language or ("fr" if campaign.languages[0] == "fr" else "en")
     if language not in campaign.languages:
-        raise _refuse(
+        raise invalid_field(
             "language", f"must be one of this campaign's: {', '.join(campaign.languages)}"
         )
     return language
@@ -116,11 +110,11 @@ def supporter_parts(
         default = getattr(campaign, part).get(language)
         if part in campaign.must_write:
             if not given:
-                raise _refuse(part, "is yours to write for this campaign")
+                raise invalid_field(part, "is yours to write for this campaign")
             chosen[part], edited = given, True
         elif given is not None and given != default:
             if part not in campaign.may_edit:
-                raise _refuse(part, "cannot be changed in this campaign; leave it out")
+                raise invalid_field(part, "cannot be changed in this campaign; leave it out")
             chosen[part], edited = given, True
         else:
             chosen[part] = default or ""
@@ -140,10 +134,10 @@ def own_mps(
     if chosen_district:
         districts = [d for d in districts if d.key == fold(chosen_district)]
         if not districts:
-            raise _refuse("district", "is not a district of your postal code")
+            raise invalid_field("district", "is not a district of your postal code")
     if len(districts) > 1:
         names = [district.name for district in districts]
-        raise _refuse(
+        raise invalid_field(
             "district",
             "your postal code lies in more than one district: choose yours",
             "Your postal code lies in more than one district.",
@@ -206,22 +200,26 @@ def resolve_targets(
             warnings.append(_recipients_warning("A recipient of this campaign left the directory."))
     unique: dict[str, Target] = {}
     for target in targets:
-        unique.setdefault(target.recipient.id, target)
+        kept = unique.get(target.recipient.id)
+        if kept is None or (kept.role_en is None and target.role_en is not None):
+            unique[target.recipient.id] = target  # a person is written to in their role
     return list(unique.values()), warnings
 
 
-def channels_for(campaign: Campaign, recipient: Recipient) -> list[str]:
-    channels = []
-    if "email" in campaign.channels:
-        if recipient.email:
-            channels.append("email")
-        elif campaign.without_email == "print":
-            channels.append("print")
-    if "print" in campaign.channels and "print" not in channels:
-        channels.append("print")
-    if "print" in channels and not recipient.addresses:
-        channels.remove("print")
-    return channels
+def channels_for(campaign: Campaign, recipient: Recipient) -> tuple[list[str], str | None]:
+    """The channels a letter to `recipient` goes by, and why there are none if so."""
+    wanted = list(campaign.channels)
+    if "email" in wanted and not recipient.email:
+        wanted.remove("email")
+        if campaign.without_email == "print" and "print" not in wanted:
+            wanted.append("print")
+        elif not wanted:
+            return [], "has no email address, and this campaign writes by email only"
+    if "print" in wanted and not recipient.addresses:
+        wanted.remove("print")
+        if not wanted:
+            return [], "has no postal address to print the letter for"
+    return wanted, None
 
 
 def _postal_line(city: str, province: str | None, postal_code: str | None) -> str:
@@ -309,19 +307,23 @@ def compose(
 ) -> Composition:
     language = letter_language(campaign, body)
     concern, ask, edited = supporter_parts(campaign, body, language)
-    written = {"intro": body.intro} | {
-        part: getattr(body, part) for part in ("concern", "ask") if getattr(body, part)
-    }
+    supporter = body.supporter
+    written = {
+        "intro": body.intro,
+        "supporter.first_name": supporter.first_name,
+        "supporter.last_name": supporter.last_name,
+        "supporter.street_address": supporter.street_address,
+        "supporter.city": supporter.city,
+    } | {part: getattr(body, part) for part in ("concern", "ask") if getattr(body, part)}
     quality.refuse_abuse(written)
     targets, warnings = resolve_targets(session, campaign, body, provider, today)
     composition = Composition(language, concern, ask)
     template = letter_template(campaign, language)
     parts = {"intro": body.intro, "concern": concern, "ask": ask}
     for target in targets:
-        channels = channels_for(campaign, target.recipient)
-        if not channels:
-            name = addressee_of(target).full_name
-            warnings.append(_recipients_warning(f"{name} cannot be reached by post or email."))
+        channels, why_not = channels_for(campaign, target.recipient)
+        if why_not:
+            warnings.append(_recipients_warning(f"{addressee_of(target).full_name} {why_not}."))
             continue
         context, greeting = letter_context(campaign, body.supporter, target, language, parts, today)
         text = render_text(template, context)
@@ -342,10 +344,7 @@ def compose(
     if not composition.letters:
         raise InvalidInput(
             "This campaign has nobody to write to for you.",
-            errors=[
-                {"field": "supporter.postal_code", "in": "body", "message": w.message}
-                for w in warnings
-            ],
+            errors=[{"field": "recipients", "message": w.message} for w in warnings],
         )
     identical = _identical_intros(session, campaign.id, body.intro)
     editable = bool(campaign.may_edit) or any(p in campaign.must_write for p in ("concern", "ask"))
@@ -494,14 +493,11 @@ def stats(session: Session, slug: str) -> CampaignStats:
     campaign = session.scalar(select(Campaign).where(Campaign.slug == slug))
     if campaign is None or campaign.status == "draft":
         raise NotFound(f"No campaign {slug!r}.")
-    sent = session.scalar(
-        select(func.count()).where(Letter.campaign_id == campaign.id, Letter.status == "sent")
-    )
     return CampaignStats(
         campaign=campaign.slug,
         actions=campaign.action_count,
         letters=campaign.letter_count,
-        letters_sent=sent or 0,
+        letters_sent=campaign.sent_count,
         goal=campaign.goal,
     )
 
