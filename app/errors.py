@@ -50,6 +50,12 @@ class InvalidInput(DomainError):
     title = "Your request is not valid"
 
 
+class Gone(DomainError):
+    status = 410
+    slug = "gone"
+    title = "No longer available"
+
+
 class Unauthenticated(DomainError):
     status = 401
     slug = "unauthenticated"

@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     smtp_timeout_seconds: float = 20.0
     smtp_connections: int = 4
 
+    # Where the service is reached from outside, for links in emails.
+    public_url: str = "http://127.0.0.1:8000"
+    confirmation_days: int = 7
+
     worker_lease_seconds: float = 120.0
     worker_batch_size: int = 32
     worker_poll_seconds: float = 1.0

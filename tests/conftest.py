@@ -89,6 +89,8 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
     return Settings(
         database_url=database_url,
         demo_key_file=tmp_path / "demo-api-key",
+        secret_key="test-secret",
+        outbox_dir=tmp_path / "outbox",
         _env_file=None,
     )
 

@@ -235,7 +235,11 @@ def test_letters_wait_for_a_confirmed_email_where_the_campaign_asks(
     make_campaign(client, caller, confirm_email=True)
     letters = act(client, action_body()).json()["letters"]
     assert {letter["status"] for letter in letters} == {"pending_confirmation"}
-    assert session.scalars(select(Delivery.due_at)).all() == [None, None]
+    letters_due = session.scalars(select(Delivery.due_at).where(Delivery.letter_id.is_not(None)))
+    assert letters_due.all() == [None, None]
+    assert session.scalars(select(Delivery.channel).where(Delivery.due_at.is_not(None))).all() == [
+        "confirmation"
+    ]
 
 
 def test_a_cabinet_shuffle_needs_no_change_to_the_campaign(

@@ -8,20 +8,21 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.db import make_engine, make_sessionmaker
+from app.db import make_engine, make_sessionmaker, utcnow
 from app.delivery.email import FileBackend, SMTPBackend, email_backend
 from app.delivery.models import Delivery
 from app.delivery.worker import Worker
-from app.letters.models import Letter
+from app.letters.models import Action, Letter
 from app.settings import Settings
 from tests.campaign_data import action_body, make_campaign, make_directory
 from tests.conftest import Caller, MakeCaller
@@ -397,3 +398,73 @@ def test_sigterm_finishes_or_gives_back_what_the_worker_holds(
     engine.dispose()
     assert (held, sending) == (0, 0)
     assert sent == len(set(handler.message_ids()))
+
+
+@pytest.fixture
+def waiting(client: TestClient, caller: Caller) -> dict[str, Any]:
+    make_directory(client, caller)
+    make_campaign(client, caller, confirm_email=True)
+    response = client.post("/v1/campaigns/rescind-stca/actions", json=action_body())
+    assert {letter["status"] for letter in response.json()["letters"]} == {"pending_confirmation"}
+    return response.json()  # type: ignore[no-any-return]
+
+
+def _link_in(message: EmailMessage) -> str:
+    line: str = next(
+        line for line in message.get_content().splitlines() if "/confirm?token=" in line
+    )
+    return line.strip().removeprefix("http://127.0.0.1:8000")
+
+
+def test_letters_wait_for_the_supporter_to_follow_the_link(
+    client: TestClient,
+    caller: Caller,
+    waiting: dict[str, Any],
+    mail_settings: Settings,
+    sink: tuple[SinkHandler, int],
+) -> None:
+    handler, _ = sink
+    deliver_all(client, mail_settings)
+    (confirmation,) = handler.received
+    assert confirmation.recipients == ["amelie@example.org"]
+    assert str(confirmation.message["Subject"]) == "Please confirm your email address"
+    assert "Your 2 letters will be sent" in confirmation.message.get_content()
+    link = _link_in(confirmation.message)
+    assert link.startswith(f"/v1/actions/{waiting['id']}/confirm?token=")
+    first = client.get(link)
+    assert first.status_code == 200 and first.json() == {"status": "confirmed", "letters_queued": 2}
+    again = client.get(link)
+    assert again.status_code == 200 and again.json()["letters_queued"] == 0
+    deliver_all(client, mail_settings)
+    assert len(handler.received) == 3
+    assert {letter(client, caller, item["id"])["status"] for item in waiting["letters"]} == {"sent"}
+
+
+def test_a_link_we_did_not_send_is_404(client: TestClient, waiting: dict[str, Any]) -> None:
+    assert client.get(f"/v1/actions/{waiting['id']}/confirm?token=forged").status_code == 404
+    assert client.get("/v1/actions/act_nope/confirm?token=x").status_code == 404
+
+
+def test_letters_not_confirmed_in_time_expire(
+    client: TestClient,
+    caller: Caller,
+    waiting: dict[str, Any],
+    mail_settings: Settings,
+    sink: tuple[SinkHandler, int],
+) -> None:
+    handler, _ = sink
+    deliver_all(client, mail_settings)
+    link = _link_in(handler.received[0].message)
+    sessions: sessionmaker[Session] = client.app.state.sessionmaker  # type: ignore[attr-defined]
+    long_ago = utcnow() - timedelta(days=8)
+    with sessions() as session:
+        session.execute(update(Letter).values(created_at=long_ago))
+        session.execute(update(Action).values(created_at=long_ago))
+        session.commit()
+    deliver_all(client, mail_settings)
+    assert {letter(client, caller, item["id"])["status"] for item in waiting["letters"]} == {
+        "expired"
+    }
+    response = client.get(link)
+    assert response.status_code == 410
+    assert len(handler.received) == 1

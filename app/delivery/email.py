@@ -106,6 +106,61 @@ def copy_message(
     return message, Envelope(bounce_address(settings, letter.id), [to])
 
 
+def confirmation_token(settings: Settings, action_id: str) -> str:
+    return _token(settings, "confirm", action_id)
+
+
+def confirmation_link(settings: Settings, action_id: str) -> str:
+    token = confirmation_token(settings, action_id)
+    return f"{settings.public_url.rstrip('/')}/v1/actions/{action_id}/confirm?token={token}"
+
+
+CONFIRMATION_TEXT = {
+    "en": (
+        "Please confirm your email address",
+        'Hello {name},\n\nThank you for writing about "{title}". Your {count} will be sent '
+        "as soon as you confirm this is your email address:\n\n{link}\n\nIf you did not "
+        "write, ignore this email: nothing will be sent. The link works for {days} days.\n",
+    ),
+    "fr": (
+        "Veuillez confirmer votre adresse courriel",
+        "Bonjour {name},\n\nMerci d'avoir écrit au sujet de « {title} ». Votre envoi ({count}) "
+        "partira dès que vous aurez confirmé que cette adresse courriel est la vôtre :\n\n"
+        "{link}\n\nSi vous n'avez pas écrit, ignorez ce courriel : rien ne sera envoyé. Le "
+        "lien est valable {days} jours.\n",
+    ),
+}
+
+
+def confirmation_message(
+    action: Action, campaign_title: str, letters: int, settings: Settings
+) -> tuple[EmailMessage, Envelope]:
+    """The one email that asks a supporter to confirm their address before their letters go."""
+    language = "fr" if action.language == "fr" else "en"
+    subject, text = CONFIRMATION_TEXT[language]
+    plural = "s" if letters != 1 else ""
+    count = f"{letters} {'lettre' if language == 'fr' else 'letter'}{plural}"
+    to = settings.email_test_recipient or action.email
+    message = EmailMessage()
+    message["From"] = _mailbox("letterdesk", settings.email_from_address)
+    message["To"] = _mailbox(f"{action.first_name} {action.last_name}", to)
+    message["Subject"] = subject
+    message["Date"] = format_datetime(utcnow())
+    message["Message-ID"] = (
+        f"<{_token(settings, 'confirmation', action.id)}@{settings.bounce_domain}>"
+    )
+    message.set_content(
+        text.format(
+            name=action.first_name,
+            title=campaign_title,
+            count=count,
+            link=confirmation_link(settings, action.id),
+            days=settings.confirmation_days,
+        )
+    )
+    return message, Envelope(bounce_address(settings, action.id), [to])
+
+
 class FileBackend:
     """Each message an .eml file in a folder (the embedded default): named by its
     Message-ID, so a letter sent twice is one file."""

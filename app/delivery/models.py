@@ -24,17 +24,22 @@ class Delivery(Base):
     organisation_id: Mapped[str] = mapped_column(
         ForeignKey("organisations.id", ondelete="CASCADE"), index=True
     )
-    letter_id: Mapped[str] = mapped_column(
+    # A letter's delivery names the letter; a confirmation email names the action whose
+    # letters wait for it (channel "confirmation").
+    letter_id: Mapped[str | None] = mapped_column(
         ForeignKey("letters.id", ondelete="CASCADE"), unique=True
     )
-    channel: Mapped[str] = mapped_column(String(10))
+    action_id: Mapped[str | None] = mapped_column(
+        ForeignKey("actions.id", ondelete="CASCADE"), index=True
+    )
+    channel: Mapped[str] = mapped_column(String(20))
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     leased_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     leased_by: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    letter: Mapped[Letter] = relationship(back_populates="delivery")
+    letter: Mapped[Letter | None] = relationship(back_populates="delivery")
     attempt_log: Mapped[list["DeliveryAttempt"]] = relationship(
         back_populates="delivery", order_by="DeliveryAttempt.started_at"
     )

@@ -18,16 +18,19 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.message import EmailMessage
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.campaigns.models import Campaign
 from app.db import utcnow
 from app.delivery.email import (
     EmailBackend,
+    Envelope,
     PermanentFailure,
     TemporaryFailure,
+    confirmation_message,
     copy_message,
     letter_message,
 )
@@ -42,10 +45,17 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident() % 10_000}"
 
 
+CHANNELS = ("email", "confirmation")
+
+
 def claim_due_deliveries(
-    session: Session, worker: str, limit: int, lease_seconds: float, channel: str = "email"
+    session: Session,
+    worker: str,
+    limit: int,
+    lease_seconds: float,
+    channels: tuple[str, ...] = CHANNELS,
 ) -> list[str]:
-    """Lease up to `limit` due deliveries of `channel` to `worker`, and mark their letters
+    """Lease up to `limit` due deliveries of `channels` to `worker`, and mark their letters
     `sending`. A letter is claimed only while queued (or sending under an expired lease),
     in the same statement that changes it, so a cancellation that got there first wins.
     Answers the deliveries' ids."""
@@ -53,7 +63,7 @@ def claim_due_deliveries(
     due = (
         select(Delivery.id, Delivery.letter_id)
         .where(
-            Delivery.channel == channel,
+            Delivery.channel.in_(channels),
             Delivery.due_at <= now,
             or_(Delivery.leased_until.is_(None), Delivery.leased_until < now),
         )
@@ -66,19 +76,28 @@ def claim_due_deliveries(
     if not letters_by_delivery:
         session.commit()
         return []
-    sending = set(
-        session.scalars(
-            update(Letter)
-            .where(
-                Letter.id.in_(letters_by_delivery.values()),
-                # `sending` too: its worker's lease ran out (the due query saw to that).
-                Letter.status.in_(("queued", "sending")),
+    letter_ids = [letter_id for letter_id in letters_by_delivery.values() if letter_id]
+    sending = (
+        set(
+            session.scalars(
+                update(Letter)
+                .where(
+                    Letter.id.in_(letter_ids),
+                    # `sending` too: its worker's lease ran out (the due query saw to that).
+                    Letter.status.in_(("queued", "sending")),
+                )
+                .values(status="sending")
+                .returning(Letter.id)
             )
-            .values(status="sending")
-            .returning(Letter.id)
         )
+        if letter_ids
+        else set()
     )
-    claimed = [d for d, letter_id in letters_by_delivery.items() if letter_id in sending]
+    claimed = [
+        d
+        for d, letter_id in letters_by_delivery.items()
+        if letter_id is None or letter_id in sending
+    ]
     stale = [d for d in letters_by_delivery if d not in claimed]
     if claimed:
         session.execute(
@@ -90,6 +109,18 @@ def claim_due_deliveries(
         session.execute(update(Delivery).where(Delivery.id.in_(stale)).values(due_at=None))
     session.commit()
     return claimed
+
+
+def expire_unconfirmed(session: Session, settings: Settings) -> int:
+    """Letters whose supporter did not confirm in time are not sent: `expired`."""
+    cutoff = utcnow() - timedelta(days=settings.confirmation_days)
+    expired = session.execute(
+        update(Letter)
+        .where(Letter.status == "pending_confirmation", Letter.created_at < cutoff)
+        .values(status="expired")
+    )
+    session.commit()
+    return int(expired.rowcount)  # type: ignore[attr-defined]
 
 
 def backoff(attempts: int, settings: Settings) -> timedelta:
@@ -142,6 +173,13 @@ def record_outcome(
     )
     delivery.leased_until = None
     delivery.leased_by = None
+    if delivery.letter_id is None:  # a confirmation email: no letter to change
+        if kind != "retry":
+            delivery.due_at = None
+        else:
+            delivery.due_at = now + backoff(delivery.attempts, settings)
+        session.commit()
+        return True
     letter_values: dict[str, object]
     if kind == "sent":
         delivery.due_at = None
@@ -183,6 +221,31 @@ def release(session: Session, delivery_ids: list[str], worker: str) -> None:
     session.commit()
 
 
+def _sent_by(backend: EmailBackend, message: tuple[EmailMessage, Envelope]) -> Outcome:
+    try:
+        backend.send(*message)
+    except TemporaryFailure as error:
+        return Outcome("retry", str(error))
+    except PermanentFailure as error:
+        return Outcome("failed", str(error))
+    return Outcome("sent")
+
+
+def send_confirmation(
+    session: Session, delivery_id: str, backend: EmailBackend, settings: Settings
+) -> Outcome:
+    action, title = session.execute(
+        select(Action, Campaign.title)
+        .join(Delivery, Delivery.action_id == Action.id)
+        .join(Campaign, Campaign.id == Action.campaign_id)
+        .where(Delivery.id == delivery_id)
+    ).one()
+    letters = session.scalar(select(func.count()).where(Letter.action_id == action.id)) or 0
+    session.rollback()
+    campaign_title = str(title.get(action.language) or next(iter(title.values())))
+    return _sent_by(backend, confirmation_message(action, campaign_title, letters, settings))
+
+
 def send_email(
     session: Session, delivery_id: str, backend: EmailBackend, settings: Settings
 ) -> Outcome:
@@ -197,19 +260,14 @@ def send_email(
     session.rollback()  # nothing is held while the message travels
     if not letter.recipient.get("email") and not settings.email_test_recipient:
         return Outcome("failed", "the recipient has no email address")
-    try:
-        backend.send(*letter_message(letter, action, settings))
-    except TemporaryFailure as error:
-        return Outcome("retry", str(error))
-    except PermanentFailure as error:
-        return Outcome("failed", str(error))
-    if copy_to_supporter:
+    outcome = _sent_by(backend, letter_message(letter, action, settings))
+    if outcome.kind == "sent" and copy_to_supporter:
         try:
             backend.send(*copy_message(letter, action, settings))
         except (TemporaryFailure, PermanentFailure) as error:
             # The letter went; a copy that did not is said in the log, not retried.
             log.warning("the copy of letter %s to its supporter failed: %s", letter.id, error)
-    return Outcome("sent")
+    return outcome
 
 
 class Worker:
@@ -247,6 +305,7 @@ class Worker:
 
     def run_once(self, pool: ThreadPoolExecutor) -> int:
         with self.sessions() as session:
+            expire_unconfirmed(session, self.settings)
             claimed = claim_due_deliveries(
                 session,
                 self.name,
@@ -276,7 +335,9 @@ class Worker:
         started_at = utcnow()
         with self.sessions() as session:
             try:
-                outcome = send_email(session, delivery_id, self.backend, self.settings)
+                channel = session.scalar(select(Delivery.channel).where(Delivery.id == delivery_id))
+                send = send_confirmation if channel == "confirmation" else send_email
+                outcome = send(session, delivery_id, self.backend, self.settings)
             except Exception as error:  # a bug must not stop the worker; the letter retries
                 log.exception("delivery %s failed unexpectedly", delivery_id)
                 outcome = Outcome("retry", f"{type(error).__name__}: {error}")

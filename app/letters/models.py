@@ -42,6 +42,7 @@ class Action(Base):
     intro_hash: Mapped[str] = mapped_column(String(64))
     consent_to_contact: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     letters: Mapped[list["Letter"]] = relationship(back_populates="action", order_by="Letter.id")
 

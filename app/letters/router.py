@@ -1,6 +1,6 @@
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 
 from app.auth.deps import CampaignsReader, LettersReader, LettersWriter
 from app.campaigns.service import get_campaign, live_campaign
@@ -11,6 +11,7 @@ from app.letters.schemas import (
     ActionCreate,
     ActionOut,
     CampaignStats,
+    Confirmation,
     LetterDetail,
     LetterList,
     LetterStatus,
@@ -91,3 +92,21 @@ def cancel_letter(letter_id: str, principal: LettersWriter, session: SessionDep)
     """Stop a letter that has not left yet (waiting for confirmation, or queued)."""
     letter = service.cancel_letter(session, principal.organisation_id, letter_id)
     return service.letter_detail(letter)
+
+
+@router.get(
+    "/v1/actions/{action_id}/confirm",
+    response_model=Confirmation,
+    tags=["actions"],
+    responses={404: {"description": "Not a link we sent."}, 410: {"description": "Expired."}},
+)
+def confirm_action(
+    request: Request,
+    action_id: Annotated[str, Path(max_length=40)],
+    token: Annotated[str, Query(max_length=100)],
+    session: SessionDep,
+) -> Confirmation:
+    """Public: the link in a supporter's confirmation email. Following it again is
+    harmless."""
+    queued = service.confirm_action(session, action_id, token, request.app.state.settings)
+    return Confirmation(letters_queued=queued)

@@ -129,7 +129,7 @@ class CampaignStats(BaseModel):
 
 LetterStatus = Literal[
     "pending_confirmation", "queued", "sending", "sent", "failed", "batched", "printed",
-    "mailed", "cancelled",
+    "mailed", "cancelled", "expired",
 ]  # fmt: skip
 
 
@@ -168,3 +168,8 @@ class LetterDetail(LetterSummary):
 class LetterList(BaseModel):
     items: list[LetterSummary]
     next_cursor: str | None
+
+
+class Confirmation(BaseModel):
+    status: Literal["confirmed"] = "confirmed"
+    letters_queued: int = Field(description="Letters this confirmation sent on their way.")

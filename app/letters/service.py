@@ -2,8 +2,9 @@
 rendered once and stored with their queued deliveries in one transaction."""
 
 import hashlib
+import hmac
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -23,12 +24,13 @@ from app.campaigns.models import Campaign
 from app.campaigns.rendering import html_of, localised_date, render_text
 from app.campaigns.service import letter_template
 from app.db import utcnow
+from app.delivery.email import confirmation_token
 from app.delivery.models import Delivery
 from app.directory.lookup import DistrictProvider
 from app.directory.models import Recipient
 from app.directory.schemas import name_of, recipient_out
 from app.directory.service import holders_of_role, recipients_in_districts
-from app.errors import Conflict, InvalidInput, NotFound, invalid_field
+from app.errors import Conflict, Gone, InvalidInput, NotFound, invalid_field
 from app.fields import PROVINCES, fold
 from app.ids import is_well_formed, new_id
 from app.letters import quality
@@ -47,6 +49,7 @@ from app.letters.schemas import (
     Supporter,
 )
 from app.pagination import decode_cursor, encode_cursor
+from app.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -469,6 +472,16 @@ def take_action(
         )
         action.letters.append(letter)
         stored.append(_letter_out(composed, letter.id, status))
+    if waiting:  # the one email that asks the supporter to confirm, from the same outbox
+        session.add(
+            Delivery(
+                organisation_id=campaign.organisation_id,
+                action_id=action.id,
+                channel="confirmation",
+                due_at=now,
+                attempts=0,
+            )
+        )
     try:
         session.flush()
         session.execute(
@@ -602,3 +615,33 @@ def cancel_letter(session: Session, organisation_id: str, letter_id: str) -> Let
     session.commit()
     session.refresh(letter)
     return letter
+
+
+def confirm_action(session: Session, action_id: str, token: str, settings: Settings) -> int:
+    """The supporter followed the link in their confirmation email: their waiting letters
+    are queued. Following it again changes nothing. Answers how many letters it queued."""
+    action = session.get(Action, action_id) if is_well_formed(action_id) else None
+    if action is None or not hmac.compare_digest(token, confirmation_token(settings, action.id)):
+        raise NotFound("This confirmation link is not one we sent.")
+    now = utcnow()
+    waiting = select(Letter.id).where(
+        Letter.action_id == action.id, Letter.status == "pending_confirmation"
+    )
+    if action.confirmed_at is None and action.created_at < now - timedelta(
+        days=settings.confirmation_days
+    ):
+        raise Gone(
+            f"This link was valid for {settings.confirmation_days} days; the letters were not sent."
+        )
+    queued = session.execute(
+        update(Delivery).where(Delivery.letter_id.in_(waiting)).values(due_at=now)
+    ).rowcount  # type: ignore[attr-defined]
+    session.execute(
+        update(Letter)
+        .where(Letter.action_id == action.id, Letter.status == "pending_confirmation")
+        .values(status="queued")
+    )
+    if action.confirmed_at is None:
+        action.confirmed_at = now
+    session.commit()
+    return int(queued)
