@@ -2,7 +2,7 @@
 
 from app.auth.models import ApiKey, Organisation
 from app.campaigns.models import Campaign
-from app.delivery.models import Delivery, DeliveryAttempt
+from app.delivery.models import Delivery, DeliveryAttempt, PrintBatch
 from app.directory.models import PostalCodeDistrict, Recipient, RecipientRole
 from app.letters.models import Action, Letter
 
@@ -15,6 +15,7 @@ __all__ = [
     "Letter",
     "Organisation",
     "PostalCodeDistrict",
+    "PrintBatch",
     "Recipient",
     "RecipientRole",
 ]

@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     public_url: str = "http://127.0.0.1:8000"
     confirmation_days: int = 7
 
+    page_size: Literal["letter", "a4"] = "letter"
+    print_dir: Path = VAR_DIR / "print"
+
     worker_lease_seconds: float = 120.0
     worker_batch_size: int = 32
     worker_poll_seconds: float = 1.0

@@ -61,3 +61,22 @@ class DeliveryAttempt(Base):
     error: Mapped[str | None] = mapped_column(Text)
 
     delivery: Mapped[Delivery] = relationship(back_populates="attempt_log")
+
+
+class PrintBatch(Base):
+    """Print letters gathered into one merged PDF and a manifest, for someone to post.
+    `building` while its files are written, then `ready`, then `mailed`."""
+
+    __tablename__ = "print_batches"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("pbt"))
+    organisation_id: Mapped[str] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    campaign_id: Mapped[str | None] = mapped_column(ForeignKey("campaigns.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(20))
+    page_size: Mapped[str] = mapped_column(String(10))
+    letter_count: Mapped[int] = mapped_column(Integer, default=0)
+    page_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -78,6 +78,9 @@ class Letter(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     failed_reason: Mapped[str | None] = mapped_column(Text)
+    print_batch_id: Mapped[str | None] = mapped_column(
+        ForeignKey("print_batches.id", ondelete="SET NULL"), index=True
+    )
 
     action: Mapped[Action] = relationship(back_populates="letters")
     delivery: Mapped["Delivery"] = relationship(back_populates="letter")

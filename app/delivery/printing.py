@@ -1,0 +1,238 @@
+"""Print batches: the queued print letters of an organisation (or of one campaign),
+gathered into one merged PDF and a manifest CSV that someone prints and posts.
+
+Letters join a batch in one statement that moves them from `queued` to `batched`, so
+two batches made at once never share a letter. The PDF is then built streaming (see
+`pdf.batch_pdf`), into a temporary file moved into place when whole."""
+
+import csv
+import os
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from app.campaigns.models import Campaign
+from app.campaigns.service import get_campaign
+from app.db import utcnow
+from app.delivery.models import Delivery, PrintBatch
+from app.delivery.pdf import PageSize, batch_pdf
+from app.errors import Conflict, InvalidInput, NotFound
+from app.ids import is_well_formed, new_id
+from app.letters.models import Letter
+from app.pagination import decode_cursor, encode_cursor
+from app.settings import Settings
+
+HOUSE_OF_COMMONS_POSTAL_CODE = "K1A 0A6"
+MANIFEST_COLUMNS = ("letter_id", "recipient", "address", "postal_code", "pages", "postage")
+
+
+def pdf_path(settings: Settings, batch_id: str) -> Path:
+    return settings.print_dir / f"{batch_id}.pdf"
+
+
+def manifest_path(settings: Settings, batch_id: str) -> Path:
+    return settings.print_dir / f"{batch_id}.csv"
+
+
+def _gather(
+    session: Session, organisation_id: str, campaign_id: str | None, page_size: PageSize
+) -> PrintBatch:
+    if campaign_id is not None:
+        get_campaign(session, organisation_id, campaign_id)  # 404 for another's, as for none
+    batch = PrintBatch(
+        id=new_id("pbt"),
+        organisation_id=organisation_id,
+        campaign_id=campaign_id,
+        status="building",
+        page_size=page_size,
+        letter_count=0,
+        page_count=0,
+    )
+    session.add(batch)
+    session.flush()
+    query = update(Letter).where(
+        Letter.organisation_id == organisation_id,
+        Letter.channel == "print",
+        Letter.status == "queued",
+    )
+    if campaign_id:
+        query = query.where(Letter.campaign_id == campaign_id)
+    letter_ids = list(
+        session.scalars(
+            query.values(status="batched", print_batch_id=batch.id).returning(Letter.id)
+        )
+    )
+    if not letter_ids:
+        session.rollback()
+        raise InvalidInput("There are no queued print letters to batch.")
+    session.execute(update(Delivery).where(Delivery.letter_id.in_(letter_ids)).values(due_at=None))
+    batch.letter_count = len(letter_ids)
+    session.commit()
+    return batch
+
+
+def _letters_of(session: Session, batch_id: str, size: int = 500) -> Iterator[Letter]:
+    """The batch's letters in order, read a page at a time: memory holds one page."""
+    after = ""
+    while True:
+        page = list(
+            session.scalars(
+                select(Letter)
+                .where(Letter.print_batch_id == batch_id, Letter.id > after)
+                .order_by(Letter.id)
+                .limit(size)
+            )
+        )
+        yield from page
+        if len(page) < size:
+            return
+        after = page[-1].id
+        session.expunge_all()
+
+
+def _postal_address(letter: Letter) -> dict[str, Any]:
+    addresses = sorted(
+        letter.recipient.get("addresses") or [], key=lambda a: a["kind"] != "legislature"
+    )
+    return addresses[0] if addresses else {}
+
+
+def manifest_row(letter: Letter, pages: int) -> dict[str, Any]:
+    """One line of the manifest. Mail to an MP at the House of Commons (Ottawa K1A 0A6)
+    travels postage-free in Canada, and the manifest says so."""
+    address = _postal_address(letter)
+    postal_code = address.get("postal_code") or ""
+    place = " ".join(part for part in (address.get("city"), address.get("province")) if part)
+    return {
+        "letter_id": letter.id,
+        "recipient": letter.recipient.get("display_name") or "",
+        "address": "; ".join([*address.get("lines", []), place]),
+        "postal_code": postal_code,
+        "pages": pages,
+        "postage": "no postage required" if postal_code == HOUSE_OF_COMMONS_POSTAL_CODE else "",
+    }
+
+
+def _write_files(
+    session: Session, batch: PrintBatch, page_size: PageSize, settings: Settings
+) -> int:
+    """The batch's PDF and manifest, each written to a temporary file and moved into
+    place whole. Answers the PDF's page count."""
+    settings.print_dir.mkdir(parents=True, exist_ok=True)
+    pages_per_letter: list[int] = []
+    letters: list[Letter] = []
+
+    def parts() -> Iterator[dict[str, str]]:
+        for letter in _letters_of(session, batch.id):
+            letters.append(letter)
+            yield dict(letter.parts or {})
+
+    pdf_temporary = pdf_path(settings, batch.id).with_suffix(".pdf.part")
+    csv_temporary = manifest_path(settings, batch.id).with_suffix(".csv.part")
+    try:
+        with pdf_temporary.open("wb") as out:
+            pages = batch_pdf(parts(), out, page_size=page_size, page_counts=pages_per_letter)
+        with csv_temporary.open("w", encoding="utf-8", newline="") as file:
+            writer = csv.DictWriter(file, fieldnames=MANIFEST_COLUMNS)
+            writer.writeheader()
+            for letter, letter_pages in zip(letters, pages_per_letter, strict=True):
+                writer.writerow(manifest_row(letter, letter_pages))
+        os.replace(pdf_temporary, pdf_path(settings, batch.id))
+        os.replace(csv_temporary, manifest_path(settings, batch.id))
+    finally:
+        pdf_temporary.unlink(missing_ok=True)
+        csv_temporary.unlink(missing_ok=True)
+    return pages
+
+
+def create_print_batch(
+    session: Session, organisation_id: str, campaign_id: str | None, settings: Settings
+) -> PrintBatch:
+    batch = _gather(session, organisation_id, campaign_id, settings.page_size)
+    try:
+        pages = _write_files(session, batch, settings.page_size, settings)
+    except Exception:
+        session.rollback()
+        _give_back(session, batch.id)
+        raise
+    batch = session.get_one(PrintBatch, batch.id)
+    batch.page_count = pages
+    batch.status = "ready"
+    session.commit()
+    return batch
+
+
+def _give_back(session: Session, batch_id: str) -> None:
+    """A batch that could not be built frees its letters for the next one."""
+    letter_ids = select(Letter.id).where(Letter.print_batch_id == batch_id)
+    session.execute(
+        update(Delivery).where(Delivery.letter_id.in_(letter_ids)).values(due_at=utcnow())
+    )
+    session.execute(
+        update(Letter)
+        .where(Letter.print_batch_id == batch_id)
+        .values(status="queued", print_batch_id=None)
+    )
+    session.execute(update(PrintBatch).where(PrintBatch.id == batch_id).values(status="failed"))
+    session.commit()
+
+
+def get_print_batch(session: Session, organisation_id: str, batch_id: str) -> PrintBatch:
+    batch = session.get(PrintBatch, batch_id) if is_well_formed(batch_id) else None
+    if batch is None or batch.organisation_id != organisation_id:
+        raise NotFound(f"No print batch {batch_id!r}.")
+    return batch
+
+
+def batch_files(
+    session: Session, organisation_id: str, batch_id: str, settings: Settings
+) -> tuple[Path, Path]:
+    """The batch's PDF and manifest, once it has them."""
+    batch = get_print_batch(session, organisation_id, batch_id)
+    if batch.status not in ("ready", "mailed"):
+        raise Conflict(f"This batch is {batch.status}: it has no files.", status=batch.status)
+    return pdf_path(settings, batch.id), manifest_path(settings, batch.id)
+
+
+def list_print_batches(
+    session: Session, organisation_id: str, limit: int, cursor: str | None
+) -> tuple[list[PrintBatch], str | None]:
+    query = select(PrintBatch).where(PrintBatch.organisation_id == organisation_id)
+    after = decode_cursor(cursor)
+    if after:
+        query = query.where(PrintBatch.id > after)
+    batches = list(session.scalars(query.order_by(PrintBatch.id).limit(limit + 1)))
+    next_cursor = encode_cursor(batches[limit - 1].id) if len(batches) > limit else None
+    return batches[:limit], next_cursor
+
+
+def mark_mailed(session: Session, organisation_id: str, batch_id: str) -> PrintBatch:
+    """The batch went to the post: its letters are `mailed`. Saying so twice is harmless."""
+    batch = get_print_batch(session, organisation_id, batch_id)
+    if batch.status == "mailed":
+        return batch
+    if batch.status != "ready":
+        raise Conflict(
+            f"This batch is {batch.status}, not ready to be mailed.", status=batch.status
+        )
+    now = utcnow()
+    mailed = session.execute(
+        update(Letter)
+        .where(Letter.print_batch_id == batch.id, Letter.status == "batched")
+        .values(status="mailed", sent_at=now)
+        .returning(Letter.campaign_id)
+    ).scalars()
+    for campaign_id, count in Counter(mailed).items():
+        session.execute(
+            update(Campaign)
+            .where(Campaign.id == campaign_id)
+            .values(sent_count=Campaign.sent_count + count)
+        )
+    batch.status = "mailed"
+    batch.mailed_at = now
+    session.commit()
+    return batch

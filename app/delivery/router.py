@@ -1,0 +1,137 @@
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.auth.deps import LettersReader, LettersWriter
+from app.db import SessionDep
+from app.delivery import printing
+from app.delivery.models import PrintBatch
+from app.delivery.pdf import letter_pdf
+from app.errors import Conflict
+from app.letters.service import get_letter
+from app.pagination import DEFAULT_LIMIT, MAX_LIMIT
+
+router = APIRouter(tags=["print"])
+PDF: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/pdf": {}}, "description": "A PDF."}
+}
+
+
+class PrintBatchCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    campaign_id: str | None = Field(
+        None, max_length=40, description="Only this campaign's letters; all queued otherwise."
+    )
+
+
+class PrintBatchOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    campaign_id: str | None
+    status: Literal["building", "ready", "mailed", "failed"]
+    page_size: Literal["letter", "a4"]
+    letter_count: int
+    page_count: int
+    created_at: datetime
+    mailed_at: datetime | None
+
+
+class PrintBatchList(BaseModel):
+    items: list[PrintBatchOut]
+    next_cursor: str | None
+
+
+def _out(batch: PrintBatch) -> PrintBatchOut:
+    return PrintBatchOut.model_validate(batch)
+
+
+@router.get("/v1/letters/{letter_id}/pdf", response_class=Response, responses=PDF, tags=["letters"])
+def letter_as_pdf(
+    request: Request, letter_id: str, principal: LettersReader, session: SessionDep
+) -> Response:
+    """The letter laid out for the post (a #10 window envelope), as it is printed."""
+    letter = get_letter(session, principal.organisation_id, letter_id)
+    if not letter.parts:
+        raise Conflict("This letter was written before letters kept their parts for print.")
+    pdf = letter_pdf(dict(letter.parts), page_size=request.app.state.settings.page_size)
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{letter.id}.pdf"'},
+    )
+
+
+@router.post("/v1/print-batches", status_code=201, response_model=PrintBatchOut)
+async def create_print_batch(
+    request: Request,
+    principal: LettersWriter,
+    session: SessionDep,
+    body: PrintBatchCreate | None = None,
+) -> PrintBatchOut:
+    """Gather the queued print letters (of one campaign, or all) into one merged PDF and a
+    manifest CSV. Built streaming: a batch of 10,000 letters takes some seconds and little
+    memory."""
+    campaign_id = body.campaign_id if body else None
+    batch = await run_in_threadpool(
+        printing.create_print_batch,
+        session,
+        principal.organisation_id,
+        campaign_id,
+        request.app.state.settings,
+    )
+    return _out(batch)
+
+
+@router.get("/v1/print-batches", response_model=PrintBatchList)
+def list_print_batches(
+    principal: LettersReader,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> PrintBatchList:
+    batches, next_cursor = printing.list_print_batches(
+        session, principal.organisation_id, limit, cursor
+    )
+    return PrintBatchList(items=[_out(b) for b in batches], next_cursor=next_cursor)
+
+
+@router.get("/v1/print-batches/{batch_id}", response_model=PrintBatchOut)
+def get_print_batch(batch_id: str, principal: LettersReader, session: SessionDep) -> PrintBatchOut:
+    return _out(printing.get_print_batch(session, principal.organisation_id, batch_id))
+
+
+@router.get("/v1/print-batches/{batch_id}/pdf", response_class=FileResponse, responses=PDF)
+def print_batch_pdf(
+    request: Request, batch_id: str, principal: LettersReader, session: SessionDep
+) -> FileResponse:
+    pdf, _ = printing.batch_files(
+        session, principal.organisation_id, batch_id, request.app.state.settings
+    )
+    return FileResponse(pdf, media_type="application/pdf", filename=f"{batch_id}.pdf")
+
+
+@router.get(
+    "/v1/print-batches/{batch_id}/manifest.csv",
+    response_class=FileResponse,
+    responses={200: {"content": {"text/csv": {}}, "description": "The manifest."}},
+)
+def print_batch_manifest(
+    request: Request, batch_id: str, principal: LettersReader, session: SessionDep
+) -> FileResponse:
+    """One line per letter: letter_id, recipient, address, postal_code, pages, postage."""
+    _, manifest = printing.batch_files(
+        session, principal.organisation_id, batch_id, request.app.state.settings
+    )
+    return FileResponse(manifest, media_type="text/csv; charset=utf-8", filename=f"{batch_id}.csv")
+
+
+@router.post("/v1/print-batches/{batch_id}/mark-mailed", response_model=PrintBatchOut)
+def mark_mailed(batch_id: str, principal: LettersWriter, session: SessionDep) -> PrintBatchOut:
+    """The batch went to the post: its letters are mailed. Saying it twice is harmless."""
+    return _out(printing.mark_mailed(session, principal.organisation_id, batch_id))

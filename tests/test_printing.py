@@ -1,0 +1,144 @@
+"""Letters by post: a letter's PDF, and print batches merged into one PDF with a manifest,
+read back with a real PDF parser."""
+
+import csv
+import io
+from typing import Any
+
+import pdfplumber
+import pytest
+from fastapi.testclient import TestClient
+
+from app.delivery.pdf import window_on_page
+from tests.campaign_data import action_body, make_campaign, make_directory
+from tests.conftest import Caller, MakeCaller
+
+
+@pytest.fixture
+def print_letters(client: TestClient, caller: Caller) -> list[dict[str, Any]]:
+    make_directory(client, caller)
+    make_campaign(client, caller, channels=["print"])
+    letters = []
+    for number in range(3):
+        body = action_body(
+            supporter={"email": f"p{number}@example.org", "last_name": f"Tremblay{number}"}
+        )
+        response = client.post("/v1/campaigns/rescind-stca/actions", json=body)
+        assert response.status_code == 201, response.text
+        letters += response.json()["letters"]
+    assert {letter["channel"] for letter in letters} == {"print"}
+    return letters
+
+
+def pages_of(pdf: bytes) -> list[str]:
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        return [page.extract_text() or "" for page in document.pages]
+
+
+def test_a_letters_pdf_is_the_letter_with_the_address_in_the_window(
+    client: TestClient, caller: Caller, print_letters: list[dict[str, Any]]
+) -> None:
+    letter = print_letters[0]
+    response = client.get(f"/v1/letters/{letter['id']}/pdf", headers=caller.headers)
+    assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
+    (text,) = pages_of(response.content)
+    for line in (
+        "Dear Minister,",
+        "I am a nurse and I write to you from Edmonton.",
+        "Rescind the agreement.",
+    ):
+        assert line in text
+    window = window_on_page("letter")
+    with pdfplumber.open(io.BytesIO(response.content)) as document:
+        page = document.pages[0]
+        assert (page.width, page.height) == (612, 792)
+        words = page.extract_words()
+    name = next(w for w in words if w["text"] == "Honourable")
+    postal = next(w for w in words if w["text"] == "K1A")
+    for word in (name, postal):
+        assert window.left <= word["x0"] and word["x1"] <= window.right
+        assert window.top <= word["top"] and word["bottom"] <= window.bottom
+
+
+def test_a_print_batch_merges_the_queued_letters_with_a_manifest(
+    client: TestClient, caller: Caller, print_letters: list[dict[str, Any]]
+) -> None:
+    response = client.post("/v1/print-batches", json={}, headers=caller.headers)
+    assert response.status_code == 201, response.text
+    batch = response.json()
+    assert (batch["status"], batch["letter_count"], batch["page_count"]) == ("ready", 6, 6)
+    pdf = client.get(f"/v1/print-batches/{batch['id']}/pdf", headers=caller.headers)
+    pages = pages_of(pdf.content)
+    assert len(pages) == 6
+    for number in range(3):
+        assert sum(f"Amélie Tremblay{number}" in page for page in pages) == 2
+    manifest = client.get(f"/v1/print-batches/{batch['id']}/manifest.csv", headers=caller.headers)
+    rows = list(csv.DictReader(io.StringIO(manifest.text)))
+    assert {row["letter_id"] for row in rows} == {letter["id"] for letter in print_letters}
+    assert {row["postage"] for row in rows} == {"no postage required"}
+    assert rows[0]["address"] == "House of Commons; Ottawa ON" and rows[0]["pages"] == "1"
+    statuses = client.get("/v1/letters", params={"channel": "print"}, headers=caller.headers)
+    assert {item["status"] for item in statuses.json()["items"]} == {"batched"}
+
+
+def test_a_second_batch_has_nothing_to_gather(
+    client: TestClient, caller: Caller, print_letters: list[dict[str, Any]]
+) -> None:
+    client.post("/v1/print-batches", json={}, headers=caller.headers)
+    again = client.post("/v1/print-batches", json={}, headers=caller.headers)
+    assert again.status_code == 422
+
+
+def test_a_batch_can_be_of_one_campaign(
+    client: TestClient, caller: Caller, print_letters: list[dict[str, Any]]
+) -> None:
+    other = client.post(
+        "/v1/print-batches",
+        json={"campaign_id": "cmp_01M8JKF7EDXK058FMTT6ZN9JNB"},
+        headers=caller.headers,
+    )
+    assert other.status_code == 404
+    campaign_id = client.get("/v1/campaigns", headers=caller.headers).json()["items"][0]["id"]
+    mine = client.post(
+        "/v1/print-batches", json={"campaign_id": campaign_id}, headers=caller.headers
+    )
+    assert mine.json()["letter_count"] == 6
+
+
+def test_marking_a_batch_mailed_counts_its_letters_as_sent(
+    client: TestClient, caller: Caller, print_letters: list[dict[str, Any]]
+) -> None:
+    batch = client.post("/v1/print-batches", json={}, headers=caller.headers).json()
+    url = f"/v1/print-batches/{batch['id']}/mark-mailed"
+    mailed = client.post(url, headers=caller.headers)
+    assert mailed.status_code == 200 and mailed.json()["status"] == "mailed"
+    assert client.post(url, headers=caller.headers).status_code == 200
+    letter = client.get(f"/v1/letters/{print_letters[0]['id']}", headers=caller.headers).json()
+    assert letter["status"] == "mailed" and letter["sent_at"] is not None
+    assert client.get("/v1/campaigns/rescind-stca/stats").json()["letters_sent"] == 6
+    cancel = client.post(f"/v1/letters/{print_letters[0]['id']}/cancel", headers=caller.headers)
+    assert cancel.status_code == 409
+
+
+def test_print_batches_stay_in_their_organisation(
+    client: TestClient, caller: Caller, print_letters: list[dict[str, Any]], make_caller: MakeCaller
+) -> None:
+    batch = client.post("/v1/print-batches", json={}, headers=caller.headers).json()
+    other = make_caller()
+    for path in ("", "/pdf", "/manifest.csv"):
+        assert (
+            client.get(f"/v1/print-batches/{batch['id']}{path}", headers=other.headers).status_code
+            == 404
+        )
+    assert (
+        client.post(
+            f"/v1/print-batches/{batch['id']}/mark-mailed", headers=other.headers
+        ).status_code
+        == 404
+    )
+    assert client.post("/v1/print-batches", json={}, headers=other.headers).status_code == 422
+    assert (
+        client.get(f"/v1/letters/{print_letters[0]['id']}/pdf", headers=other.headers).status_code
+        == 404
+    )
+    assert client.get("/v1/print-batches", headers=other.headers).json()["items"] == []
