@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     smtp_security: Literal["none", "starttls", "tls"] = "none"
     smtp_username: str | None = None
     smtp_password: str | None = None
+    smtp_ca_file: str | None = None
     smtp_timeout_seconds: float = 20.0
     smtp_connections: int = 4
 

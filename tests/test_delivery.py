@@ -27,7 +27,7 @@ from app.settings import Settings
 from tests.campaign_data import action_body, make_campaign, make_directory
 from tests.conftest import Caller, MakeCaller
 from tests.delivery_data import queue_letters
-from tests.smtp_sink import SinkHandler, smtp_sink
+from tests.smtp_sink import Login, SinkHandler, self_signed_certificate, smtp_sink
 
 
 @pytest.fixture
@@ -468,3 +468,44 @@ def test_letters_not_confirmed_in_time_expire(
     response = client.get(link)
     assert response.status_code == 410
     assert len(handler.received) == 1
+
+
+def test_smtp_with_starttls_and_a_login(
+    client: TestClient,
+    caller: Caller,
+    taken: dict[str, Any],
+    mail_settings: Settings,
+    tmp_path: Path,
+) -> None:
+    certificate = self_signed_certificate(tmp_path)
+    with smtp_sink(certificate, Login(b"letterdesk", b"s3cret")) as (handler, port):
+        secure = mail_settings.model_copy(
+            update={
+                "smtp_port": port,
+                "smtp_security": "starttls",
+                "smtp_ca_file": str(certificate[0]),
+                "smtp_username": "letterdesk",
+                "smtp_password": "s3cret",
+            }
+        )
+        deliver_all(client, secure)
+        assert len(handler.received) == 2
+    assert all(item.over_tls and item.authenticated for item in handler.received)
+
+
+def test_an_unknown_certificate_is_not_trusted(
+    client: TestClient,
+    caller: Caller,
+    taken: dict[str, Any],
+    mail_settings: Settings,
+    tmp_path: Path,
+) -> None:
+    certificate = self_signed_certificate(tmp_path)
+    with smtp_sink(certificate) as (handler, port):
+        untrusting = mail_settings.model_copy(
+            update={"smtp_port": port, "smtp_security": "starttls", "delivery_max_attempts": 1}
+        )
+        deliver_all(client, untrusting)
+        assert handler.received == []
+    failed = client.get("/v1/letters", params={"status": "failed"}, headers=caller.headers)
+    assert "CERTIFICATE_VERIFY_FAILED" in failed.json()["items"][0]["failed_reason"]

@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import os
 import smtplib
+import ssl
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -192,14 +193,16 @@ class SMTPBackend:
 
     def _connect(self) -> smtplib.SMTP:
         s = self.settings
+        # Certificates are verified (the system's authorities, or `smtp_ca_file`).
+        context = ssl.create_default_context(cafile=s.smtp_ca_file)
         if s.smtp_security == "tls":
             connection: smtplib.SMTP = smtplib.SMTP_SSL(
-                s.smtp_host, s.smtp_port, timeout=s.smtp_timeout_seconds
+                s.smtp_host, s.smtp_port, timeout=s.smtp_timeout_seconds, context=context
             )
         else:
             connection = smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=s.smtp_timeout_seconds)
             if s.smtp_security == "starttls":
-                connection.starttls()
+                connection.starttls(context=context)
         if s.smtp_username:
             connection.login(s.smtp_username, s.smtp_password or "")
         with self._lock:
