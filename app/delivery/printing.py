@@ -7,7 +7,7 @@ two batches made at once never share a letter. The PDF is then built streaming (
 
 import csv
 import os
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -61,55 +61,50 @@ def _gather(
     )
     if campaign_id:
         query = query.where(Letter.campaign_id == campaign_id)
-    letter_ids = list(
-        session.scalars(
-            query.values(status="batched", print_batch_id=batch.id).returning(Letter.id)
-        )
-    )
-    if not letter_ids:
+    gathered = session.execute(query.values(status="batched", print_batch_id=batch.id)).rowcount  # type: ignore[attr-defined]
+    if not gathered:
         session.rollback()
         raise InvalidInput("There are no queued print letters to batch.")
-    session.execute(update(Delivery).where(Delivery.letter_id.in_(letter_ids)).values(due_at=None))
-    batch.letter_count = len(letter_ids)
+    in_batch = select(Letter.id).where(Letter.print_batch_id == batch.id)
+    session.execute(update(Delivery).where(Delivery.letter_id.in_(in_batch)).values(due_at=None))
+    batch.letter_count = int(gathered)
     session.commit()
     return batch
 
 
-def _letters_of(session: Session, batch_id: str, size: int = 500) -> Iterator[Letter]:
-    """The batch's letters in order, read a page at a time: memory holds one page."""
+def _letters_of(
+    session: Session, batch_id: str, size: int = 500
+) -> Iterator[tuple[str, dict[str, Any], dict[str, str] | None]]:
+    """The batch's letters in order (id, recipient, parts: what print needs), read a page
+    at a time: memory holds one page."""
     after = ""
     while True:
-        page = list(
-            session.scalars(
-                select(Letter)
-                .where(Letter.print_batch_id == batch_id, Letter.id > after)
-                .order_by(Letter.id)
-                .limit(size)
-            )
-        )
-        yield from page
+        page = session.execute(
+            select(Letter.id, Letter.recipient, Letter.parts)
+            .where(Letter.print_batch_id == batch_id, Letter.id > after)
+            .order_by(Letter.id)
+            .limit(size)
+        ).all()
+        yield from ((letter_id, recipient, parts) for letter_id, recipient, parts in page)
         if len(page) < size:
             return
-        after = page[-1].id
-        session.expunge_all()
+        after = page[-1][0]
 
 
-def _postal_address(letter: Letter) -> dict[str, Any]:
-    addresses = sorted(
-        letter.recipient.get("addresses") or [], key=lambda a: a["kind"] != "legislature"
-    )
+def _postal_address(recipient: dict[str, Any]) -> dict[str, Any]:
+    addresses = sorted(recipient.get("addresses") or [], key=lambda a: a["kind"] != "legislature")
     return addresses[0] if addresses else {}
 
 
-def manifest_row(letter: Letter, pages: int) -> dict[str, Any]:
+def manifest_row(letter_id: str, recipient: dict[str, Any], pages: int) -> dict[str, Any]:
     """One line of the manifest. Mail to an MP at the House of Commons (Ottawa K1A 0A6)
     travels postage-free in Canada, and the manifest says so."""
-    address = _postal_address(letter)
+    address = _postal_address(recipient)
     postal_code = address.get("postal_code") or ""
     place = " ".join(part for part in (address.get("city"), address.get("province")) if part)
     return {
-        "letter_id": letter.id,
-        "recipient": letter.recipient.get("display_name") or "",
+        "letter_id": letter_id,
+        "recipient": recipient.get("display_name") or "",
         "address": "; ".join([*address.get("lines", []), place]),
         "postal_code": postal_code,
         "pages": pages,
@@ -121,26 +116,35 @@ def _write_files(
     session: Session, batch: PrintBatch, page_size: PageSize, settings: Settings
 ) -> int:
     """The batch's PDF and manifest, each written to a temporary file and moved into
-    place whole. Answers the PDF's page count."""
+    place whole. A letter's manifest line is written as soon as its chunk of the PDF is,
+    so memory holds one chunk's letters, whatever the batch's size. Answers the PDF's
+    page count."""
     settings.print_dir.mkdir(parents=True, exist_ok=True)
-    pages_per_letter: list[int] = []
-    letters: list[Letter] = []
-
-    def parts() -> Iterator[dict[str, str]]:
-        for letter in _letters_of(session, batch.id):
-            letters.append(letter)
-            yield dict(letter.parts or {})
-
     pdf_temporary = pdf_path(settings, batch.id).with_suffix(".pdf.part")
     csv_temporary = manifest_path(settings, batch.id).with_suffix(".csv.part")
     try:
-        with pdf_temporary.open("wb") as out:
-            pages = batch_pdf(parts(), out, page_size=page_size, page_counts=pages_per_letter)
-        with csv_temporary.open("w", encoding="utf-8", newline="") as file:
-            writer = csv.DictWriter(file, fieldnames=MANIFEST_COLUMNS)
+        with (
+            pdf_temporary.open("wb") as out,
+            csv_temporary.open("w", encoding="utf-8", newline="") as manifest,
+        ):
+            writer = csv.DictWriter(manifest, fieldnames=MANIFEST_COLUMNS)
             writer.writeheader()
-            for letter, letter_pages in zip(letters, pages_per_letter, strict=True):
-                writer.writerow(manifest_row(letter, letter_pages))
+            pages_per_letter: list[int] = []
+            waiting: deque[tuple[str, dict[str, Any]]] = deque()
+
+            def write_known_lines() -> None:
+                while waiting and pages_per_letter:
+                    letter_id, recipient = waiting.popleft()
+                    writer.writerow(manifest_row(letter_id, recipient, pages_per_letter.pop(0)))
+
+            def parts() -> Iterator[dict[str, str]]:
+                for letter_id, recipient, letter_parts in _letters_of(session, batch.id):
+                    write_known_lines()
+                    waiting.append((letter_id, recipient))
+                    yield dict(letter_parts or {})
+
+            pages = batch_pdf(parts(), out, page_size=page_size, page_counts=pages_per_letter)
+            write_known_lines()
         os.replace(pdf_temporary, pdf_path(settings, batch.id))
         os.replace(csv_temporary, manifest_path(settings, batch.id))
     finally:
