@@ -7,13 +7,16 @@ measure found out.
 import sys
 from collections.abc import Callable
 
-from bench import actions, import_recipients
+from bench import actions, emails, import_recipients, printing
 from bench.harness import Measure
 
 MEASURES: list[Callable[[], Measure]] = [
     import_recipients.sqlite,
     import_recipients.postgresql,
     actions.postgresql,
+    emails.postgresql,
+    emails.sqlite,
+    printing.postgresql,
 ]
 
 

@@ -14,6 +14,7 @@ import smtplib
 import ssl
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -24,6 +25,8 @@ from typing import Protocol
 from app.db import utcnow
 from app.letters.models import Action, Letter
 from app.settings import Settings, secret_key
+
+IDLE_CHECK_SECONDS = 5.0
 
 
 class TemporaryFailure(Exception):
@@ -194,7 +197,9 @@ class SMTPBackend:
     def _connect(self) -> smtplib.SMTP:
         s = self.settings
         # Certificates are verified (the system's authorities, or `smtp_ca_file`).
-        context = ssl.create_default_context(cafile=s.smtp_ca_file)
+        context = (
+            ssl.create_default_context(cafile=s.smtp_ca_file) if s.smtp_security != "none" else None
+        )
         if s.smtp_security == "tls":
             connection: smtplib.SMTP = smtplib.SMTP_SSL(
                 s.smtp_host, s.smtp_port, timeout=s.smtp_timeout_seconds, context=context
@@ -210,16 +215,21 @@ class SMTPBackend:
         return connection
 
     def _connection(self) -> smtplib.SMTP:
+        """This thread's connection; one idle for a while is checked with NOOP first (a
+        server may have closed it), one in steady use is not, to save a round trip."""
         connection: smtplib.SMTP | None = getattr(self._local, "connection", None)
-        if connection is not None:
+        idle = time.monotonic() - getattr(self._local, "used_at", 0.0)
+        if connection is not None and idle > IDLE_CHECK_SECONDS:
             try:
-                if connection.noop()[0] == 250:
-                    return connection
+                if connection.noop()[0] != 250:
+                    raise smtplib.SMTPServerDisconnected("NOOP refused")
             except (smtplib.SMTPException, OSError):
-                pass
-            self._drop(connection)
-        connection = self._connect()
-        self._local.connection = connection
+                self._drop(connection)
+                connection = None
+        if connection is None:
+            connection = self._connect()
+            self._local.connection = connection
+        self._local.used_at = time.monotonic()
         return connection
 
     def _drop(self, connection: smtplib.SMTP) -> None:

@@ -221,6 +221,13 @@ def release(session: Session, delivery_ids: list[str], worker: str) -> None:
     session.commit()
 
 
+def _let_go(session: Session) -> None:
+    """End the transaction before a message travels, keeping what was read: nothing is
+    held in the database, and nothing is read again, while a server takes its time."""
+    session.expunge_all()
+    session.rollback()
+
+
 def _sent_by(backend: EmailBackend, message: tuple[EmailMessage, Envelope]) -> Outcome:
     try:
         backend.send(*message)
@@ -241,7 +248,7 @@ def send_confirmation(
         .where(Delivery.id == delivery_id)
     ).one()
     letters = session.scalar(select(func.count()).where(Letter.action_id == action.id)) or 0
-    session.rollback()
+    _let_go(session)
     campaign_title = str(title.get(action.language) or next(iter(title.values())))
     return _sent_by(backend, confirmation_message(action, campaign_title, letters, settings))
 
@@ -257,7 +264,7 @@ def send_email(
         .where(Delivery.id == delivery_id)
     ).one()
     letter, action, copy_to_supporter = row
-    session.rollback()  # nothing is held while the message travels
+    _let_go(session)
     if not letter.recipient.get("email") and not settings.email_test_recipient:
         return Outcome("failed", "the recipient has no email address")
     outcome = _sent_by(backend, letter_message(letter, action, settings))
