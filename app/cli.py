@@ -18,7 +18,7 @@ from app.db import make_engine, make_sessionmaker
 from app.directory import importer, postal_table
 from app.errors import DomainError
 from app.migrations import upgrade
-from app.settings import get_settings
+from app.settings import get_settings, require_shared_secret
 
 cli = typer.Typer(
     help="letterdesk: write to the officials who represent you.", no_args_is_help=True
@@ -71,6 +71,7 @@ def worker(
     from app.delivery.worker import Worker
 
     settings = get_settings()
+    require_shared_secret(settings)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     runner = Worker(_sessionmaker(), email_backend(settings), settings)
     for signal_number in (signal.SIGTERM, signal.SIGINT):

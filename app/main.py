@@ -13,7 +13,7 @@ from app.directory.lookup import RepresentProvider, district_provider
 from app.directory.router import router as directory_router
 from app.errors import install_problem_handlers
 from app.letters.router import router as letters_router
-from app.settings import Settings, get_settings
+from app.settings import Settings, get_settings, require_shared_secret
 
 DESCRIPTION = """
 Write to the officials who represent you.
@@ -27,6 +27,7 @@ and for invalid input an `errors` list naming each field. Lists answer
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    require_shared_secret(settings)
     engine = make_engine(settings.database_url)
     provider = district_provider(settings)
 

@@ -68,10 +68,23 @@ class Settings(BaseSettings):
     delivery_backoff_max_seconds: float = 3600.0
 
 
+def require_shared_secret(settings: Settings) -> None:
+    """On PostgreSQL, API hosts and workers may be many machines: they must share one
+    secret (links signed by one are checked by another; a letter sent again by another
+    worker must keep its Message-ID), so it must be set, not made by each."""
+    if not settings.secret_key and not settings.database_url.startswith("sqlite"):
+        raise RuntimeError(
+            "Set LETTERDESK_SECRET_KEY (the same on every API host and worker) to run on "
+            "PostgreSQL; for example: python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+        )
+
+
 def secret_key(settings: Settings) -> str:
-    """The configured secret, else the one kept in `secret_key_file` (made once)."""
+    """The configured secret, else (on SQLite, one machine) the one kept in
+    `secret_key_file`, made once."""
     if settings.secret_key:
         return settings.secret_key
+    require_shared_secret(settings)
     path = settings.secret_key_file
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -24,7 +24,7 @@ def running_server(database_url: str, app: str = "app.asgi:app", workers: int = 
     """The base URL of a uvicorn server of `app` on `database_url`; the server is stopped
     when the block ends, however it ends."""
     port = _free_port()
-    env = os.environ | {"LETTERDESK_DATABASE_URL": database_url}
+    env = os.environ | {"LETTERDESK_DATABASE_URL": database_url, "LETTERDESK_SECRET_KEY": "bench"}
     command = [sys.executable, "-m", "uvicorn", app, "--workers", str(workers)]
     command += ["--host", HOST, "--port", str(port), "--log-level", "warning", "--no-access-log"]
     with tempfile.TemporaryFile() as log:

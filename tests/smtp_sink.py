@@ -35,13 +35,17 @@ class Received:
 @dataclass
 class SinkHandler:
     received: list[Received] = field(default_factory=list)
+    # The Message-ID of every message offered, accepted or not.
+    offered: list[str] = field(default_factory=list)
     # Answers for the next messages, in order: "250 ...", "451 ...", "550 ...", or "drop".
     script: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        offered = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.lock:
             answer = self.script.pop(0) if self.script else "250 OK"
+            self.offered.append(str(offered["Message-ID"]))
         if answer == "drop":
             server.transport.close()
             return "421 closing"

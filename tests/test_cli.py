@@ -45,7 +45,7 @@ def test_org_create_prints_a_working_key_once(database: str, tmp_path: Path) -> 
     output = run(database, "org", "create", "Amnistie").stdout
     key = output.strip().splitlines()[-1]
     assert key.startswith("ld_")
-    settings = Settings(database_url=database, _env_file=None)
+    settings = Settings(database_url=database, secret_key="test-secret", _env_file=None)
     with TestClient(create_app(settings)) as client:
         response = client.get("/v1/api-keys", headers={"Authorization": f"Bearer {key}"})
         assert response.status_code == 200

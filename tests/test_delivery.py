@@ -108,14 +108,17 @@ def test_a_letter_arrives_as_the_official_reads_it(
     assert [a["outcome"] for a in detail["attempts"]] == ["sent"]
 
 
-def test_the_message_id_is_stable_per_letter(
-    client: TestClient, taken: dict[str, Any], mail_settings: Settings
+def test_a_letter_offered_again_keeps_its_message_id(
+    client: TestClient,
+    taken: dict[str, Any],
+    mail_settings: Settings,
+    sink: tuple[SinkHandler, int],
 ) -> None:
-    from app.delivery.email import message_id
-
-    first = message_id(mail_settings, taken["letters"][0]["id"])
-    assert first == message_id(mail_settings, taken["letters"][0]["id"])
-    assert first != message_id(mail_settings, taken["letters"][1]["id"])
+    handler, _ = sink
+    handler.script = ["451 later", "451 later"]
+    deliver_all(client, mail_settings)
+    assert len(handler.offered) == 4 and len(set(handler.offered)) == 2
+    assert sorted(handler.offered) == sorted(handler.message_ids() * 2)
 
 
 def test_a_temporary_refusal_is_retried(
@@ -509,3 +512,69 @@ def test_an_unknown_certificate_is_not_trusted(
         assert handler.received == []
     failed = client.get("/v1/letters", params={"status": "failed"}, headers=caller.headers)
     assert "CERTIFICATE_VERIFY_FAILED" in failed.json()["items"][0]["failed_reason"]
+
+
+def test_a_lease_that_ran_out_is_not_sent_on(
+    client: TestClient,
+    taken: dict[str, Any],
+    mail_settings: Settings,
+    sink: tuple[SinkHandler, int],
+) -> None:
+    handler, _ = sink
+    sessions: sessionmaker[Session] = client.app.state.sessionmaker  # type: ignore[attr-defined]
+    from app.delivery.worker import claim_due_deliveries
+
+    with sessions() as session:
+        claimed = claim_due_deliveries(session, "slow-worker", 10, lease_seconds=0.0)
+    assert len(claimed) == 2
+    late = Worker(sessions, email_backend(mail_settings), mail_settings, name="slow-worker")
+    assert late.deliver(claimed[0]) is False
+    assert handler.received == []
+
+
+def test_a_supporter_address_beyond_ascii_is_written_as_it_is(
+    client: TestClient, caller: Caller, mail_settings: Settings, sink: tuple[SinkHandler, int]
+) -> None:
+    handler, _ = sink
+    make_directory(client, caller)
+    make_campaign(client, caller)
+    body = action_body(supporter={"email": "amélie@exemple.org"})
+    assert client.post("/v1/campaigns/rescind-stca/actions", json=body).status_code == 201
+    deliver_all(client, mail_settings)
+    listed = client.get("/v1/letters", headers=caller.headers).json()["items"]
+    assert len(handler.received) == 2, [item["failed_reason"] for item in listed]
+    assert str(handler.received[0].message["Reply-To"]) == "Amélie Tremblay <amélie@exemple.org>"
+
+
+def test_a_refused_login_is_our_fault_and_retried_not_the_letters(
+    client: TestClient,
+    caller: Caller,
+    taken: dict[str, Any],
+    mail_settings: Settings,
+    tmp_path: Path,
+) -> None:
+    certificate = self_signed_certificate(tmp_path)
+    with smtp_sink(certificate, Login(b"letterdesk", b"s3cret")) as (_, port):
+        no_login = mail_settings.model_copy(
+            update={
+                "smtp_port": port,
+                "smtp_security": "starttls",
+                "smtp_ca_file": str(certificate[0]),
+                "delivery_max_attempts": 2,
+            }
+        )
+        deliver_all(client, no_login)
+    detail = letter(client, caller, taken["letters"][0]["id"])
+    assert [a["outcome"] for a in detail["attempts"]] == ["retry", "failed"]
+    assert "530" in (detail["attempts"][0]["error"] or "")
+
+
+def test_odd_filters_and_tokens_answer_plainly(
+    client: TestClient, caller: Caller, taken: dict[str, Any]
+) -> None:
+    for params in ({"campaign_id": "\x00"}, {"recipient_id": "x\x00"}):
+        response = client.get("/v1/letters", params=params, headers=caller.headers)
+        assert response.status_code == 200 and response.json()["items"] == []
+    assert (
+        client.get(f"/v1/actions/{taken['id']}/confirm", params={"token": "é"}).status_code == 404
+    )

@@ -1,3 +1,4 @@
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
@@ -32,3 +33,9 @@ def test_readyz_is_unavailable_without_a_database(tmp_path) -> None:
         response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json()["status"] == "unavailable"
+
+
+def test_postgresql_needs_a_shared_secret_to_start() -> None:
+    settings = Settings(database_url="postgresql://postgres@127.0.0.1:5432/x", _env_file=None)
+    with pytest.raises(RuntimeError, match="LETTERDESK_SECRET_KEY"):
+        create_app(settings)

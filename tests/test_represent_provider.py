@@ -386,6 +386,7 @@ def settings(database_url: str, tmp_path: Path, represent: FakeRepresent) -> Set
     return Settings(
         database_url=database_url,
         demo_key_file=tmp_path / "demo-api-key",
+        secret_key="test-secret",
         lookup_provider="represent",
         represent_url=represent.url,
         represent_timeout_seconds=1.0,

@@ -7,6 +7,7 @@ stable per letter (a receiver drops a duplicate) and opaque (no internal ids). N
 From the supporter's own address: DMARC would reject it."""
 
 import contextlib
+import email.policy
 import hashlib
 import hmac
 import os
@@ -54,8 +55,9 @@ def _token(settings: Settings, purpose: str, letter_id: str) -> str:
     return hmac.new(key, f"{purpose}:{letter_id}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def message_id(settings: Settings, letter_id: str) -> str:
-    return f"<{_token(settings, 'message-id', letter_id)}@{settings.bounce_domain}>"
+def message_id(settings: Settings, letter_id: str, purpose: str = "message-id") -> str:
+    """Stable for a letter (a copy or a confirmation has its own purpose), opaque."""
+    return f"<{_token(settings, purpose, letter_id)}@{settings.bounce_domain}>"
 
 
 def bounce_address(settings: Settings, letter_id: str) -> str:
@@ -67,6 +69,15 @@ def _mailbox(name: str, address: str) -> Address:
     return Address(display_name=name, username=local, domain=domain)
 
 
+def _new_message(*addresses: str) -> EmailMessage:
+    """A message whose headers may carry non-ASCII addresses as they are (SMTPUTF8)
+    where one of `addresses` needs it; RFC 2047 words are no way to write an address."""
+    needs_utf8 = not all(address.isascii() for address in addresses)
+    return EmailMessage(
+        policy=email.policy.default.clone(utf8=True) if needs_utf8 else email.policy.default
+    )
+
+
 def letter_message(
     letter: Letter, action: Action, settings: Settings
 ) -> tuple[EmailMessage, Envelope]:
@@ -75,7 +86,7 @@ def letter_message(
     supporter = f"{action.first_name} {action.last_name}"
     official = str(letter.recipient.get("display_name") or "")
     to_address = settings.email_test_recipient or str(letter.recipient["email"])
-    message = EmailMessage()
+    message = _new_message(action.email, to_address)
     message["From"] = _mailbox(
         f"{supporter} {settings.email_from_suffix}", settings.email_from_address
     )
@@ -99,12 +110,12 @@ def copy_message(
         "fr": f"Voici la lettre que vous avez envoyée à {letter.recipient.get('display_name')} :",
     }[letter.language]
     to = settings.email_test_recipient or action.email
-    message = EmailMessage()
+    message = _new_message(to)
     message["From"] = _mailbox("letterdesk", settings.email_from_address)
     message["To"] = _mailbox(f"{action.first_name} {action.last_name}", to)
     message["Subject"] = letter.subject
     message["Date"] = format_datetime(utcnow())
-    message["Message-ID"] = f"<{_token(settings, 'copy', letter.id)}@{settings.bounce_domain}>"
+    message["Message-ID"] = message_id(settings, letter.id, "copy")
     message["References"] = message_id(settings, letter.id)
     message.set_content(f"{heading}\n\n{letter.body_text}")
     return message, Envelope(bounce_address(settings, letter.id), [to])
@@ -145,14 +156,12 @@ def confirmation_message(
     plural = "s" if letters != 1 else ""
     count = f"{letters} {'lettre' if language == 'fr' else 'letter'}{plural}"
     to = settings.email_test_recipient or action.email
-    message = EmailMessage()
+    message = _new_message(to)
     message["From"] = _mailbox("letterdesk", settings.email_from_address)
     message["To"] = _mailbox(f"{action.first_name} {action.last_name}", to)
     message["Subject"] = subject
     message["Date"] = format_datetime(utcnow())
-    message["Message-ID"] = (
-        f"<{_token(settings, 'confirmation', action.id)}@{settings.bounce_domain}>"
-    )
+    message["Message-ID"] = message_id(settings, action.id, "confirmation")
     message.set_content(
         text.format(
             name=action.first_name,
@@ -241,13 +250,22 @@ class SMTPBackend:
             connection.close()
 
     def send(self, message: EmailMessage, envelope: Envelope) -> None:
+        """Only the server's answer to the recipient or to the message itself can fail a
+        letter for good; a refused login or sender is our configuration's fault, and is
+        retried until someone mends it."""
+        options = ["SMTPUTF8"] if message.policy.utf8 else []  # type: ignore[attr-defined]
         try:
             connection = self._connection()
-            refused = connection.send_message(message, envelope.sender, envelope.recipients)
+            connection.ehlo_or_helo_if_needed()
+            if options and not connection.has_extn("smtputf8"):
+                raise PermanentFailure("the server cannot take non-ASCII addresses (SMTPUTF8)")
+            refused = connection.send_message(
+                message, envelope.sender, envelope.recipients, mail_options=options
+            )
         except smtplib.SMTPRecipientsRefused as error:
             raise _failure(*next(iter(error.recipients.values()))) from None
-        except smtplib.SMTPResponseException as error:
-            if error.smtp_code in (421,) or error.smtp_code < 500:
+        except smtplib.SMTPDataError as error:
+            if error.smtp_code < 500:
                 self._drop_current()
             raise _failure(error.smtp_code, error.smtp_error) from None
         except (smtplib.SMTPException, OSError) as error:

@@ -9,6 +9,7 @@ import csv
 import os
 from collections import Counter, deque
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -54,20 +55,34 @@ def _gather(
     )
     session.add(batch)
     session.flush()
-    query = update(Letter).where(
-        Letter.organisation_id == organisation_id,
-        Letter.channel == "print",
-        Letter.status == "queued",
+    # Deliveries are locked before letters, as the worker and cancellation lock them.
+    queued = (
+        select(Delivery.letter_id)
+        .join(Letter, Letter.id == Delivery.letter_id)
+        .where(
+            Letter.organisation_id == organisation_id,
+            Letter.channel == "print",
+            Letter.status == "queued",
+        )
+        .with_for_update(of=Delivery)
     )
     if campaign_id:
-        query = query.where(Letter.campaign_id == campaign_id)
-    gathered = session.execute(query.values(status="batched", print_batch_id=batch.id)).rowcount  # type: ignore[attr-defined]
+        queued = queued.where(Letter.campaign_id == campaign_id)
+    letter_ids = [letter_id for letter_id in session.scalars(queued) if letter_id]
+    gathered = 0
+    for start in range(0, len(letter_ids), 1000):
+        batch_of_ids = letter_ids[start : start + 1000]
+        gathered += session.execute(
+            update(Letter)
+            .where(Letter.id.in_(batch_of_ids), Letter.status == "queued")
+            .values(status="batched", print_batch_id=batch.id)
+        ).rowcount  # type: ignore[attr-defined]
     if not gathered:
         session.rollback()
         raise InvalidInput("There are no queued print letters to batch.")
     in_batch = select(Letter.id).where(Letter.print_batch_id == batch.id)
     session.execute(update(Delivery).where(Delivery.letter_id.in_(in_batch)).values(due_at=None))
-    batch.letter_count = int(gathered)
+    batch.letter_count = gathered
     session.commit()
     return batch
 
@@ -153,9 +168,27 @@ def _write_files(
     return pages
 
 
+ABANDONED_AFTER = timedelta(minutes=30)
+
+
+def _give_back_abandoned(session: Session, organisation_id: str) -> None:
+    """A batch still `building` long after it began was left by a process that died:
+    its letters go back to the queue."""
+    abandoned = session.scalars(
+        select(PrintBatch.id).where(
+            PrintBatch.organisation_id == organisation_id,
+            PrintBatch.status == "building",
+            PrintBatch.created_at < utcnow() - ABANDONED_AFTER,
+        )
+    ).all()
+    for batch_id in abandoned:
+        _give_back(session, batch_id)
+
+
 def create_print_batch(
     session: Session, organisation_id: str, campaign_id: str | None, settings: Settings
 ) -> PrintBatch:
+    _give_back_abandoned(session, organisation_id)
     batch = _gather(session, organisation_id, campaign_id, settings.page_size)
     try:
         pages = _write_files(session, batch, settings.page_size, settings)

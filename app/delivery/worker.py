@@ -12,6 +12,7 @@ a receiver drop the rare duplicate (a crash between the server's accept and our 
 import logging
 import os
 import random
+import secrets
 import socket
 import threading
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.campaigns.models import Campaign
@@ -42,7 +44,8 @@ log = logging.getLogger("letterdesk.worker")
 
 
 def worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident() % 10_000}"
+    """Unique among workers: in containers the host name and pid may repeat."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
 CHANNELS = ("email", "confirmation")
@@ -206,6 +209,22 @@ def record_outcome(
     return True
 
 
+def renew_lease(session: Session, delivery_id: str, worker: str, lease_seconds: float) -> bool:
+    """Extend `worker`'s lease on a delivery it still holds, just before sending it."""
+    now = utcnow()
+    renewed = session.execute(
+        update(Delivery)
+        .where(
+            Delivery.id == delivery_id,
+            Delivery.leased_by == worker,
+            Delivery.leased_until > now,
+        )
+        .values(leased_until=now + timedelta(seconds=lease_seconds))
+    )
+    session.commit()
+    return bool(renewed.rowcount)  # type: ignore[attr-defined]
+
+
 def release(session: Session, delivery_ids: list[str], worker: str) -> None:
     """Give back leases not used (a stopping worker): due again at once, untried."""
     if not delivery_ids:
@@ -271,7 +290,7 @@ def send_email(
     if outcome.kind == "sent" and copy_to_supporter:
         try:
             backend.send(*copy_message(letter, action, settings))
-        except (TemporaryFailure, PermanentFailure) as error:
+        except Exception as error:
             # The letter went; a copy that did not is said in the log, not retried.
             log.warning("the copy of letter %s to its supporter failed: %s", letter.id, error)
     return outcome
@@ -300,23 +319,33 @@ class Worker:
         self.stopping.set()
 
     def run(self, until: Callable[[], bool] = lambda: False) -> None:
+        """Claim and send until stopped. A database that fails (a restart, a deadlock) is
+        waited out and tried again: the worker outlives it."""
         threads = max(1, self.settings.smtp_connections)
+        pause = self.settings.worker_poll_seconds
         with ThreadPoolExecutor(threads, thread_name_prefix="send") as pool:
             while not self.stopping.is_set():
-                self.idle = not self.run_once(pool)
+                try:
+                    self.idle = not self.run_once(pool, threads)
+                except SQLAlchemyError:
+                    log.exception("the database failed; trying again in %.0f s", pause * 10)
+                    self.stopping.wait(pause * 10)
+                    continue
                 if until():
                     break
                 if self.idle:
-                    self.stopping.wait(self.settings.worker_poll_seconds)
+                    self.stopping.wait(pause)
         self.backend.close()
 
-    def run_once(self, pool: ThreadPoolExecutor) -> int:
+    def run_once(self, pool: ThreadPoolExecutor, threads: int) -> int:
+        # No more than can be sent at once: a letter claimed waits in `sending`, unable
+        # to be cancelled, and its lease runs while it waits.
         with self.sessions() as session:
             expire_unconfirmed(session, self.settings)
             claimed = claim_due_deliveries(
                 session,
                 self.name,
-                self.settings.worker_batch_size,
+                min(self.settings.worker_batch_size, threads),
                 self.settings.worker_lease_seconds,
             )
         futures: dict[Future[bool], str] = {}
@@ -341,6 +370,8 @@ class Worker:
     def deliver(self, delivery_id: str) -> bool:
         started_at = utcnow()
         with self.sessions() as session:
+            if not renew_lease(session, delivery_id, self.name, self.settings.worker_lease_seconds):
+                return False  # the lease ran out and another worker may hold it now
             try:
                 channel = session.scalar(select(Delivery.channel).where(Delivery.id == delivery_id))
                 send = send_confirmation if channel == "confirmation" else send_email

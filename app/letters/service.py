@@ -543,6 +543,10 @@ def _summary_fields(letter: Letter) -> dict[str, Any]:
 def list_letters(
     session: Session, organisation_id: str, filters: LetterFilters, limit: int, cursor: str | None
 ) -> tuple[list[LetterSummary], str | None]:
+    if any(
+        v is not None and not is_well_formed(v) for v in (filters.campaign_id, filters.recipient_id)
+    ):
+        return [], None  # an id we never made names no letter
     query = select(Letter).where(Letter.organisation_id == organisation_id)
     for column, value in (
         (Letter.campaign_id, filters.campaign_id),
@@ -594,9 +598,12 @@ CANCELLABLE = ("pending_confirmation", "queued")
 
 def cancel_letter(session: Session, organisation_id: str, letter_id: str) -> Letter:
     """A letter not yet on its way can be cancelled; one being sent, or sent, cannot.
-    The status check and the change are one statement, so a worker claiming the letter
-    at the same moment either wins (409 here) or finds nothing due."""
+    The delivery's row is locked first, as a worker's claim locks it (always the delivery,
+    then the letter, so the two never deadlock); the status check and the change are one
+    statement, so a worker claiming the letter at the same moment either wins (409 here)
+    or finds nothing due."""
     letter = get_letter(session, organisation_id, letter_id)
+    session.execute(select(Delivery.id).where(Delivery.letter_id == letter.id).with_for_update())
     changed = session.execute(
         update(Letter)
         .where(Letter.id == letter.id, Letter.status.in_(CANCELLABLE))
@@ -621,7 +628,8 @@ def confirm_action(session: Session, action_id: str, token: str, settings: Setti
     """The supporter followed the link in their confirmation email: their waiting letters
     are queued. Following it again changes nothing. Answers how many letters it queued."""
     action = session.get(Action, action_id) if is_well_formed(action_id) else None
-    if action is None or not hmac.compare_digest(token, confirmation_token(settings, action.id)):
+    expected = confirmation_token(settings, action.id).encode() if action else b""
+    if action is None or not hmac.compare_digest(token.encode(), expected):
         raise NotFound("This confirmation link is not one we sent.")
     now = utcnow()
     waiting = select(Letter.id).where(
