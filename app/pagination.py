@@ -2,6 +2,10 @@
 
 import base64
 import binascii
+from typing import Any, Protocol, TypeVar
+
+from sqlalchemy import Select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.errors import InvalidInput
 from app.ids import is_well_formed
@@ -27,3 +31,28 @@ def decode_cursor(cursor: str | None) -> str | None:
             errors=[{"field": "cursor", "in": "query", "message": "is not a cursor we gave"}]
         )
     return last_id
+
+
+class HasId(Protocol):
+    id: Any
+
+
+RowT = TypeVar("RowT", bound=HasId)
+
+
+def page_of(
+    session: Session,
+    query: Select[RowT],
+    id_column: InstrumentedAttribute[str],
+    limit: int,
+    cursor: str | None,
+) -> tuple[list[RowT], str | None]:
+    """One page of `query`'s rows in id order, after `cursor`, and the next page's cursor
+    (None on the last page)."""
+    after = decode_cursor(cursor)
+    if after:
+        query = query.where(id_column > after)
+    rows = list(session.scalars(query.order_by(id_column).limit(limit + 1)))
+    if len(rows) > limit:
+        return rows[:limit], encode_cursor(str(rows[limit - 1].id))
+    return rows, None

@@ -473,6 +473,18 @@ def test_letters_not_confirmed_in_time_expire(
     assert len(handler.received) == 1
 
 
+def starttls(settings: Settings, port: int, certificate: Path, **more: Any) -> Settings:
+    """Settings for a sink that requires STARTTLS, trusting its certificate."""
+    return settings.model_copy(
+        update={
+            "smtp_port": port,
+            "smtp_security": "starttls",
+            "smtp_ca_file": str(certificate),
+            **more,
+        }
+    )
+
+
 def test_smtp_with_starttls_and_a_login(
     client: TestClient,
     caller: Caller,
@@ -482,16 +494,8 @@ def test_smtp_with_starttls_and_a_login(
 ) -> None:
     certificate = self_signed_certificate(tmp_path)
     with smtp_sink(certificate, Login(b"letterdesk", b"s3cret")) as (handler, port):
-        secure = mail_settings.model_copy(
-            update={
-                "smtp_port": port,
-                "smtp_security": "starttls",
-                "smtp_ca_file": str(certificate[0]),
-                "smtp_username": "letterdesk",
-                "smtp_password": "s3cret",
-            }
-        )
-        deliver_all(client, secure)
+        login = {"smtp_username": "letterdesk", "smtp_password": "s3cret"}
+        deliver_all(client, starttls(mail_settings, port, certificate[0], **login))
         assert len(handler.received) == 2
     assert all(item.over_tls and item.authenticated for item in handler.received)
 
@@ -555,15 +559,7 @@ def test_a_refused_login_is_our_fault_and_retried_not_the_letters(
 ) -> None:
     certificate = self_signed_certificate(tmp_path)
     with smtp_sink(certificate, Login(b"letterdesk", b"s3cret")) as (_, port):
-        no_login = mail_settings.model_copy(
-            update={
-                "smtp_port": port,
-                "smtp_security": "starttls",
-                "smtp_ca_file": str(certificate[0]),
-                "delivery_max_attempts": 2,
-            }
-        )
-        deliver_all(client, no_login)
+        deliver_all(client, starttls(mail_settings, port, certificate[0], delivery_max_attempts=2))
     detail = letter(client, caller, taken["letters"][0]["id"])
     assert [a["outcome"] for a in detail["attempts"]] == ["retry", "failed"]
     assert "530" in (detail["attempts"][0]["error"] or "")

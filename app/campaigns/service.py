@@ -17,7 +17,7 @@ from app.campaigns.schemas import CAMPAIGN_FIELDS, CampaignCreate, CampaignField
 from app.directory.models import Recipient
 from app.errors import Conflict, InvalidInput, NotFound, field_errors
 from app.ids import is_well_formed
-from app.pagination import decode_cursor, encode_cursor
+from app.pagination import page_of
 
 
 def _check_targets(session: Session, organisation_id: str, fields: CampaignFields) -> None:
@@ -105,13 +105,7 @@ def list_campaigns(
     query = select(Campaign).where(Campaign.organisation_id == organisation_id)
     if status:
         query = query.where(Campaign.status == status)
-    after = decode_cursor(cursor)
-    if after:
-        query = query.where(Campaign.id > after)
-    campaigns = list(session.scalars(query.order_by(Campaign.id).limit(limit + 1)))
-    if len(campaigns) > limit:
-        return campaigns[:limit], encode_cursor(campaigns[limit - 1].id)
-    return campaigns, None
+    return page_of(session, query, Campaign.id, limit, cursor)
 
 
 def update_campaign(

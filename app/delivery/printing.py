@@ -24,7 +24,7 @@ from app.delivery.pdf import PageSize, batch_pdf
 from app.errors import Conflict, InvalidInput, NotFound
 from app.ids import is_well_formed, new_id
 from app.letters.models import Letter
-from app.pagination import decode_cursor, encode_cursor
+from app.pagination import page_of
 from app.settings import Settings
 
 HOUSE_OF_COMMONS_POSTAL_CODE = "K1A 0A6"
@@ -239,12 +239,7 @@ def list_print_batches(
     session: Session, organisation_id: str, limit: int, cursor: str | None
 ) -> tuple[list[PrintBatch], str | None]:
     query = select(PrintBatch).where(PrintBatch.organisation_id == organisation_id)
-    after = decode_cursor(cursor)
-    if after:
-        query = query.where(PrintBatch.id > after)
-    batches = list(session.scalars(query.order_by(PrintBatch.id).limit(limit + 1)))
-    next_cursor = encode_cursor(batches[limit - 1].id) if len(batches) > limit else None
-    return batches[:limit], next_cursor
+    return page_of(session, query, PrintBatch.id, limit, cursor)
 
 
 def mark_mailed(session: Session, organisation_id: str, batch_id: str) -> PrintBatch:

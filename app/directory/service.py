@@ -23,7 +23,7 @@ from app.directory.schemas import (
 from app.errors import Conflict, InvalidInput, NotFound
 from app.fields import fold
 from app.ids import is_well_formed, new_id
-from app.pagination import decode_cursor, encode_cursor
+from app.pagination import page_of
 
 
 def column_values(fields: RecipientFields) -> dict[str, Any]:
@@ -223,15 +223,8 @@ def list_recipients(
     limit: int,
     cursor: str | None,
 ) -> tuple[list[Recipient], str | None]:
-    query = _filtered(organisation_id, filters).order_by(Recipient.id).limit(limit + 1)
-    query = query.options(selectinload(Recipient.roles))
-    after = decode_cursor(cursor)
-    if after:
-        query = query.where(Recipient.id > after)
-    recipients = list(session.scalars(query))
-    if len(recipients) > limit:
-        return recipients[:limit], encode_cursor(recipients[limit - 1].id)
-    return recipients, None
+    query = _filtered(organisation_id, filters).options(selectinload(Recipient.roles))
+    return page_of(session, query, Recipient.id, limit, cursor)
 
 
 def holders_of_role(

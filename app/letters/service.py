@@ -48,7 +48,7 @@ from app.letters.schemas import (
     QualityWarning,
     Supporter,
 )
-from app.pagination import decode_cursor, encode_cursor
+from app.pagination import page_of
 from app.settings import Settings
 
 
@@ -556,12 +556,8 @@ def list_letters(
     ):
         if value is not None:
             query = query.where(column == value)
-    after = decode_cursor(cursor)
-    if after:
-        query = query.where(Letter.id > after)
-    letters = list(session.scalars(query.order_by(Letter.id).limit(limit + 1)))
-    next_cursor = encode_cursor(letters[limit - 1].id) if len(letters) > limit else None
-    return [LetterSummary(**_summary_fields(letter)) for letter in letters[:limit]], next_cursor
+    letters, next_cursor = page_of(session, query, Letter.id, limit, cursor)
+    return [LetterSummary(**_summary_fields(letter)) for letter in letters], next_cursor
 
 
 def get_letter(session: Session, organisation_id: str, letter_id: str) -> Letter:
