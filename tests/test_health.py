@@ -39,3 +39,21 @@ def test_postgresql_needs_a_shared_secret_to_start() -> None:
     settings = Settings(database_url="postgresql://postgres@127.0.0.1:5432/x", _env_file=None)
     with pytest.raises(RuntimeError, match="LETTERDESK_SECRET_KEY"):
         create_app(settings)
+
+
+def test_the_openapi_document_describes_every_route(client: TestClient) -> None:
+    document = client.get("/openapi.json").json()
+    paths = set(document["paths"])
+    for path in (
+        "/v1/recipients",
+        "/v1/recipients/import",
+        "/v1/districts/lookup",
+        "/v1/campaigns",
+        "/v1/campaigns/{slug}/actions",
+        "/v1/campaigns/{campaign_id}/preview",
+        "/v1/letters/{letter_id}/pdf",
+        "/v1/print-batches/{batch_id}/manifest.csv",
+        "/v1/actions/{action_id}/confirm",
+    ):
+        assert path in paths
+    assert "text/csv" in document["paths"]["/v1/recipients/import"]["post"]["requestBody"]["content"]
