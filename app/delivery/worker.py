@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -37,6 +37,7 @@ from app.delivery.email import (
     letter_message,
 )
 from app.delivery.models import Delivery, DeliveryAttempt
+from app.ids import new_id
 from app.letters.models import Action, Letter
 from app.settings import Settings
 
@@ -150,23 +151,32 @@ def record_outcome(
     settings: Settings,
 ) -> bool:
     """Write the attempt and its effect on the delivery and the letter, if `worker`
-    still holds the lease (another worker took over an expired one: theirs to record)."""
-    delivery = session.scalar(
-        select(Delivery)
+    still holds the lease (another worker took over an expired one: theirs to record).
+    The lease's check and release are one statement."""
+    now = utcnow()
+    held = session.execute(
+        update(Delivery)
         .where(Delivery.id == delivery_id, Delivery.leased_by == worker)
-        .with_for_update()
-    )
-    if delivery is None:
+        .values(attempts=Delivery.attempts + 1, leased_until=None, leased_by=None, due_at=None)
+        .returning(Delivery.attempts, Delivery.letter_id)
+    ).one_or_none()
+    if held is None:
         session.rollback()
         return False
-    now = utcnow()
-    delivery.attempts += 1
+    attempts, letter_id = held
     kind = outcome.kind
-    if kind == "retry" and delivery.attempts >= settings.delivery_max_attempts:
+    if kind == "retry" and attempts >= settings.delivery_max_attempts:
         kind = "failed"
-    session.add(
-        DeliveryAttempt(
-            delivery_id=delivery.id,
+    if kind == "retry":
+        session.execute(
+            update(Delivery)
+            .where(Delivery.id == delivery_id)
+            .values(due_at=now + backoff(attempts, settings))
+        )
+    session.execute(
+        insert(DeliveryAttempt).values(
+            id=new_id("att"),
+            delivery_id=delivery_id,
             worker=worker,
             started_at=started_at,
             finished_at=now,
@@ -174,30 +184,23 @@ def record_outcome(
             error=outcome.error,
         )
     )
-    delivery.leased_until = None
-    delivery.leased_by = None
-    if delivery.letter_id is None:  # a confirmation email: no letter to change
-        if kind != "retry":
-            delivery.due_at = None
-        else:
-            delivery.due_at = now + backoff(delivery.attempts, settings)
-        session.commit()
-        return True
-    letter_values: dict[str, object]
-    if kind == "sent":
-        delivery.due_at = None
-        letter_values = {"status": "sent", "sent_at": now, "failed_reason": None}
-    elif kind == "retry":
-        delivery.due_at = now + backoff(delivery.attempts, settings)
-        letter_values = {"status": "queued"}
-    else:
-        delivery.due_at = None
-        letter_values = {"status": "failed", "failed_reason": outcome.error}
+    if letter_id is not None:  # a confirmation email has no letter to change
+        _record_on_letter(session, letter_id, kind, outcome.error, now)
+    session.commit()
+    return True
+
+
+def _record_on_letter(
+    session: Session, letter_id: str, kind: str, error: str | None, now: datetime
+) -> None:
+    outcomes: dict[str, dict[str, object]] = {
+        "sent": {"status": "sent", "sent_at": now, "failed_reason": None},
+        "retry": {"status": "queued"},
+        "failed": {"status": "failed", "failed_reason": error},
+    }
+    values = outcomes[kind]
     campaign_id = session.scalar(
-        update(Letter)
-        .where(Letter.id == delivery.letter_id)
-        .values(**letter_values)
-        .returning(Letter.campaign_id)
+        update(Letter).where(Letter.id == letter_id).values(**values).returning(Letter.campaign_id)
     )
     if kind == "sent":
         session.execute(
@@ -205,14 +208,15 @@ def record_outcome(
             .where(Campaign.id == campaign_id)
             .values(sent_count=Campaign.sent_count + 1)
         )
-    session.commit()
-    return True
 
 
-def renew_lease(session: Session, delivery_id: str, worker: str, lease_seconds: float) -> bool:
-    """Extend `worker`'s lease on a delivery it still holds, just before sending it."""
+def renew_lease(
+    session: Session, delivery_id: str, worker: str, lease_seconds: float
+) -> str | None:
+    """Extend `worker`'s lease on a delivery it still holds, just before sending it;
+    answers the delivery's channel, or None when the lease was lost."""
     now = utcnow()
-    renewed = session.execute(
+    channel = session.scalar(
         update(Delivery)
         .where(
             Delivery.id == delivery_id,
@@ -220,9 +224,10 @@ def renew_lease(session: Session, delivery_id: str, worker: str, lease_seconds: 
             Delivery.leased_until > now,
         )
         .values(leased_until=now + timedelta(seconds=lease_seconds))
+        .returning(Delivery.channel)
     )
     session.commit()
-    return bool(renewed.rowcount)  # type: ignore[attr-defined]
+    return channel
 
 
 def release(session: Session, delivery_ids: list[str], worker: str) -> None:
@@ -370,10 +375,12 @@ class Worker:
     def deliver(self, delivery_id: str) -> bool:
         started_at = utcnow()
         with self.sessions() as session:
-            if not renew_lease(session, delivery_id, self.name, self.settings.worker_lease_seconds):
+            channel = renew_lease(
+                session, delivery_id, self.name, self.settings.worker_lease_seconds
+            )
+            if channel is None:
                 return False  # the lease ran out and another worker may hold it now
             try:
-                channel = session.scalar(select(Delivery.channel).where(Delivery.id == delivery_id))
                 send = send_confirmation if channel == "confirmation" else send_email
                 outcome = send(session, delivery_id, self.backend, self.settings)
             except Exception as error:  # a bug must not stop the worker; the letter retries
