@@ -52,7 +52,11 @@ class Letter(Base):
     the PDF and every later view show exactly these words."""
 
     __tablename__ = "letters"
-    __table_args__ = (Index("ix_letters_campaign_id_status", "campaign_id", "status"),)
+    __table_args__ = (
+        Index("ix_letters_campaign_id_status", "campaign_id", "status"),
+        # Every worker's poll expires unconfirmed letters by status and age.
+        Index("ix_letters_status_created_at", "status", "created_at"),
+    )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("ltr"))
     organisation_id: Mapped[str] = mapped_column(
