@@ -56,4 +56,5 @@ def test_the_openapi_document_describes_every_route(client: TestClient) -> None:
         "/v1/actions/{action_id}/confirm",
     ):
         assert path in paths
-    assert "text/csv" in document["paths"]["/v1/recipients/import"]["post"]["requestBody"]["content"]
+    import_body = document["paths"]["/v1/recipients/import"]["post"]["requestBody"]
+    assert "text/csv" in import_body["content"]
