@@ -5,7 +5,6 @@ import pytest
 from app.campaigns.addressing import Addressee, address_line, name_line, role_line, salutation
 
 JOLY = Addressee(
-    first_name="Mélanie",
     last_name="Joly",
     display_name="Mélanie Joly",
     honorific="The Honourable",
@@ -15,7 +14,6 @@ JOLY = Addressee(
     role_fr="ministre des Affaires étrangères",
 )
 TRUDEAU = Addressee(
-    first_name="Justin",
     last_name="Trudeau",
     display_name="Justin Trudeau",
     honorific="The Right Honourable",
@@ -25,15 +23,12 @@ TRUDEAU = Addressee(
     role_fr="premier ministre",
 )
 BACKBENCHER = Addressee(
-    first_name="Ziad",
     last_name="Aboultaif",
     display_name="Ziad Aboultaif",
     post_nominals="M.P.",
     elected_office="MP",
 )
-SENATOR = Addressee(
-    first_name="Ratna", last_name="Omidvar", display_name="Ratna Omidvar", elected_office="Senator"
-)
+SENATOR = Addressee(last_name="Omidvar", display_name="Ratna Omidvar", elected_office="Senator")
 
 
 def as_(addressee: Addressee, **changes: object) -> Addressee:

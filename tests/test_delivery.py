@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.db import make_engine, make_sessionmaker, utcnow
+from app.db import utcnow
 from app.delivery.email import FileBackend, SMTPBackend, email_backend
 from app.delivery.models import Delivery
 from app.delivery.worker import Worker
@@ -312,10 +312,7 @@ def test_four_workers_deliver_each_letter_exactly_once(
     if not database_url.startswith("postgresql"):
         pytest.skip("several workers share one database on PostgreSQL; SQLite runs one worker")
     handler, _ = sink
-    campaign = make_campaign(client, caller, targets=[{"type": "own_mp"}])
-    sessions: sessionmaker[Session] = client.app.state.sessionmaker  # type: ignore[attr-defined]
-    with sessions() as session:
-        queue_letters(session, caller.organisation_id, campaign["id"], 2000)
+    sessions = queued_for_workers(client, caller, 2000)
     settings = mail_settings.model_copy(update={"worker_batch_size": 25})
     workers = [Worker(sessions, email_backend(settings), settings, name=f"w{n}") for n in range(4)]
     threads = [
@@ -331,6 +328,15 @@ def test_four_workers_deliver_each_letter_exactly_once(
     assert all(w.sent > 0 for w in workers)
     with sessions() as session:
         assert session.scalar(select(func.count()).where(Letter.status == "sent")) == 2000
+
+
+def queued_for_workers(client: TestClient, caller: Caller, count: int) -> sessionmaker[Session]:
+    """`count` queued letters for workers to deliver; answers the sessions to watch them."""
+    campaign = make_campaign(client, caller, targets=[{"type": "own_mp"}])
+    sessions: sessionmaker[Session] = client.app.state.sessionmaker  # type: ignore[attr-defined]
+    with sessions() as session:
+        queue_letters(session, caller.organisation_id, campaign["id"], count)
+    return sessions
 
 
 def _worker_process(database_url: str, settings: Settings) -> subprocess.Popen[bytes]:
@@ -364,11 +370,7 @@ def test_a_worker_killed_midway_loses_no_letter(
     sink: tuple[SinkHandler, int],
 ) -> None:
     handler, _ = sink
-    campaign = make_campaign(client, caller, targets=[{"type": "own_mp"}])
-    engine = make_engine(database_url)
-    sessions = make_sessionmaker(engine)
-    with sessions() as session:
-        queue_letters(session, caller.organisation_id, campaign["id"], 1000)
+    sessions = queued_for_workers(client, caller, 1000)
 
     def sent() -> int:
         with sessions() as session:
@@ -388,7 +390,6 @@ def test_a_worker_killed_midway_loses_no_letter(
     finally:
         if first.poll() is None:
             first.kill()
-        engine.dispose()
     ids = handler.message_ids()
     duplicates = len(ids) - len(set(ids))
     print(f"\nkill -9 midway: 1000 letters sent, {duplicates} received twice")
@@ -404,11 +405,7 @@ def test_sigterm_finishes_or_gives_back_what_the_worker_holds(
     sink: tuple[SinkHandler, int],
 ) -> None:
     handler, _ = sink
-    campaign = make_campaign(client, caller, targets=[{"type": "own_mp"}])
-    engine = make_engine(database_url)
-    sessions = make_sessionmaker(engine)
-    with sessions() as session:
-        queue_letters(session, caller.organisation_id, campaign["id"], 400)
+    sessions = queued_for_workers(client, caller, 400)
     worker = _worker_process(database_url, mail_settings)
     try:
         assert _wait_for(lambda: len(handler.received) >= 50, 60)
@@ -421,7 +418,6 @@ def test_sigterm_finishes_or_gives_back_what_the_worker_holds(
         held = session.scalar(select(func.count()).where(Delivery.leased_by.is_not(None)))
         sending = session.scalar(select(func.count()).where(Letter.status == "sending"))
         sent = session.scalar(select(func.count()).where(Letter.status == "sent"))
-    engine.dispose()
     assert (held, sending) == (0, 0)
     assert sent == len(set(handler.message_ids()))
 

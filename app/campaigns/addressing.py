@@ -28,7 +28,6 @@ class Addressee:
     """What forms of address need to know of a recipient and of the capacity the letter
     writes to them in (a role, such as "Minister of Foreign Affairs", or none)."""
 
-    first_name: str | None
     last_name: str | None
     display_name: str
     honorific: str | None = None
@@ -38,10 +37,6 @@ class Addressee:
     salutation_override: str | None = None
     role_en: str | None = None
     role_fr: str | None = None
-
-    @property
-    def full_name(self) -> str:
-        return self.display_name
 
     @property
     def surname(self) -> str:
@@ -133,7 +128,7 @@ def salutation(addressee: Addressee, language: Language) -> str:
     if addressee.salutation_override:
         return addressee.salutation_override
     form = _form(SALUTATIONS[(kind_of(addressee), language)], addressee.gender)
-    return form.format(name=addressee.full_name, surname=addressee.surname)
+    return form.format(name=addressee.display_name, surname=addressee.surname)
 
 
 def _post_nominals(addressee: Addressee, language: Language) -> str:
@@ -162,7 +157,9 @@ def _honorific(addressee: Addressee, language: Language) -> str:
 
 def name_line(addressee: Addressee, language: Language) -> str:
     """'The Honourable Jane Doe, P.C., M.P.' / "L'honorable Jane Doe, c.p., députée"."""
-    name = " ".join(part for part in (_honorific(addressee, language), addressee.full_name) if part)
+    name = " ".join(
+        part for part in (_honorific(addressee, language), addressee.display_name) if part
+    )
     letters = _post_nominals(addressee, language)
     return f"{name}, {letters}" if letters else name
 

@@ -86,8 +86,6 @@ class ComposedLetter:
 @dataclass
 class Composition:
     language: Language
-    concern: str
-    ask: str
     letters: list[ComposedLetter] = field(default_factory=list)
     warnings: list[QualityWarning] = field(default_factory=list)
 
@@ -247,7 +245,6 @@ def recipient_block(target: Target, addressee: Addressee, language: Language) ->
 def addressee_of(target: Target) -> Addressee:
     recipient = target.recipient
     return Addressee(
-        first_name=recipient.first_name,
         last_name=recipient.last_name,
         display_name=recipient.display_name or name_of(recipient.first_name, recipient.last_name),
         honorific=recipient.honorific,
@@ -320,13 +317,13 @@ def compose(
     } | {part: getattr(body, part) for part in ("concern", "ask") if getattr(body, part)}
     quality.refuse_abuse(written)
     targets, warnings = resolve_targets(session, campaign, body, provider, today)
-    composition = Composition(language, concern, ask)
+    composition = Composition(language)
     template = letter_template(campaign, language)
     parts = {"intro": body.intro, "concern": concern, "ask": ask}
     for target in targets:
         channels, why_not = channels_for(campaign, target.recipient)
         if why_not:
-            warnings.append(_recipients_warning(f"{addressee_of(target).full_name} {why_not}."))
+            warnings.append(_recipients_warning(f"{addressee_of(target).display_name} {why_not}."))
             continue
         context, greeting = letter_context(campaign, body.supporter, target, language, parts, today)
         text = render_text(template, context)
