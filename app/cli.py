@@ -58,6 +58,7 @@ def serve(
         port=port or settings.port,
         workers=workers,
         proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
     )
 
 

@@ -74,6 +74,12 @@ class PayloadTooLarge(DomainError):
     title = "Request body too large"
 
 
+class TooManyRequests(DomainError):
+    status = 429
+    slug = "rate-limited"
+    title = "Too many requests"
+
+
 class UpstreamUnavailable(DomainError):
     status = 503
     slug = "upstream-unavailable"

@@ -13,6 +13,7 @@ from app.directory.lookup import RepresentProvider, district_provider
 from app.directory.router import router as directory_router
 from app.errors import install_problem_handlers
 from app.letters.router import router as letters_router
+from app.rate_limits import RedisCounter, make_rate_limiter
 from app.settings import Settings, get_settings, require_shared_secret
 
 DESCRIPTION = """
@@ -30,12 +31,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     require_shared_secret(settings)
     engine = make_engine(settings.database_url)
     provider = district_provider(settings)
+    rate_limiter = make_rate_limiter(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
         if isinstance(provider, RepresentProvider):
             provider.close()
+        if isinstance(rate_limiter.counter, RedisCounter):
+            rate_limiter.counter.close()
         engine.dispose()
 
     app = FastAPI(title="letterdesk", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
@@ -43,6 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.district_provider = provider
+    app.state.rate_limiter = rate_limiter
     install_problem_handlers(app)
     app.add_middleware(
         BodyLimitMiddleware, default=settings.max_body_bytes, imports=settings.max_import_bytes

@@ -20,6 +20,8 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 8000
+    # Proxies whose X-Forwarded-For is believed (comma-separated addresses, or "*").
+    forwarded_allow_ips: str = "127.0.0.1"
 
     max_body_bytes: int = 1_000_000
     max_import_bytes: int = 20_000_000
@@ -66,6 +68,17 @@ class Settings(BaseSettings):
     delivery_max_attempts: int = 8
     delivery_backoff_seconds: float = 30.0
     delivery_backoff_max_seconds: float = 3600.0
+
+    # Public endpoints, as "<count>/<period>" (second, minute, hour, day; "20/10minutes").
+    # Many supporters can share one address (a campus, an office), hence the wide first.
+    rate_limits_enabled: bool = True
+    rate_limit_actions_per_address: str = "60/hour"
+    rate_limit_actions_per_email: str = "10/hour"
+    rate_limit_confirmations_per_address: str = "120/hour"
+    rate_limit_page_calls_per_address: str = "600/hour"
+    # Set to share rate limits between API processes and hosts ("redis://host:6379/0").
+    redis_url: str | None = None
+    redis_prefix: str = "letterdesk:"
 
 
 def require_shared_secret(settings: Settings) -> None:

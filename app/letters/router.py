@@ -18,6 +18,7 @@ from app.letters.schemas import (
     PreviewOut,
 )
 from app.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from app.rate_limits import ActionsByAddress, ConfirmationsByAddress, check_supporter_email
 
 router = APIRouter(tags=["actions"])
 
@@ -28,13 +29,23 @@ SlugPath = Path(max_length=80, description="The campaign's slug.")
     "/v1/campaigns/{slug}/actions",
     status_code=201,
     response_model=ActionOut,
-    responses={409: {"description": "This email address already took action on this campaign."}},
+    responses={
+        409: {"description": "This email address already took action on this campaign."},
+        429: {"description": "Too many actions from this address or for this email address."},
+    },
 )
 def take_action(
-    body: ActionCreate, session: SessionDep, provider: DistrictProviderDep, slug: str = SlugPath
+    request: Request,
+    _: ActionsByAddress,
+    body: ActionCreate,
+    session: SessionDep,
+    provider: DistrictProviderDep,
+    slug: str = SlugPath,
 ) -> ActionOut:
     """Public: a supporter writes. One letter per target is rendered and stored, with its
-    queued delivery, in one transaction; the answer holds the letters and any warnings."""
+    queued delivery, in one transaction; the answer holds the letters and any warnings.
+    Rate-limited per client address and per supporter email (429 with Retry-After)."""
+    check_supporter_email(request, body.supporter.email)
     campaign = live_campaign(session, slug)
     return service.take_action(session, campaign, body, provider)
 
@@ -98,10 +109,15 @@ def cancel_letter(letter_id: str, principal: LettersWriter, session: SessionDep)
     "/v1/actions/{action_id}/confirm",
     response_model=Confirmation,
     tags=["actions"],
-    responses={404: {"description": "Not a link we sent."}, 410: {"description": "Expired."}},
+    responses={
+        404: {"description": "Not a link we sent."},
+        410: {"description": "Expired."},
+        429: {"description": "Too many confirmations from this address."},
+    },
 )
 def confirm_action(
     request: Request,
+    _: ConfirmationsByAddress,
     action_id: Annotated[str, Path(max_length=40)],
     token: Annotated[str, Query(max_length=100)],
     session: SessionDep,
