@@ -12,6 +12,7 @@ from app.delivery.router import router as delivery_router
 from app.directory.lookup import RepresentProvider, district_provider
 from app.directory.router import router as directory_router
 from app.errors import install_problem_handlers
+from app.idempotency.middleware import IdempotencyMiddleware
 from app.letters.router import router as letters_router
 from app.rate_limits import RedisCounter, make_rate_limiter
 from app.settings import Settings, get_settings, require_shared_secret
@@ -49,6 +50,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.district_provider = provider
     app.state.rate_limiter = rate_limiter
     install_problem_handlers(app)
+    # The body limit wraps idempotency, which reads the body whole.
+    app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(
         BodyLimitMiddleware, default=settings.max_body_bytes, imports=settings.max_import_bytes
     )

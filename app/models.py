@@ -4,6 +4,7 @@ from app.auth.models import ApiKey, Organisation
 from app.campaigns.models import Campaign
 from app.delivery.models import Delivery, DeliveryAttempt, PrintBatch
 from app.directory.models import PostalCodeDistrict, Recipient, RecipientRole
+from app.idempotency.models import IdempotencyKey
 from app.letters.models import Action, Letter
 
 __all__ = [
@@ -12,6 +13,7 @@ __all__ = [
     "Campaign",
     "Delivery",
     "DeliveryAttempt",
+    "IdempotencyKey",
     "Letter",
     "Organisation",
     "PostalCodeDistrict",

@@ -69,6 +69,11 @@ class Settings(BaseSettings):
     delivery_backoff_seconds: float = 30.0
     delivery_backoff_max_seconds: float = 3600.0
 
+    # A POST's answer is replayed to retries with its Idempotency-Key for this long.
+    idempotency_hours: int = 24
+    # A request that died holding its key lets it go after this long.
+    idempotency_lock_seconds: int = 300
+
     # Public endpoints, as "<count>/<period>" (second, minute, hour, day; "20/10minutes").
     # Many supporters can share one address (a campus, an office), hence the wide first.
     rate_limits_enabled: bool = True

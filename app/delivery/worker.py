@@ -37,6 +37,7 @@ from app.delivery.email import (
     letter_message,
 )
 from app.delivery.models import Delivery, DeliveryAttempt
+from app.idempotency.service import purge_expired as purge_expired_idempotency_keys
 from app.ids import new_id
 from app.letters.models import Action, Letter
 from app.settings import Settings
@@ -347,6 +348,7 @@ class Worker:
         # to be cancelled, and its lease runs while it waits.
         with self.sessions() as session:
             expire_unconfirmed(session, self.settings)
+            purge_expired_idempotency_keys(session)
             claimed = claim_due_deliveries(
                 session,
                 self.name,

@@ -1,0 +1,175 @@
+"""`Idempotency-Key` on every POST: the request is run once, and its answer is given
+again to every retry of it for a day."""
+
+import re
+
+from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.errors import DomainError, invalid_field, problem_response
+from app.idempotency import service
+from app.idempotency.service import Claimed, InProgress, Mismatch, StoredResponse
+
+HEADER = b"idempotency-key"
+_WELL_FORMED = re.compile(r"^[\x21-\x7e]{1,255}$")
+# Not answers the client should keep: ours to fail (5xx), or a request we would not
+# run yet (429); a retry runs these afresh.
+_NOT_KEPT = {429}
+_NOT_REPLAYED_HEADERS = {"date", "server"}
+
+
+class IdempotencyMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        raw_key = headers.get(HEADER)
+        if raw_key is None:
+            await self.app(scope, receive, send)
+            return
+        key = raw_key.decode("latin-1")
+        if not _WELL_FORMED.match(key):
+            await _problem_for(
+                invalid_field(
+                    "Idempotency-Key",
+                    "must be 1 to 255 printable ASCII characters, such as a UUID",
+                    where="header",
+                ),
+                scope,
+                receive,
+                send,
+            )
+            return
+        body = await _read_body(receive)
+        owner = service.owner_of(headers.get(b"authorization"))
+        fingerprint = service.fingerprint_of(
+            scope["method"], scope["path"], scope.get("query_string", b""), body
+        )
+        state = scope["app"].state
+        with state.sessionmaker() as session:
+            outcome = await run_in_threadpool(
+                service.claim, session, owner, key, fingerprint, state.settings
+            )
+        if isinstance(outcome, StoredResponse):
+            await _replay(outcome, send)
+        elif isinstance(outcome, Mismatch):
+            await _problem(
+                422,
+                "idempotency-key-reused",
+                "This Idempotency-Key was used for another request",
+                "Use a new key for a new request; send the same body again to retry.",
+                scope,
+                receive,
+                send,
+            )
+        elif isinstance(outcome, InProgress):
+            await _problem(
+                409,
+                "idempotency-key-in-use",
+                "A request with this Idempotency-Key is still running",
+                "Retry shortly: the first request's answer will then be given again.",
+                scope,
+                receive,
+                send,
+                headers={"Retry-After": "1"},
+            )
+        else:
+            await self._run_once(outcome, scope, body, send)
+
+    async def _run_once(self, claimed: Claimed, scope: Scope, body: bytes, send: Send) -> None:
+        sessionmaker = scope["app"].state.sessionmaker
+        start: Message = {}
+        chunks: list[bytes] = []
+        sent_body = False
+
+        async def receive_body() -> Message:
+            nonlocal sent_body
+            if sent_body:
+                return {"type": "http.disconnect"}
+            sent_body = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        async def capture(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+
+        try:
+            await self.app(scope, receive_body, capture)
+        except BaseException:
+            with sessionmaker() as session:
+                await run_in_threadpool(service.release, session, claimed.key_id)
+            raise
+        response = StoredResponse(
+            start["status"],
+            [
+                (name.decode("latin-1"), value.decode("latin-1"))
+                for name, value in start.get("headers", [])
+            ],
+            b"".join(chunks),
+        )
+        with sessionmaker() as session:
+            if response.status_code >= 500 or response.status_code in _NOT_KEPT:
+                await run_in_threadpool(service.release, session, claimed.key_id)
+            else:
+                await run_in_threadpool(service.complete, session, claimed.key_id, response)
+        # Answered only once kept: a retry never finds the work done but no answer.
+        await send(start)
+        await send({"type": "http.response.body", "body": response.body})
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+async def _replay(stored: StoredResponse, send: Send) -> None:
+    headers = [
+        (name.encode("latin-1"), value.encode("latin-1"))
+        for name, value in stored.headers
+        if name.lower() not in _NOT_REPLAYED_HEADERS
+    ]
+    headers.append((b"idempotent-replayed", b"true"))
+    await send({"type": "http.response.start", "status": stored.status_code, "headers": headers})
+    await send({"type": "http.response.body", "body": stored.body})
+
+
+async def _problem(
+    status: int,
+    slug: str,
+    title: str,
+    detail: str,
+    scope: Scope,
+    receive: Receive,
+    send: Send,
+    headers: dict[str, str] | None = None,
+) -> None:
+    response = problem_response(
+        status, slug, title, detail, headers=headers, instance=scope["path"]
+    )
+    await response(scope, receive, send)
+
+
+async def _problem_for(error: DomainError, scope: Scope, receive: Receive, send: Send) -> None:
+    response = problem_response(
+        error.status,
+        error.slug,
+        error.title,
+        error.detail,
+        errors=error.errors,
+        instance=scope["path"],
+    )
+    await response(scope, receive, send)

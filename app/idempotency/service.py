@@ -1,0 +1,159 @@
+"""Idempotency keys (as Stripe and the IETF Idempotency-Key draft): the first answer to
+a POST is kept for a day and given again to a retry with the same key and request,
+without doing the work twice, even when the retry races the first request."""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.db import utcnow
+from app.idempotency.models import IdempotencyKey
+from app.settings import Settings
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    status_code: int
+    headers: list[tuple[str, str]]
+    body: bytes
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """This request holds the key: run it, then `complete` or `release`."""
+
+    key_id: str
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """The key was used for another request."""
+
+
+@dataclass(frozen=True)
+class InProgress:
+    """The first request with this key is still running."""
+
+
+Claim = Claimed | StoredResponse | Mismatch | InProgress
+
+
+def owner_of(authorization: bytes | None) -> str:
+    return hashlib.sha256(authorization).hexdigest() if authorization else "public"
+
+
+def fingerprint_of(method: str, path: str, query: bytes, body: bytes) -> str:
+    digest = hashlib.sha256()
+    for part in (method.encode(), path.encode(), query, body):
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+    return digest.hexdigest()
+
+
+def claim(session: Session, owner: str, key: str, fingerprint: str, settings: Settings) -> Claim:
+    """Hold `key` for this request, or say why not: its stored answer, another request's
+    key, or still running. Three tries cover a key released or expired under us."""
+    for _ in range(3):
+        now = utcnow()
+        fresh = {
+            "fingerprint": fingerprint,
+            "state": "running",
+            "locked_until": now + timedelta(seconds=settings.idempotency_lock_seconds),
+            "created_at": now,
+            "expires_at": now + timedelta(hours=settings.idempotency_hours),
+        }
+        row = IdempotencyKey(owner=owner, key=key, **fresh)
+        session.add(row)
+        try:
+            session.commit()
+            return Claimed(row.id)
+        except IntegrityError:
+            session.rollback()
+        existing = session.scalar(
+            select(IdempotencyKey).where(IdempotencyKey.owner == owner, IdempotencyKey.key == key)
+        )
+        if existing is None:
+            continue  # released by a failed first request: try to hold it ourselves
+        if existing.expires_at <= now or (
+            existing.state == "running" and existing.locked_until <= now
+        ):
+            if _take_over(session, existing.id, now, fresh):
+                return Claimed(existing.id)
+            continue
+        if existing.fingerprint != fingerprint:
+            return Mismatch()
+        if existing.state == "running" or existing.status_code is None:
+            return InProgress()
+        return StoredResponse(
+            existing.status_code,
+            [(name, value) for name, value in existing.headers or []],
+            existing.body or b"",
+        )
+    return InProgress()
+
+
+def _take_over(session: Session, key_id: str, now: datetime, fresh: dict[str, object]) -> bool:
+    """Hold a key whose answer expired, or whose request died holding it; only one of
+    several racing requests succeeds."""
+    taken = session.execute(
+        update(IdempotencyKey)
+        .where(
+            IdempotencyKey.id == key_id,
+            or_(
+                IdempotencyKey.expires_at <= now,
+                and_(IdempotencyKey.state == "running", IdempotencyKey.locked_until <= now),
+            ),
+        )
+        .values(**fresh, status_code=None, headers=None, body=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]
+    session.commit()
+    return bool(taken)
+
+
+def complete(session: Session, key_id: str, response: StoredResponse) -> None:
+    session.execute(
+        update(IdempotencyKey)
+        .where(IdempotencyKey.id == key_id, IdempotencyKey.state == "running")
+        .values(
+            state="done",
+            status_code=response.status_code,
+            headers=[list(header) for header in response.headers],
+            body=response.body,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+
+
+def release(session: Session, key_id: str) -> None:
+    """Let the key go without an answer (the request failed on our side, or was
+    rate-limited): a retry runs the request afresh."""
+    session.execute(
+        delete(IdempotencyKey)
+        .where(IdempotencyKey.id == key_id, IdempotencyKey.state == "running")
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+
+
+def purge_expired(session: Session, batch: int = 1000) -> int:
+    """Delete up to `batch` keys whose answers expired; the worker calls it as it polls."""
+    now = utcnow()
+    expired = list(
+        session.scalars(
+            select(IdempotencyKey.id).where(IdempotencyKey.expires_at <= now).limit(batch)
+        )
+    )
+    if expired:
+        session.execute(
+            delete(IdempotencyKey)
+            .where(IdempotencyKey.id.in_(expired), IdempotencyKey.expires_at <= now)
+            .execution_options(synchronize_session=False)
+        )
+        session.commit()
+    return len(expired)

@@ -1,0 +1,178 @@
+"""Idempotency-Key on POSTs: the first answer is kept and given again, the work is done
+once even when retries race, and a key reused for another request is refused."""
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from app.db import utcnow
+from app.idempotency import service
+from app.idempotency.models import IdempotencyKey
+from app.letters.models import Action
+from app.main import create_app
+from app.settings import Settings
+from tests.campaign_data import action_body, make_campaign, make_directory
+from tests.conftest import Caller, MakeCaller
+
+ACTIONS = "/v1/campaigns/rescind-stca/actions"
+
+
+@pytest.fixture
+def campaign(client: TestClient, caller: Caller) -> dict[str, Any]:
+    make_directory(client, caller)
+    return make_campaign(client, caller)
+
+
+def keyed(key: str, **headers: str) -> dict[str, str]:
+    return {"Idempotency-Key": key, **headers}
+
+
+def action_count(session: Session) -> int:
+    session.expire_all()
+    return session.scalar(select(func.count()).select_from(Action)) or 0
+
+
+def test_a_retry_gets_the_first_answer_and_nothing_is_done_twice(
+    client: TestClient, campaign: dict[str, Any], session: Session
+) -> None:
+    first = client.post(ACTIONS, json=action_body(), headers=keyed("retry-1"))
+    again = client.post(ACTIONS, json=action_body(), headers=keyed("retry-1"))
+    assert first.status_code == again.status_code == 201
+    assert again.content == first.content
+    assert again.headers["content-type"] == first.headers["content-type"]
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert "Idempotent-Replayed" not in first.headers
+    assert action_count(session) == 1
+    # Without the key, the same body is a second attempt: the duplicate check answers.
+    assert client.post(ACTIONS, json=action_body()).status_code == 409
+
+
+def test_the_same_key_with_another_body_is_422(
+    client: TestClient, campaign: dict[str, Any], session: Session
+) -> None:
+    assert client.post(ACTIONS, json=action_body(), headers=keyed("k")).status_code == 201
+    other = action_body(supporter={"email": "someone.else@example.org"})
+    refused = client.post(ACTIONS, json=other, headers=keyed("k"))
+    assert refused.status_code == 422
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert refused.json()["type"] == "/problems/idempotency-key-reused"
+    # Nor on another endpoint.
+    elsewhere = client.post(
+        "/v1/campaigns/elsewhere/actions", json=action_body(), headers=keyed("k")
+    )
+    assert elsewhere.status_code == 422
+    assert action_count(session) == 1
+
+
+def test_racing_retries_do_the_work_once(
+    client: TestClient, campaign: dict[str, Any], session: Session
+) -> None:
+    def post(_: int) -> Any:
+        return client.post(ACTIONS, json=action_body(), headers=keyed("race"))
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(post, range(16)))
+    statuses = sorted(answer.status_code for answer in answers)
+    assert set(statuses) <= {201, 409} and 201 in statuses
+    created = {answer.content for answer in answers if answer.status_code == 201}
+    assert len(created) == 1  # every 201 is the one first answer
+    for answer in answers:
+        if answer.status_code == 409:
+            assert answer.json()["type"] == "/problems/idempotency-key-in-use"
+            assert answer.headers["Retry-After"] == "1"
+    assert action_count(session) == 1
+
+
+def test_a_key_still_running_answers_409(
+    client: TestClient, campaign: dict[str, Any], session: Session, settings: Settings
+) -> None:
+    body = action_body()
+    request = client.build_request("POST", ACTIONS, json=body)
+    fingerprint = service.fingerprint_of("POST", ACTIONS, b"", request.read())
+    held = service.claim(session, "public", "slow", fingerprint, settings)
+    assert isinstance(held, service.Claimed)
+    busy = client.post(ACTIONS, json=body, headers=keyed("slow"))
+    assert busy.status_code == 409
+    assert action_count(session) == 0
+
+
+def test_a_key_whose_request_died_is_taken_over_after_its_lock(
+    client: TestClient, campaign: dict[str, Any], session: Session, settings: Settings
+) -> None:
+    body = action_body()
+    request = client.build_request("POST", ACTIONS, json=body)
+    fingerprint = service.fingerprint_of("POST", ACTIONS, b"", request.read())
+    held = service.claim(session, "public", "died", fingerprint, settings)
+    assert isinstance(held, service.Claimed)
+    session.execute(update(IdempotencyKey).values(locked_until=utcnow() - timedelta(seconds=1)))
+    session.commit()
+    assert client.post(ACTIONS, json=body, headers=keyed("died")).status_code == 201
+    assert action_count(session) == 1
+
+
+def test_answers_expire_and_are_purged(
+    client: TestClient, caller: Caller, session: Session
+) -> None:
+    recipient = {"first_name": "Ziad", "last_name": "Aboultaif", "elected_office": "MP"}
+    first = client.post("/v1/recipients", json=recipient, headers=keyed("old", **caller.headers))
+    assert first.status_code == 201
+    session.execute(update(IdempotencyKey).values(expires_at=utcnow() - timedelta(seconds=1)))
+    session.commit()
+    again = client.post("/v1/recipients", json=recipient, headers=keyed("old", **caller.headers))
+    assert again.status_code == 201 and "Idempotent-Replayed" not in again.headers
+    assert again.json()["id"] != first.json()["id"]
+    session.execute(update(IdempotencyKey).values(expires_at=utcnow() - timedelta(seconds=1)))
+    session.commit()
+    assert service.purge_expired(session) == 1
+    assert session.scalar(select(func.count()).select_from(IdempotencyKey)) == 0
+
+
+def test_keys_belong_to_the_caller_that_sent_them(
+    client: TestClient, caller: Caller, make_caller: MakeCaller
+) -> None:
+    other = make_caller()
+    recipient = {"first_name": "Ziad", "last_name": "Aboultaif", "elected_office": "MP"}
+    mine = client.post("/v1/recipients", json=recipient, headers=keyed("same", **caller.headers))
+    theirs = client.post("/v1/recipients", json=recipient, headers=keyed("same", **other.headers))
+    assert mine.status_code == theirs.status_code == 201
+    assert mine.json()["id"] != theirs.json()["id"]
+    assert "Idempotent-Replayed" not in theirs.headers
+
+
+def test_refusals_are_kept_too_but_rate_limits_are_not(
+    settings: Settings, make_caller: MakeCaller
+) -> None:
+    limited = settings.model_copy(update={"rate_limit_actions_per_address": "1/hour"})
+    with TestClient(create_app(limited)) as client:
+        caller = make_caller()
+        make_directory(client, caller)
+        make_campaign(client, caller)
+        invalid = client.post(ACTIONS, json={"intro": "hi"}, headers=keyed("bad"))
+        assert invalid.status_code == 422
+        # A replay is not a hit: the limit of 1 is not reached by it.
+        replayed = client.post(ACTIONS, json={"intro": "hi"}, headers=keyed("bad"))
+        assert replayed.status_code == 422 and replayed.headers["Idempotent-Replayed"] == "true"
+        limited_answer = client.post(ACTIONS, json=action_body(), headers=keyed("limited"))
+        assert limited_answer.status_code == 429
+        with client.app.state.sessionmaker() as session:  # type: ignore[attr-defined]
+            keys = set(session.scalars(select(IdempotencyKey.key)))
+        assert keys == {"bad"}
+
+
+@pytest.mark.parametrize("key", ["", "x" * 256, "tab\there", "two words"])
+def test_a_malformed_key_is_422_naming_the_header(client: TestClient, key: str) -> None:
+    answer = client.post(ACTIONS, json=action_body(), headers={"Idempotency-Key": key})
+    assert answer.status_code == 422
+    (error,) = answer.json()["errors"]
+    assert error["field"] == "Idempotency-Key" and error["in"] == "header"
+
+
+def test_gets_ignore_the_header(client: TestClient, campaign: dict[str, Any]) -> None:
+    stats = "/v1/campaigns/rescind-stca/stats"
+    assert client.get(stats, headers=keyed("g")).status_code == 200
+    assert "Idempotent-Replayed" not in client.get(stats, headers=keyed("g")).headers
