@@ -1,6 +1,5 @@
 """`letterdesk ...`: run, migrate, and administer the service from a shell."""
 
-import logging
 import signal
 from pathlib import Path
 from typing import Annotated
@@ -17,6 +16,7 @@ from app.auth.scopes import Scope
 from app.db import make_engine, make_sessionmaker
 from app.directory import importer, postal_table
 from app.errors import DomainError
+from app.logs import configure_logging
 from app.migrations import upgrade
 from app.settings import get_settings, require_shared_secret
 
@@ -59,6 +59,9 @@ def serve(
         workers=workers,
         proxy_headers=True,
         forwarded_allow_ips=settings.forwarded_allow_ips,
+        # app.asgi sets up logging, and the app logs each request with its id.
+        log_config=None,
+        access_log=False,
     )
 
 
@@ -73,7 +76,7 @@ def worker(
 
     settings = get_settings()
     require_shared_secret(settings)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    configure_logging(settings)
     runner = Worker(_sessionmaker(), email_backend(settings), settings)
     for signal_number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signal_number, lambda *_: runner.stop())

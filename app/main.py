@@ -14,6 +14,7 @@ from app.directory.router import router as directory_router
 from app.errors import install_problem_handlers
 from app.idempotency.middleware import IdempotencyMiddleware
 from app.letters.router import router as letters_router
+from app.logs import RequestIdMiddleware
 from app.rate_limits import RedisCounter, make_rate_limiter
 from app.settings import Settings, get_settings, require_shared_secret
 
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         BodyLimitMiddleware, default=settings.max_body_bytes, imports=settings.max_import_bytes
     )
+    app.add_middleware(RequestIdMiddleware)
     app.include_router(health.router)
     app.include_router(api_keys_router)
     app.include_router(directory_router)
