@@ -2,6 +2,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
 from app import health
 from app.auth.router import router as api_keys_router
@@ -16,7 +17,7 @@ from app.idempotency.middleware import IdempotencyMiddleware
 from app.letters.router import router as letters_router
 from app.logs import RequestIdMiddleware
 from app.rate_limits import RedisCounter, make_rate_limiter
-from app.settings import Settings, get_settings, require_shared_secret
+from app.settings import Settings, cors_origins, get_settings, require_shared_secret
 
 DESCRIPTION = """
 Write to the officials who represent you.
@@ -57,6 +58,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         BodyLimitMiddleware, default=settings.max_body_bytes, imports=settings.max_import_bytes
     )
     app.add_middleware(RequestIdMiddleware)
+    if origins := cors_origins(settings):
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_methods=["GET", "POST", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID"],
+            expose_headers=["Retry-After", "X-Request-ID", "Idempotent-Replayed", "Location"],
+            max_age=600,
+        )
     app.include_router(health.router)
     app.include_router(api_keys_router)
     app.include_router(directory_router)

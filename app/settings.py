@@ -1,4 +1,5 @@
 import os
+import re
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -22,6 +23,9 @@ class Settings(BaseSettings):
     port: int = 8000
     log_format: Literal["json", "text"] = "json"
     log_level: Literal["debug", "info", "warning", "error"] = "info"
+    # The organisation's own front-ends that may call the API from a browser, comma-separated
+    # origins ("https://act.example.org,https://example.org"); none by default.
+    cors_origins: str = ""
     # Proxies whose X-Forwarded-For is believed (comma-separated addresses, or "*").
     forwarded_allow_ips: str = "127.0.0.1"
 
@@ -86,6 +90,18 @@ class Settings(BaseSettings):
     # Set to share rate limits between API processes and hosts ("redis://host:6379/0").
     redis_url: str | None = None
     redis_prefix: str = "letterdesk:"
+
+
+def cors_origins(settings: Settings) -> list[str]:
+    """The configured origins, each `scheme://host[:port]` as a browser sends it."""
+    origins = [origin.strip() for origin in settings.cors_origins.split(",") if origin.strip()]
+    for origin in origins:
+        if not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?", origin):
+            raise ValueError(
+                f"LETTERDESK_CORS_ORIGINS: {origin!r} is not an origin such as "
+                "'https://act.example.org' (a scheme and a host, no path, no trailing slash)"
+            )
+    return origins
 
 
 def require_shared_secret(settings: Settings) -> None:
