@@ -4,7 +4,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from app import health
+from app import health, metrics
 from app.auth.router import router as api_keys_router
 from app.body_limit import BodyLimitMiddleware
 from app.campaigns.router import router as campaigns_router
@@ -16,6 +16,7 @@ from app.errors import install_problem_handlers
 from app.idempotency.middleware import IdempotencyMiddleware
 from app.letters.router import router as letters_router
 from app.logs import RequestIdMiddleware
+from app.metrics import HttpMetrics, metrics_registry
 from app.rate_limits import RedisCounter, make_rate_limiter
 from app.settings import Settings, cors_origins, get_settings, require_shared_secret
 
@@ -51,12 +52,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.district_provider = provider
     app.state.rate_limiter = rate_limiter
+    app.state.metrics = metrics_registry(app.state.sessionmaker)
     install_problem_handlers(app)
     # The body limit wraps idempotency, which reads the body whole.
     app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(
         BodyLimitMiddleware, default=settings.max_body_bytes, imports=settings.max_import_bytes
     )
+    app.add_middleware(HttpMetrics, registry=app.state.metrics)
     app.add_middleware(RequestIdMiddleware)
     if origins := cors_origins(settings):
         app.add_middleware(
@@ -68,6 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             max_age=600,
         )
     app.include_router(health.router)
+    app.include_router(metrics.router)
     app.include_router(api_keys_router)
     app.include_router(directory_router)
     app.include_router(campaigns_router)

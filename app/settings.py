@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     # The organisation's own front-ends that may call the API from a browser, comma-separated
     # origins ("https://act.example.org,https://example.org"); none by default.
     cors_origins: str = ""
+    # When set, GET /metrics wants `Authorization: Bearer <this>`.
+    metrics_token: str | None = None
     # Proxies whose X-Forwarded-For is believed (comma-separated addresses, or "*").
     forwarded_allow_ips: str = "127.0.0.1"
 

@@ -56,6 +56,8 @@ class Letter(Base):
         Index("ix_letters_campaign_id_status", "campaign_id", "status"),
         # Every worker's poll expires unconfirmed letters by status and age.
         Index("ix_letters_status_created_at", "status", "created_at"),
+        # /metrics reads the letters sent in the last hour.
+        Index("ix_letters_sent_at", "sent_at"),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("ltr"))

@@ -1,0 +1,208 @@
+"""`GET /metrics` in Prometheus' text format: what the database says (actions, letters by
+state and channel, the outbox's depth and age, delivery latency, print batches), the
+same from every API host; and this process's HTTP requests."""
+
+import hmac
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Request, Response
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
+from prometheus_client.core import GaugeHistogramMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.campaigns.models import Campaign
+from app.db import utcnow
+from app.delivery.models import Delivery, PrintBatch
+from app.errors import Unauthenticated
+from app.letters.models import Action, Letter
+
+router = APIRouter(tags=["operations"])
+
+LATENCY_BUCKETS = (1.0, 5.0, 15.0, 60.0, 300.0, 900.0, 3600.0, 4 * 3600.0, 24 * 3600.0)
+LATENCY_WINDOW = timedelta(hours=1)
+
+
+class DatabaseCollector(Collector):
+    """Read on every scrape, so every host answers the same and nothing is lost when a
+    process restarts. Each query reads an index or the campaigns' counters."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self.sessions = sessions
+
+    def collect(self) -> Iterator[Metric]:
+        with self.sessions() as session:
+            yield self._actions(session)
+            yield self._letters(session)
+            yield from self._outbox(session)
+            yield self._latency(session)
+            yield self._print_batches(session)
+
+    def _actions(self, session: Session) -> Metric:
+        metric = GaugeMetricFamily(
+            "letterdesk_actions", "Actions taken, over every campaign (a count that only grows)."
+        )
+        metric.add_metric([], session.scalar(select(func.sum(Campaign.action_count))) or 0)
+        return metric
+
+    def _letters(self, session: Session) -> Metric:
+        metric = GaugeMetricFamily(
+            "letterdesk_letters", "Letters by state and channel.", labels=["status", "channel"]
+        )
+        rows = session.execute(
+            select(Letter.status, Letter.channel, func.count()).group_by(
+                Letter.status, Letter.channel
+            )
+        )
+        for status, channel, count in rows:
+            metric.add_metric([status, channel], count)
+        return metric
+
+    def _outbox(self, session: Session) -> Iterator[Metric]:
+        now = utcnow()
+        depth = GaugeMetricFamily(
+            "letterdesk_outbox_due",
+            "Deliveries due now and not being sent: the queue's depth.",
+            labels=["channel"],
+        )
+        age = GaugeMetricFamily(
+            "letterdesk_outbox_oldest_due_seconds",
+            "How long the oldest due delivery has waited.",
+            labels=["channel"],
+        )
+        rows = session.execute(
+            select(Delivery.channel, func.count(), func.min(Delivery.due_at))
+            .where(
+                Delivery.due_at <= now,
+                (Delivery.leased_until.is_(None)) | (Delivery.leased_until < now),
+            )
+            .group_by(Delivery.channel)
+        )
+        for channel, count, oldest in rows:
+            depth.add_metric([channel], count)
+            if oldest is not None:
+                age.add_metric([channel], (now - oldest).total_seconds())
+        yield depth
+        yield age
+
+    def _latency(self, session: Session) -> Metric:
+        """From the action (or its confirmation) to sent, for letters sent in the last
+        hour: a histogram of a window, not a running total."""
+        since = utcnow() - LATENCY_WINDOW
+        rows = session.execute(
+            select(Letter.created_at, Action.confirmed_at, Letter.sent_at)
+            .join(Action, Action.id == Letter.action_id)
+            .where(Letter.status == "sent", Letter.sent_at >= since)
+        )
+        counts = [0] * (len(LATENCY_BUCKETS) + 1)
+        total = 0.0
+        for created_at, confirmed_at, sent_at in rows:
+            if sent_at is None:  # status says sent; a hand-edited row may still lack it
+                continue
+            waited = (sent_at - (confirmed_at or created_at)).total_seconds()
+            total += waited
+            counts[_bucket_of(waited)] += 1
+        cumulative, buckets = 0, []
+        for bound, count in zip((*map(str, LATENCY_BUCKETS), "+Inf"), counts, strict=True):
+            cumulative += count
+            buckets.append((bound, cumulative))
+        return GaugeHistogramMetricFamily(
+            "letterdesk_delivery_latency_seconds",
+            "From the action (or its confirmation) to sent, for letters sent in the last hour.",
+            buckets=buckets,
+            gsum_value=total,
+        )
+
+    def _print_batches(self, session: Session) -> Metric:
+        metric = GaugeMetricFamily(
+            "letterdesk_print_batches", "Print batches by state.", labels=["status"]
+        )
+        rows = session.execute(select(PrintBatch.status, func.count()).group_by(PrintBatch.status))
+        for status, count in rows:
+            metric.add_metric([status], count)
+        return metric
+
+
+def _bucket_of(seconds: float) -> int:
+    for index, bound in enumerate(LATENCY_BUCKETS):
+        if seconds <= bound:
+            return index
+    return len(LATENCY_BUCKETS)
+
+
+class HttpMetrics:
+    """Counts this process's requests by route (the path template, so ids do not make a
+    label each), method and status, and times them."""
+
+    def __init__(self, app: ASGIApp, registry: CollectorRegistry) -> None:
+        self.app = app
+        self.requests = Counter(
+            "letterdesk_http_requests",
+            "HTTP requests answered by this process.",
+            ["method", "route", "status"],
+            registry=registry,
+        )
+        self.duration = Histogram(
+            "letterdesk_http_request_duration_seconds",
+            "Time to answer, by route, in this process.",
+            ["method", "route"],
+            registry=registry,
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def noting_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, noting_status)
+        finally:
+            route = getattr(scope.get("route"), "path", "unmatched")
+            self.requests.labels(scope["method"], route, str(status)).inc()
+            self.duration.labels(scope["method"], route).observe(time.perf_counter() - started)
+
+
+def metrics_registry(sessions: sessionmaker[Session]) -> CollectorRegistry:
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(DatabaseCollector(sessions))
+    return registry
+
+
+@router.get(
+    "/metrics",
+    response_class=Response,
+    responses={
+        200: {"content": {CONTENT_TYPE_LATEST: {}}, "description": "Prometheus text format."},
+        401: {"description": "LETTERDESK_METRICS_TOKEN is set and was not sent."},
+    },
+)
+def metrics(
+    request: Request, authorization: Annotated[str | None, Header(include_in_schema=False)] = None
+) -> Response:
+    """The service's metrics for Prometheus. When `LETTERDESK_METRICS_TOKEN` is set, send
+    it as `Authorization: Bearer <token>`."""
+    token = request.app.state.settings.metrics_token
+    if token and not hmac.compare_digest(
+        (authorization or "").encode(), f"Bearer {token}".encode()
+    ):
+        raise Unauthenticated("Send the metrics token as `Authorization: Bearer <token>`.")
+    return Response(generate_latest(request.app.state.metrics), media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,104 @@
+"""/metrics, read back with Prometheus' own text parser after real actions and sends."""
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.delivery.email import email_backend
+from app.delivery.worker import Worker
+from app.main import create_app
+from app.settings import Settings
+from tests.campaign_data import action_body, make_campaign, make_directory
+from tests.conftest import Caller
+
+Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
+
+
+def scrape(client: TestClient, **headers: str) -> Samples:
+    answer = client.get("/metrics", headers=headers)
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"].startswith("text/plain")
+    return {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(answer.text)
+        for sample in family.samples
+    }
+
+
+def value(samples: Samples, name: str, **labels: str) -> float | None:
+    return samples.get((name, tuple(sorted(labels.items()))))
+
+
+@pytest.fixture
+def acted(client: TestClient, caller: Caller) -> list[dict[str, Any]]:
+    make_directory(client, caller)
+    make_campaign(client, caller)
+    taken = []
+    for n in range(3):
+        body = action_body(supporter={"email": f"supporter{n}@example.org"})
+        answer = client.post("/v1/campaigns/rescind-stca/actions", json=body)
+        assert answer.status_code == 201
+        taken.append(answer.json())
+    return taken
+
+
+def test_metrics_count_actions_letters_and_the_queue(
+    client: TestClient, acted: list[dict[str, Any]]
+) -> None:
+    samples = scrape(client)
+    assert value(samples, "letterdesk_actions") == 3
+    assert value(samples, "letterdesk_letters", status="queued", channel="email") == 6
+    assert value(samples, "letterdesk_outbox_due", channel="email") == 6
+    oldest = value(samples, "letterdesk_outbox_oldest_due_seconds", channel="email")
+    assert oldest is not None and oldest >= 0
+    route = "/v1/campaigns/{slug}/actions"
+    assert (
+        value(samples, "letterdesk_http_requests_total", method="POST", route=route, status="201")
+        == 3
+    )
+    assert (
+        value(samples, "letterdesk_http_request_duration_seconds_count", method="POST", route=route)
+        == 3
+    )
+
+
+def test_metrics_follow_letters_as_they_are_sent(
+    client: TestClient, settings: Settings, acted: list[dict[str, Any]]
+) -> None:
+    sessions: sessionmaker[Session] = client.app.state.sessionmaker  # type: ignore[attr-defined]
+    worker = Worker(sessions, email_backend(settings), settings)
+    worker.run(until=lambda: worker.idle)
+    samples = scrape(client)
+    assert value(samples, "letterdesk_letters", status="sent", channel="email") == 6
+    assert value(samples, "letterdesk_letters", status="queued", channel="email") is None
+    assert value(samples, "letterdesk_outbox_due", channel="email") is None
+    assert value(samples, "letterdesk_delivery_latency_seconds_bucket", le="+Inf") == 6
+    assert value(samples, "letterdesk_delivery_latency_seconds_gcount") == 6
+    assert value(samples, "letterdesk_delivery_latency_seconds_bucket", le="3600.0") == 6
+    latency_sum = value(samples, "letterdesk_delivery_latency_seconds_gsum")
+    assert latency_sum is not None and latency_sum >= 0
+
+
+def test_unmatched_paths_do_not_make_a_label_each(client: TestClient) -> None:
+    for n in range(3):
+        client.get(f"/no/such/page/{n}")
+    samples = scrape(client)
+    assert (
+        value(
+            samples, "letterdesk_http_requests_total", method="GET", route="unmatched", status="404"
+        )
+        == 3
+    )
+
+
+def test_a_metrics_token_is_asked_for_when_set(settings: Settings) -> None:
+    guarded = settings.model_copy(update={"metrics_token": "s3cret"})
+    with TestClient(create_app(guarded)) as client:
+        refused = client.get("/metrics")
+        assert refused.status_code == 401
+        assert refused.headers["content-type"] == "application/problem+json"
+        assert client.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 401
+        assert scrape(client, Authorization="Bearer s3cret")
