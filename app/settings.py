@@ -4,6 +4,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 VAR_DIR = Path("var")
@@ -66,6 +67,9 @@ class Settings(BaseSettings):
     delivery_max_attempts: int = 8
     delivery_backoff_seconds: float = 30.0
     delivery_backoff_max_seconds: float = 3600.0
+
+    # Supporters' personal data in letters done this many days ago is scrubbed by the worker.
+    retention_days: int = Field(90, ge=1)
 
 
 def require_shared_secret(settings: Settings) -> None:

@@ -10,6 +10,9 @@ from app.ids import new_id
 if TYPE_CHECKING:
     from app.delivery.models import Delivery
 
+# What the API shows, and error columns hold, in place of a supporter's erased data.
+REDACTED = "redacted"
+
 
 class Action(Base):
     """One supporter taking action on one campaign: who they are and what they wrote."""
@@ -18,6 +21,8 @@ class Action(Base):
     __table_args__ = (
         UniqueConstraint("campaign_id", "email_key"),
         Index("ix_actions_campaign_id_intro_hash", "campaign_id", "intro_hash"),
+        # Retention looks for rows not yet scrubbed, oldest first.
+        Index("ix_actions_scrubbed_at_created_at", "scrubbed_at", "created_at"),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("act"))
@@ -43,6 +48,8 @@ class Action(Base):
     consent_to_contact: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the supporter's details and words were erased (on request, or by retention).
+    scrubbed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     letters: Mapped[list["Letter"]] = relationship(back_populates="action", order_by="Letter.id")
 
@@ -56,6 +63,7 @@ class Letter(Base):
         Index("ix_letters_campaign_id_status", "campaign_id", "status"),
         # Every worker's poll expires unconfirmed letters by status and age.
         Index("ix_letters_status_created_at", "status", "created_at"),
+        Index("ix_letters_scrubbed_at_created_at", "scrubbed_at", "created_at"),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("ltr"))
@@ -85,6 +93,8 @@ class Letter(Base):
     print_batch_id: Mapped[str | None] = mapped_column(
         ForeignKey("print_batches.id", ondelete="SET NULL"), index=True
     )
+    # When its text was erased (on request, or by retention); its state and dates stay.
+    scrubbed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     action: Mapped[Action] = relationship(back_populates="letters")
     delivery: Mapped["Delivery"] = relationship(back_populates="letter")
