@@ -21,11 +21,12 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table('actions', schema=None) as batch_op:
         batch_op.add_column(sa.Column('scrubbed_at', sa.DateTime(timezone=True), nullable=True))
-        batch_op.create_index('ix_actions_scrubbed_at_created_at', ['scrubbed_at', 'created_at'], unique=False)
+        batch_op.create_index('ix_actions_organisation_id_email_key', ['organisation_id', 'email_key'], unique=False)
+        batch_op.create_index('ix_actions_unscrubbed_created_at', ['created_at'], unique=False, postgresql_where=sa.text('scrubbed_at IS NULL'), sqlite_where=sa.text('scrubbed_at IS NULL'))
 
     with op.batch_alter_table('letters', schema=None) as batch_op:
         batch_op.add_column(sa.Column('scrubbed_at', sa.DateTime(timezone=True), nullable=True))
-        batch_op.create_index('ix_letters_scrubbed_at_created_at', ['scrubbed_at', 'created_at'], unique=False)
+        batch_op.create_index('ix_letters_unscrubbed_created_at', ['created_at'], unique=False, postgresql_where=sa.text('scrubbed_at IS NULL'), sqlite_where=sa.text('scrubbed_at IS NULL'))
 
     with op.batch_alter_table('print_batches', schema=None) as batch_op:
         batch_op.add_column(sa.Column('files_deleted_at', sa.DateTime(timezone=True), nullable=True))
@@ -37,10 +38,11 @@ def downgrade() -> None:
         batch_op.drop_column('files_deleted_at')
 
     with op.batch_alter_table('letters', schema=None) as batch_op:
-        batch_op.drop_index('ix_letters_scrubbed_at_created_at')
+        batch_op.drop_index('ix_letters_unscrubbed_created_at')
         batch_op.drop_column('scrubbed_at')
 
     with op.batch_alter_table('actions', schema=None) as batch_op:
-        batch_op.drop_index('ix_actions_scrubbed_at_created_at')
+        batch_op.drop_index('ix_actions_unscrubbed_created_at')
+        batch_op.drop_index('ix_actions_organisation_id_email_key')
         batch_op.drop_column('scrubbed_at')
 

@@ -1,7 +1,7 @@
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, JSONDocument, UTCDateTime, utcnow
@@ -21,8 +21,16 @@ class Action(Base):
     __table_args__ = (
         UniqueConstraint("campaign_id", "email_key"),
         Index("ix_actions_campaign_id_intro_hash", "campaign_id", "intro_hash"),
-        # Retention looks for rows not yet scrubbed, oldest first.
-        Index("ix_actions_scrubbed_at_created_at", "scrubbed_at", "created_at"),
+        # Export and erasure find a supporter's actions by organisation and address.
+        Index("ix_actions_organisation_id_email_key", "organisation_id", "email_key"),
+        # Retention looks for rows not yet scrubbed, oldest first: only those are indexed,
+        # so its every pass reads what is left to do, not the whole history.
+        Index(
+            "ix_actions_unscrubbed_created_at",
+            "created_at",
+            postgresql_where=text("scrubbed_at IS NULL"),
+            sqlite_where=text("scrubbed_at IS NULL"),
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("act"))
@@ -63,7 +71,12 @@ class Letter(Base):
         Index("ix_letters_campaign_id_status", "campaign_id", "status"),
         # Every worker's poll expires unconfirmed letters by status and age.
         Index("ix_letters_status_created_at", "status", "created_at"),
-        Index("ix_letters_scrubbed_at_created_at", "scrubbed_at", "created_at"),
+        Index(
+            "ix_letters_unscrubbed_created_at",
+            "created_at",
+            postgresql_where=text("scrubbed_at IS NULL"),
+            sqlite_where=text("scrubbed_at IS NULL"),
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("ltr"))
