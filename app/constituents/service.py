@@ -229,6 +229,8 @@ def _outbox_files(settings: Settings, letter_ids: list[str], action_ids: list[st
     """The .eml files the file email backend may have written for these letters (the
     letter, the supporter's copy) and actions (the confirmation email): named by their
     Message-IDs, which are derived from the ids."""
+    if not settings.outbox_dir.is_dir():  # the SMTP backend, and no files ever written
+        return []
     ids = [(letter_id, purpose) for letter_id in letter_ids for purpose in ("message-id", "copy")]
     ids += [(action_id, "confirmation") for action_id in action_ids]
     return [eml_path(settings.outbox_dir, message_id(settings, i, purpose)) for i, purpose in ids]
