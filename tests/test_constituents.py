@@ -455,3 +455,35 @@ def test_the_worker_scrubs_past_retention_and_deletes_mailed_batches(
     with sessions_of(client)() as session:
         assert set(session.scalars(select(Letter.status))) == {"mailed"}
         assert all(d.due_at is None for d in session.scalars(select(Delivery)))
+
+
+def test_a_print_letter_erased_while_its_batch_is_built_leaves_the_batch(
+    client: TestClient, caller: Caller, mail_settings: Settings
+) -> None:
+    make_directory(client, caller)
+    make_campaign(client, caller, channels=["print"])
+    hers = act(client, "rescind-stca", AMELIE)
+    act(client, "rescind-stca", BOB)
+    # As `POST /v1/print-batches` leaves them while it writes the PDF.
+    with sessions_of(client)() as session:
+        session.add(
+            PrintBatch(
+                id="pbt_building", organisation_id=caller.organisation_id,
+                status="building", page_size="letter", letter_count=4, page_count=0,
+            )
+        )  # fmt: skip
+        session.flush()
+        session.execute(update(Letter).values(status="batched", print_batch_id="pbt_building"))
+        session.commit()
+    erased = client.delete(
+        "/v1/constituents", params={"email": "amelie@example.org"}, headers=caller.headers
+    ).json()
+    assert erased["letters_cancelled"] == 2
+    with sessions_of(client)() as session:
+        batched = session.scalars(
+            select(Letter.action_id).where(Letter.print_batch_id == "pbt_building")
+        ).all()
+        assert hers["id"] not in batched and len(batched) == 2
+    for item in hers["letters"]:
+        letter = client.get(f"/v1/letters/{item['id']}", headers=caller.headers).json()
+        assert letter["status"] == "cancelled"

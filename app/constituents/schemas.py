@@ -74,7 +74,8 @@ class Erasure(BaseModel):
     actions: int = Field(description="Actions whose supporter details and words were erased.")
     letters: int = Field(description="Letters whose text was erased; they remain, with state.")
     letters_cancelled: int = Field(
-        description="Letters not yet sent (waiting for confirmation, or queued): cancelled."
+        description="Letters not yet sent (waiting for confirmation, queued, or in a print "
+        "batch still being built): cancelled."
     )
     delivery_attempts: int = Field(description="Delivery attempts whose error text was erased.")
     files_deleted: int = Field(description="Email files (.eml) deleted from the outbox folder.")

@@ -304,6 +304,17 @@ def erase(session: Session, organisation_id: str, email: str, settings: Settings
         .where(Letter.id.in_(letter_ids), Letter.status.in_(CANCELLABLE))
         .values(status="cancelled")
     ).rowcount  # type: ignore[attr-defined]
+    # A batch being built reads its letters' text page by page: one erased now leaves it
+    # (a batch that failed would otherwise give it back to the queue, without its text).
+    cancelled += session.execute(
+        update(Letter)
+        .where(
+            Letter.id.in_(letter_ids),
+            Letter.status == "batched",
+            Letter.print_batch_id.in_(select(PrintBatch.id).where(PrintBatch.status == "building")),
+        )
+        .values(status="cancelled", print_batch_id=None)
+    ).rowcount  # type: ignore[attr-defined]
     # Nothing of theirs is due any more (a pending confirmation email included); what a
     # worker holds it finishes, or finds erased.
     session.execute(
