@@ -80,6 +80,6 @@ class Erasure(BaseModel):
     delivery_attempts: int = Field(description="Delivery attempts whose error text was erased.")
     files_deleted: int = Field(description="Email files (.eml) deleted from the outbox folder.")
     print_batches: list[str] = Field(
-        description="Print batches whose PDF still holds some of these letters: they were "
-        "already printed or are ready to be; the files are deleted by retention once mailed."
+        description="Print batches whose PDF holds (or, being built, may hold) some of these "
+        "letters: printed, or ready to be; retention deletes the files once mailed."
     )

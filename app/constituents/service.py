@@ -257,7 +257,7 @@ def _batches_holding(session: Session, letter_ids: list[str]) -> list[str]:
                         Letter.id.in_(letter_ids), Letter.print_batch_id.is_not(None)
                     )
                 ),
-                PrintBatch.status.in_(("ready", "mailed")),
+                PrintBatch.status.in_(("building", "ready", "mailed")),
                 PrintBatch.files_deleted_at.is_(None),
             )
             .order_by(PrintBatch.id)
@@ -299,6 +299,8 @@ def erase(session: Session, organisation_id: str, email: str, settings: Settings
         .with_for_update()
     )
     now = utcnow()
+    # Before letters leave a batch being built: its PDF may hold them already.
+    batches = _batches_holding(session, letter_ids)
     cancelled = session.execute(
         update(Letter)
         .where(Letter.id.in_(letter_ids), Letter.status.in_(CANCELLABLE))
@@ -328,7 +330,6 @@ def erase(session: Session, organisation_id: str, email: str, settings: Settings
     letters = _scrub_letters(session, letter_ids, now)
     attempts = _scrub_attempts(session, letter_ids, action_ids)
     actions = _scrub_actions(session, action_ids, now)
-    batches = _batches_holding(session, letter_ids)
     # Before the commit: a file deleted for an erasure that then fails is no loss (the
     # message went long ago), a file left behind by an erasure that succeeded would be.
     files = _delete(_outbox_files(settings, letter_ids, action_ids)) if actions else 0
