@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.auth.scopes import Scope
 from app.constituents.service import apply_retention
 from app.db import Base, utcnow
-from app.delivery.email import email_backend
+from app.delivery.email import confirmation_link, email_backend
 from app.delivery.models import Delivery, PrintBatch
 from app.delivery.worker import ERASED, Worker, claim_due_deliveries
 from app.letters.models import Action, Letter
@@ -260,6 +260,8 @@ def test_erasure_leaves_nothing_of_the_supporter_in_any_table(
     for item in unsent:
         letter = client.get(f"/v1/letters/{item['id']}", headers=caller.headers).json()
         assert letter["status"] == "cancelled"
+    link = confirmation_link(mail_settings, amelie_everywhere["waiting"]["id"])
+    assert client.get(link.removeprefix(mail_settings.public_url)).status_code == 410
     # Nothing of hers leaves afterwards: not by email, not in a print batch.
     received = len(handler.received)
     deliver_all(client, mail_settings)
@@ -488,3 +490,32 @@ def test_a_print_letter_erased_while_its_batch_is_built_leaves_the_batch(
     for item in hers["letters"]:
         letter = client.get(f"/v1/letters/{item['id']}", headers=caller.headers).json()
         assert letter["status"] == "cancelled"
+
+
+def test_an_action_waits_for_its_last_letter_and_its_export_says_what_was_scrubbed(
+    client: TestClient, caller: Caller, mail_settings: Settings
+) -> None:
+    file_settings = mail_settings.model_copy(update={"email_backend": "file"})
+    make_directory(client, caller)
+    make_campaign(client, caller, channels=["email", "print"])
+    taken = act(client, "rescind-stca", AMELIE)
+    deliver_all(client, file_settings)  # the emails go; the print letters wait for a batch
+    _age(client, [taken["id"]], days=100, sent_days=95)
+    with sessions_of(client)() as session:
+        run = apply_retention(session, file_settings)
+    assert (run.letters, run.actions) == (2, 0)
+    assert _scrubbed(client, taken["id"]) == (False, {True, False})
+    document = client.get(
+        "/v1/constituents/export", params={"email": "amelie@example.org"}, headers=caller.headers
+    ).json()
+    (action,) = document["actions"]
+    assert action["intro"] == AMELIE["intro"]
+    by_channel = {
+        channel: [
+            (letter["body_text"] == "redacted", letter["scrubbed_at"] is not None)
+            for letter in action["letters"]
+            if letter["channel"] == channel
+        ]
+        for channel in ("email", "print")
+    }
+    assert by_channel == {"email": [(True, True)] * 2, "print": [(False, False)] * 2}

@@ -27,6 +27,9 @@ class ExportedLetter(BaseModel):
     sent_at: datetime | None
     failed_reason: str | None
     print_batch_id: str | None = Field(description="The print batch it was printed in, if any.")
+    scrubbed_at: datetime | None = Field(
+        description="When its text was erased by retention (its other letters may be newer)."
+    )
     attempts: list[AttemptOut] = Field(description="Every attempt to deliver it.")
 
 

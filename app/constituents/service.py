@@ -81,11 +81,12 @@ def _exported_letter(letter: Letter) -> ExportedLetter:
         language=letter.language,
         subject=letter.subject,
         salutation=letter.salutation,
-        body_text=letter.body_text,
+        body_text=REDACTED if letter.scrubbed_at else letter.body_text,
         created_at=letter.created_at,
         sent_at=letter.sent_at,
         failed_reason=letter.failed_reason,
         print_batch_id=letter.print_batch_id,
+        scrubbed_at=letter.scrubbed_at,
         attempts=[_attempt_out(a) for a in letter.delivery.attempt_log] if letter.delivery else [],
     )
 

@@ -98,7 +98,10 @@ def cancel_letter(letter_id: str, principal: LettersWriter, session: SessionDep)
     "/v1/actions/{action_id}/confirm",
     response_model=Confirmation,
     tags=["actions"],
-    responses={404: {"description": "Not a link we sent."}, 410: {"description": "Expired."}},
+    responses={
+        404: {"description": "Not a link we sent."},
+        410: {"description": "Expired, or the supporter's details were erased."},
+    },
 )
 def confirm_action(
     request: Request,

@@ -626,6 +626,8 @@ def confirm_action(session: Session, action_id: str, token: str, settings: Setti
     expected = confirmation_token(settings, action.id).encode() if action else b""
     if action is None or not hmac.compare_digest(token.encode(), expected):
         raise NotFound("This confirmation link is not one we sent.")
+    if action.scrubbed_at is not None:
+        raise Gone("Your details were erased; the letters were not sent.")
     now = utcnow()
     waiting = select(Letter.id).where(
         Letter.action_id == action.id, Letter.status == "pending_confirmation"
