@@ -519,3 +519,28 @@ def test_an_action_waits_for_its_last_letter_and_its_export_says_what_was_scrubb
         for channel in ("email", "print")
     }
     assert by_channel == {"email": [(True, True)] * 2, "print": [(False, False)] * 2}
+
+
+def test_a_batch_file_that_cannot_be_deleted_is_tried_again_and_stops_nothing(
+    client: TestClient, caller: Caller, mail_settings: Settings
+) -> None:
+    long_ago = utcnow() - timedelta(days=100)
+    with sessions_of(client)() as session:
+        session.add(
+            PrintBatch(
+                id="pbt_stuck", organisation_id=caller.organisation_id, status="mailed",
+                page_size="letter", letter_count=0, page_count=0, mailed_at=long_ago,
+            )
+        )  # fmt: skip
+        session.commit()
+    print_dir = mail_settings.print_dir
+    (print_dir / "pbt_stuck.pdf").mkdir(parents=True)  # unlink() refuses a folder
+    (print_dir / "pbt_stuck.csv").write_text("letter_id\n")
+    with sessions_of(client)() as session:
+        run = apply_retention(session, mail_settings)
+        assert (run.print_batches, run.files_deleted) == (0, 1)
+        assert session.get_one(PrintBatch, "pbt_stuck").files_deleted_at is None
+    (print_dir / "pbt_stuck.pdf").rmdir()
+    with sessions_of(client)() as session:
+        assert apply_retention(session, mail_settings).print_batches == 1
+        assert session.get_one(PrintBatch, "pbt_stuck").files_deleted_at is not None

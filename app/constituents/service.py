@@ -238,11 +238,16 @@ def _outbox_files(settings: Settings, letter_ids: list[str], action_ids: list[st
 
 
 def _delete(paths: list[Path]) -> int:
+    """Deletes what is there; one that cannot be deleted (permissions) is logged, and
+    stops neither an erasure nor the worker."""
     deleted = 0
     for path in paths:
         try:
             path.unlink()
         except FileNotFoundError:
+            continue
+        except OSError as error:
+            log.error("could not delete %s, which holds personal data: %s", path, error)
             continue
         deleted += 1
     return deleted
@@ -418,14 +423,17 @@ def apply_retention(
             )
         )
     )
+    emptied = []
     for batch_id in batches:
         files = [pdf_path(settings, batch_id), manifest_path(settings, batch_id)]
         run.files_deleted += _delete(files)
-    if batches:
+        if not any(path.exists() for path in files):
+            emptied.append(batch_id)
+    if emptied:
         session.execute(
-            update(PrintBatch).where(PrintBatch.id.in_(batches)).values(files_deleted_at=now)
+            update(PrintBatch).where(PrintBatch.id.in_(emptied)).values(files_deleted_at=now)
         )
-    run.print_batches = len(batches)
+    run.print_batches = len(emptied)
     session.commit()
     run.more = (
         len(letter_ids) == limit
