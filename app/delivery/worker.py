@@ -360,7 +360,7 @@ class Worker:
         # to be cancelled, and its lease runs while it waits.
         with self.sessions() as session:
             expire_unconfirmed(session, self.settings)
-            scrubbed = self.apply_retention(session)
+            scrubbed = self.run_retention(session)
             claimed = claim_due_deliveries(
                 session,
                 self.name,
@@ -386,7 +386,7 @@ class Worker:
             release(session, [d for d in claimed if d not in started], self.name)
         return len(claimed) + scrubbed
 
-    def apply_retention(self, session: Session) -> int:
+    def run_retention(self, session: Session) -> int:
         """One batch of retention, once a minute, or at every poll while batches come back
         full; answers how many rows it scrubbed (work done: the worker is not idle)."""
         now = time.monotonic()
