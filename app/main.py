@@ -8,6 +8,7 @@ from app import health, metrics
 from app.auth.router import router as api_keys_router
 from app.body_limit import BodyLimitMiddleware
 from app.campaigns.router import router as campaigns_router
+from app.constituents.router import router as constituents_router
 from app.db import make_engine, make_sessionmaker
 from app.delivery.router import router as delivery_router
 from app.directory.lookup import RepresentProvider, district_provider
@@ -77,4 +78,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(campaigns_router)
     app.include_router(letters_router)
     app.include_router(delivery_router)
+    app.include_router(constituents_router)
     return app

@@ -5,6 +5,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 VAR_DIR = Path("var")
@@ -92,6 +93,9 @@ class Settings(BaseSettings):
     # Set to share rate limits between API processes and hosts ("redis://host:6379/0").
     redis_url: str | None = None
     redis_prefix: str = "letterdesk:"
+
+    # Supporters' personal data in letters done this many days ago is scrubbed by the worker.
+    retention_days: int = Field(90, ge=1)
 
 
 def cors_origins(settings: Settings) -> list[str]:

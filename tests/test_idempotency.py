@@ -176,3 +176,20 @@ def test_gets_ignore_the_header(client: TestClient, campaign: dict[str, Any]) ->
     stats = "/v1/campaigns/rescind-stca/stats"
     assert client.get(stats, headers=keyed("g")).status_code == 200
     assert "Idempotent-Replayed" not in client.get(stats, headers=keyed("g")).headers
+
+
+def test_erasing_a_supporter_forgets_the_answers_that_hold_their_letters(
+    client: TestClient, caller: Caller, campaign: dict[str, Any], session: Session
+) -> None:
+    mine = client.post(ACTIONS, json=action_body(), headers=keyed("mine"))
+    other = action_body(supporter={"email": "someone.else@example.org"})
+    theirs = client.post(ACTIONS, json=other, headers=keyed("theirs"))
+    assert mine.status_code == theirs.status_code == 201
+    erased = client.delete(
+        "/v1/constituents", params={"email": "amelie@example.org"}, headers=caller.headers
+    )
+    assert erased.status_code == 200, erased.text
+    session.expire_all()
+    assert set(session.scalars(select(IdempotencyKey.key))) == {"theirs"}
+    (kept,) = session.scalars(select(IdempotencyKey.body))
+    assert kept is not None and b"amelie@example.org" not in kept

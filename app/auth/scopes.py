@@ -8,6 +8,8 @@ class Scope(StrEnum):
     CAMPAIGNS_WRITE = "campaigns:write"
     LETTERS_READ = "letters:read"
     LETTERS_WRITE = "letters:write"
+    CONSTITUENTS_READ = "constituents:read"
+    CONSTITUENTS_WRITE = "constituents:write"
     ADMIN = "admin"
 
 

@@ -174,6 +174,12 @@ def confirmation_message(
     return message, Envelope(bounce_address(settings, action.id), [to])
 
 
+def eml_path(folder: Path, message_id: str) -> Path:
+    """Where the file backend keeps a message: named by its Message-ID (so erasure and
+    retention find a letter's files from its id)."""
+    return folder / f"{message_id.strip('<>').split('@')[0]}.eml"
+
+
 class FileBackend:
     """Each message an .eml file in a folder (the embedded default): named by its
     Message-ID, so a letter sent twice is one file."""
@@ -183,11 +189,10 @@ class FileBackend:
         folder.mkdir(parents=True, exist_ok=True)
 
     def send(self, message: EmailMessage, envelope: Envelope) -> None:
-        name = str(message["Message-ID"]).strip("<>").split("@")[0]
         descriptor, temporary = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
         with os.fdopen(descriptor, "wb") as file:
             file.write(message.as_bytes())
-        os.replace(temporary, self.folder / f"{name}.eml")
+        os.replace(temporary, eml_path(self.folder, str(message["Message-ID"])))
 
     def close(self) -> None:
         pass

@@ -80,3 +80,5 @@ class PrintBatch(Base):
     page_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When retention deleted its PDF and manifest, which hold the letters' text.
+    files_deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

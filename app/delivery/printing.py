@@ -21,7 +21,7 @@ from app.campaigns.service import get_campaign
 from app.db import utcnow
 from app.delivery.models import Delivery, PrintBatch
 from app.delivery.pdf import PageSize, batch_pdf
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import Conflict, Gone, InvalidInput, NotFound
 from app.ids import is_well_formed, new_id
 from app.letters.models import Letter
 from app.pagination import page_of
@@ -232,6 +232,8 @@ def batch_files(
     batch = get_print_batch(session, organisation_id, batch_id)
     if batch.status not in ("ready", "mailed"):
         raise Conflict(f"This batch is {batch.status}: it has no files.", status=batch.status)
+    if batch.files_deleted_at is not None:
+        raise Gone("This batch's files were deleted after the retention period.")
     return pdf_path(settings, batch.id), manifest_path(settings, batch.id)
 
 

@@ -11,7 +11,7 @@ from app.db import SessionDep
 from app.delivery import printing
 from app.delivery.models import PrintBatch
 from app.delivery.pdf import letter_pdf
-from app.errors import Conflict
+from app.errors import Conflict, Gone
 from app.letters.service import get_letter
 from app.pagination import DEFAULT_LIMIT, MAX_LIMIT
 
@@ -40,6 +40,9 @@ class PrintBatchOut(BaseModel):
     page_count: int
     created_at: datetime
     mailed_at: datetime | None
+    files_deleted_at: datetime | None = Field(
+        description="When its PDF and manifest were deleted, after the retention period."
+    )
 
 
 class PrintBatchList(BaseModel):
@@ -51,12 +54,19 @@ def _out(batch: PrintBatch) -> PrintBatchOut:
     return PrintBatchOut.model_validate(batch)
 
 
-@router.get("/v1/letters/{letter_id}/pdf", response_class=Response, responses=PDF, tags=["letters"])
+@router.get(
+    "/v1/letters/{letter_id}/pdf",
+    response_class=Response,
+    responses=PDF | {410: {"description": "The supporter's personal data in it was erased."}},
+    tags=["letters"],
+)
 def letter_as_pdf(
     request: Request, letter_id: str, principal: LettersReader, session: SessionDep
 ) -> Response:
     """The letter laid out for the post (a #10 window envelope), as it is printed."""
     letter = get_letter(session, principal.organisation_id, letter_id)
+    if letter.scrubbed_at is not None:
+        raise Gone("The supporter's personal data in this letter was erased: it has no text.")
     if not letter.parts:
         raise Conflict("This letter was written before letters kept their parts for print.")
     pdf = letter_pdf(dict(letter.parts), page_size=request.app.state.settings.page_size)
@@ -106,7 +116,16 @@ def get_print_batch(batch_id: str, principal: LettersReader, session: SessionDep
     return _out(printing.get_print_batch(session, principal.organisation_id, batch_id))
 
 
-@router.get("/v1/print-batches/{batch_id}/pdf", response_class=FileResponse, responses=PDF)
+BATCH_FILES_GONE: dict[int | str, dict[str, Any]] = {
+    410: {"description": "The batch's files were deleted after the retention period."}
+}
+
+
+@router.get(
+    "/v1/print-batches/{batch_id}/pdf",
+    response_class=FileResponse,
+    responses=PDF | BATCH_FILES_GONE,
+)
 def print_batch_pdf(
     request: Request, batch_id: str, principal: LettersReader, session: SessionDep
 ) -> FileResponse:
@@ -119,7 +138,10 @@ def print_batch_pdf(
 @router.get(
     "/v1/print-batches/{batch_id}/manifest.csv",
     response_class=FileResponse,
-    responses={200: {"content": {"text/csv": {}}, "description": "The manifest."}},
+    responses={
+        200: {"content": {"text/csv": {}}, "description": "The manifest."},
+        **BATCH_FILES_GONE,
+    },
 )
 def print_batch_manifest(
     request: Request, batch_id: str, principal: LettersReader, session: SessionDep

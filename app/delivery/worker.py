@@ -15,6 +15,7 @@ import random
 import secrets
 import socket
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.campaigns.models import Campaign
+from app.constituents.service import apply_retention
 from app.db import utcnow
 from app.delivery.email import (
     EmailBackend,
@@ -43,6 +45,8 @@ from app.letters.models import Action, Letter
 from app.settings import Settings
 
 log = logging.getLogger("letterdesk.worker")
+
+RETENTION_EVERY_SECONDS = 60.0
 
 
 def worker_name() -> str:
@@ -263,6 +267,10 @@ def _sent_by(backend: EmailBackend, message: tuple[EmailMessage, Envelope]) -> O
     return Outcome("sent")
 
 
+# An erasure that came while a worker held the letter: it is not sent without its words.
+ERASED = "the supporter's personal data was erased before it could be sent"
+
+
 def send_confirmation(
     session: Session, delivery_id: str, backend: EmailBackend, settings: Settings
 ) -> Outcome:
@@ -274,6 +282,8 @@ def send_confirmation(
     ).one()
     letters = session.scalar(select(func.count()).where(Letter.action_id == action.id)) or 0
     _let_go(session)
+    if action.scrubbed_at is not None:
+        return Outcome("failed", ERASED)
     campaign_title = str(title.get(action.language) or next(iter(title.values())))
     return _sent_by(backend, confirmation_message(action, campaign_title, letters, settings))
 
@@ -290,6 +300,8 @@ def send_email(
     ).one()
     letter, action, copy_to_supporter = row
     _let_go(session)
+    if letter.scrubbed_at is not None or action.scrubbed_at is not None:
+        return Outcome("failed", ERASED)
     if not letter.recipient.get("email") and not settings.email_test_recipient:
         return Outcome("failed", "the recipient has no email address")
     outcome = _sent_by(backend, letter_message(letter, action, settings))
@@ -320,6 +332,7 @@ class Worker:
         self.stopping = threading.Event()
         self.sent = 0
         self.idle = False  # the last claim found nothing due
+        self.retention_due = 0.0  # monotonic time of the next retention pass
 
     def stop(self) -> None:
         self.stopping.set()
@@ -348,7 +361,7 @@ class Worker:
         # to be cancelled, and its lease runs while it waits.
         with self.sessions() as session:
             expire_unconfirmed(session, self.settings)
-            purge_expired_idempotency_keys(session)
+            scrubbed = self.run_retention(session)
             claimed = claim_due_deliveries(
                 session,
                 self.name,
@@ -372,7 +385,19 @@ class Worker:
             future.result()
         with self.sessions() as session:
             release(session, [d for d in claimed if d not in started], self.name)
-        return len(claimed)
+        return len(claimed) + scrubbed
+
+    def run_retention(self, session: Session) -> int:
+        """One batch of retention (and of expired idempotency answers), once a minute, or
+        at every poll while batches come back full; answers how many rows it scrubbed
+        (work done: the worker is not idle)."""
+        now = time.monotonic()
+        if now < self.retention_due:
+            return 0
+        purge_expired_idempotency_keys(session)
+        run = apply_retention(session, self.settings)
+        self.retention_due = now if run.more else now + RETENTION_EVERY_SECONDS
+        return run.letters + run.actions + run.print_batches
 
     def deliver(self, delivery_id: str) -> bool:
         started_at = utcnow()

@@ -157,3 +157,25 @@ def purge_expired(session: Session, batch: int = 1000) -> int:
         )
         session.commit()
     return len(expired)
+
+
+def forget_answers_naming(session: Session, ids: list[str]) -> int:
+    """Delete the kept answers that name any of `ids` (an erased supporter's actions and
+    letters: an action's answer holds the letters' text). Keys live a day, so this reads
+    a day of answers at most; the caller commits."""
+    needles = [identifier.encode() for identifier in ids]
+    if not needles:
+        return 0
+    kept = session.execute(
+        select(IdempotencyKey.id, IdempotencyKey.body)
+        .where(IdempotencyKey.state == "done")
+        .execution_options(yield_per=500)
+    )
+    naming = [key_id for key_id, body in kept if body and any(n in body for n in needles)]
+    if naming:
+        session.execute(
+            delete(IdempotencyKey)
+            .where(IdempotencyKey.id.in_(naming))
+            .execution_options(synchronize_session=False)
+        )
+    return len(naming)

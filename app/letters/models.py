@@ -1,7 +1,7 @@
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, JSONDocument, UTCDateTime, utcnow
@@ -9,6 +9,9 @@ from app.ids import new_id
 
 if TYPE_CHECKING:
     from app.delivery.models import Delivery
+
+# What the API shows, and error columns hold, in place of a supporter's erased data.
+REDACTED = "redacted"
 
 
 class Action(Base):
@@ -18,6 +21,16 @@ class Action(Base):
     __table_args__ = (
         UniqueConstraint("campaign_id", "email_key"),
         Index("ix_actions_campaign_id_intro_hash", "campaign_id", "intro_hash"),
+        # Export and erasure find a supporter's actions by organisation and address.
+        Index("ix_actions_organisation_id_email_key", "organisation_id", "email_key"),
+        # Retention looks for rows not yet scrubbed, oldest first: only those are indexed,
+        # so its every pass reads what is left to do, not the whole history.
+        Index(
+            "ix_actions_unscrubbed_created_at",
+            "created_at",
+            postgresql_where=text("scrubbed_at IS NULL"),
+            sqlite_where=text("scrubbed_at IS NULL"),
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("act"))
@@ -43,6 +56,8 @@ class Action(Base):
     consent_to_contact: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the supporter's details and words were erased (on request, or by retention).
+    scrubbed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     letters: Mapped[list["Letter"]] = relationship(back_populates="action", order_by="Letter.id")
 
@@ -58,6 +73,12 @@ class Letter(Base):
         Index("ix_letters_status_created_at", "status", "created_at"),
         # /metrics reads the letters sent in the last hour.
         Index("ix_letters_sent_at", "sent_at"),
+        Index(
+            "ix_letters_unscrubbed_created_at",
+            "created_at",
+            postgresql_where=text("scrubbed_at IS NULL"),
+            sqlite_where=text("scrubbed_at IS NULL"),
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("ltr"))
@@ -87,6 +108,8 @@ class Letter(Base):
     print_batch_id: Mapped[str | None] = mapped_column(
         ForeignKey("print_batches.id", ondelete="SET NULL"), index=True
     )
+    # When its text was erased (on request, or by retention); its state and dates stay.
+    scrubbed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     action: Mapped[Action] = relationship(back_populates="letters")
     delivery: Mapped["Delivery"] = relationship(back_populates="letter")

@@ -111,7 +111,7 @@ def cancel_letter(letter_id: str, principal: LettersWriter, session: SessionDep)
     tags=["actions"],
     responses={
         404: {"description": "Not a link we sent."},
-        410: {"description": "Expired."},
+        410: {"description": "Expired, or the supporter's details were erased."},
         429: {"description": "Too many confirmations from this address."},
     },
 )

@@ -153,6 +153,10 @@ class LetterSummary(BaseModel):
     created_at: datetime
     sent_at: datetime | None
     failed_reason: str | None
+    scrubbed_at: datetime | None = Field(
+        description="When the supporter's personal data in it was erased (on request, or "
+        'after the retention period): its text then reads "redacted".'
+    )
 
 
 class LetterDetail(LetterSummary):

@@ -34,7 +34,7 @@ from app.errors import Conflict, Gone, InvalidInput, NotFound, invalid_field
 from app.fields import PROVINCES, fold
 from app.ids import is_well_formed, new_id
 from app.letters import quality
-from app.letters.models import Action, Letter
+from app.letters.models import REDACTED, Action, Letter
 from app.letters.schemas import (
     ActionCreate,
     ActionOut,
@@ -534,6 +534,7 @@ def _summary_fields(letter: Letter) -> dict[str, Any]:
         "created_at": letter.created_at,
         "sent_at": letter.sent_at,
         "failed_reason": letter.failed_reason,
+        "scrubbed_at": letter.scrubbed_at,
     }
 
 
@@ -566,13 +567,14 @@ def get_letter(session: Session, organisation_id: str, letter_id: str) -> Letter
 
 def letter_detail(letter: Letter) -> LetterDetail:
     delivery = letter.delivery
+    scrubbed = letter.scrubbed_at is not None
     return LetterDetail(
         **_summary_fields(letter),
         recipient=letter.recipient,
         salutation=letter.salutation,
-        body_text=letter.body_text,
-        body_html=letter.body_html,
-        content_hash=letter.content_hash,
+        body_text=REDACTED if scrubbed else letter.body_text,
+        body_html=REDACTED if scrubbed else letter.body_html,
+        content_hash=REDACTED if scrubbed else letter.content_hash,
         attempts=[
             AttemptOut(
                 started_at=attempt.started_at,
@@ -624,6 +626,8 @@ def confirm_action(session: Session, action_id: str, token: str, settings: Setti
     expected = confirmation_token(settings, action.id).encode() if action else b""
     if action is None or not hmac.compare_digest(token.encode(), expected):
         raise NotFound("This confirmation link is not one we sent.")
+    if action.scrubbed_at is not None:
+        raise Gone("Your details were erased; the letters were not sent.")
     now = utcnow()
     waiting = select(Letter.id).where(
         Letter.action_id == action.id, Letter.status == "pending_confirmation"

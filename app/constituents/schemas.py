@@ -1,0 +1,88 @@
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from app.letters.schemas import AttemptOut, LetterStatus
+
+
+class ExportedCampaign(BaseModel):
+    id: str
+    slug: str
+    title: dict[str, str]
+
+
+class ExportedLetter(BaseModel):
+    id: str
+    recipient: dict[str, Any] = Field(description="The official, as the letter addressed them.")
+    channel: Literal["email", "print"]
+    status: LetterStatus
+    language: Literal["en", "fr"]
+    subject: str
+    salutation: str
+    body_text: str = Field(
+        description="The letter as written (its HTML and printed forms hold the same words)."
+    )
+    created_at: datetime
+    sent_at: datetime | None
+    failed_reason: str | None
+    print_batch_id: str | None = Field(description="The print batch it was printed in, if any.")
+    scrubbed_at: datetime | None = Field(
+        description="When its text was erased by retention (its other letters may be newer)."
+    )
+    attempts: list[AttemptOut] = Field(description="Every attempt to deliver it.")
+
+
+class ExportedAction(BaseModel):
+    id: str
+    campaign: ExportedCampaign
+    first_name: str
+    last_name: str
+    email: str
+    street_address: str
+    city: str
+    province: str
+    postal_code: str
+    phone: str | None
+    language: Literal["en", "fr"]
+    intro: str
+    concern: str | None = Field(description="Their own concern, where they wrote one.")
+    ask: str | None = Field(description="Their own ask, where they wrote one.")
+    consent_to_contact: bool
+    created_at: datetime
+    confirmed_at: datetime | None
+    confirmation_attempts: list[AttemptOut] = Field(
+        description="Attempts to send the email that asked them to confirm their address."
+    )
+    letters: list[ExportedLetter]
+
+
+class ConstituentExport(BaseModel):
+    """Everything an organisation holds on one supporter, to be given to them as it is."""
+
+    email: str
+    organisation: str = Field(description="The organisation's name.")
+    exported_at: datetime
+    actions: list[ExportedAction] = Field(
+        description="Every action they took, oldest first, with its letters. Empty when we "
+        "hold nothing on this address (never, or erased)."
+    )
+
+
+class Erasure(BaseModel):
+    """What an erasure scrubbed. Erasing an address that holds nothing (never, or erased
+    already) answers zeros."""
+
+    email: str
+    actions: int = Field(description="Actions whose supporter details and words were erased.")
+    letters: int = Field(description="Letters whose text was erased; they remain, with state.")
+    letters_cancelled: int = Field(
+        description="Letters not yet sent (waiting for confirmation, queued, or in a print "
+        "batch still being built): cancelled."
+    )
+    delivery_attempts: int = Field(description="Delivery attempts whose error text was erased.")
+    files_deleted: int = Field(description="Email files (.eml) deleted from the outbox folder.")
+    print_batches: list[str] = Field(
+        description="Print batches whose PDF holds (or, being built, may hold) some of these "
+        "letters: printed, or ready to be; retention deletes the files once mailed."
+    )
