@@ -14,6 +14,8 @@ from app.directory.router import router as directory_router
 from app.errors import install_problem_handlers
 from app.letters.router import router as letters_router
 from app.settings import Settings, get_settings, require_shared_secret
+from app.web.router import router as web_router
+from app.web.router import static_files as web_static_files
 
 DESCRIPTION = """
 Write to the officials who represent you.
@@ -53,4 +55,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(campaigns_router)
     app.include_router(letters_router)
     app.include_router(delivery_router)
+    app.include_router(web_router)
+    app.mount("/static/web", web_static_files, name="web-static")
     return app
