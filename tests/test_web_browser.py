@@ -166,6 +166,11 @@ def test_an_email_already_used_is_refused_beside_the_email_field_keeping_the_for
     expect(page.locator("#first_name")).to_have_value("Jean")
     expect(page.locator("#intro")).to_have_value("I am a teacher in Edmonton.")
     expect(page.locator("#province")).to_have_value("AB")
+    expect(page.locator("#preview-letters .letter")).to_have_count(2)  # the live preview...
+    expect(page.locator("#email-error")).to_be_visible()  # ...leaves the server's error be
+    page.fill("#last_name", "Tremblay-Roy")
+    expect(page.locator("#preview-letters .letter").first).to_contain_text("Tremblay-Roy")
+    expect(page.locator("#email-error")).to_be_visible()
     shot(page, "05-error-beside-email")
     assert len(actions_by(server, "twice@example.org")) == 1
 

@@ -109,7 +109,8 @@ def error_message(
     if name == FORM_LEVEL:
         return message
     if not form.get(name, "").strip():
-        return i18n.text("choose_district" if name == "district" else "required", language)
+        chosen = {"district": "choose_district", "province": "province_invalid"}
+        return i18n.text(chosen.get(name, "required"), language)
     if code == "abusive_language":
         words = message.rpartition(": ")[2]
         return i18n.text("abusive", language, words=words)

@@ -61,6 +61,9 @@
     var previewStatus = document.getElementById("preview-status");
     var lastLookup = null;
     var previewSeq = 0;
+    // Errors the page came with stay until their field is changed: the preview cannot
+    // know all of them (an email already used is found only when the letter is sent).
+    var changed = {};
 
     function showTargets(answer) {
       targetsList.replaceChildren();
@@ -144,7 +147,7 @@
       errors.forEach(function (error) { named[error.field] = error.message; });
       FIELDS.forEach(function (name) {
         var input = form.elements[name];
-        if (!input || input.value.trim() === "") return; // no nagging about empty fields yet
+        if (!input || !changed[name] || input.value.trim() === "") return; // no nagging yet
         setError(name, named[name] || "");
       });
     }
@@ -181,8 +184,12 @@
     var previewSoon = debounce(preview, 600);
     postalInput.addEventListener("input", lookUpSoon);
     districtSelect.addEventListener("change", lookUp);
-    form.addEventListener("input", previewSoon);
-    form.addEventListener("change", previewSoon);
+    function onEdit(event) {
+      if (event.target.name) changed[event.target.name] = true;
+      previewSoon();
+    }
+    form.addEventListener("input", onEdit);
+    form.addEventListener("change", onEdit);
     lookUp();
     preview();
   }
