@@ -175,6 +175,24 @@ def test_an_email_already_used_is_refused_beside_the_email_field_keeping_the_for
     assert len(actions_by(server, "twice@example.org")) == 1
 
 
+def test_a_postal_code_in_two_districts_asks_which_as_it_is_typed(
+    page: Page, server: LiveServer
+) -> None:
+    page.goto(f"/c/{SLUG}")
+    expect(page.locator("#district-field")).to_be_hidden()
+    page.fill("#postal_code", "A0K 2B0")  # the demo's table puts it in two districts
+    expect(page.locator("#district-field")).to_be_visible()
+    expect(page.locator("#district option")).to_have_text(
+        ["Choose…", "Labrador", "Long Range Mountains"]
+    )
+    page.select_option("#district", "Labrador")
+    expect(page.locator("#targets")).to_contain_text("MP for Labrador")
+    shot(page, "15-district-choice")
+    page.fill("#postal_code", "T5A 1B7")  # another postal code forgets the choice
+    expect(page.locator("#targets")).to_contain_text("Ziad Aboultaif, MP for Edmonton Manning")
+    expect(page.locator("#district-field")).to_be_hidden()
+
+
 def test_words_the_server_refuses_are_marked_on_the_intro(page: Page, server: LiveServer) -> None:
     page.goto(f"/c/{SLUG}")
     fill_supporter(page, "threat@example.org")
@@ -231,6 +249,7 @@ def test_the_page_fits_a_360_pixel_phone(browser: Browser, server: LiveServer) -
     page.fill("#intro", "I write from Edmonton, where I have lived for thirty-two years.")
     expect(page.locator("#preview-letters .letter")).to_have_count(2)
     assert no_horizontal_scroll(page)
+    assert serious_violations(page) == []
     shot(page, "09-phone-preview")
     page.click("button[value=send]")
     expect(page.locator(".sent-letters li")).to_have_count(2)

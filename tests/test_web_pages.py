@@ -347,3 +347,26 @@ def test_the_counter_speaks_each_language() -> None:
     assert counter(1204, "en") == "1,204 people have taken action"
     assert counter(1, "fr") == "1 personne a passé à l'action"
     assert counter(1204, "fr") == "1\u202f204 personnes ont passé à l'action"
+
+
+def test_the_openapi_document_describes_the_page_routes(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    page = paths["/c/{slug}"]
+    assert "text/html" in page["get"]["responses"]["200"]["content"]
+    form_body = page["post"]["requestBody"]["content"]["application/x-www-form-urlencoded"]
+    assert "postal_code" in form_body["schema"]["properties"]
+    assert {"200", "404", "409", "422"} <= set(page["post"]["responses"])
+    assert "/embed/c/{slug}" in paths
+    targets = paths["/c/{slug}/targets"]["get"]["responses"]["200"]["content"]
+    assert targets["application/json"]["schema"]["$ref"].endswith("/PageTargets")
+    assert "422" in paths["/c/{slug}/preview"]["post"]["responses"]
+
+
+def test_a_form_with_too_many_fields_is_refused(
+    client: TestClient, campaign: dict[str, Any]
+) -> None:
+    body = "&".join(f"x{n}=1" for n in range(60)).encode()
+    answer = client.post(
+        f"/c/{SLUG}", content=body, headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
+    assert answer.status_code == 422

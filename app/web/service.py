@@ -26,7 +26,13 @@ def parse_form(raw: bytes) -> dict[str, str]:
     """An application/x-www-form-urlencoded body; the first value of each known field.
     Bytes that are not UTF-8 are replaced, so they fail validation as text, not here."""
     values: dict[str, str] = {}
-    for name, value in parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True):
+    try:
+        fields = parse_qsl(
+            raw.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=50
+        )
+    except ValueError:
+        raise InvalidInput("The form has more fields than this page sends.") from None
+    for name, value in fields:
         if name in (*TEXT_FIELDS, "consent_to_contact", "intent") and name not in values:
             values[name] = value
     return values

@@ -94,8 +94,14 @@
       targetsList.appendChild(element("li", "pending", data.mpPending));
     }
 
+    var lastCode = compactPostalCode(postalInput.value);
+
     function lookUp() {
       var code = compactPostalCode(postalInput.value);
+      if (code !== lastCode) {
+        lastCode = code;
+        districtSelect.value = ""; // a district chosen for another postal code
+      }
       var key = code + "|" + districtSelect.value;
       if (!POSTAL_CODE.test(code) || key === lastLookup) return;
       lastLookup = key;
