@@ -223,7 +223,7 @@ def test_the_french_page_by_link_and_by_browser_language(
     fill_supporter(page, "claire@example.org", first_name="Claire", city="Montréal")
     page.select_option("#province", "QC")
     page.fill("#postal_code", "H2T 1A1")
-    expect(page.locator("#targets")).to_contain_text("député·e (Outremont)")
+    expect(page.locator("#targets")).to_contain_text("députée ou député (Outremont)")
     page.fill("#intro", "Je suis infirmière à Montréal.")
     expect(page.locator("#preview-letters .letter").first).to_contain_text("Je vous prie d'agréer")
     shot(page, "06-french-page")

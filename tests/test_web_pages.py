@@ -299,7 +299,7 @@ def test_the_targets_route_names_the_mp_of_a_postal_code(
     assert chosen["recipients"][1] == {"name": "Steven MacKinnon", "office": "MP for Gatineau"}
     unknown = client.get(f"/c/{SLUG}/targets?postal_code=K1A0A6&lang=fr").json()
     assert unknown["warnings"] == [
-        "Nous n'avons pas trouvé votre député à partir de votre code postal."
+        "Nous n'avons pas trouvé votre députée ou député à partir de votre code postal."
     ]
     bad = client.get(f"/c/{SLUG}/targets?postal_code=hello")
     assert bad.status_code == 422

@@ -40,10 +40,10 @@ STRINGS: dict[str, dict[Language, str]] = {
     "recipients": {"en": "Your letter goes to", "fr": "Votre lettre sera envoyée à"},
     "your_mp_pending": {
         "en": "Your MP, once you give your postal code",
-        "fr": "Votre député ou députée, dès que vous donnez votre code postal",
+        "fr": "Votre députée ou député, dès que vous donnez votre code postal",
     },
-    "looking_up": {"en": "Looking up your MP…", "fr": "Recherche de votre député…"},
-    "mp_for": {"en": "MP for {district}", "fr": "député·e ({district})"},
+    "looking_up": {"en": "Looking up your MP…", "fr": "Recherche de votre députée ou député…"},
+    "mp_for": {"en": "MP for {district}", "fr": "députée ou député ({district})"},
     "colon": {"en": ": ", "fr": " : "},
     "your_letter": {"en": "Your letter", "fr": "Votre lettre"},
     "intro": {"en": "Introduce yourself", "fr": "Présentez-vous"},
@@ -160,11 +160,12 @@ STRINGS: dict[str, dict[Language, str]] = {
     },
     "lookup_unavailable": {
         "en": "We could not look up your MP just now. Please try again in a minute.",
-        "fr": "Nous n'avons pas pu trouver votre député pour le moment. Réessayez dans une minute.",
+        "fr": "Nous n'avons pas pu trouver votre députée ou député pour le moment. "
+        "Réessayez dans une minute.",
     },
     "mp_not_found": {
         "en": "We could not find your MP from your postal code.",
-        "fr": "Nous n'avons pas trouvé votre député à partir de votre code postal.",
+        "fr": "Nous n'avons pas trouvé votre députée ou député à partir de votre code postal.",
     },
     "closed_short": {
         "en": "This campaign has closed: it takes no more letters.",

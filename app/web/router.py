@@ -223,14 +223,15 @@ def render_page(
 ) -> HTMLResponse:
     form = form or {}
     errors = errors or service.FormErrors()
-    targets = targets_of(session, campaign, provider, form, language)
-    districts = errors.districts or targets.districts
+    closed = campaign.status == "closed"
+    targets = targets_of(session, campaign, provider, form, language) if not closed else None
+    districts = errors.districts or (targets.districts if targets else [])
     values = {
         "concern": campaign.concern.get(language, ""),
         "ask": campaign.ask.get(language, ""),
     } | form
     context = common_context(request, session, campaign, language, embed) | {
-        "closed": campaign.status == "closed",
+        "closed": closed,
         "guidance": campaign.guidance.get(language, ""),
         "concern_text": campaign.concern.get(language, ""),
         "ask_text": campaign.ask.get(language, ""),
