@@ -26,11 +26,11 @@ from app.directory.lookup import DistrictProvider
 from app.errors import Conflict, DomainError, InvalidInput, NotFound, invalid_field
 from app.fields import normalise_postal_code
 from app.letters import service as letters
-from app.letters.schemas import ActionOut, LetterRecipient, PreviewOut
+from app.letters.schemas import ActionOut, PreviewOut
 from app.settings import Settings
 from app.web import i18n, service
 from app.web.i18n import Language
-from app.web.schemas import PageRecipient, PageTargets
+from app.web.schemas import PageTargets
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(
@@ -114,48 +114,6 @@ def language_for(request: Request, languages: list[str], lang: str | None) -> La
     return i18n.page_language(languages, lang, request.headers.get("accept-language", "")[:500])
 
 
-def page_recipient(recipient: LetterRecipient, language: Language) -> PageRecipient:
-    if recipient.role:
-        office = recipient.role
-    elif recipient.district:
-        office = i18n.text("mp_for", language, district=recipient.district)
-    else:
-        office = recipient.elected_office or ""
-    return PageRecipient(name=recipient.display_name, office=office)
-
-
-def targets_of(
-    session: Session,
-    campaign: Campaign,
-    provider: DistrictProvider,
-    form: dict[str, str],
-    language: Language,
-) -> PageTargets:
-    """Who the letter goes to as far as the form says: role holders at once, the MP once
-    the postal code is known (all candidates' districts where it straddles several)."""
-    try:
-        postal_code: str | None = normalise_postal_code(form.get("postal_code", ""))
-    except ValueError:
-        postal_code = None
-    district = form.get("district") or None
-    districts: list[str] = []
-    try:
-        found, warnings = letters.targets_for(
-            session, campaign, provider, postal_code, district, language
-        )
-    except InvalidInput as error:
-        districts = [str(name) for name in error.extra.get("candidates", [])]
-        found, warnings = letters.targets_for(session, campaign, provider, None, None, language)
-    except DomainError:  # the lookup service is down: the page still shows who it can
-        found, warnings = letters.targets_for(session, campaign, provider, None, None, language)
-    return PageTargets(
-        postal_code=postal_code,
-        recipients=[page_recipient(recipient, language) for recipient in found],
-        warnings=[service.warning_message(warning, language) for warning in warnings],
-        districts=districts,
-    )
-
-
 def page_urls(request: Request, slug: str, language: Language, embed: bool) -> dict[str, str]:
     base = f"/embed/c/{slug}" if embed else f"/c/{slug}"
     settings: Settings = request.app.state.settings
@@ -191,23 +149,6 @@ def common_context(
     }
 
 
-def preview_view(preview: PreviewOut, campaign: Campaign, language: Language) -> dict[str, Any]:
-    letters_shown = [
-        {
-            "recipient": page_recipient(letter.recipient, language),
-            "channel": i18n.text("by_email" if letter.channel == "email" else "by_post", language),
-            "subject": letter.subject,
-            "body_text": letter.body_text,
-        }
-        for letter in preview.letters
-    ]
-    warnings: dict[str, list[str]] = {}
-    for warning in preview.warnings:
-        shown = service.warning_for_page(warning, campaign, language)
-        warnings.setdefault(shown.part, []).append(shown.message)
-    return {"letters": letters_shown, "warnings": warnings}
-
-
 def render_page(
     request: Request,
     session: Session,
@@ -224,7 +165,9 @@ def render_page(
     form = form or {}
     errors = errors or service.FormErrors()
     closed = campaign.status == "closed"
-    targets = targets_of(session, campaign, provider, form, language) if not closed else None
+    targets = (
+        service.targets_of(session, campaign, provider, form, language) if not closed else None
+    )
     districts = errors.districts or (targets.districts if targets else [])
     values = {
         "concern": campaign.concern.get(language, ""),
@@ -244,7 +187,7 @@ def render_page(
         "values": values,
         "errors": errors.messages,
         "form_level": service.FORM_LEVEL,
-        "preview": preview_view(preview, campaign, language) if preview else None,
+        "preview": service.preview_view(preview, campaign, language) if preview else None,
     }
     return templates.TemplateResponse(
         request,
@@ -272,7 +215,7 @@ def render_thanks(
         "days": settings.confirmation_days,
         "letters": [
             {
-                "recipient": page_recipient(letter.recipient, language),
+                "recipient": service.page_recipient(letter.recipient, language),
                 "subject": letter.subject,
                 "channel": i18n.text(
                     "by_email" if letter.channel == "email" else "by_post", language
@@ -454,7 +397,7 @@ def page_targets(
             "postal_code", i18n.text("postal_code_invalid", language), where="query"
         ) from None
     form = {"postal_code": postal_code, "district": district or ""}
-    return targets_of(session, campaign, provider, form, language)
+    return service.targets_of(session, campaign, provider, form, language)
 
 
 @router.post(

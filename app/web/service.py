@@ -1,19 +1,24 @@
 """What the action page does between a browser's form and the letters service: the
-form's fields become the same ActionCreate the JSON API takes, and the errors the API
-would answer become messages beside the form's fields, in the page's language."""
+form's fields become the same ActionCreate the JSON API takes, the errors the API would
+answer become messages beside the form's fields, and recipients, letters and warnings are
+named as the page shows them, in its language."""
 
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
 from app.campaigns.models import Campaign
+from app.directory.lookup import DistrictProvider
 from app.errors import DomainError, InvalidInput, UpstreamUnavailable, field_errors
-from app.fields import PROVINCES
-from app.letters.schemas import ActionCreate, QualityWarning
+from app.fields import PROVINCES, normalise_postal_code
+from app.letters import service as letters
+from app.letters.schemas import ActionCreate, LetterRecipient, PreviewOut, QualityWarning
 from app.web import i18n
 from app.web.i18n import Language
+from app.web.schemas import PageRecipient, PageTargets
 
 SUPPORTER_FIELDS = (
     "first_name", "last_name", "email", "street_address", "city", "province", "postal_code",
@@ -158,3 +163,62 @@ def warning_message(warning: QualityWarning, language: Language) -> str:
 def province_choices(language: Language) -> list[tuple[str, str]]:
     index = 0 if language == "en" else 1
     return sorted(((code, names[index]) for code, names in PROVINCES.items()), key=lambda c: c[1])
+
+
+def page_recipient(recipient: LetterRecipient, language: Language) -> PageRecipient:
+    if recipient.role:
+        office = recipient.role
+    elif recipient.district:
+        office = i18n.text("mp_for", language, district=recipient.district)
+    else:
+        office = recipient.elected_office or ""
+    return PageRecipient(name=recipient.display_name, office=office)
+
+
+def targets_of(
+    session: Session,
+    campaign: Campaign,
+    provider: DistrictProvider,
+    form: dict[str, str],
+    language: Language,
+) -> PageTargets:
+    """Who the letter goes to as far as the form says: role holders at once, the MP once
+    the postal code is known (all candidates' districts where it straddles several)."""
+    try:
+        postal_code: str | None = normalise_postal_code(form.get("postal_code", ""))
+    except ValueError:
+        postal_code = None
+    district = form.get("district") or None
+    districts: list[str] = []
+    try:
+        found, warnings = letters.targets_for(
+            session, campaign, provider, postal_code, district, language
+        )
+    except InvalidInput as error:
+        districts = [str(name) for name in error.extra.get("candidates", [])]
+        found, warnings = letters.targets_for(session, campaign, provider, None, None, language)
+    except DomainError:  # the lookup service is down: the page still shows who it can
+        found, warnings = letters.targets_for(session, campaign, provider, None, None, language)
+    return PageTargets(
+        postal_code=postal_code,
+        recipients=[page_recipient(recipient, language) for recipient in found],
+        warnings=[warning_message(warning, language) for warning in warnings],
+        districts=districts,
+    )
+
+
+def preview_view(preview: PreviewOut, campaign: Campaign, language: Language) -> dict[str, Any]:
+    letters_shown = [
+        {
+            "recipient": page_recipient(letter.recipient, language),
+            "channel": i18n.text("by_email" if letter.channel == "email" else "by_post", language),
+            "subject": letter.subject,
+            "body_text": letter.body_text,
+        }
+        for letter in preview.letters
+    ]
+    warnings: dict[str, list[str]] = {}
+    for warning in preview.warnings:
+        shown = warning_for_page(warning, campaign, language)
+        warnings.setdefault(shown.part, []).append(shown.message)
+    return {"letters": letters_shown, "warnings": warnings}
