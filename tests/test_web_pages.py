@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.delivery.models import Delivery
 from app.letters.models import Action
 from app.web.i18n import counter, page_language, preferred_languages
 from tests.campaign_data import make_campaign, make_directory
@@ -253,7 +254,7 @@ def test_campaign_text_is_shown_as_text_never_as_markup(client: TestClient, call
 
 
 def test_the_thank_you_page_asks_to_confirm_where_the_campaign_does(
-    client: TestClient, caller: Caller
+    client: TestClient, caller: Caller, session: Session
 ) -> None:
     make_directory(client, caller)
     make_campaign(client, caller, slug="confirming", confirm_email=True)
@@ -261,6 +262,11 @@ def test_the_thank_you_page_asks_to_confirm_where_the_campaign_does(
     assert page.status_code == 200
     assert "One more step: we have sent an email to amelie@example.org" in page.text
     assert "within 7 days" in page.text and "waiting for you to confirm" in page.text
+    action = session.scalars(select(Action)).one()
+    confirmation = session.scalars(
+        select(Delivery).where(Delivery.action_id == action.id, Delivery.channel == "confirmation")
+    ).one()  # the email the page speaks of is queued
+    assert confirmation.due_at is not None
 
 
 def test_a_closed_campaign_shows_its_counter_and_takes_no_letter(
