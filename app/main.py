@@ -20,6 +20,8 @@ from app.logs import RequestIdMiddleware
 from app.metrics import HttpMetrics, metrics_registry
 from app.rate_limits import RedisCounter, make_rate_limiter
 from app.settings import Settings, cors_origins, get_settings, require_shared_secret
+from app.web.router import router as web_router
+from app.web.router import static_files as web_static_files
 
 DESCRIPTION = """
 Write to the officials who represent you.
@@ -79,4 +81,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(letters_router)
     app.include_router(delivery_router)
     app.include_router(constituents_router)
+    app.include_router(web_router)
+    app.mount("/static/web", web_static_files, name="web-static")
     return app

@@ -163,10 +163,14 @@ def client_address(request: Request) -> str:
     return str(address)
 
 
+def check_address(request: Request, name: str) -> None:
+    if request.app.state.settings.rate_limits_enabled:
+        request.app.state.rate_limiter.check(name, client_address(request))
+
+
 def _limit_by_address(name: str) -> Callable[[Request], None]:
     def dependency(request: Request) -> None:
-        if request.app.state.settings.rate_limits_enabled:
-            request.app.state.rate_limiter.check(name, client_address(request))
+        check_address(request, name)
 
     return dependency
 

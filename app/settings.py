@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     # Where the service is reached from outside, for links in emails.
     public_url: str = "http://127.0.0.1:8000"
     confirmation_days: int = 7
+    # Who may show /embed/c/{slug} pages in a frame (CSP frame-ancestors): any site by
+    # default, as partners paste the snippet into their own; list origins to narrow it.
+    embed_frame_ancestors: str = "*"
 
     page_size: Literal["letter", "a4"] = "letter"
     print_dir: Path = VAR_DIR / "print"

@@ -16,6 +16,7 @@ from app.rate_limits import Limit, MemoryCounter, RateLimiter, client_address
 from app.settings import Settings
 from tests.campaign_data import action_body, make_campaign, make_directory
 from tests.conftest import MakeCaller
+from tests.test_web_pages import form
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
@@ -163,3 +164,26 @@ def test_an_unreachable_redis_lets_actions_through(
         make_campaign(client, caller)
         assert [act(client, supporter(n)).status_code for n in range(2)] == [201, 201]
     assert "rate limit not checked" in caplog.text
+
+
+def test_the_action_page_shares_the_limits_and_says_so_beside_the_form(
+    settings: Settings, make_caller: MakeCaller
+) -> None:
+    with limited_client(
+        settings,
+        rate_limit_actions_per_address="2/hour",
+        rate_limit_page_calls_per_address="1/hour",
+    ) as client:
+        caller = make_caller()
+        make_directory(client, caller)
+        make_campaign(client, caller)
+        assert act(client, supporter(1)).status_code == 201
+        assert client.post("/c/rescind-stca", data=form(email="two@example.org")).status_code == 200
+        page = client.post("/c/rescind-stca", data=form(email="three@example.org", intro="Kept."))
+        assert page.status_code == 429 and int(page.headers["Retry-After"]) >= 1
+        assert page.headers["content-type"].startswith("text/html")
+        assert "Too many letters have been sent from here" in page.text
+        assert "Kept." in page.text
+        targets = "/c/rescind-stca/targets?postal_code=T5A1B7"
+        assert client.get(targets).status_code == 200
+        assert client.get(targets).status_code == 429

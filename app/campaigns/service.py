@@ -89,11 +89,17 @@ def get_campaign(session: Session, organisation_id: str, campaign_id: str) -> Ca
     return campaign
 
 
-def live_campaign(session: Session, slug: str) -> Campaign:
-    """The campaign supporters reach by slug: it must be live (a draft is not found)."""
+def published_campaign(session: Session, slug: str) -> Campaign:
+    """The campaign supporters see by slug, live or closed (a draft is not found)."""
     campaign = session.scalar(select(Campaign).where(Campaign.slug == slug))
     if campaign is None or campaign.status == "draft":
         raise NotFound(f"No campaign {slug!r}.")
+    return campaign
+
+
+def live_campaign(session: Session, slug: str) -> Campaign:
+    """The campaign supporters write to by slug: it must be live (a draft is not found)."""
+    campaign = published_campaign(session, slug)
     if campaign.status == "closed":
         raise Conflict("This campaign has closed: it takes no more letters.", slug=slug)
     return campaign

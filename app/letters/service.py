@@ -126,12 +126,12 @@ def own_mps(
     session: Session,
     organisation_id: str,
     provider: DistrictProvider,
-    supporter: Supporter,
+    postal_code: str,
     chosen_district: str | None,
 ) -> tuple[list[Recipient], list[QualityWarning]]:
     """The supporter's MP(s), from their postal code. A postal code that straddles
     districts needs the supporter's choice among them (a 422 names the candidates)."""
-    districts = provider.districts_for(session, organisation_id, supporter.postal_code)
+    districts = provider.districts_for(session, organisation_id, postal_code)
     if chosen_district:
         districts = [d for d in districts if d.key == fold(chosen_district)]
         if not districts:
@@ -176,12 +176,14 @@ def named_target(session: Session, organisation_id: str, recipient_id: str) -> T
 def resolve_targets(
     session: Session,
     campaign: Campaign,
-    body: ActionCreate,
+    postal_code: str | None,
+    district: str | None,
     provider: DistrictProvider,
     today: date,
 ) -> tuple[list[Target], list[QualityWarning]]:
     """The campaign's targets as recipients today; one letter each, however many targets
-    name the same person (a minister who is also the supporter's MP gets one)."""
+    name the same person (a minister who is also the supporter's MP gets one). Without a
+    postal code (an action page before it is typed) the supporter's MP is left out."""
     organisation_id = campaign.organisation_id
     targets: list[Target] = []
     warnings: list[QualityWarning] = []
@@ -192,7 +194,9 @@ def resolve_targets(
                 warnings.append(_recipients_warning(f"Nobody holds the role {spec['role']} today."))
             targets += holders
         elif spec["type"] == "own_mp":
-            mps, more = own_mps(session, organisation_id, provider, body.supporter, body.district)
+            if postal_code is None:
+                continue
+            mps, more = own_mps(session, organisation_id, provider, postal_code, district)
             targets += [Target(mp) for mp in mps]
             warnings += more
         elif named := named_target(session, organisation_id, spec["recipient_id"]):
@@ -316,7 +320,9 @@ def compose(
         "supporter.city": supporter.city,
     } | {part: getattr(body, part) for part in ("concern", "ask") if getattr(body, part)}
     quality.refuse_abuse(written)
-    targets, warnings = resolve_targets(session, campaign, body, provider, today)
+    targets, warnings = resolve_targets(
+        session, campaign, body.supporter.postal_code, body.district, provider, today
+    )
     composition = Composition(language)
     template = letter_template(campaign, language)
     parts = {"intro": body.intro, "concern": concern, "ask": ask}
@@ -369,23 +375,22 @@ def _identical_intros(session: Session, campaign_id: str, intro: str) -> int:
     )
 
 
-def _letter_out(letter: ComposedLetter, letter_id: str | None, status: str) -> LetterOut:
-    recipient = letter.target.recipient
-    role = (
-        letter.target.role_fr
-        if letter.language == "fr" and letter.target.role_fr
-        else letter.target.role_en
+def _letter_recipient(target: Target, language: Language) -> LetterRecipient:
+    recipient = target.recipient
+    role = target.role_fr if language == "fr" and target.role_fr else target.role_en
+    return LetterRecipient(
+        id=recipient.id,
+        display_name=recipient.display_name or name_of(recipient.first_name, recipient.last_name),
+        elected_office=recipient.elected_office,
+        role=role,
+        district=recipient.district_name,
     )
+
+
+def _letter_out(letter: ComposedLetter, letter_id: str | None, status: str) -> LetterOut:
     return LetterOut(
         id=letter_id,
-        recipient=LetterRecipient(
-            id=recipient.id,
-            display_name=recipient.display_name
-            or name_of(recipient.first_name, recipient.last_name),
-            elected_office=recipient.elected_office,
-            role=role,
-            district=recipient.district_name,
-        ),
+        recipient=_letter_recipient(letter.target, letter.language),
         channel=letter.channel,
         status=status,
         language=letter.language,
@@ -393,6 +398,30 @@ def _letter_out(letter: ComposedLetter, letter_id: str | None, status: str) -> L
         salutation=letter.salutation,
         body_text=letter.body_text,
     )
+
+
+def targets_for(
+    session: Session,
+    campaign: Campaign,
+    provider: DistrictProvider,
+    postal_code: str | None,
+    district: str | None,
+    language: Language,
+) -> tuple[list[LetterRecipient], list[QualityWarning]]:
+    """Who a supporter at `postal_code` would write to, as an action page shows them while
+    the form is filled in: the targets an action would resolve today that a letter can
+    reach, and why any cannot."""
+    targets, warnings = resolve_targets(
+        session, campaign, postal_code, district, provider, date.today()
+    )
+    reachable = []
+    for target in targets:
+        _, why_not = channels_for(campaign, target.recipient)
+        if why_not:
+            warnings.append(_recipients_warning(f"{addressee_of(target).display_name} {why_not}."))
+        else:
+            reachable.append(_letter_recipient(target, language))
+    return reachable, warnings
 
 
 def preview(

@@ -1,0 +1,253 @@
+"""The action page's own words in English and French, and the choice between them.
+
+Campaign texts come from the campaign in the page's language; these are the words
+around them (labels, buttons, messages), and the supporter-facing wording of the errors
+and warnings the letters service answers by code."""
+
+from typing import Literal
+
+from app.letters.schemas import INTRO_MAX, PART_MAX
+
+Language = Literal["en", "fr"]
+
+STRINGS: dict[str, dict[Language, str]] = {
+    "skip": {"en": "Skip to the form", "fr": "Aller au formulaire"},
+    "other_language": {"en": "Français", "fr": "English"},
+    "powered_by": {"en": "Letters sent with letterdesk", "fr": "Lettres envoyées avec letterdesk"},
+    "goal": {"en": "Goal: {goal}", "fr": "Objectif : {goal}"},
+    "progress_label": {"en": "Progress to the goal", "fr": "Progression vers l'objectif"},
+    "your_information": {"en": "Your information", "fr": "Vos coordonnées"},
+    "information_hint": {
+        "en": "Your letter is signed with your name and address: officials give most weight "
+        "to the people they represent.",
+        "fr": "Votre lettre est signée de votre nom et de votre adresse : les élus accordent "
+        "plus de poids aux personnes qu'ils représentent.",
+    },
+    "first_name": {"en": "First name", "fr": "Prénom"},
+    "last_name": {"en": "Last name", "fr": "Nom"},
+    "email": {"en": "Email", "fr": "Courriel"},
+    "street_address": {"en": "Street address", "fr": "Adresse"},
+    "city": {"en": "City or town", "fr": "Ville"},
+    "province": {"en": "Province or territory", "fr": "Province ou territoire"},
+    "choose_province": {"en": "Choose…", "fr": "Choisissez…"},
+    "postal_code": {"en": "Postal code", "fr": "Code postal"},
+    "postal_code_hint": {"en": "For example K1A 0A6", "fr": "Par exemple K1A 0A6"},
+    "district": {"en": "Your electoral district", "fr": "Votre circonscription"},
+    "district_hint": {
+        "en": "Your postal code lies in more than one district: choose yours.",
+        "fr": "Votre code postal chevauche plusieurs circonscriptions : choisissez la vôtre.",
+    },
+    "recipients": {"en": "Your letter goes to", "fr": "Votre lettre sera envoyée à"},
+    "your_mp_pending": {
+        "en": "Your MP, once you give your postal code",
+        "fr": "Votre députée ou député, dès que vous donnez votre code postal",
+    },
+    "looking_up": {"en": "Looking up your MP…", "fr": "Recherche de votre députée ou député…"},
+    "mp_for": {"en": "MP for {district}", "fr": "députée ou député ({district})"},
+    "colon": {"en": ": ", "fr": " : "},
+    "your_letter": {"en": "Your letter", "fr": "Votre lettre"},
+    "intro": {"en": "Introduce yourself", "fr": "Présentez-vous"},
+    "intro_hint": {
+        "en": "A sentence or two in your own words: who you are and where you write from.",
+        "fr": "Une phrase ou deux dans vos propres mots : qui vous êtes et d'où vous écrivez.",
+    },
+    "guidance": {"en": "How to write it", "fr": "Comment l'écrire"},
+    "concern": {"en": "Your concern", "fr": "Votre inquiétude"},
+    "ask": {"en": "Your ask", "fr": "Votre demande"},
+    "editable_hint": {
+        "en": "The campaign's text: change it as you wish, a sentence of your own counts.",
+        "fr": "Le texte de la campagne : modifiez-le à votre guise, une phrase de vous compte.",
+    },
+    "must_write_hint": {"en": "In your own words.", "fr": "Dans vos propres mots."},
+    "fixed_hint": {
+        "en": "The campaign's text, as every letter says it.",
+        "fr": "Le texte de la campagne, tel que chaque lettre le dit.",
+    },
+    "consent": {
+        "en": "I agree to hear from the organisation running this campaign.",
+        "fr": "J'accepte de recevoir des nouvelles de l'organisme qui mène cette campagne.",
+    },
+    "preview": {"en": "Preview your letter", "fr": "Aperçu de votre lettre"},
+    "preview_button": {"en": "Preview my letter", "fr": "Voir l'aperçu"},
+    "preview_hint": {
+        "en": "Fill in your information and your introduction to see your letter "
+        "exactly as it will be sent.",
+        "fr": "Remplissez vos coordonnées et votre présentation pour voir votre lettre "
+        "exactement telle qu'elle sera envoyée.",
+    },
+    "preview_updated": {"en": "Preview updated.", "fr": "Aperçu mis à jour."},
+    "preview_to": {"en": "To", "fr": "À"},
+    "preview_subject": {"en": "Subject", "fr": "Objet"},
+    "by_email": {"en": "by email", "fr": "par courriel"},
+    "by_post": {"en": "by post", "fr": "par la poste"},
+    "submit": {"en": "Send my letter", "fr": "Envoyer ma lettre"},
+    "error_summary": {
+        "en": "Please correct what is marked below",
+        "fr": "Veuillez corriger ce qui est signalé ci-dessous",
+    },
+    "closed": {
+        "en": "This campaign has closed: it takes no more letters. Thank you to everyone who "
+        "wrote.",
+        "fr": "Cette campagne est terminée : elle ne reçoit plus de lettres. Merci à toutes "
+        "les personnes qui ont écrit.",
+    },
+    "not_found_title": {"en": "Campaign not found", "fr": "Campagne introuvable"},
+    "not_found": {
+        "en": "There is no campaign at this address. Check the link you followed.",
+        "fr": "Il n'y a pas de campagne à cette adresse. Vérifiez le lien que vous avez suivi.",
+    },
+    "thanks_title": {"en": "Thank you, {name}!", "fr": "Merci, {name} !"},
+    "thanks_letters": {"en": "Your letters", "fr": "Vos lettres"},
+    "thanks_confirm": {
+        "en": "One more step: we have sent an email to {email}. Follow the link in it within "
+        "{days} days to send your letters. Until then they wait.",
+        "fr": "Encore une étape : nous avons envoyé un courriel à {email}. Suivez le lien qu'il "
+        "contient d'ici {days} jours pour envoyer vos lettres. D'ici là, elles attendent.",
+    },
+    "thanks_sent": {
+        "en": "Your letters are on their way. Replies from officials come to {email}.",
+        "fr": "Vos lettres sont en route. Les réponses des élus vous parviendront à {email}.",
+    },
+    "next": {"en": "What happens next", "fr": "Et maintenant"},
+    "status_pending_confirmation": {
+        "en": "waiting for you to confirm",
+        "fr": "en attente de votre confirmation",
+    },
+    "status_queued": {"en": "on its way", "fr": "en route"},
+    "share": {"en": "Ask your friends to write too", "fr": "Invitez vos proches à écrire aussi"},
+    "share_link": {"en": "Link to share", "fr": "Lien à partager"},
+    "copy": {"en": "Copy the link", "fr": "Copier le lien"},
+    "copied": {"en": "Copied", "fr": "Copié"},
+    # Errors, as a supporter reads them beside the field.
+    "required": {"en": "Please fill this in.", "fr": "Veuillez remplir ce champ."},
+    "email_invalid": {
+        "en": "Enter an email address such as name@example.org.",
+        "fr": "Entrez une adresse courriel comme nom@exemple.org.",
+    },
+    "postal_code_invalid": {
+        "en": "Enter a Canadian postal code such as K1A 0A6.",
+        "fr": "Entrez un code postal canadien comme K1A 0A6.",
+    },
+    "province_invalid": {
+        "en": "Choose your province or territory.",
+        "fr": "Choisissez votre province ou territoire.",
+    },
+    "too_long": {
+        "en": "This is too long: {max} characters at most.",
+        "fr": "C'est trop long : {max} caractères au plus.",
+    },
+    "control_characters": {
+        "en": "This contains invisible characters we cannot send; please retype it.",
+        "fr": "Ce texte contient des caractères invisibles que nous ne pouvons pas envoyer; "
+        "veuillez le retaper.",
+    },
+    "abusive": {
+        "en": "This contains words we do not send to an official: {words}.",
+        "fr": "Ce texte contient des mots que nous n'envoyons pas à un élu : {words}.",
+    },
+    "already_acted": {
+        "en": "You have already taken action on this campaign with this email address.",
+        "fr": "Vous avez déjà agi dans cette campagne avec cette adresse courriel.",
+    },
+    "choose_district": {"en": "Choose your district.", "fr": "Choisissez votre circonscription."},
+    "not_your_district": {
+        "en": "This is not a district of your postal code.",
+        "fr": "Ce n'est pas une circonscription de votre code postal.",
+    },
+    "no_recipients": {
+        "en": "We found nobody to send your letter to.",
+        "fr": "Nous n'avons trouvé personne à qui envoyer votre lettre.",
+    },
+    "lookup_unavailable": {
+        "en": "We could not look up your MP just now. Please try again in a minute.",
+        "fr": "Nous n'avons pas pu trouver votre députée ou député pour le moment. "
+        "Réessayez dans une minute.",
+    },
+    "mp_not_found": {
+        "en": "We could not find your MP from your postal code.",
+        "fr": "Nous n'avons pas trouvé votre députée ou député à partir de votre code postal.",
+    },
+    "too_many": {
+        "en": "Too many letters have been sent from here just now. Please try again in "
+        "{minutes} minutes: what you wrote is kept below.",
+        "fr": "Trop de lettres ont été envoyées d'ici à l'instant. Réessayez dans "
+        "{minutes} minutes : ce que vous avez écrit est conservé ci-dessous.",
+    },
+    "closed_short": {
+        "en": "This campaign has closed: it takes no more letters.",
+        "fr": "Cette campagne est terminée : elle ne reçoit plus de lettres.",
+    },
+    # Quality warnings, by the letters service's codes.
+    "warning_intro_without_place": {
+        "en": "Say where you are writing from: officials give most weight to the people they "
+        "represent.",
+        "fr": "Dites d'où vous écrivez : les élus accordent plus de poids aux personnes qu'ils "
+        "représentent.",
+    },
+    "warning_default_text": {
+        "en": "Apart from your introduction this is the campaign's text; a sentence of your "
+        "own in the concern or the ask makes it count for more.",
+        "fr": "À part votre présentation, c'est le texte de la campagne; une phrase de vous "
+        "dans l'inquiétude ou la demande lui donne plus de poids.",
+    },
+    "warning_identical_intro": {
+        "en": "Other people sent this same introduction; officials discount identical "
+        "letters, so write it in your own words.",
+        "fr": "D'autres personnes ont envoyé cette même présentation; les élus accordent peu "
+        "de poids aux lettres identiques : écrivez-la dans vos propres mots.",
+    },
+}
+
+# Singular and plural: "1 person has", "1,204 people have".
+COUNTER: dict[Language, tuple[str, str]] = {
+    "en": ("{count} person has taken action", "{count} people have taken action"),
+    "fr": ("{count} personne a passé à l'action", "{count} personnes ont passé à l'action"),
+}
+MAX_LENGTHS = {"intro": INTRO_MAX, "concern": PART_MAX, "ask": PART_MAX}
+SINGLE_LINE_MAX = 300
+
+
+def text(key: str, language: Language, **values: object) -> str:
+    return STRINGS[key][language].format(**values)
+
+
+def number(value: int, language: Language) -> str:
+    """1204 as '1,204' in English and '1 204' (a narrow no-break space) in French."""
+    grouped = f"{value:,}"
+    return grouped.replace(",", "\u202f") if language == "fr" else grouped
+
+
+def counter(count: int, language: Language) -> str:
+    one, many = COUNTER[language]
+    plural = count > 1 if language == "fr" else count != 1
+    return (many if plural else one).format(count=number(count, language))
+
+
+def page_language(languages: list[str], asked: str | None, accept_language: str | None) -> Language:
+    """The page's language: the one the link asked for, else the browser's first
+    preference the campaign speaks, else the campaign's first."""
+    if asked in languages:
+        return "fr" if asked == "fr" else "en"
+    for wanted in preferred_languages(accept_language or ""):
+        if wanted in languages:
+            return "fr" if wanted == "fr" else "en"
+    return "fr" if languages[0] == "fr" else "en"
+
+
+def preferred_languages(accept_language: str) -> list[str]:
+    """Accept-Language's primary tags, most wanted first ('fr-CA,fr;q=0.9,en;q=0.8' gives
+    fr, en); a tag with q=0 is not wanted at all."""
+    ranked: list[tuple[float, int, str]] = []
+    for position, item in enumerate(accept_language.split(",")[:20]):
+        tag, _, params = item.strip().partition(";")
+        quality = 1.0
+        name, _, value = params.strip().partition("=")
+        if name.strip() == "q":
+            try:
+                quality = float(value)
+            except ValueError:
+                quality = 0.0
+        primary = tag.strip().split("-")[0].lower()
+        if primary and quality > 0:
+            ranked.append((-quality, position, primary))
+    return list(dict.fromkeys(primary for _, _, primary in sorted(ranked)))

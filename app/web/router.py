@@ -1,0 +1,459 @@
+"""The public action pages: HTML for supporters, served from the same service as the API.
+
+`/c/{slug}` is the campaign's page; `/embed/c/{slug}` is the same form without the
+site's header and footer, for a partner's iframe. Both work with JavaScript off (the
+form posts to the page, which answers the thank-you page or itself with the errors
+beside their fields); with it, the page's script asks `/c/{slug}/targets` for the
+supporter's MP as the postal code is typed and `/c/{slug}/preview` for the letters as
+they will be sent. Every call goes through the letters service the JSON API uses."""
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Path as PathParam
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from sqlalchemy.orm import Session
+
+from app.campaigns.models import Campaign
+from app.campaigns.service import live_campaign, published_campaign
+from app.db import SessionDep
+from app.directory.deps import DistrictProviderDep
+from app.directory.lookup import DistrictProvider
+from app.errors import Conflict, DomainError, InvalidInput, NotFound, invalid_field
+from app.fields import normalise_postal_code
+from app.letters import service as letters
+from app.letters.schemas import ActionOut, PreviewOut
+from app.rate_limits import PageCallsByAddress, check_address, check_supporter_email
+from app.settings import Settings
+from app.web import i18n, service
+from app.web.i18n import Language
+from app.web.schemas import PageTargets
+
+HERE = Path(__file__).parent
+templates = Jinja2Templates(
+    env=Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=True,  # campaign and supporter text is data, never markup
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+)
+static_files = StaticFiles(directory=HERE / "static")
+
+router = APIRouter(tags=["action pages"])
+
+SlugPath = PathParam(max_length=80, description="The campaign's slug.")
+LangQuery = Query(
+    description="`en` or `fr`; by default the browser's language (Accept-Language) where "
+    "the campaign speaks it, else the campaign's first language."
+)
+FORM_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/x-www-form-urlencoded": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        name: {"type": "string"}
+                        for name in (*service.TEXT_FIELDS, "consent_to_contact", "intent")
+                    },
+                }
+            }
+        },
+    }
+}
+PAGE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/html": {}}, "description": "The page."},
+    404: {"content": {"text/html": {}}, "description": "No live or closed campaign here."},
+}
+SUBMIT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/html": {}}, "description": "The thank-you page, or a preview."},
+    404: PAGE_RESPONSES[404],
+    409: {
+        "content": {"text/html": {}},
+        "description": "The campaign has closed, or this email already took action on it: "
+        "the page again, saying so.",
+    },
+    422: {
+        "content": {"text/html": {}},
+        "description": "The page again with each error beside its field, keeping what was typed.",
+    },
+    429: {
+        "content": {"text/html": {}},
+        "description": "Too many actions from this address or for this email: the page again, "
+        "saying when to try, with `Retry-After`.",
+    },
+}
+
+
+async def form_of(request: Request) -> dict[str, str]:
+    return service.parse_form(await request.body())
+
+
+FormDep = Annotated[dict[str, str], Depends(form_of)]
+
+
+def security_headers(settings: Settings, embed: bool) -> dict[str, str]:
+    """No inline script or style anywhere, so the CSP allows only our own files. Only the
+    embed page may be framed, by whom the settings say; the page itself by nobody."""
+    ancestors = settings.embed_frame_ancestors if embed else "'none'"
+    headers = {
+        "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; "
+        "img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+        f"frame-ancestors {ancestors}",
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "strict-origin-when-cross-origin",
+        "Cache-Control": "no-store",  # counters move, and a posted page holds an address
+    }
+    if not embed:
+        headers["X-Frame-Options"] = "DENY"
+    return headers
+
+
+def language_for(request: Request, languages: list[str], lang: str | None) -> Language:
+    return i18n.page_language(languages, lang, request.headers.get("accept-language", "")[:500])
+
+
+def page_urls(request: Request, slug: str, language: Language, embed: bool) -> dict[str, str]:
+    base = f"/embed/c/{slug}" if embed else f"/c/{slug}"
+    settings: Settings = request.app.state.settings
+    share = f"{settings.public_url.rstrip('/')}/c/{slug}" + ("?lang=fr" if language == "fr" else "")
+    return {
+        "page": f"{base}?lang={language}",
+        "other_language": f"{base}?lang={'en' if language == 'fr' else 'fr'}",
+        "targets": f"/c/{slug}/targets",
+        "preview": f"/c/{slug}/preview?lang={language}",
+        "share": share,
+    }
+
+
+def common_context(
+    request: Request, session: Session, campaign: Campaign, language: Language, embed: bool
+) -> dict[str, Any]:
+    def t(key: str, **values: object) -> str:
+        return i18n.text(key, language, **values)
+
+    stats = letters.stats(session, campaign.slug)
+    return {
+        "t": t,
+        "lang": language,
+        "bilingual": len(campaign.languages) > 1,
+        "embed": embed,
+        "title": campaign.title[language],
+        "summary": campaign.summary.get(language, ""),
+        "counter": i18n.counter(stats.actions, language),
+        "actions": stats.actions,
+        "goal": stats.goal,
+        "goal_text": t("goal", goal=i18n.number(stats.goal, language)) if stats.goal else "",
+        "urls": page_urls(request, campaign.slug, language, embed),
+    }
+
+
+def render_page(
+    request: Request,
+    session: Session,
+    campaign: Campaign,
+    provider: DistrictProvider,
+    language: Language,
+    embed: bool,
+    *,
+    form: dict[str, str] | None = None,
+    errors: service.FormErrors | None = None,
+    preview: PreviewOut | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    form = form or {}
+    errors = errors or service.FormErrors()
+    closed = campaign.status == "closed"
+    targets = (
+        service.targets_of(session, campaign, provider, form, language) if not closed else None
+    )
+    districts = errors.districts or (targets.districts if targets else [])
+    values = {
+        "concern": campaign.concern.get(language, ""),
+        "ask": campaign.ask.get(language, ""),
+    } | form
+    context = common_context(request, session, campaign, language, embed) | {
+        "closed": closed,
+        "guidance": campaign.guidance.get(language, ""),
+        "concern_text": campaign.concern.get(language, ""),
+        "ask_text": campaign.ask.get(language, ""),
+        "writable": service.writable_parts(campaign),
+        "must_write": campaign.must_write,
+        "has_own_mp": any(target["type"] == "own_mp" for target in campaign.targets),
+        "targets": targets,
+        "districts": districts,
+        "provinces": service.province_choices(language),
+        "values": values,
+        "errors": errors.messages,
+        "form_level": service.FORM_LEVEL,
+        "preview": service.preview_view(preview, campaign, language) if preview else None,
+    }
+    return templates.TemplateResponse(
+        request,
+        "campaign.html",
+        context,
+        status_code=status,
+        headers=security_headers(request.app.state.settings, embed),
+    )
+
+
+def render_thanks(
+    request: Request,
+    session: Session,
+    campaign: Campaign,
+    language: Language,
+    embed: bool,
+    action: ActionOut,
+    form: dict[str, str],
+) -> HTMLResponse:
+    settings: Settings = request.app.state.settings
+    context = common_context(request, session, campaign, language, embed) | {
+        "first_name": form.get("first_name", "").strip(),
+        "email": form.get("email", "").strip(),
+        "confirm": campaign.confirm_email,
+        "days": settings.confirmation_days,
+        "letters": [
+            {
+                "recipient": service.page_recipient(letter.recipient, language),
+                "subject": letter.subject,
+                "channel": i18n.text(
+                    "by_email" if letter.channel == "email" else "by_post", language
+                ),
+                "status": i18n.text(f"status_{letter.status}", language),
+            }
+            for letter in action.letters
+        ],
+    }
+    return templates.TemplateResponse(
+        request, "thanks.html", context, headers=security_headers(settings, embed)
+    )
+
+
+def render_message(
+    request: Request, key: str, title_key: str, language: Language, embed: bool, status: int
+) -> HTMLResponse:
+    context = {
+        "t": lambda name, **values: i18n.text(name, language, **values),
+        "lang": language,
+        "embed": embed,
+        "title": i18n.text(title_key, language),
+        "message": i18n.text(key, language),
+    }
+    return templates.TemplateResponse(
+        request,
+        "message.html",
+        context,
+        status_code=status,
+        headers=security_headers(request.app.state.settings, embed),
+    )
+
+
+def not_found_page(request: Request, lang: str | None, embed: bool) -> HTMLResponse:
+    language = language_for(request, ["en", "fr"], lang)
+    return render_message(request, "not_found", "not_found_title", language, embed, 404)
+
+
+def show_page(
+    request: Request,
+    session: Session,
+    provider: DistrictProvider,
+    slug: str,
+    lang: str | None,
+    embed: bool,
+) -> HTMLResponse:
+    try:
+        campaign = published_campaign(session, slug)
+    except NotFound:
+        return not_found_page(request, lang, embed)
+    language = language_for(request, campaign.languages, lang)
+    return render_page(request, session, campaign, provider, language, embed)
+
+
+def submit_form(
+    request: Request,
+    session: Session,
+    provider: DistrictProvider,
+    slug: str,
+    lang: str | None,
+    form: dict[str, str],
+    embed: bool,
+) -> HTMLResponse:
+    """The form, posted: a preview when its Preview button sent it, else the action,
+    taken by the one call to the letters service the JSON API makes."""
+    try:
+        campaign = live_campaign(session, slug)
+    except NotFound:
+        return not_found_page(request, lang, embed)
+    except Conflict:
+        campaign = published_campaign(session, slug)
+        language = language_for(request, campaign.languages, lang)
+        return render_page(
+            request, session, campaign, provider, language, embed, form=form, status=409
+        )
+    language = language_for(request, campaign.languages, lang)
+    try:
+        # Counted as the JSON API's actions are, previews included: one limit per address.
+        check_address(request, "action-address")
+        body = service.action_of(form, campaign, language)
+        if form.get("intent") == "preview":
+            preview = letters.preview(session, campaign, body, provider)
+            return render_page(
+                request, session, campaign, provider, language, embed, form=form, preview=preview
+            )
+        check_supporter_email(request, body.supporter.email)
+        action = letters.take_action(session, campaign, body, provider)
+    except DomainError as error:
+        session.rollback()
+        errors = service.form_errors(error, form, language)
+        page = render_page(
+            request, session, campaign, provider, language, embed, form=form, errors=errors,
+            status=error.status,
+        )  # fmt: skip
+        page.headers.update(error.headers or {})
+        return page
+    return render_thanks(request, session, campaign, language, embed, action, form)
+
+
+@router.get("/c/{slug}", response_class=HTMLResponse, responses=PAGE_RESPONSES)
+def campaign_page(
+    request: Request,
+    session: SessionDep,
+    provider: DistrictProviderDep,
+    slug: str = SlugPath,
+    lang: Annotated[str | None, LangQuery] = None,
+) -> HTMLResponse:
+    """Public: the campaign's action page, in English or French."""
+    return show_page(request, session, provider, slug, lang, embed=False)
+
+
+@router.post(
+    "/c/{slug}", response_class=HTMLResponse, responses=SUBMIT_RESPONSES, openapi_extra=FORM_BODY
+)
+def submit_campaign_form(
+    request: Request,
+    session: SessionDep,
+    provider: DistrictProviderDep,
+    form: FormDep,
+    slug: str = SlugPath,
+    lang: Annotated[str | None, LangQuery] = None,
+) -> HTMLResponse:
+    """Public: the action page's form (application/x-www-form-urlencoded); takes action as
+    `POST /v1/campaigns/{slug}/actions` does, or with `intent=preview` shows the letters."""
+    return submit_form(request, session, provider, slug, lang, form, embed=False)
+
+
+@router.get("/embed/c/{slug}", response_class=HTMLResponse, responses=PAGE_RESPONSES)
+def embedded_campaign_page(
+    request: Request,
+    session: SessionDep,
+    provider: DistrictProviderDep,
+    slug: str = SlugPath,
+    lang: Annotated[str | None, LangQuery] = None,
+) -> HTMLResponse:
+    """Public: the action page's form alone, for a partner's iframe."""
+    return show_page(request, session, provider, slug, lang, embed=True)
+
+
+@router.post(
+    "/embed/c/{slug}",
+    response_class=HTMLResponse,
+    responses=SUBMIT_RESPONSES,
+    openapi_extra=FORM_BODY,
+)
+def submit_embedded_form(
+    request: Request,
+    session: SessionDep,
+    provider: DistrictProviderDep,
+    form: FormDep,
+    slug: str = SlugPath,
+    lang: Annotated[str | None, LangQuery] = None,
+) -> HTMLResponse:
+    """Public: the embedded form, posted; as `POST /c/{slug}`."""
+    return submit_form(request, session, provider, slug, lang, form, embed=True)
+
+
+@router.get(
+    "/c/{slug}/targets",
+    response_model=PageTargets,
+    responses={
+        404: {"description": "No live campaign with this slug."},
+        409: {"description": "The campaign has closed."},
+        422: {"description": "Not a Canadian postal code."},
+    },
+)
+def page_targets(
+    request: Request,
+    _: PageCallsByAddress,
+    session: SessionDep,
+    provider: DistrictProviderDep,
+    postal_code: Annotated[str, Query(max_length=10, description="As typed, e.g. t5a1b7.")],
+    slug: str = SlugPath,
+    district: Annotated[str | None, Query(max_length=300)] = None,
+    lang: Annotated[str | None, LangQuery] = None,
+) -> PageTargets:
+    """Public: who a supporter at this postal code writes to on this campaign, named for
+    the action page (the page's script asks as the postal code is typed)."""
+    campaign = live_campaign(session, slug)
+    language = language_for(request, campaign.languages, lang)
+    try:
+        normalise_postal_code(postal_code)
+    except ValueError:
+        raise invalid_field(
+            "postal_code", i18n.text("postal_code_invalid", language), where="query"
+        ) from None
+    form = {"postal_code": postal_code, "district": district or ""}
+    return service.targets_of(session, campaign, provider, form, language)
+
+
+@router.post(
+    "/c/{slug}/preview",
+    response_model=PreviewOut,
+    openapi_extra=FORM_BODY,
+    responses={
+        404: {"description": "No live campaign with this slug."},
+        409: {"description": "The campaign has closed."},
+        422: {
+            "description": "The form is not complete or not valid: `errors` name the form's "
+            "fields, with messages in the page's language."
+        },
+    },
+)
+def page_preview(
+    request: Request,
+    _: PageCallsByAddress,
+    session: SessionDep,
+    provider: DistrictProviderDep,
+    form: FormDep,
+    slug: str = SlugPath,
+    lang: Annotated[str | None, LangQuery] = None,
+) -> PreviewOut:
+    """Public: the letters the action page's form would send, exactly, with the quality
+    warnings in the page's language; nothing is stored."""
+    campaign = live_campaign(session, slug)
+    language = language_for(request, campaign.languages, lang)
+    try:
+        body = service.action_of(form, campaign, language)
+        preview = letters.preview(session, campaign, body, provider)
+    except (InvalidInput, Conflict) as error:
+        found = service.form_errors(error, form, language)
+        raise InvalidInput(
+            error.detail,
+            errors=[
+                {"field": name, "in": "body", "message": message}
+                for name, message in found.messages.items()
+            ],
+            candidates=found.districts,
+        ) from error
+    return PreviewOut(
+        letters=preview.letters,
+        warnings=[
+            service.warning_for_page(warning, campaign, language) for warning in preview.warnings
+        ],
+    )

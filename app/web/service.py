@@ -1,0 +1,228 @@
+"""What the action page does between a browser's form and the letters service: the
+form's fields become the same ActionCreate the JSON API takes, the errors the API would
+answer become messages beside the form's fields, and recipients, letters and warnings are
+named as the page shows them, in its language."""
+
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from app.campaigns.models import Campaign
+from app.directory.lookup import DistrictProvider
+from app.errors import DomainError, InvalidInput, TooManyRequests, UpstreamUnavailable, field_errors
+from app.fields import PROVINCES, normalise_postal_code
+from app.letters import service as letters
+from app.letters.schemas import ActionCreate, LetterRecipient, PreviewOut, QualityWarning
+from app.web import i18n
+from app.web.i18n import Language
+from app.web.schemas import PageRecipient, PageTargets
+
+SUPPORTER_FIELDS = (
+    "first_name", "last_name", "email", "street_address", "city", "province", "postal_code",
+)  # fmt: skip
+TEXT_FIELDS = (*SUPPORTER_FIELDS, "intro", "concern", "ask", "district")
+FORM_LEVEL = "form"  # errors that belong to no one field
+
+
+def parse_form(raw: bytes) -> dict[str, str]:
+    """An application/x-www-form-urlencoded body; the first value of each known field.
+    Bytes that are not UTF-8 are replaced, so they fail validation as text, not here."""
+    values: dict[str, str] = {}
+    try:
+        fields = parse_qsl(
+            raw.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=50
+        )
+    except ValueError:
+        raise InvalidInput("The form has more fields than this page sends.") from None
+    for name, value in fields:
+        if name in (*TEXT_FIELDS, "consent_to_contact", "intent") and name not in values:
+            values[name] = value
+    return values
+
+
+def writable_parts(campaign: Campaign) -> list[str]:
+    """The concern and ask the supporter may write or change on this campaign."""
+    return [p for p in ("concern", "ask") if p in campaign.may_edit or p in campaign.must_write]
+
+
+def action_of(form: dict[str, str], campaign: Campaign, language: Language) -> ActionCreate:
+    """The form as the JSON API's body. A part the campaign does not let the supporter
+    change is left out, whatever was posted, as the page shows it as text."""
+    body: dict[str, Any] = {
+        "supporter": {name: form.get(name, "") for name in SUPPORTER_FIELDS},
+        "language": language,
+        "intro": form.get("intro", ""),
+        "consent_to_contact": form.get("consent_to_contact") == "yes",
+        "district": form.get("district") or None,
+    }
+    for part in writable_parts(campaign):
+        if part in form:
+            body[part] = form[part]
+    try:
+        return ActionCreate.model_validate(body)
+    except ValidationError as error:
+        raise InvalidInput(errors=field_errors(error.errors())) from error
+
+
+@dataclass
+class FormErrors:
+    """Messages by form field (FORM_LEVEL for the form as a whole), and the districts to
+    choose from when a postal code straddles several."""
+
+    messages: dict[str, str] = field(default_factory=dict)
+    districts: list[str] = field(default_factory=list)
+
+
+def form_field(api_field: str) -> str:
+    """'supporter.email' -> 'email'; fields of no form input belong to the form."""
+    name = api_field.removeprefix("supporter.")
+    return name if name in TEXT_FIELDS else FORM_LEVEL
+
+
+def form_errors(error: DomainError, form: dict[str, str], language: Language) -> FormErrors:
+    """The API's answer to a bad action, as messages beside the page's fields."""
+    found = FormErrors()
+    if isinstance(error, UpstreamUnavailable):
+        found.messages[FORM_LEVEL] = i18n.text("lookup_unavailable", language)
+        return found
+    if isinstance(error, TooManyRequests):
+        minutes = max(1, -(-int(error.extra.get("retry_after", 60)) // 60))
+        found.messages[FORM_LEVEL] = i18n.text("too_many", language, minutes=minutes)
+        return found
+    if error.status == 409 and "action_id" in error.extra:
+        found.messages["email"] = i18n.text("already_acted", language)
+        return found
+    if error.status == 409:
+        found.messages[FORM_LEVEL] = i18n.text("closed_short", language)
+        return found
+    candidates = error.extra.get("candidates")
+    if isinstance(candidates, list):
+        found.districts = [str(name) for name in candidates]
+    unreachable = []
+    for entry in error.errors or []:
+        name = form_field(str(entry.get("field", "")))
+        if entry.get("field") == "recipients":
+            unreachable.append(str(entry.get("message", "")))
+        elif name not in found.messages:
+            found.messages[name] = error_message(name, entry, form, language, bool(found.districts))
+    if unreachable:
+        reasons = " ".join(reason.rstrip(".") + "." for reason in unreachable)
+        found.messages[FORM_LEVEL] = f"{i18n.text('no_recipients', language)} {reasons}"
+    if not found.messages:
+        found.messages[FORM_LEVEL] = error.detail or error.title
+    return found
+
+
+def error_message(
+    name: str, entry: dict[str, Any], form: dict[str, str], language: Language, choosing: bool
+) -> str:
+    code = str(entry.get("code", ""))
+    message = str(entry.get("message", ""))
+    if name == FORM_LEVEL:
+        return message
+    if not form.get(name, "").strip():
+        chosen = {"district": "choose_district", "province": "province_invalid"}
+        return i18n.text(chosen.get(name, "required"), language)
+    if code == "abusive_language":
+        words = message.rpartition(": ")[2]
+        return i18n.text("abusive", language, words=words)
+    if code == "string_too_long":
+        return i18n.text("too_long", language, max=i18n.MAX_LENGTHS.get(name, 300))
+    if "control characters" in message:
+        return i18n.text("control_characters", language)
+    if name in ("email", "postal_code", "province"):
+        return i18n.text(f"{name}_invalid", language)
+    if name == "district":
+        return i18n.text("choose_district" if choosing else "not_your_district", language)
+    return message
+
+
+def warning_for_page(
+    warning: QualityWarning, campaign: Campaign, language: Language
+) -> QualityWarning:
+    """A warning as the page shows it: in its language, and beside a text the supporter
+    can change (the letter being the campaign's text is said beside the first part they
+    may edit, not beside one shown as fixed)."""
+    part = warning.part
+    writable = writable_parts(campaign)
+    if warning.code == "default_text" and part not in writable and writable:
+        part = writable[0]  # type: ignore[assignment]
+    return warning.model_copy(update={"part": part, "message": warning_message(warning, language)})
+
+
+def warning_message(warning: QualityWarning, language: Language) -> str:
+    """A warning in the page's language; those about recipients name people and reasons,
+    and are said as the service says them."""
+    key = f"warning_{warning.code}"
+    if key in i18n.STRINGS:
+        return i18n.text(key, language)
+    if warning.code == "recipient_not_found" and warning.message.startswith("We could not find"):
+        return i18n.text("mp_not_found", language)
+    return warning.message
+
+
+def province_choices(language: Language) -> list[tuple[str, str]]:
+    index = 0 if language == "en" else 1
+    return sorted(((code, names[index]) for code, names in PROVINCES.items()), key=lambda c: c[1])
+
+
+def page_recipient(recipient: LetterRecipient, language: Language) -> PageRecipient:
+    if recipient.role:
+        office = recipient.role
+    elif recipient.district:
+        office = i18n.text("mp_for", language, district=recipient.district)
+    else:
+        office = recipient.elected_office or ""
+    return PageRecipient(name=recipient.display_name, office=office)
+
+
+def targets_of(
+    session: Session,
+    campaign: Campaign,
+    provider: DistrictProvider,
+    form: dict[str, str],
+    language: Language,
+) -> PageTargets:
+    """Who the letter goes to as far as the form says: role holders at once, the MP once
+    the postal code is known (all candidates' districts where it straddles several)."""
+    try:
+        postal_code: str | None = normalise_postal_code(form.get("postal_code", ""))
+    except ValueError:
+        postal_code = None
+    district = form.get("district") or None
+    districts: list[str] = []
+    try:
+        found, warnings = letters.targets_for(
+            session, campaign, provider, postal_code, district, language
+        )
+    except InvalidInput as error:
+        districts = [str(name) for name in error.extra.get("candidates", [])]
+        found, warnings = letters.targets_for(session, campaign, provider, None, None, language)
+    except DomainError:  # the lookup service is down: the page still shows who it can
+        found, warnings = letters.targets_for(session, campaign, provider, None, None, language)
+    return PageTargets(
+        postal_code=postal_code,
+        recipients=[page_recipient(recipient, language) for recipient in found],
+        warnings=[warning_message(warning, language) for warning in warnings],
+        districts=districts,
+    )
+
+
+def preview_view(preview: PreviewOut, campaign: Campaign, language: Language) -> dict[str, Any]:
+    letters_shown = [
+        {
+            "recipient": page_recipient(letter.recipient, language),
+            "channel": i18n.text("by_email" if letter.channel == "email" else "by_post", language),
+            "subject": letter.subject,
+            "body_text": letter.body_text,
+        }
+        for letter in preview.letters
+    ]
+    warnings: dict[str, list[str]] = {}
+    for warning in preview.warnings:
+        shown = warning_for_page(warning, campaign, language)
+        warnings.setdefault(shown.part, []).append(shown.message)
+    return {"letters": letters_shown, "warnings": warnings}

@@ -1,0 +1,226 @@
+// The action page's enhancements; the page works without them. Supporter and campaign
+// text is only ever set as textContent, never as markup.
+(function () {
+  "use strict";
+
+  var POSTAL_CODE = /^[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z]\d[ABCEGHJ-NPRSTV-Z]\d$/;
+  var FIELDS = ["first_name", "last_name", "email", "street_address", "city", "province",
+    "postal_code", "intro", "concern", "ask", "district"];
+  var NEEDED_FOR_PREVIEW = ["first_name", "last_name", "email", "street_address", "city",
+    "province", "postal_code", "intro"];
+
+  function debounce(fn, ms) {
+    var timer = null;
+    return function () {
+      clearTimeout(timer);
+      timer = setTimeout(fn, ms);
+    };
+  }
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function compactPostalCode(value) {
+    return value.replace(/\s+/g, "").toUpperCase();
+  }
+
+  function setError(name, message) {
+    var error = document.getElementById(name + "-error");
+    var input = document.getElementById(name);
+    if (!error || !input) return;
+    var field = input.closest(".field");
+    error.textContent = message || "";
+    error.hidden = !message;
+    if (message) {
+      input.setAttribute("aria-invalid", "true");
+      if (field) field.classList.add("invalid");
+    } else {
+      input.removeAttribute("aria-invalid");
+      if (field) field.classList.remove("invalid");
+    }
+  }
+
+  function setWarnings(part, messages) {
+    var box = document.getElementById(part + "-warnings");
+    if (!box) return;
+    box.replaceChildren();
+    messages.forEach(function (message) { box.appendChild(element("p", "warning", message)); });
+  }
+
+  function enhanceForm(form) {
+    var data = form.dataset;
+    var targetsList = document.getElementById("targets");
+    var districtField = document.getElementById("district-field");
+    var districtSelect = document.getElementById("district");
+    var postalInput = document.getElementById("postal_code");
+    var previewBox = document.getElementById("preview-letters");
+    var previewStatus = document.getElementById("preview-status");
+    var lastLookup = null;
+    var previewSeq = 0;
+    // Errors the page came with stay until their field is changed: the preview cannot
+    // know all of them (an email already used is found only when the letter is sent).
+    var changed = {};
+
+    function showTargets(answer) {
+      targetsList.replaceChildren();
+      answer.recipients.forEach(function (recipient) {
+        var item = element("li");
+        item.appendChild(element("strong", "", recipient.name));
+        item.appendChild(document.createTextNode(", "));
+        item.appendChild(element("span", "", recipient.office));
+        targetsList.appendChild(item);
+      });
+      setWarnings("recipients", answer.warnings);
+      if (answer.districts.length) {
+        var chosen = districtSelect.value;
+        districtSelect.replaceChildren(districtSelect.options[0]);
+        answer.districts.forEach(function (name) {
+          var option = element("option", "", name);
+          if (name === chosen) option.selected = true;
+          districtSelect.appendChild(option);
+        });
+        districtField.hidden = false;
+      } else if (!districtSelect.value) {
+        districtField.hidden = true;
+      }
+    }
+
+    function showPendingMP() {
+      if (!data.mpPending || targetsList.querySelector(".pending")) return;
+      targetsList.appendChild(element("li", "pending", data.mpPending));
+    }
+
+    var lastCode = compactPostalCode(postalInput.value);
+
+    function lookUp() {
+      var code = compactPostalCode(postalInput.value);
+      if (code !== lastCode) {
+        lastCode = code;
+        districtSelect.value = ""; // a district chosen for another postal code
+      }
+      var key = code + "|" + districtSelect.value;
+      if (!POSTAL_CODE.test(code) || key === lastLookup) return;
+      lastLookup = key;
+      var status = targetsList.querySelector(".pending");
+      if (status) status.textContent = data.lookingUp;
+      var url = data.targetsUrl + "?lang=" + encodeURIComponent(data.lang) +
+        "&postal_code=" + encodeURIComponent(code);
+      if (districtSelect.value) url += "&district=" + encodeURIComponent(districtSelect.value);
+      fetch(url, { headers: { Accept: "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (answer) {
+          if (answer && key === lastLookup) showTargets(answer);
+          else if (!answer) showPendingMP();
+        })
+        .catch(function () { lastLookup = null; });
+    }
+
+    function formBody() {
+      var body = new URLSearchParams();
+      new FormData(form).forEach(function (value, name) {
+        if (name !== "intent") body.append(name, value);
+      });
+      return body;
+    }
+
+    function readyForPreview() {
+      return NEEDED_FOR_PREVIEW.every(function (name) {
+        var input = form.elements[name];
+        return input && input.value.trim() !== "";
+      });
+    }
+
+    function showLetters(letters) {
+      previewBox.replaceChildren();
+      letters.forEach(function (letter) {
+        var article = element("article", "letter");
+        var office = letter.recipient.role ||
+          (letter.recipient.district ? data.mpFor.replace("{district}", letter.recipient.district) : "");
+        article.appendChild(element("h3", "", data.to + letter.recipient.display_name +
+          (office ? ", " + office : "")));
+        article.appendChild(element("pre", "letter-text", letter.body_text));
+        previewBox.appendChild(article);
+      });
+      previewStatus.textContent = data.previewUpdated;
+    }
+
+    function showPreviewErrors(errors) {
+      var named = {};
+      errors.forEach(function (error) { named[error.field] = error.message; });
+      FIELDS.forEach(function (name) {
+        var input = form.elements[name];
+        if (!input || !changed[name] || input.value.trim() === "") return; // no nagging yet
+        setError(name, named[name] || "");
+      });
+    }
+
+    function preview() {
+      if (!readyForPreview()) return;
+      var seq = ++previewSeq;
+      fetch(data.previewUrl, {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" },
+        body: formBody(),
+      })
+        .then(function (response) {
+          return response.json().then(function (answer) { return [response.status, answer]; });
+        })
+        .then(function (result) {
+          if (seq !== previewSeq) return; // a later preview is on its way
+          var status = result[0], answer = result[1];
+          if (status === 200) {
+            showPreviewErrors([]);
+            showLetters(answer.letters);
+            ["intro", "concern", "ask", "recipients"].forEach(function (part) {
+              setWarnings(part, answer.warnings.filter(function (w) { return w.part === part; })
+                .map(function (w) { return w.message; }));
+            });
+          } else if (status === 422 && answer.errors) {
+            showPreviewErrors(answer.errors);
+          }
+        })
+        .catch(function () { /* the preview is a help; the form still posts */ });
+    }
+
+    var lookUpSoon = debounce(lookUp, 300);
+    var previewSoon = debounce(preview, 600);
+    postalInput.addEventListener("input", lookUpSoon);
+    districtSelect.addEventListener("change", lookUp);
+    function onEdit(event) {
+      if (event.target.name) changed[event.target.name] = true;
+      previewSoon();
+    }
+    form.addEventListener("input", onEdit);
+    form.addEventListener("change", onEdit);
+    lookUp();
+    preview();
+  }
+
+  function enhanceShare() {
+    var button = document.getElementById("copy-link");
+    var input = document.getElementById("share-link");
+    if (!button || !input || !navigator.clipboard) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(input.value).then(function () {
+        button.textContent = button.dataset.copied;
+      }, function () {
+        input.select();
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var form = document.querySelector("form.action");
+    if (form) enhanceForm(form);
+    enhanceShare();
+    var summary = document.getElementById("error-summary");
+    var thanks = document.getElementById("thanks-heading");
+    if (summary) summary.focus();
+    else if (thanks) thanks.focus();
+  });
+})();
