@@ -18,6 +18,7 @@ from app.letters.schemas import (
     PreviewOut,
 )
 from app.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from app.responses import GONE, NOT_FOUND, UPSTREAM, conflict
 
 router = APIRouter(tags=["actions"])
 
@@ -28,7 +29,9 @@ SlugPath = Path(max_length=80, description="The campaign's slug.")
     "/v1/campaigns/{slug}/actions",
     status_code=201,
     response_model=ActionOut,
-    responses={409: {"description": "This email address already took action on this campaign."}},
+    responses=NOT_FOUND
+    | UPSTREAM
+    | conflict("This email address already took action here, or the campaign has closed."),
 )
 def take_action(
     body: ActionCreate, session: SessionDep, provider: DistrictProviderDep, slug: str = SlugPath
@@ -39,7 +42,11 @@ def take_action(
     return service.take_action(session, campaign, body, provider)
 
 
-@router.post("/v1/campaigns/{campaign_id}/preview", response_model=PreviewOut)
+@router.post(
+    "/v1/campaigns/{campaign_id}/preview",
+    response_model=PreviewOut,
+    responses=NOT_FOUND | UPSTREAM,
+)
 def preview_letters(
     provider: DistrictProviderDep,
     campaign_id: str,
@@ -52,7 +59,7 @@ def preview_letters(
     return service.preview(session, campaign, body, provider)
 
 
-@router.get("/v1/campaigns/{slug}/stats", response_model=CampaignStats)
+@router.get("/v1/campaigns/{slug}/stats", response_model=CampaignStats, responses=NOT_FOUND)
 def campaign_stats(session: SessionDep, slug: str = SlugPath) -> CampaignStats:
     """Public: how many people took action and how many letters went out."""
     return service.stats(session, slug)
@@ -76,7 +83,9 @@ def list_letters(
     return LetterList(items=letters, next_cursor=next_cursor)
 
 
-@router.get("/v1/letters/{letter_id}", response_model=LetterDetail, tags=["letters"])
+@router.get(
+    "/v1/letters/{letter_id}", response_model=LetterDetail, tags=["letters"], responses=NOT_FOUND
+)
 def get_letter(letter_id: str, principal: LettersReader, session: SessionDep) -> LetterDetail:
     """The letter as sent (or to be sent), its status, and every delivery attempt."""
     return service.letter_detail(service.get_letter(session, principal.organisation_id, letter_id))
@@ -86,7 +95,7 @@ def get_letter(letter_id: str, principal: LettersReader, session: SessionDep) ->
     "/v1/letters/{letter_id}/cancel",
     response_model=LetterDetail,
     tags=["letters"],
-    responses={409: {"description": "The letter is being sent, or was."}},
+    responses=NOT_FOUND | conflict("The letter is being sent, or was."),
 )
 def cancel_letter(letter_id: str, principal: LettersWriter, session: SessionDep) -> LetterDetail:
     """Stop a letter that has not left yet (waiting for confirmation, or queued)."""
@@ -98,7 +107,7 @@ def cancel_letter(letter_id: str, principal: LettersWriter, session: SessionDep)
     "/v1/actions/{action_id}/confirm",
     response_model=Confirmation,
     tags=["actions"],
-    responses={404: {"description": "Not a link we sent."}, 410: {"description": "Expired."}},
+    responses=NOT_FOUND | GONE,
 )
 def confirm_action(
     request: Request,

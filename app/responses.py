@@ -1,0 +1,185 @@
+"""The problem+json answers as the OpenAPI document declares them.
+
+Routers compose the answers that depend on what they do (`NOT_FOUND`, `CONFLICT`,
+`GONE`, `UPSTREAM`); `complete_problems` adds to every operation of the document the
+answers that follow from how it is called (a key and its scope, parameters, a body), so
+a new route cannot forget them."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.errors import PROBLEM_MEDIA_TYPE, problem_type
+
+Responses = dict[int | str, dict[str, Any]]
+
+
+class InvalidField(BaseModel):
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    field: str = Field(description="The field, as a dotted path; a column name in an import.")
+    in_: str | None = Field(
+        None, alias="in", description="Where the field is: body, query, path or header."
+    )
+    message: str
+    code: str | None = Field(None, description="Pydantic's error type, where it found it.")
+    row: int | None = Field(None, description="In an import: the record's number, 1 the first.")
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details. Some problems carry more members (`required_scope`,
+    `max_bytes`, `candidates`...), named in their description."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = Field(examples=["/problems/not-found"])
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = Field(None, description="The path that was asked for.")
+    errors: list[InvalidField] | None = Field(None, description="For invalid input: each field.")
+
+
+def problem(
+    status: int, slug: str, title: str, description: str, detail: str, **members: Any
+) -> Responses:
+    """One `responses` entry: a problem+json answer with its schema and an example."""
+    example = {"type": problem_type(slug), "title": title, "status": status, "detail": detail}
+    example |= {"instance": "/v1/..."} | members
+    return {
+        status: {
+            "description": description,
+            "content": {
+                PROBLEM_MEDIA_TYPE: {
+                    "schema": {"$ref": "#/components/schemas/Problem"},
+                    "example": example,
+                }
+            },
+        }
+    }
+
+
+NOT_FOUND = problem(
+    404,
+    "not-found",
+    "Not found",
+    "Not found in your organisation (another organisation's ids answer this too).",
+    "No recipient 'rcp_01JD3ZK8Y2M0000000000000000'.",
+)
+
+
+def conflict(description: str = "The request clashes with the state of the resource.") -> Responses:
+    return problem(
+        409,
+        "conflict",
+        "Conflict",
+        description,
+        "This letter is sent and can no longer be cancelled.",
+    )
+
+
+CONFLICT = conflict()
+GONE = problem(
+    410,
+    "gone",
+    "No longer available",
+    "Expired.",
+    "This link was valid for 7 days; the letters were not sent.",
+)
+UPSTREAM = problem(
+    503,
+    "upstream-unavailable",
+    "A service we depend on did not answer",
+    "The postal-code lookup provider (Represent) did not answer; retry later.",
+    "The Represent API did not answer in time.",
+)
+UNAUTHENTICATED = problem(
+    401,
+    "unauthenticated",
+    "Missing or invalid API key",
+    "No key, or a key that is unknown or revoked. Comes with `WWW-Authenticate: Bearer`.",
+    "Send your API key as `Authorization: Bearer <key>`.",
+)
+INVALID = problem(
+    422,
+    "validation-error",
+    "Your request is not valid",
+    "A field is not valid: `errors` names each one.",
+    "One or more fields are not valid; see errors.",
+    errors=[
+        {
+            "field": "district.province",
+            "in": "body",
+            "message": "must be a Canadian province or territory, such as ON or Quebec",
+            "code": "value_error",
+        }
+    ],
+)
+MALFORMED_JSON = problem(
+    400,
+    "malformed-json",
+    "The request body is not valid JSON",
+    "The body is not JSON.",
+    "JSON decode error",
+)
+TOO_LARGE = problem(
+    413,
+    "payload-too-large",
+    "Request body too large",
+    "The body is over the size bound (`max_bytes`).",
+    "A request body here may hold at most 1000000 bytes.",
+    max_bytes=1_000_000,
+)
+
+
+def forbidden(scope: str) -> Responses:
+    return problem(
+        403,
+        "forbidden",
+        "This API key lacks the scope this needs",
+        f"The key does not grant `{scope}` (`required_scope` names it).",
+        f"This needs the {scope!r} scope.",
+        required_scope=scope,
+    )
+
+
+_BODY_METHODS = {"post", "put", "patch", "delete"}
+_FASTAPI_VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError")
+
+
+def complete_problems(document: dict[str, Any], scopes: Mapping[tuple[str, str], str]) -> None:
+    """Declare in `document` (FastAPI's) the problems every operation gives by how it is
+    called: 401 and 403 where `scopes` names its scope (by method and path), 422 where it
+    takes parameters or a body, 400 where it reads JSON, 413 where the body limit applies.
+    What a router declares itself stays as it is, but for FastAPI's own 422, replaced."""
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            declared: Responses = {}
+            scope = scopes.get((method, path))
+            if scope is not None:
+                declared |= UNAUTHENTICATED | forbidden(scope)
+                operation["x-required-scope"] = scope
+            body = operation.get("requestBody", {}).get("content", {})
+            if operation.get("parameters") or body:
+                declared |= INVALID
+            if list(body) == ["application/json"]:
+                declared |= MALFORMED_JSON
+            if method in _BODY_METHODS:
+                declared |= TOO_LARGE
+            responses = operation["responses"]
+            if _is_fastapi_validation_error(responses.get("422")):
+                del responses["422"]
+            for status, response in declared.items():
+                responses.setdefault(str(status), response)
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    for name in _FASTAPI_VALIDATION_SCHEMAS:
+        schemas.pop(name, None)
+    problem_schema = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    schemas |= problem_schema.pop("$defs", {})
+    schemas["Problem"] = problem_schema
+
+
+def _is_fastapi_validation_error(response: dict[str, Any] | None) -> bool:
+    schema = (response or {}).get("content", {}).get("application/json", {}).get("schema", {})
+    return bool(schema.get("$ref", "").endswith("/HTTPValidationError"))
