@@ -29,10 +29,13 @@ _PROVINCE_BY_NAME = {
     name.casefold(): code for code, names in PROVINCES.items() for name in (code, *names)
 } | {"que.": "QC", "pq": "QC", "nfld.": "NL", "pei": "PE"}
 
-# Canada Post: no D, F, I, O, Q or U anywhere; no W or Z as the first letter.
-_POSTAL_CODE = re.compile(r"^[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z]\d[ABCEGHJ-NPRSTV-Z]\d$")
+# Canada Post: no D, F, I, O, Q or U anywhere; no W or Z as the first letter. [0-9], not
+# \d, which takes any script's digits.
+_POSTAL_CODE = re.compile(
+    r"^[ABCEGHJ-NPRSTVXY][0-9][ABCEGHJ-NPRSTV-Z][0-9][ABCEGHJ-NPRSTV-Z][0-9]$"
+)
 _POSTAL_PREFIX = re.compile(
-    r"^[ABCEGHJ-NPRSTVXY](\d([ABCEGHJ-NPRSTV-Z](\d([ABCEGHJ-NPRSTV-Z]\d?)?)?)?)?$"
+    r"^[ABCEGHJ-NPRSTVXY]([0-9]([ABCEGHJ-NPRSTV-Z]([0-9]([ABCEGHJ-NPRSTV-Z][0-9]?)?)?)?)?$"
 )
 
 
