@@ -15,7 +15,7 @@ from app.directory.lookup import RepresentProvider, district_provider
 from app.directory.router import router as directory_router
 from app.errors import install_problem_handlers
 from app.letters.router import router as letters_router
-from app.responses import complete_problems
+from app.responses import complete_problems, restore_null_examples
 from app.settings import Settings, get_settings, require_shared_secret
 
 DESCRIPTION = """
@@ -61,6 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if app.openapi_schema is None:
             document = FastAPI.openapi(app)
             complete_problems(document, scopes_by_operation(app.routes))
+            restore_null_examples(document)
             app.openapi_schema = document
         return app.openapi_schema
 

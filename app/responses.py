@@ -42,22 +42,34 @@ class Problem(BaseModel):
 
 
 def problem(
-    status: int, slug: str, title: str, description: str, detail: str, **members: Any
+    status: int,
+    slug: str,
+    title: str,
+    description: str,
+    detail: str,
+    *,
+    headers: dict[str, str] | None = None,
+    **members: Any,
 ) -> Responses:
-    """One `responses` entry: a problem+json answer with its schema and an example."""
+    """One `responses` entry: a problem+json answer with its schema and an example, and
+    the headers (name: description) it always carries."""
     example = {"type": problem_type(slug), "title": title, "status": status, "detail": detail}
     example |= {"instance": "/v1/..."} | members
-    return {
-        status: {
-            "description": description,
-            "content": {
-                PROBLEM_MEDIA_TYPE: {
-                    "schema": {"$ref": "#/components/schemas/Problem"},
-                    "example": example,
-                }
-            },
-        }
+    response: dict[str, Any] = {
+        "description": description,
+        "content": {
+            PROBLEM_MEDIA_TYPE: {
+                "schema": {"$ref": "#/components/schemas/Problem"},
+                "example": example,
+            }
+        },
     }
+    if headers:
+        response["headers"] = {
+            name: {"description": about, "required": True, "schema": {"type": "string"}}
+            for name, about in headers.items()
+        }
+    return {status: response}
 
 
 NOT_FOUND = problem(
@@ -94,12 +106,22 @@ UPSTREAM = problem(
     "The postal-code lookup provider (Represent) did not answer; retry later.",
     "The Represent API did not answer in time.",
 )
+# For the rate-limited public operations.
+RATE_LIMITED = problem(
+    429,
+    "too-many-requests",
+    "Too many requests",
+    "Over the rate limit for this client address or supporter email.",
+    "Too many requests from this address; retry in 30 seconds.",
+    headers={"Retry-After": "Seconds to wait before trying again."},
+)
 UNAUTHENTICATED = problem(
     401,
     "unauthenticated",
     "Missing or invalid API key",
-    "No key, or a key that is unknown or revoked. Comes with `WWW-Authenticate: Bearer`.",
+    "No key, or a key that is unknown or revoked.",
     "Send your API key as `Authorization: Bearer <key>`.",
+    headers={"WWW-Authenticate": 'The scheme to use: `Bearer realm="letterdesk"`.'},
 )
 INVALID = problem(
     422,
@@ -183,3 +205,53 @@ def complete_problems(document: dict[str, Any], scopes: Mapping[tuple[str, str],
 def _is_fastapi_validation_error(response: dict[str, Any] | None) -> bool:
     schema = (response or {}).get("content", {}).get("application/json", {}).get("schema", {})
     return bool(schema.get("$ref", "").endswith("/HTTPValidationError"))
+
+
+def restore_null_examples(document: dict[str, Any]) -> None:
+    """FastAPI writes its document without the nulls in it, examples' too, so that an
+    example of a required nullable field (`"revoked_at": null`) loses it and no longer
+    fits its schema. Every field an example lacks that its schema requires and lets be
+    null was null: put it back."""
+    schemas = document.get("components", {}).get("schemas", {})
+    for schema in schemas.values():
+        for example in schema.get("examples", []):
+            _restore_nulls(example, schema, schemas)
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            answers = [*operation["responses"].values(), operation.get("requestBody", {})]
+            for answer in answers:
+                for media in answer.get("content", {}).values():
+                    if "example" in media:
+                        _restore_nulls(media["example"], media.get("schema", {}), schemas)
+
+
+def _resolved(schema: dict[str, Any], schemas: dict[str, Any]) -> dict[str, Any]:
+    ref = schema.get("$ref", "")
+    return schemas.get(ref.rsplit("/", 1)[-1], {}) if ref else schema
+
+
+def _allows_null(schema: dict[str, Any], schemas: dict[str, Any]) -> bool:
+    schema = _resolved(schema, schemas)
+    kind = schema.get("type")
+    return (
+        kind == "null"
+        or (isinstance(kind, list) and "null" in kind)
+        or any(_allows_null(option, schemas) for option in schema.get("anyOf", []))
+    )
+
+
+def _restore_nulls(value: Any, schema: dict[str, Any], schemas: dict[str, Any]) -> None:
+    schema = _resolved(schema, schemas)
+    for option in schema.get("anyOf", []):
+        _restore_nulls(value, option, schemas)
+    if isinstance(value, dict) and "properties" in schema:
+        properties = schema["properties"]
+        for name in schema.get("required", []):
+            if name not in value and _allows_null(properties.get(name, {}), schemas):
+                value[name] = None
+        for name, item in value.items():
+            if name in properties:
+                _restore_nulls(item, properties[name], schemas)
+    elif isinstance(value, list) and isinstance(schema.get("items"), dict):
+        for item in value:
+            _restore_nulls(item, schema["items"], schemas)

@@ -95,7 +95,9 @@ def letter_as_pdf(
     )
 
 
-@router.post("/v1/print-batches", status_code=201, response_model=PrintBatchOut)
+@router.post(
+    "/v1/print-batches", status_code=201, response_model=PrintBatchOut, responses=NOT_FOUND
+)
 async def create_print_batch(
     request: Request,
     principal: LettersWriter,
