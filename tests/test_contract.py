@@ -5,6 +5,8 @@ database holding an organisation's data)."""
 import os
 import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import jsonschema_rs
@@ -136,19 +138,38 @@ OPERATIONS = [
 ]
 
 
+@dataclass
+class Contract:
+    """The app on its own database, with an organisation holding something of everything."""
+
+    client: TestClient
+    organisation: Organisation
+    database: Path | None  # the SQLite file
+    snapshot: Path | None  # the database as it was made
+
+    def start_afresh(self) -> None:
+        """Put the SQLite database back as it was made."""
+        assert self.database and self.snapshot
+        self.client.app.state.engine.dispose()  # type: ignore[attr-defined]
+        for leftover in ("-wal", "-shm"):
+            self.database.with_name(self.database.name + leftover).unlink(missing_ok=True)
+        shutil.copy(self.snapshot, self.database)
+
+
 @pytest.fixture(scope="module")
-def contract_app(
+def contract(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[TestClient, Organisation]]:
-    """The app on its own database, with an organisation holding something of everything,
-    shared by the operations' tests (building it takes seconds). SQLite, the embedded
-    default; CONTRACT_DATABASE=postgresql runs it on PostgreSQL."""
+) -> Iterator[Contract]:
+    """Shared by the operations' tests (building it takes seconds). SQLite, the embedded
+    default; CONTRACT_DATABASE=postgresql runs them on PostgreSQL."""
     tmp_path = tmp_path_factory.mktemp("contract")
+    database: Path | None = None
     if os.environ.get("CONTRACT_DATABASE") == "postgresql":
         database_url = request.getfixturevalue("postgres_url")
     else:
-        database_url = f"sqlite:///{tmp_path}/letterdesk.db"
-        shutil.copy(request.getfixturevalue("sqlite_template"), tmp_path / "letterdesk.db")
+        database = tmp_path / "letterdesk.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), database)
+        database_url = f"sqlite:///{database}"
     settings = Settings(
         database_url=database_url,
         secret_key="test-secret",
@@ -157,20 +178,26 @@ def contract_app(
         _env_file=None,
     )
     with TestClient(create_app(settings)) as client:
-        yield client, make_organisation(client, make_caller_for(client))
-    if database_url.startswith("postgresql"):
+        organisation = make_organisation(client, make_caller_for(client))
+        snapshot = None
+        if database is not None:
+            client.app.state.engine.dispose()  # type: ignore[attr-defined]
+            snapshot = tmp_path / "snapshot.db"
+            shutil.copy(database, snapshot)
+        yield Contract(client, organisation, database, snapshot)
+    if database is None:
         engine = make_engine(database_url)
         empty_all_tables(engine)
         engine.dispose()
 
 
 @pytest.fixture(scope="module")
-def api_schema(contract_app: tuple[TestClient, Organisation]) -> OpenApiSchema:
+def api_schema(contract: Contract) -> OpenApiSchema:
     """The document as the app serves it, calling the app in process; generated path
     parameters are now and then replaced by the organisation's real ids and slugs, so
     that operations reach past 404 to the resource itself."""
-    client, organisation = contract_app
-    schema = schemathesis.openapi.from_asgi("/openapi.json", client.app)
+    organisation = contract.organisation
+    schema = schemathesis.openapi.from_asgi("/openapi.json", contract.client.app)
     # Unknown query parameters are ignored, as by most HTTP APIs, not refused; the key is
     # the organisation's admin key, sent with every request.
     schema.config.generation.update(allow_extra_parameters=False, with_security_parameters=False)
@@ -208,14 +235,14 @@ def _spoils_only_the_body(case: schemathesis.Case[Any]) -> bool:
 @pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
 def test_the_service_keeps_to_its_openapi_document(
     api_schema: OpenApiSchema,
-    contract_app: tuple[TestClient, Organisation],
+    contract: Contract,
     method: str,
     path: str,
 ) -> None:
     """No 5xx, and every answer's status, content type, headers and body as declared:
     for the document's examples, then valid requests, then invalid ones (which must be
     refused)."""
-    _, organisation = contract_app
+    organisation = contract.organisation
     operation = api_schema[path][method]
     examples = api_schema.get_strategies_from_examples(operation)
     positive = operation.as_strategy(generation_mode=GenerationMode.POSITIVE)
@@ -237,3 +264,45 @@ def test_the_service_keeps_to_its_openapi_document(
             case.call_and_validate(headers=organisation.admin.headers, checks=CHECKS)
 
         keeps_to_the_document()
+
+
+STATEFUL_SCENARIOS = max(1, EXAMPLES_PER_OPERATION // 2)
+
+
+@pytest.mark.skipif(
+    os.environ.get("CONTRACT_DATABASE") == "postgresql",
+    reason="each workflow starts from a copy of the SQLite database",
+)
+def test_workflows_along_the_documents_links_keep_to_it(
+    api_schema: OpenApiSchema, contract: Contract
+) -> None:
+    """Chains of calls where one answer's ids feed the next request (links schemathesis
+    infers from the document: a recipient made, then fetched, changed, deleted; a batch
+    made, then its files...), each answer as declared. Each chain starts from the
+    database as it was made: hypothesis replays a chain and must find what it found."""
+    organisation = contract.organisation
+    # Not revoking keys: a workflow would revoke its own from the list of keys.
+    workflows = api_schema.exclude(path="/v1/api-keys/{key_id}/revoke").as_state_machine()
+
+    class Workflow(workflows):  # type: ignore[misc,valid-type]
+        def setup(self) -> None:
+            contract.start_afresh()
+
+        def get_call_kwargs(self, case: schemathesis.Case[Any]) -> dict[str, Any]:
+            return {"headers": organisation.admin.headers}
+
+        def validate_response(
+            self, response: Any, case: schemathesis.Case[Any], *_: Any, **kwargs: Any
+        ) -> None:
+            case.validate_response(response, checks=CHECKS[:-1], headers=kwargs.get("headers"))
+
+    Workflow.run(
+        settings=settings(
+            max_examples=STATEFUL_SCENARIOS,
+            stateful_step_count=6,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
