@@ -2,10 +2,10 @@
 
 import re
 import unicodedata
-from typing import Annotated
+from typing import Annotated, Any
 
 from email_validator import EmailNotValidError, validate_email
-from pydantic import AfterValidator, BeforeValidator, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
 # Cs: lone surrogates, which JSON can carry but no database can store as text.
 _CONTROL_CATEGORIES = {"Cc", "Cf", "Cs", "Zl", "Zp"}
@@ -29,10 +29,13 @@ _PROVINCE_BY_NAME = {
     name.casefold(): code for code, names in PROVINCES.items() for name in (code, *names)
 } | {"que.": "QC", "pq": "QC", "nfld.": "NL", "pei": "PE"}
 
-# Canada Post: no D, F, I, O, Q or U anywhere; no W or Z as the first letter.
-_POSTAL_CODE = re.compile(r"^[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z]\d[ABCEGHJ-NPRSTV-Z]\d$")
+# Canada Post: no D, F, I, O, Q or U anywhere; no W or Z as the first letter. [0-9], not
+# \d, which takes any script's digits.
+_POSTAL_CODE = re.compile(
+    r"^[ABCEGHJ-NPRSTVXY][0-9][ABCEGHJ-NPRSTV-Z][0-9][ABCEGHJ-NPRSTV-Z][0-9]$"
+)
 _POSTAL_PREFIX = re.compile(
-    r"^[ABCEGHJ-NPRSTVXY](\d([ABCEGHJ-NPRSTV-Z](\d([ABCEGHJ-NPRSTV-Z]\d?)?)?)?)?$"
+    r"^[ABCEGHJ-NPRSTVXY]([0-9]([ABCEGHJ-NPRSTV-Z]([0-9]([ABCEGHJ-NPRSTV-Z][0-9]?)?)?)?)?$"
 )
 
 
@@ -116,13 +119,22 @@ def _blank_to_none(value: object) -> object:
     return value
 
 
+def _blank_allowed(schema: dict[str, Any]) -> None:
+    schema["anyOf"].append({"type": "string", "pattern": r"^\s*$", "description": "As null."})
+
+
+# An optional field takes a blank string as null (an empty CSV cell clears a field): the
+# OpenAPI document says so.
+BlankIsNull = Field(json_schema_extra=_blank_allowed)
+
+
 SingleLine = Annotated[
     str,
     BeforeValidator(_strip),
     StringConstraints(min_length=1, max_length=300),
     AfterValidator(reject_control_characters),
 ]
-OptionalSingleLine = Annotated[SingleLine | None, BeforeValidator(_blank_to_none)]
+OptionalSingleLine = Annotated[SingleLine | None, BeforeValidator(_blank_to_none), BlankIsNull]
 # Narrower lines for columns stored narrower: honorifics, offices, codes, phone numbers.
 ShortLine = Annotated[
     str,
@@ -130,14 +142,14 @@ ShortLine = Annotated[
     StringConstraints(min_length=1, max_length=100),
     AfterValidator(reject_control_characters),
 ]
-OptionalShortLine = Annotated[ShortLine | None, BeforeValidator(_blank_to_none)]
+OptionalShortLine = Annotated[ShortLine | None, BeforeValidator(_blank_to_none), BlankIsNull]
 Code = Annotated[
     str,
     BeforeValidator(_strip),
     StringConstraints(min_length=1, max_length=50),
     AfterValidator(reject_control_characters),
 ]
-OptionalCode = Annotated[Code | None, BeforeValidator(_blank_to_none)]
+OptionalCode = Annotated[Code | None, BeforeValidator(_blank_to_none), BlankIsNull]
 
 
 def unix_newlines(value: object) -> object:
@@ -151,12 +163,26 @@ Paragraphs = Annotated[
     StringConstraints(min_length=1, max_length=5000),
     AfterValidator(reject_control_characters_but_newlines),
 ]
-Email = Annotated[str, StringConstraints(max_length=254), AfterValidator(normalise_email)]
-OptionalEmail = Annotated[Email | None, BeforeValidator(_blank_to_none)]
-PostalCode = Annotated[str, StringConstraints(max_length=10), AfterValidator(normalise_postal_code)]
-OptionalPostalCode = Annotated[PostalCode | None, BeforeValidator(_blank_to_none)]
+Email = Annotated[
+    str,
+    StringConstraints(max_length=254),
+    AfterValidator(normalise_email),
+    Field(json_schema_extra={"format": "email"}),
+]
+OptionalEmail = Annotated[Email | None, BeforeValidator(_blank_to_none), BlankIsNull]
+# As the OpenAPI document describes a postal code: what normalise_postal_code accepts.
+_POSTAL_CODE_INPUT = r"^\s*{L}\s*[0-9]\s*{L2}\s*[0-9]\s*{L2}\s*[0-9]\s*$".format(
+    L="[ABCEGHJ-NPRSTVXYabceghj-nprstvxy]", L2="[ABCEGHJ-NPRSTV-Zabceghj-nprstv-z]"
+)
+PostalCode = Annotated[
+    str,
+    StringConstraints(max_length=10),
+    AfterValidator(normalise_postal_code),
+    Field(json_schema_extra={"pattern": _POSTAL_CODE_INPUT}),
+]
+OptionalPostalCode = Annotated[PostalCode | None, BeforeValidator(_blank_to_none), BlankIsNull]
 Province = Annotated[str, StringConstraints(max_length=40), AfterValidator(normalise_province)]
-OptionalProvince = Annotated[Province | None, BeforeValidator(_blank_to_none)]
+OptionalProvince = Annotated[Province | None, BeforeValidator(_blank_to_none), BlankIsNull]
 
 
 _DASHES = re.compile(r"[\u2010-\u2015\-]+")

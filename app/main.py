@@ -1,10 +1,12 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from app import health, metrics
+from app.auth.deps import scopes_by_operation
 from app.auth.router import router as api_keys_router
 from app.body_limit import BodyLimitMiddleware
 from app.campaigns.router import router as campaigns_router
@@ -19,6 +21,7 @@ from app.letters.router import router as letters_router
 from app.logs import RequestIdMiddleware
 from app.metrics import HttpMetrics, metrics_registry
 from app.rate_limits import RedisCounter, make_rate_limiter
+from app.responses import complete_problems, restore_null_examples
 from app.settings import Settings, cors_origins, get_settings, require_shared_secret
 from app.web.router import router as web_router
 from app.web.router import static_files as web_static_files
@@ -83,4 +86,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(constituents_router)
     app.include_router(web_router)
     app.mount("/static/web", web_static_files, name="web-static")
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = FastAPI.openapi(app)
+            complete_problems(document, scopes_by_operation(app.routes))
+            restore_null_examples(document)
+            app.openapi_schema = document
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app

@@ -32,6 +32,11 @@ router = APIRouter(tags=["operations"])
 
 LATENCY_BUCKETS = (1.0, 5.0, 15.0, 60.0, 300.0, 900.0, 3600.0, 4 * 3600.0, 24 * 3600.0)
 LATENCY_WINDOW = timedelta(hours=1)
+EXAMPLE = (
+    "# HELP letterdesk_letters Letters by state and channel.\n"
+    "# TYPE letterdesk_letters gauge\n"
+    'letterdesk_letters{channel="email",status="sent"} 1204.0\n'
+)
 
 
 class DatabaseCollector(Collector):
@@ -191,7 +196,10 @@ def metrics_registry(sessions: sessionmaker[Session]) -> CollectorRegistry:
     "/metrics",
     response_class=Response,
     responses={
-        200: {"content": {CONTENT_TYPE_LATEST: {}}, "description": "Prometheus text format."},
+        200: {
+            "content": {CONTENT_TYPE_LATEST: {"schema": {"type": "string"}, "example": EXAMPLE}},
+            "description": "Prometheus text format.",
+        },
         401: {"description": "LETTERDESK_METRICS_TOKEN is set and was not sent."},
     },
 )

@@ -64,7 +64,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _empty_all_tables(engine: Engine) -> None:
+def empty_all_tables(engine: Engine) -> None:
     names = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
     with engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {names} CASCADE"))
@@ -80,7 +80,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     url = request.getfixturevalue("postgres_url")
     yield url
     engine = make_engine(url)
-    _empty_all_tables(engine)
+    empty_all_tables(engine)
     engine.dispose()
 
 
@@ -124,6 +124,10 @@ MakeCaller = Callable[..., Caller]
 
 @pytest.fixture
 def make_caller(client: TestClient) -> MakeCaller:
+    return make_caller_for(client)
+
+
+def make_caller_for(client: TestClient) -> MakeCaller:
     """A new organisation with a key of the given scopes; or, given `organisation_id`,
     one more key of that organisation."""
 

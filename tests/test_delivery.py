@@ -257,7 +257,8 @@ def test_a_queued_letter_can_be_cancelled_and_a_sent_one_cannot(
     deliver_all(client, mail_settings)
     assert len(handler.received) == 1
     again = client.post(f"/v1/letters/{second}/cancel", headers=caller.headers)
-    assert again.status_code == 409 and again.json()["status"] == "sent"
+    problem = again.json()
+    assert again.status_code == problem["status"] == 409 and problem["letter_status"] == "sent"
 
 
 def test_letters_are_listed_by_campaign_status_channel_and_recipient(

@@ -59,6 +59,12 @@ def test_postal_codes_are_normalised(given: str, expected: str) -> None:
     assert normalise_postal_code(given) == expected
 
 
+@pytest.mark.parametrize("given", ["K\u0661A 0A6", "K1A \uff10A6", "D1A 0A6", "K1A0A"])
+def test_a_postal_code_has_ascii_digits_and_canada_posts_letters(given: str) -> None:
+    with pytest.raises(ValueError, match="postal code"):
+        normalise_postal_code(given)
+
+
 @pytest.mark.parametrize("given", ["Québec", "quebec", "QC", "Colombie-Britannique", "nunavut"])
 def test_provinces_are_known_by_code_and_english_or_french_name(given: str) -> None:
     assert len(normalise_province(given)) == 2

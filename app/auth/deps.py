@@ -1,8 +1,11 @@
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Annotated
 
 from fastapi import Depends
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.routing import BaseRoute
 
 from app.auth.scopes import Scope, grants
 from app.auth.service import BEARER_CHALLENGE, Principal, authenticate
@@ -10,6 +13,8 @@ from app.db import SessionDep
 from app.errors import Forbidden, Unauthenticated
 
 _bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer ld_...`")
+# Each dependency `require` made, and its scope: the OpenAPI document names it per route.
+_scope_of_dependency: dict[object, Scope] = {}
 
 
 def require(scope: Scope) -> Callable[..., Principal]:
@@ -28,7 +33,36 @@ def require(scope: Scope) -> Callable[..., Principal]:
             raise Forbidden(f"This needs the {scope.value!r} scope.", required_scope=scope.value)
         return principal
 
+    _scope_of_dependency[dependency] = scope
     return dependency
+
+
+def required_scope(route: APIRoute) -> Scope | None:
+    """The scope a route's key must grant; None for a public route."""
+
+    def search(dependant: Dependant) -> Scope | None:
+        for sub in dependant.dependencies:
+            scope = _scope_of_dependency.get(sub.call) or search(sub)
+            if scope is not None:
+                return scope
+        return None
+
+    return search(route.dependant)
+
+
+def scopes_by_operation(routes: Sequence[BaseRoute]) -> dict[tuple[str, str], str]:
+    """(method, path) -> the scope it needs, for every scoped operation, as the OpenAPI
+    document names them (method in lower case)."""
+    scopes = {}
+    for context in iter_route_contexts(routes):
+        route = context.original_route
+        if not isinstance(route, APIRoute) or context.path_format is None:
+            continue
+        scope = required_scope(route)
+        if scope is not None:
+            for method in route.methods or ():
+                scopes[(method.lower(), context.path_format)] = scope.value
+    return scopes
 
 
 DirectoryReader = Annotated[Principal, Depends(require(Scope.DIRECTORY_READ))]

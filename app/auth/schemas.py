@@ -1,20 +1,33 @@
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.auth.scopes import Scope
 from app.fields import SingleLine
 
+KEY_EXAMPLE: dict[str, Any] = {
+    "id": "key_01JD3ZK8Y2M0000000000000000",
+    "name": "website",
+    "prefix": "ld_AbCd1234",
+    "scopes": ["campaigns:read", "letters:read"],
+    "created_at": "2026-11-29T05:00:00Z",
+    "revoked_at": None,
+}
+
 
 class ApiKeyCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"name": "website", "scopes": ["campaigns:read"]}]},
+    )
 
     name: SingleLine
     scopes: list[Scope] = Field(min_length=1)
 
 
 class ApiKeyOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [KEY_EXAMPLE]})
 
     id: str
     name: str
@@ -25,9 +38,17 @@ class ApiKeyOut(BaseModel):
 
 
 class ApiKeyCreated(ApiKeyOut):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [KEY_EXAMPLE | {"key": "ld_AbCd1234" + "x" * 35}]}
+    )
+
     key: str = Field(description="The key itself. It is shown this once and never again.")
 
 
 class ApiKeyList(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"items": [KEY_EXAMPLE], "next_cursor": None}]}
+    )
+
     items: list[ApiKeyOut]
     next_cursor: str | None = None

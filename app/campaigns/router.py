@@ -14,11 +14,12 @@ from app.campaigns.schemas import (
 )
 from app.db import SessionDep
 from app.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from app.responses import CONFLICT, NOT_FOUND
 
 router = APIRouter(prefix="/v1/campaigns", tags=["campaigns"])
 
 
-@router.post("", status_code=201, response_model=CampaignOut)
+@router.post("", status_code=201, response_model=CampaignOut, responses=CONFLICT)
 def create_campaign(
     body: CampaignCreate, principal: CampaignsWriter, session: SessionDep
 ) -> CampaignOut:
@@ -39,12 +40,12 @@ def list_campaigns(
     return CampaignList(items=[campaign_out(c) for c in campaigns], next_cursor=next_cursor)
 
 
-@router.get("/{campaign_id}", response_model=CampaignOut)
+@router.get("/{campaign_id}", response_model=CampaignOut, responses=NOT_FOUND)
 def get_campaign(campaign_id: str, principal: CampaignsReader, session: SessionDep) -> CampaignOut:
     return campaign_out(service.get_campaign(session, principal.organisation_id, campaign_id))
 
 
-@router.patch("/{campaign_id}", response_model=CampaignOut)
+@router.patch("/{campaign_id}", response_model=CampaignOut, responses=NOT_FOUND | CONFLICT)
 def update_campaign(
     campaign_id: str, body: CampaignUpdate, principal: CampaignsWriter, session: SessionDep
 ) -> CampaignOut:

@@ -1,5 +1,5 @@
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -23,6 +23,52 @@ Slug = Annotated[
     StringConstraints(min_length=3, max_length=80, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$"),
     Field(description="Lower-case words and dashes; the campaign's public address."),
 ]
+
+
+CAMPAIGN_EXAMPLE: dict[str, Any] = {
+    "slug": "rescind-stca",
+    "status": "live",
+    "languages": ["en", "fr"],
+    "title": {
+        "en": "Tell your MP: rescind the Safe Third Country Agreement",
+        "fr": "Dites à votre député·e : annulez l'Entente sur les tiers pays sûrs",
+    },
+    "summary": {"en": "The United States is not safe for everyone.", "fr": "Résumé."},
+    "guidance": {
+        "en": "Start with a sentence about yourself and where you write from.",
+        "fr": "Commencez par une phrase sur vous et l'endroit d'où vous écrivez.",
+    },
+    "subject": {
+        "en": "Rescind the Safe Third Country Agreement",
+        "fr": "Annulez l'Entente sur les tiers pays sûrs",
+    },
+    "concern": {
+        "en": "The United States is not a safe country for every refugee claimant.",
+        "fr": "Les États-Unis ne sont pas un pays sûr pour toutes les personnes réfugiées.",
+    },
+    "ask": {"en": "Rescind the agreement.", "fr": "Annulez l'entente."},
+    "may_edit": ["ask"],
+    "targets": [
+        {"type": "role", "role": "Minister of Immigration, Refugees and Citizenship"},
+        {"type": "own_mp"},
+    ],
+    "channels": ["email"],
+    "goal": 1000,
+}
+CAMPAIGN_OUT_EXAMPLE = CAMPAIGN_EXAMPLE | {
+    "id": "cmp_01JD3ZK8Y2M0000000000000000",
+    "template": "standard",
+    "template_text": None,
+    "must_write": ["intro"],
+    "without_email": "skip",
+    "confirm_email": False,
+    "copy_to_supporter": False,
+    "action_count": 412,
+    "letter_count": 824,
+    "sent_count": 810,
+    "created_at": "2026-11-01T14:00:00Z",
+    "updated_at": "2026-11-02T09:30:00Z",
+}
 
 
 def _in_order(*order: str) -> AfterValidator:
@@ -140,13 +186,16 @@ class CampaignFields(BaseModel):
 
 
 class CampaignCreate(CampaignFields):
-    pass
+    model_config = ConfigDict(json_schema_extra={"examples": [CAMPAIGN_EXAMPLE]})
 
 
 class CampaignUpdate(BaseModel):
     """Any fields of a campaign; the campaign they make must be whole, as on creation."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"status": "closed"}, {"goal": 5000}]},
+    )
 
     slug: Slug | None = None
     status: Status | None = None
@@ -170,6 +219,8 @@ class CampaignUpdate(BaseModel):
 
 
 class CampaignOut(CampaignFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [CAMPAIGN_OUT_EXAMPLE]})
+
     id: str
     action_count: int
     letter_count: int
@@ -179,6 +230,10 @@ class CampaignOut(CampaignFields):
 
 
 class CampaignList(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"items": [CAMPAIGN_OUT_EXAMPLE], "next_cursor": None}]}
+    )
+
     items: list[CampaignOut]
     next_cursor: str | None
 

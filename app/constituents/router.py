@@ -1,4 +1,4 @@
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
@@ -17,14 +17,12 @@ SupporterEmail = Annotated[
         examples=["amelie@example.org"],
     ),
 ]
-ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "No API key, or not a valid one."},
-    403: {"description": "The key lacks the scope this needs."},
-    422: {"description": "`email` is missing or not an email address."},
-}
 
 
-@router.get("/export", response_model=ConstituentExport, responses=ERRORS)
+@router.get(
+    "/export",
+    response_model=ConstituentExport,
+)
 def export_constituent(
     email: SupporterEmail, principal: ConstituentsReader, session: SessionDep
 ) -> ConstituentExport:
@@ -34,7 +32,10 @@ def export_constituent(
     return service.export(session, principal.organisation_id, email)
 
 
-@router.delete("", response_model=Erasure, responses=ERRORS)
+@router.delete(
+    "",
+    response_model=Erasure,
+)
 def erase_constituent(
     request: Request, email: SupporterEmail, principal: ConstituentsWriter, session: SessionDep
 ) -> Erasure:

@@ -1,9 +1,74 @@
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.letters.schemas import AttemptOut, LetterStatus
+
+EXPORTED_LETTER_EXAMPLE: dict[str, Any] = {
+    "id": "ltr_01JD3ZK8Y2M0000000000000000",
+    "recipient": {"display_name": "Marc Miller", "email": "marc.miller@parl.gc.ca"},
+    "channel": "email",
+    "status": "sent",
+    "language": "en",
+    "subject": "Rescind the Safe Third Country Agreement",
+    "salutation": "Dear Minister,",
+    "body_text": "Dear Minister,\n\nI am a nurse and I write to you from Edmonton.\n",
+    "created_at": "2026-11-29T05:00:00Z",
+    "sent_at": "2026-11-29T05:00:04Z",
+    "failed_reason": None,
+    "print_batch_id": None,
+    "scrubbed_at": None,
+    "attempts": [
+        {
+            "started_at": "2026-11-29T05:00:03Z",
+            "finished_at": "2026-11-29T05:00:04Z",
+            "outcome": "sent",
+            "error": None,
+        }
+    ],
+}
+EXPORT_EXAMPLE: dict[str, Any] = {
+    "email": "amelie@example.org",
+    "organisation": "Amnistie internationale Canada",
+    "exported_at": "2026-11-29T06:00:00Z",
+    "actions": [
+        {
+            "id": "act_01JD3ZK8Y2M0000000000000000",
+            "campaign": {
+                "id": "cmp_01JD3ZK8Y2M0000000000000000",
+                "slug": "rescind-stca",
+                "title": {"en": "Rescind the STCA", "fr": "Annulez l'ETPS"},
+            },
+            "first_name": "Amélie",
+            "last_name": "Tremblay",
+            "email": "amelie@example.org",
+            "street_address": "24 Rue Principale",
+            "city": "Edmonton",
+            "province": "AB",
+            "postal_code": "T5A 1B7",
+            "phone": None,
+            "language": "en",
+            "intro": "I am a nurse and I write to you from Edmonton.",
+            "concern": None,
+            "ask": None,
+            "consent_to_contact": False,
+            "created_at": "2026-11-29T05:00:00Z",
+            "confirmed_at": None,
+            "confirmation_attempts": [],
+            "letters": [EXPORTED_LETTER_EXAMPLE],
+        }
+    ],
+}
+ERASURE_EXAMPLE: dict[str, Any] = {
+    "email": "amelie@example.org",
+    "actions": 3,
+    "letters": 8,
+    "letters_cancelled": 6,
+    "delivery_attempts": 1,
+    "files_deleted": 1,
+    "print_batches": [],
+}
 
 
 class ExportedCampaign(BaseModel):
@@ -60,6 +125,8 @@ class ExportedAction(BaseModel):
 class ConstituentExport(BaseModel):
     """Everything an organisation holds on one supporter, to be given to them as it is."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [EXPORT_EXAMPLE]})
+
     email: str
     organisation: str = Field(description="The organisation's name.")
     exported_at: datetime
@@ -72,6 +139,8 @@ class ConstituentExport(BaseModel):
 class Erasure(BaseModel):
     """What an erasure scrubbed. Erasing an address that holds nothing (never, or erased
     already) answers zeros."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [ERASURE_EXAMPLE]})
 
     email: str
     actions: int = Field(description="Actions whose supporter details and words were erased.")

@@ -231,7 +231,7 @@ def batch_files(
     """The batch's PDF and manifest, once it has them."""
     batch = get_print_batch(session, organisation_id, batch_id)
     if batch.status not in ("ready", "mailed"):
-        raise Conflict(f"This batch is {batch.status}: it has no files.", status=batch.status)
+        raise Conflict(f"This batch is {batch.status}: it has no files.", batch_status=batch.status)
     if batch.files_deleted_at is not None:
         raise Gone("This batch's files were deleted after the retention period.")
     return pdf_path(settings, batch.id), manifest_path(settings, batch.id)
@@ -251,7 +251,7 @@ def mark_mailed(session: Session, organisation_id: str, batch_id: str) -> PrintB
         return batch
     if batch.status != "ready":
         raise Conflict(
-            f"This batch is {batch.status}, not ready to be mailed.", status=batch.status
+            f"This batch is {batch.status}, not ready to be mailed.", batch_status=batch.status
         )
     now = utcnow()
     mailed = session.execute(

@@ -14,15 +14,39 @@ from app.delivery.pdf import letter_pdf
 from app.errors import Conflict, Gone
 from app.letters.service import get_letter
 from app.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from app.responses import CONFLICT, NOT_FOUND, conflict, gone
 
 router = APIRouter(tags=["print"])
-PDF: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"application/pdf": {}}, "description": "A PDF."}
+BINARY = {"type": "string", "format": "binary"}
+PDF: dict[int | str, dict[str, Any]] = (
+    {200: {"content": {"application/pdf": {"schema": BINARY}}, "description": "A PDF."}}
+    | NOT_FOUND
+    | conflict("There is no PDF yet (a batch still building, or failed).")
+)
+MANIFEST_EXAMPLE = (
+    "letter_id,recipient,address,postal_code,pages,postage\r\n"
+    "ltr_01JD3ZK8Y2M0000000000000000,The Honourable Marc Miller,"
+    "House of Commons / Ottawa ON,K1A 0A6,1,no postage required\r\n"
+)
+
+
+BATCH_EXAMPLE: dict[str, Any] = {
+    "id": "pbt_01JD3ZK8Y2M0000000000000000",
+    "campaign_id": "cmp_01JD3ZK8Y2M0000000000000000",
+    "status": "ready",
+    "page_size": "letter",
+    "letter_count": 200,
+    "page_count": 204,
+    "created_at": "2026-11-29T05:00:00Z",
+    "mailed_at": None,
 }
 
 
 class PrintBatchCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"campaign_id": "cmp_01JD3ZK8Y2M0000000000000000"}]},
+    )
 
     campaign_id: str | None = Field(
         None, max_length=40, description="Only this campaign's letters; all queued otherwise."
@@ -30,7 +54,7 @@ class PrintBatchCreate(BaseModel):
 
 
 class PrintBatchOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [BATCH_EXAMPLE]})
 
     id: str
     campaign_id: str | None
@@ -46,6 +70,10 @@ class PrintBatchOut(BaseModel):
 
 
 class PrintBatchList(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"items": [BATCH_EXAMPLE], "next_cursor": None}]}
+    )
+
     items: list[PrintBatchOut]
     next_cursor: str | None
 
@@ -57,7 +85,7 @@ def _out(batch: PrintBatch) -> PrintBatchOut:
 @router.get(
     "/v1/letters/{letter_id}/pdf",
     response_class=Response,
-    responses=PDF | {410: {"description": "The supporter's personal data in it was erased."}},
+    responses=PDF | gone("The supporter's personal data in it was erased."),
     tags=["letters"],
 )
 def letter_as_pdf(
@@ -77,7 +105,9 @@ def letter_as_pdf(
     )
 
 
-@router.post("/v1/print-batches", status_code=201, response_model=PrintBatchOut)
+@router.post(
+    "/v1/print-batches", status_code=201, response_model=PrintBatchOut, responses=NOT_FOUND
+)
 async def create_print_batch(
     request: Request,
     principal: LettersWriter,
@@ -111,14 +141,12 @@ def list_print_batches(
     return PrintBatchList(items=[_out(b) for b in batches], next_cursor=next_cursor)
 
 
-@router.get("/v1/print-batches/{batch_id}", response_model=PrintBatchOut)
+@router.get("/v1/print-batches/{batch_id}", response_model=PrintBatchOut, responses=NOT_FOUND)
 def get_print_batch(batch_id: str, principal: LettersReader, session: SessionDep) -> PrintBatchOut:
     return _out(printing.get_print_batch(session, principal.organisation_id, batch_id))
 
 
-BATCH_FILES_GONE: dict[int | str, dict[str, Any]] = {
-    410: {"description": "The batch's files were deleted after the retention period."}
-}
+BATCH_FILES_GONE = gone("The batch's files were deleted after the retention period.")
 
 
 @router.get(
@@ -139,9 +167,14 @@ def print_batch_pdf(
     "/v1/print-batches/{batch_id}/manifest.csv",
     response_class=FileResponse,
     responses={
-        200: {"content": {"text/csv": {}}, "description": "The manifest."},
-        **BATCH_FILES_GONE,
-    },
+        200: {
+            "content": {"text/csv": {"schema": {"type": "string"}, "example": MANIFEST_EXAMPLE}},
+            "description": "The manifest.",
+        }
+    }
+    | NOT_FOUND
+    | CONFLICT
+    | BATCH_FILES_GONE,
 )
 def print_batch_manifest(
     request: Request, batch_id: str, principal: LettersReader, session: SessionDep
@@ -153,7 +186,11 @@ def print_batch_manifest(
     return FileResponse(manifest, media_type="text/csv; charset=utf-8", filename=f"{batch_id}.csv")
 
 
-@router.post("/v1/print-batches/{batch_id}/mark-mailed", response_model=PrintBatchOut)
+@router.post(
+    "/v1/print-batches/{batch_id}/mark-mailed",
+    response_model=PrintBatchOut,
+    responses=NOT_FOUND | CONFLICT,
+)
 def mark_mailed(batch_id: str, principal: LettersWriter, session: SessionDep) -> PrintBatchOut:
     """The batch went to the post: its letters are mailed. Saying it twice is harmless."""
     return _out(printing.mark_mailed(session, principal.organisation_id, batch_id))

@@ -20,21 +20,45 @@ from app.directory.schemas import (
 )
 from app.fields import OptionalProvince, OptionalSingleLine, PostalCode
 from app.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from app.responses import CONFLICT, NOT_FOUND, UPSTREAM
 
 router = APIRouter(tags=["directory"])
 
-_FILE_BODY: dict[str, Any] = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "text/csv": {"schema": {"type": "string"}},
-            "application/json": {"schema": {"type": "object"}},
-        },
+
+def _file_body(csv_example: str, json_example: Any) -> dict[str, Any]:
+    """An import's body, read by the handler itself: CSV, or JSON (a list, or an object
+    holding one)."""
+    json_schema = {"type": ["array", "object"]}
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "text/csv": {"schema": {"type": "string"}, "example": csv_example},
+                "application/json": {"schema": json_schema, "example": json_example},
+            },
+        }
     }
-}
 
 
-@router.post("/v1/recipients", status_code=201, response_model=RecipientOut)
+RECIPIENTS_FILE = _file_body(
+    "external_id,first_name,last_name,elected_office,district_name,province,email\n"
+    "88384,Mélanie,Joly,MP,Ahuntsic-Cartierville,QC,melanie.joly@parl.gc.ca\n",
+    [
+        {
+            "external_id": "88384",
+            "first_name": "Mélanie",
+            "last_name": "Joly",
+            "elected_office": "MP",
+        }
+    ],
+)
+POSTAL_CODES_FILE = _file_body(
+    "postal_code,district_name,province\nT5A,Edmonton Manning,AB\nK1A 0A6,Ottawa Centre,ON\n",
+    {"entries": [{"postal_code": "T5A", "district_name": "Edmonton Manning", "province": "AB"}]},
+)
+
+
+@router.post("/v1/recipients", status_code=201, response_model=RecipientOut, responses=CONFLICT)
 def create_recipient(
     body: RecipientCreate, principal: DirectoryWriter, session: SessionDep
 ) -> RecipientOut:
@@ -79,14 +103,16 @@ def list_recipients(
     return RecipientList(items=[recipient_out(r) for r in recipients], next_cursor=next_cursor)
 
 
-@router.get("/v1/recipients/{recipient_id}", response_model=RecipientOut)
+@router.get("/v1/recipients/{recipient_id}", response_model=RecipientOut, responses=NOT_FOUND)
 def get_recipient(
     recipient_id: str, principal: DirectoryReader, session: SessionDep
 ) -> RecipientOut:
     return recipient_out(service.get_recipient(session, principal.organisation_id, recipient_id))
 
 
-@router.patch("/v1/recipients/{recipient_id}", response_model=RecipientOut)
+@router.patch(
+    "/v1/recipients/{recipient_id}", response_model=RecipientOut, responses=NOT_FOUND | CONFLICT
+)
 def update_recipient(
     recipient_id: str, body: RecipientUpdate, principal: DirectoryWriter, session: SessionDep
 ) -> RecipientOut:
@@ -95,7 +121,7 @@ def update_recipient(
     )
 
 
-@router.delete("/v1/recipients/{recipient_id}", status_code=204)
+@router.delete("/v1/recipients/{recipient_id}", status_code=204, responses=NOT_FOUND)
 def delete_recipient(
     recipient_id: str, principal: DirectoryWriter, session: SessionDep
 ) -> Response:
@@ -103,7 +129,12 @@ def delete_recipient(
     return Response(status_code=204)
 
 
-@router.post("/v1/recipients/import", response_model=ImportResult, openapi_extra=_FILE_BODY)
+@router.post(
+    "/v1/recipients/import",
+    response_model=ImportResult,
+    responses=CONFLICT,
+    openapi_extra=RECIPIENTS_FILE,
+)
 async def import_recipients(
     request: Request,
     principal: DirectoryWriter,
@@ -136,7 +167,7 @@ async def import_recipients(
     return await run_in_threadpool(run)
 
 
-@router.get("/v1/districts/lookup", response_model=DistrictLookup)
+@router.get("/v1/districts/lookup", response_model=DistrictLookup, responses=NOT_FOUND | UPSTREAM)
 def lookup_district(
     provider: DistrictProviderDep,
     postal_code: Annotated[PostalCode, Query(description="A Canadian postal code, e.g. K1A 0A6.")],
@@ -149,7 +180,7 @@ def lookup_district(
 @router.post(
     "/v1/districts/postal-codes/import",
     response_model=PostalCodeImportResult,
-    openapi_extra=_FILE_BODY,
+    openapi_extra=POSTAL_CODES_FILE,
 )
 async def import_postal_codes(
     request: Request, principal: DirectoryWriter, session: SessionDep

@@ -1,5 +1,5 @@
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -37,6 +37,62 @@ def name_of(first_name: str | None, last_name: str | None) -> str:
 
 
 Language = Literal["en", "fr"]
+
+RECIPIENT_EXAMPLE: dict[str, Any] = {
+    "external_id": "88384",
+    "honorific": "The Honourable",
+    "first_name": "Mélanie",
+    "last_name": "Joly",
+    "post_nominals": "P.C., M.P.",
+    "language": "fr",
+    "party": "Liberal",
+    "elected_office": "MP",
+    "district": {"code": None, "name": "Ahuntsic-Cartierville", "province": "QC"},
+    "email": "melanie.joly@parl.gc.ca",
+    "phone": "613-992-0983",
+    "addresses": [
+        {
+            "kind": "legislature",
+            "lines": ["House of Commons"],
+            "city": "Ottawa",
+            "province": "ON",
+            "postal_code": "K1A 0A6",
+            "phone": None,
+            "fax": None,
+        }
+    ],
+    "roles": [
+        {
+            "title_en": "Minister of Foreign Affairs",
+            "title_fr": "ministre des Affaires étrangères",
+            "start_date": "2021-10-26",
+            "end_date": None,
+        }
+    ],
+    "salutation_override": None,
+    "gender": "female",
+}
+RECIPIENT_OUT_EXAMPLE = RECIPIENT_EXAMPLE | {
+    "id": "rcp_01JD3ZK8Y2M0000000000000000",
+    "display_name": "Mélanie Joly",
+    "retired": False,
+}
+MP_EXAMPLE = RECIPIENT_OUT_EXAMPLE | {
+    "id": "rcp_01JD3ZK8Y2M0000000000000001",
+    "external_id": "89156",
+    "honorific": None,
+    "first_name": "Ziad",
+    "last_name": "Aboultaif",
+    "display_name": "Ziad Aboultaif",
+    "post_nominals": "M.P.",
+    "language": None,
+    "party": "Conservative",
+    "district": {"code": None, "name": "Edmonton Manning", "province": "AB"},
+    "email": "ziad.aboultaif@parl.gc.ca",
+    "phone": None,
+    "roles": [],
+    "gender": None,
+}
 
 
 # Literals, not enums: they validate and serialise in pydantic's core, not in Python.
@@ -116,6 +172,8 @@ class RecipientFields(BaseModel):
 
 
 class RecipientCreate(RecipientFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [RECIPIENT_EXAMPLE]})
+
     @model_validator(mode="after")
     def _has_a_name(self) -> "RecipientCreate":
         if not has_a_name(self.first_name, self.last_name, self.display_name):
@@ -124,10 +182,19 @@ class RecipientCreate(RecipientFields):
 
 
 class RecipientUpdate(RecipientFields):
-    pass
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"party": "Liberal", "email": "melanie.joly@parl.gc.ca"},
+                {"roles": [{"title_en": "Minister of Foreign Affairs", "end_date": "2025-03-14"}]},
+            ]
+        }
+    )
 
 
 class RecipientOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [RECIPIENT_OUT_EXAMPLE]})
+
     id: str = Field(examples=["rcp_01JD3ZK8Y2M0000000000000000"])
     external_id: str | None
     honorific: str | None
@@ -149,6 +216,10 @@ class RecipientOut(BaseModel):
 
 
 class RecipientList(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"items": [RECIPIENT_OUT_EXAMPLE], "next_cursor": None}]}
+    )
+
     items: list[RecipientOut]
     next_cursor: str | None
 
@@ -161,6 +232,22 @@ class ImportCounts(BaseModel):
 
 
 class ImportResult(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "dry_run": False,
+                    "complete": True,
+                    "rows": 337,
+                    "counts": {"created": 2, "updated": 1, "unchanged": 334, "retired": 0},
+                    "created": ["88384", "89010"],
+                    "updated": ["25446"],
+                    "retired": [],
+                }
+            ]
+        }
+    )
+
     dry_run: bool
     complete: bool
     rows: int
@@ -205,6 +292,26 @@ class DistrictWithRepresentatives(BaseModel):
 
 
 class DistrictLookup(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "postal_code": "T5A 1B7",
+                    "provider": "table",
+                    "ambiguous": False,
+                    "districts": [
+                        {
+                            "name": "Edmonton Manning",
+                            "code": None,
+                            "province": "AB",
+                            "representatives": [MP_EXAMPLE],
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+
     postal_code: str = Field(examples=["K1A 0A6"])
     provider: str = Field(examples=["table"])
     ambiguous: bool = Field(
@@ -226,6 +333,10 @@ class PostalCodeEntry(BaseModel):
 
 
 class PostalCodeImportResult(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"rows": 1250, "replaced": 1248, "unchanged": False}]}
+    )
+
     rows: int
     replaced: int = Field(description="How many entries the table held before.")
     unchanged: bool = Field(description="The table already held exactly these entries.")

@@ -11,6 +11,8 @@ from app.idempotency import service
 from app.idempotency.service import Claimed, InProgress, Mismatch, StoredResponse
 
 HEADER = b"idempotency-key"
+# The API's POSTs; the action page's forms are answered in HTML and retried by hand.
+IDEMPOTENT_PATHS = ("/v1/",)
 _WELL_FORMED = re.compile(r"^[\x21-\x7e]{1,255}$")
 # Not answers the client should keep: ours to fail (5xx), or a request we would not
 # run yet (429); a retry runs these afresh.
@@ -23,7 +25,11 @@ class IdempotencyMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "POST":
+        if (
+            scope["type"] != "http"
+            or scope["method"] != "POST"
+            or not scope["path"].startswith(IDEMPOTENT_PATHS)
+        ):
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])

@@ -19,6 +19,7 @@ from app.letters.schemas import (
 )
 from app.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from app.rate_limits import ActionsByAddress, ConfirmationsByAddress, check_supporter_email
+from app.responses import NOT_FOUND, RATE_LIMITED, UPSTREAM, conflict, gone
 
 router = APIRouter(tags=["actions"])
 
@@ -29,10 +30,10 @@ SlugPath = Path(max_length=80, description="The campaign's slug.")
     "/v1/campaigns/{slug}/actions",
     status_code=201,
     response_model=ActionOut,
-    responses={
-        409: {"description": "This email address already took action on this campaign."},
-        429: {"description": "Too many actions from this address or for this email address."},
-    },
+    responses=NOT_FOUND
+    | UPSTREAM
+    | conflict("This email address already took action here, or the campaign has closed.")
+    | RATE_LIMITED,
 )
 def take_action(
     request: Request,
@@ -50,7 +51,11 @@ def take_action(
     return service.take_action(session, campaign, body, provider)
 
 
-@router.post("/v1/campaigns/{campaign_id}/preview", response_model=PreviewOut)
+@router.post(
+    "/v1/campaigns/{campaign_id}/preview",
+    response_model=PreviewOut,
+    responses=NOT_FOUND | UPSTREAM,
+)
 def preview_letters(
     provider: DistrictProviderDep,
     campaign_id: str,
@@ -63,7 +68,7 @@ def preview_letters(
     return service.preview(session, campaign, body, provider)
 
 
-@router.get("/v1/campaigns/{slug}/stats", response_model=CampaignStats)
+@router.get("/v1/campaigns/{slug}/stats", response_model=CampaignStats, responses=NOT_FOUND)
 def campaign_stats(session: SessionDep, slug: str = SlugPath) -> CampaignStats:
     """Public: how many people took action and how many letters went out."""
     return service.stats(session, slug)
@@ -87,7 +92,9 @@ def list_letters(
     return LetterList(items=letters, next_cursor=next_cursor)
 
 
-@router.get("/v1/letters/{letter_id}", response_model=LetterDetail, tags=["letters"])
+@router.get(
+    "/v1/letters/{letter_id}", response_model=LetterDetail, tags=["letters"], responses=NOT_FOUND
+)
 def get_letter(letter_id: str, principal: LettersReader, session: SessionDep) -> LetterDetail:
     """The letter as sent (or to be sent), its status, and every delivery attempt."""
     return service.letter_detail(service.get_letter(session, principal.organisation_id, letter_id))
@@ -97,7 +104,7 @@ def get_letter(letter_id: str, principal: LettersReader, session: SessionDep) ->
     "/v1/letters/{letter_id}/cancel",
     response_model=LetterDetail,
     tags=["letters"],
-    responses={409: {"description": "The letter is being sent, or was."}},
+    responses=NOT_FOUND | conflict("The letter is being sent, or was."),
 )
 def cancel_letter(letter_id: str, principal: LettersWriter, session: SessionDep) -> LetterDetail:
     """Stop a letter that has not left yet (waiting for confirmation, or queued)."""
@@ -109,11 +116,7 @@ def cancel_letter(letter_id: str, principal: LettersWriter, session: SessionDep)
     "/v1/actions/{action_id}/confirm",
     response_model=Confirmation,
     tags=["actions"],
-    responses={
-        404: {"description": "Not a link we sent."},
-        410: {"description": "Expired, or the supporter's details were erased."},
-        429: {"description": "Too many confirmations from this address."},
-    },
+    responses=NOT_FOUND | gone("Expired, or the supporter's details were erased.") | RATE_LIMITED,
 )
 def confirm_action(
     request: Request,

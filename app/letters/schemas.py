@@ -21,6 +21,59 @@ from app.fields import (
     unix_newlines,
 )
 
+ACTION_EXAMPLE: dict[str, Any] = {
+    "supporter": {
+        "first_name": "Amélie",
+        "last_name": "Tremblay",
+        "email": "amelie@example.org",
+        "street_address": "24 Rue Principale",
+        "city": "Gatineau",
+        "province": "QC",
+        "postal_code": "J8X 1A1",
+        "phone": None,
+    },
+    "language": "fr",
+    "intro": "Je suis infirmière et j'écris de Gatineau.",
+    "concern": None,
+    "ask": None,
+    "consent_to_contact": False,
+}
+LETTER_EXAMPLE: dict[str, Any] = {
+    "id": "ltr_01JD3ZK8Y2M0000000000000000",
+    "recipient": {
+        "id": "rcp_01JD3ZK8Y2M0000000000000000",
+        "display_name": "The Honourable Marc Miller, P.C., M.P.",
+        "elected_office": "MP",
+        "role": "ministre de l'Immigration, des Réfugiés et de la Citoyenneté",
+        "district": "Ville-Marie—Le Sud-Ouest—Île-des-Soeurs",
+    },
+    "channel": "email",
+    "status": "queued",
+    "language": "fr",
+    "subject": "Annulez l'Entente sur les tiers pays sûrs",
+    "salutation": "Monsieur le Ministre,",
+    "body_text": "Monsieur le Ministre,\n\nJe suis infirmière et j'écris de Gatineau.\n\n...",
+}
+WARNING_EXAMPLE: dict[str, Any] = {
+    "code": "intro_without_place",
+    "part": "intro",
+    "message": "Say where you write from: officials read letters from their constituents first.",
+}
+SUMMARY_EXAMPLE: dict[str, Any] = {
+    "id": "ltr_01JD3ZK8Y2M0000000000000000",
+    "campaign_id": "cmp_01JD3ZK8Y2M0000000000000000",
+    "action_id": "act_01JD3ZK8Y2M0000000000000000",
+    "recipient_id": "rcp_01JD3ZK8Y2M0000000000000000",
+    "recipient_name": "The Honourable Marc Miller, P.C., M.P.",
+    "channel": "email",
+    "status": "sent",
+    "language": "fr",
+    "subject": "Annulez l'Entente sur les tiers pays sûrs",
+    "created_at": "2026-11-29T05:00:00Z",
+    "sent_at": "2026-11-29T05:00:03Z",
+    "failed_reason": None,
+}
+
 INTRO_MAX = 1500
 PART_MAX = 4000
 
@@ -60,7 +113,7 @@ class ActionCreate(BaseModel):
     """A supporter's letter: their details, their intro, and their versions of the
     concern and the ask where the campaign lets them write or change those."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [ACTION_EXAMPLE]})
 
     supporter: Supporter
     language: Literal["en", "fr"] | None = Field(
@@ -105,6 +158,19 @@ class LetterOut(BaseModel):
 
 
 class ActionOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "act_01JD3ZK8Y2M0000000000000000",
+                    "campaign": "rescind-stca",
+                    "letters": [LETTER_EXAMPLE],
+                    "warnings": [],
+                }
+            ]
+        }
+    )
+
     id: str
     campaign: str = Field(description="The campaign's slug.")
     letters: list[LetterOut]
@@ -112,11 +178,33 @@ class ActionOut(BaseModel):
 
 
 class PreviewOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"letters": [LETTER_EXAMPLE | {"id": None}], "warnings": [WARNING_EXAMPLE]}
+            ]
+        }
+    )
+
     letters: list[LetterOut]
     warnings: list[QualityWarning]
 
 
 class CampaignStats(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "campaign": "rescind-stca",
+                    "actions": 412,
+                    "letters": 824,
+                    "letters_sent": 810,
+                    "goal": 1000,
+                }
+            ]
+        }
+    )
+
     campaign: str
     actions: int = Field(description="People who have taken action.")
     letters: int = Field(
@@ -160,6 +248,33 @@ class LetterSummary(BaseModel):
 
 
 class LetterDetail(LetterSummary):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                SUMMARY_EXAMPLE
+                | {
+                    "recipient": {
+                        "display_name": "The Honourable Marc Miller, P.C., M.P.",
+                        "email": "marc.miller@parl.gc.ca",
+                    },
+                    "salutation": "Monsieur le Ministre,",
+                    "body_text": LETTER_EXAMPLE["body_text"],
+                    "body_html": "<p>Monsieur le Ministre,</p><p>Je suis infirmière...</p>",
+                    "content_hash": "9f2c0d7e4b1a",
+                    "attempts": [
+                        {
+                            "started_at": "2026-11-29T05:00:02Z",
+                            "finished_at": "2026-11-29T05:00:03Z",
+                            "outcome": "sent",
+                            "error": None,
+                        }
+                    ],
+                    "next_attempt_at": None,
+                }
+            ]
+        }
+    )
+
     recipient: dict[str, Any] = Field(description="The recipient as the letter addressed them.")
     salutation: str
     body_text: str
@@ -170,10 +285,18 @@ class LetterDetail(LetterSummary):
 
 
 class LetterList(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"items": [SUMMARY_EXAMPLE], "next_cursor": None}]}
+    )
+
     items: list[LetterSummary]
     next_cursor: str | None
 
 
 class Confirmation(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"status": "confirmed", "letters_queued": 2}]}
+    )
+
     status: Literal["confirmed"] = "confirmed"
     letters_queued: int = Field(description="Letters this confirmation sent on their way.")

@@ -636,7 +636,8 @@ def cancel_letter(session: Session, organisation_id: str, letter_id: str) -> Let
     if changed.rowcount == 0:  # type: ignore[attr-defined]
         session.rollback()
         raise Conflict(
-            f"This letter is {letter.status} and can no longer be cancelled.", status=letter.status
+            f"This letter is {letter.status} and can no longer be cancelled.",
+            letter_status=letter.status,
         )
     session.execute(
         update(Delivery)

@@ -28,6 +28,7 @@ from app.fields import normalise_postal_code
 from app.letters import service as letters
 from app.letters.schemas import ActionOut, PreviewOut
 from app.rate_limits import PageCallsByAddress, check_address, check_supporter_email
+from app.responses import NOT_FOUND, RATE_LIMITED, conflict
 from app.settings import Settings
 from app.web import i18n, service
 from app.web.i18n import Language
@@ -63,32 +64,46 @@ FORM_BODY = {
                         name: {"type": "string"}
                         for name in (*service.TEXT_FIELDS, "consent_to_contact", "intent")
                     },
-                }
+                },
+                "example": {
+                    "first_name": "Amélie",
+                    "last_name": "Tremblay",
+                    "email": "amelie@example.org",
+                    "street_address": "24 Rue Principale",
+                    "city": "Edmonton",
+                    "province": "AB",
+                    "postal_code": "T5A 1B7",
+                    "intro": "I am a nurse and I write to you from Edmonton.",
+                    "consent_to_contact": "yes",
+                },
             }
         },
     }
 }
+
+
+def html(description: str) -> dict[str, Any]:
+    """A `responses` entry for a page."""
+    page = {"schema": {"type": "string"}, "example": '<!doctype html>\n<html lang="en">…</html>'}
+    return {"content": {"text/html": page}, "description": description}
+
+
 PAGE_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"text/html": {}}, "description": "The page."},
-    404: {"content": {"text/html": {}}, "description": "No live or closed campaign here."},
+    200: html("The page."),
+    404: html("No live or closed campaign here."),
 }
 SUBMIT_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"text/html": {}}, "description": "The thank-you page, or a preview."},
+    200: html("The thank-you page, or a preview."),
     404: PAGE_RESPONSES[404],
-    409: {
-        "content": {"text/html": {}},
-        "description": "The campaign has closed, or this email already took action on it: "
-        "the page again, saying so.",
-    },
-    422: {
-        "content": {"text/html": {}},
-        "description": "The page again with each error beside its field, keeping what was typed.",
-    },
-    429: {
-        "content": {"text/html": {}},
-        "description": "Too many actions from this address or for this email: the page again, "
-        "saying when to try, with `Retry-After`.",
-    },
+    409: html(
+        "The campaign has closed, or this email already took action on it: the page again, "
+        "saying so."
+    ),
+    422: html("The page again with each error beside its field, keeping what was typed."),
+    429: html(
+        "Too many actions from this address or for this email: the page again, saying when "
+        "to try, with `Retry-After`."
+    ),
 }
 
 
@@ -382,11 +397,7 @@ def submit_embedded_form(
 @router.get(
     "/c/{slug}/targets",
     response_model=PageTargets,
-    responses={
-        404: {"description": "No live campaign with this slug."},
-        409: {"description": "The campaign has closed."},
-        422: {"description": "Not a Canadian postal code."},
-    },
+    responses=NOT_FOUND | conflict("The campaign has closed.") | RATE_LIMITED,
 )
 def page_targets(
     request: Request,
@@ -416,14 +427,7 @@ def page_targets(
     "/c/{slug}/preview",
     response_model=PreviewOut,
     openapi_extra=FORM_BODY,
-    responses={
-        404: {"description": "No live campaign with this slug."},
-        409: {"description": "The campaign has closed."},
-        422: {
-            "description": "The form is not complete or not valid: `errors` name the form's "
-            "fields, with messages in the page's language."
-        },
-    },
+    responses=NOT_FOUND | conflict("The campaign has closed.") | RATE_LIMITED,
 )
 def page_preview(
     request: Request,

@@ -1,4 +1,4 @@
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class PageRecipient(BaseModel):
@@ -11,6 +11,25 @@ class PageRecipient(BaseModel):
 
 class PageTargets(BaseModel):
     """Who a supporter at this postal code writes to, in the page's language."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "postal_code": "T5A 1B7",
+                    "recipients": [
+                        {
+                            "name": "Marc Miller",
+                            "office": "Minister of Immigration, Refugees and Citizenship",
+                        },
+                        {"name": "Ziad Aboultaif", "office": "MP for Edmonton Manning"},
+                    ],
+                    "warnings": [],
+                    "districts": [],
+                }
+            ]
+        }
+    )
 
     postal_code: str | None
     recipients: list[PageRecipient]

@@ -1,0 +1,61 @@
+"""One organisation with something of everything, made through the API, for tests that
+walk every operation: real ids and slugs to put in their paths."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from app.auth.scopes import Scope
+from app.delivery.email import confirmation_token
+from tests.campaign_data import action_body, make_campaign, make_directory
+from tests.conftest import Caller, MakeCaller
+
+
+@dataclass
+class Organisation:
+    admin: Caller
+    ids: dict[str, str] = field(default_factory=dict)
+    confirm_token: str = ""
+
+    def path(self, template: str) -> str:
+        """`template` with each of its parameters filled with one of this organisation's."""
+        return template.format(**self.ids)
+
+
+def _created(response: Any) -> dict[str, Any]:
+    assert response.status_code in (200, 201), response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def make_organisation(client: TestClient, make_caller: MakeCaller) -> Organisation:
+    """Recipients, a live campaign written by email and by post, an action and its
+    letters, one waiting for confirmation, a print batch, and a spare API key."""
+    organisation = Organisation(make_caller([Scope.ADMIN]))
+    headers = organisation.admin.headers
+    recipients = make_directory(client, organisation.admin)
+    campaign = make_campaign(client, organisation.admin, channels=["email", "print"])
+    action = _created(client.post(f"/v1/campaigns/{campaign['slug']}/actions", json=action_body()))
+    confirming = make_campaign(client, organisation.admin, slug="confirm-first", confirm_email=True)
+    waiting = _created(
+        client.post(
+            f"/v1/campaigns/{confirming['slug']}/actions",
+            json=action_body(supporter={"email": "waiting@example.org"}),
+        )
+    )
+    batch = _created(client.post("/v1/print-batches", json={}, headers=headers))
+    spare = _created(
+        client.post("/v1/api-keys", json={"name": "spare", "scopes": ["admin"]}, headers=headers)
+    )
+    organisation.ids = {
+        "recipient_id": recipients["joly"],
+        "campaign_id": campaign["id"],
+        "slug": campaign["slug"],
+        "letter_id": action["letters"][0]["id"],
+        "action_id": waiting["id"],
+        "batch_id": batch["id"],
+        "key_id": spare["id"],
+    }
+    settings = client.app.state.settings  # type: ignore[attr-defined]
+    organisation.confirm_token = confirmation_token(settings, waiting["id"])
+    return organisation
