@@ -14,6 +14,7 @@ MEASURES: list[Callable[[], Measure]] = [
     import_recipients.sqlite,
     import_recipients.postgresql,
     actions.postgresql,
+    actions.idempotency_postgresql,
     emails.postgresql,
     emails.sqlite,
     printing.postgresql,

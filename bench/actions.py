@@ -61,17 +61,43 @@ def postgresql() -> Measure:
     )
 
 
-def _load(base_url: str) -> LoadResult:
+def idempotency_postgresql() -> Measure:
+    """What an Idempotency-Key costs: actions each sent with a new key, against the same
+    actions without one (the ceiling), on the same service."""
+    keyed = _ours(idempotency_keys=True)
+    plain = _ours()
+    for result in (keyed, plain):
+        if result.failures:
+            raise RuntimeError(f"requests failed: {result.failures}")
+    return Measure(
+        "actions_idempotency_postgresql",
+        keyed.per_second,
+        plain.per_second,
+        info=[
+            f"actions_idempotency_postgresql latency: with keys p50="
+            f"{keyed.percentile(0.5) * 1000:.1f}ms p99={keyed.percentile(0.99) * 1000:.1f}ms; "
+            f"without p50={plain.percentile(0.5) * 1000:.1f}ms "
+            f"p99={plain.percentile(0.99) * 1000:.1f}ms"
+        ],
+    )
+
+
+def _idempotency_key(number: int) -> dict[str, str]:
+    return {"Idempotency-Key": f"bench-{number}"}
+
+
+def _load(base_url: str, idempotency_keys: bool = False) -> LoadResult:
     return run_load(
         f"{base_url}/v1/campaigns/{SLUG}/actions",
         action_body,
         connections=CONNECTIONS,
         seconds=SECONDS,
         warmup_seconds=WARMUP_SECONDS,
+        headers_for=_idempotency_key if idempotency_keys else None,
     )
 
 
-def _ours() -> LoadResult:
+def _ours(idempotency_keys: bool = False) -> LoadResult:
     with fresh_database("postgresql") as url, tempfile.TemporaryDirectory() as directory:
         engine = make_engine(url)
         settings = Settings(database_url=url, demo_key_file=Path(directory) / "key")
@@ -79,7 +105,7 @@ def _ours() -> LoadResult:
             load_demo(session, settings)
         engine.dispose()
         with running_server(url, workers=WORKERS) as base_url:
-            return _load(base_url)
+            return _load(base_url, idempotency_keys)
 
 
 def _ceiling() -> LoadResult:

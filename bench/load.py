@@ -34,10 +34,22 @@ def run_load(
     seconds: float,
     warmup_seconds: float,
     headers: dict[str, str] | None = None,
+    headers_for: Callable[[int], dict[str, str]] | None = None,
 ) -> LoadResult:
-    """POST `body_for(n)` (n counts every request made) to `url` from `connections`
-    connections; requests answered in the warm-up are not counted."""
-    return asyncio.run(_load(url, body_for, connections, seconds, warmup_seconds, headers or {}))
+    """POST `body_for(n)` (n counts every request made), with `headers` and
+    `headers_for(n)`, to `url` from `connections` connections; requests answered in the
+    warm-up are not counted."""
+    return asyncio.run(
+        _load(
+            url,
+            body_for,
+            connections,
+            seconds,
+            warmup_seconds,
+            headers or {},
+            headers_for or (lambda _: {}),
+        )
+    )
 
 
 async def _load(
@@ -47,6 +59,7 @@ async def _load(
     seconds: float,
     warmup_seconds: float,
     headers: dict[str, str],
+    headers_for: Callable[[int], dict[str, str]],
 ) -> LoadResult:
     parts = urlsplit(url)
     head = f"POST {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
@@ -62,8 +75,10 @@ async def _load(
         reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
         try:
             while (sent_at := time.monotonic()) < stop_at:
-                body = body_for(next(counter))
-                request = f"{head}Content-Length: {len(body)}\r\n\r\n".encode() + body
+                number = next(counter)
+                body = body_for(number)
+                own = "".join(f"{name}: {value}\r\n" for name, value in headers_for(number).items())
+                request = f"{head}{own}Content-Length: {len(body)}\r\n\r\n".encode() + body
                 writer.write(request)
                 status = await _read_response(reader)
                 answered_at = time.monotonic()
