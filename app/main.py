@@ -14,6 +14,7 @@ from app.directory.router import router as directory_router
 from app.errors import install_problem_handlers
 from app.letters.router import router as letters_router
 from app.settings import Settings, get_settings, require_shared_secret
+from app.webhooks.router import router as webhooks_router
 
 DESCRIPTION = """
 Write to the officials who represent you.
@@ -53,4 +54,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(campaigns_router)
     app.include_router(letters_router)
     app.include_router(delivery_router)
+    app.include_router(webhooks_router)
     return app

@@ -5,6 +5,7 @@ from app.campaigns.models import Campaign
 from app.delivery.models import Delivery, DeliveryAttempt, PrintBatch
 from app.directory.models import PostalCodeDistrict, Recipient, RecipientRole
 from app.letters.models import Action, Letter
+from app.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery, WebhookEvent
 
 __all__ = [
     "Action",
@@ -18,4 +19,8 @@ __all__ = [
     "PrintBatch",
     "Recipient",
     "RecipientRole",
+    "Webhook",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEvent",
 ]

@@ -67,6 +67,13 @@ class Settings(BaseSettings):
     delivery_backoff_seconds: float = 30.0
     delivery_backoff_max_seconds: float = 3600.0
 
+    webhook_timeout_seconds: float = 10.0
+    webhook_connections: int = 4
+    webhook_rotation_hours: float = 24.0
+    # Receivers on loopback, private or link-local addresses are refused unless allowed
+    # (a partner's URL must not reach into our own network).
+    webhook_allow_private_addresses: bool = False
+
 
 def require_shared_secret(settings: Settings) -> None:
     """On PostgreSQL, API hosts and workers may be many machines: they must share one

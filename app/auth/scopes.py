@@ -8,6 +8,8 @@ class Scope(StrEnum):
     CAMPAIGNS_WRITE = "campaigns:write"
     LETTERS_READ = "letters:read"
     LETTERS_WRITE = "letters:write"
+    WEBHOOKS_READ = "webhooks:read"
+    WEBHOOKS_WRITE = "webhooks:write"
     ADMIN = "admin"
 
 

@@ -1,5 +1,4 @@
-from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -11,6 +10,7 @@ from app.db import SessionDep
 from app.delivery import printing
 from app.delivery.models import PrintBatch
 from app.delivery.pdf import letter_pdf
+from app.delivery.schemas import PrintBatchOut
 from app.errors import Conflict
 from app.letters.service import get_letter
 from app.pagination import DEFAULT_LIMIT, MAX_LIMIT
@@ -27,19 +27,6 @@ class PrintBatchCreate(BaseModel):
     campaign_id: str | None = Field(
         None, max_length=40, description="Only this campaign's letters; all queued otherwise."
     )
-
-
-class PrintBatchOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: str
-    campaign_id: str | None
-    status: Literal["building", "ready", "mailed", "failed"]
-    page_size: Literal["letter", "a4"]
-    letter_count: int
-    page_count: int
-    created_at: datetime
-    mailed_at: datetime | None
 
 
 class PrintBatchList(BaseModel):

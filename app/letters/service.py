@@ -50,6 +50,7 @@ from app.letters.schemas import (
 )
 from app.pagination import page_of
 from app.settings import Settings
+from app.webhooks.service import record_event
 
 
 @dataclass(frozen=True)
@@ -479,6 +480,9 @@ def take_action(
                 attempts=0,
             )
         )
+    taken = ActionOut(
+        id=action.id, campaign=campaign.slug, letters=stored, warnings=composition.warnings
+    )
     try:
         session.flush()
         session.execute(
@@ -489,14 +493,13 @@ def take_action(
                 letter_count=Campaign.letter_count + len(stored),
             )
         )
+        record_event(session, campaign.organisation_id, "action.created", taken)
         session.commit()
     except IntegrityError:
         session.rollback()
         _refuse_second_action(session, campaign, email_key)
         raise
-    return ActionOut(
-        id=action.id, campaign=campaign.slug, letters=stored, warnings=composition.warnings
-    )
+    return taken
 
 
 def stats(session: Session, slug: str) -> CampaignStats:
