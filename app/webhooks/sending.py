@@ -117,7 +117,7 @@ class Attempt:
 
 
 def post(client: httpx.Client, request: Request, settings: Settings) -> Attempt:
-    """POST the event to the address its host resolves to now, once checked (so the name
+    """POST the event to an address its host resolves to now, once checked (so the name
     cannot be pointed elsewhere between the check and the connection), keeping the host
     name for the Host header and for TLS (SNI and the certificate's name). Redirects are
     not followed; at most RESPONSE_BYTES_KEPT bytes of the answer are read."""
@@ -129,7 +129,7 @@ def post(client: httpx.Client, request: Request, settings: Settings) -> Attempt:
 
     try:
         url = addresses.parse(request.url)
-        address = addresses.allowed_addresses(url, settings.webhook_allow_private_addresses)[0]
+        checked = addresses.allowed_addresses(url, settings.webhook_allow_private_addresses)
     except addresses.Unreachable as error:
         return attempt("retry", error=f"not sent: the URL {error}")
     timestamp = int(time.time())
@@ -142,22 +142,32 @@ def post(client: httpx.Client, request: Request, settings: Settings) -> Attempt:
         "Letterdesk-Event-Type": request.event_type,
         SIGNATURE_HEADER: signature_header(request.secrets, timestamp, request.body),
     }
-    try:
-        with client.stream(
-            "POST",
-            url.copy_with(host=address),
-            content=request.body,
-            headers=headers,
-            extensions={"sni_hostname": url.raw_host.decode("ascii")},
-        ) as response:
-            kept = _bounded(response, started + settings.webhook_timeout_seconds)
-    except httpx.HTTPError as error:
-        return attempt("retry", error=f"{type(error).__name__}: {error}".rstrip(": "))
-    status = response.status_code
-    text = kept.decode("utf-8", "replace") or None
-    if 200 <= status < 300:
-        return attempt("delivered", status_code=status, response_body=text)
-    return attempt("retry", status_code=status, error=f"HTTP {status}", response_body=text)
+    refused: httpx.HTTPError | None = None
+    for address in checked:
+        try:
+            with client.stream(
+                "POST",
+                url.copy_with(host=address),
+                content=request.body,
+                headers=headers,
+                extensions={"sni_hostname": url.raw_host.decode("ascii")},
+            ) as response:
+                kept = _bounded(response, started + settings.webhook_timeout_seconds)
+        except httpx.ConnectError as error:
+            refused = error
+            continue  # the name's next address, if it has several
+        except httpx.HTTPError as error:
+            return attempt("retry", error=_described(error))
+        status = response.status_code
+        text = kept.decode("utf-8", "replace") or None
+        if 200 <= status < 300:
+            return attempt("delivered", status_code=status, response_body=text)
+        return attempt("retry", status_code=status, error=f"HTTP {status}", response_body=text)
+    return attempt("retry", error=_described(refused))
+
+
+def _described(error: Exception | None) -> str:
+    return f"{type(error).__name__}: {error}".removesuffix(": ")
 
 
 def _bounded(response: httpx.Response, deadline: float) -> bytes:
@@ -280,7 +290,7 @@ class WebhookSender:
         return self._client
 
     def dispatch(self, letters_in_hand: bool) -> int:
-        """Start what is due; answers how many deliveries it started or has in flight.
+        """Start what is due; answers how many deliveries it has in flight (0: idle).
         With no letters in hand and nothing new to start, it waits (up to a poll) for
         one in flight to end, rather than having the worker poll again at once."""
         self.in_flight = {future for future in self.in_flight if not future.done()}
@@ -293,10 +303,11 @@ class WebhookSender:
             )
         for delivery_id in claimed:
             self.in_flight.add(self.pool.submit(self._deliver, delivery_id))
+        busy = len(self.in_flight)
         if not claimed and not letters_in_hand and self.in_flight:
             wait(self.in_flight, self.settings.worker_poll_seconds, FIRST_COMPLETED)
-            self.in_flight = {future for future in self.in_flight if not future.done()}
-        return len(claimed) + len(self.in_flight)
+        # Counted before the wait: one that ended may have left a retry due at once.
+        return busy
 
     def _deliver(self, delivery_id: str) -> None:
         try:
