@@ -73,6 +73,7 @@ class Settings(BaseSettings):
     # Receivers on loopback, private or link-local addresses are refused unless allowed
     # (a partner's URL must not reach into our own network).
     webhook_allow_private_addresses: bool = False
+    webhook_ca_file: str | None = None
 
 
 def require_shared_secret(settings: Settings) -> None:

@@ -2,11 +2,13 @@
 to answer the next ones: a status code, "hold" (answer only once released), "redirect"
 (302 to another path) or "big" (a 200 with a large body)."""
 
+import ssl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 
 @dataclass
@@ -61,11 +63,21 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def http_receiver() -> Iterator[Receiver]:
+def http_receiver(
+    certificate: tuple[Path, Path] | None = None, host: str = "127.0.0.1"
+) -> Iterator[Receiver]:
+    """The receiver, on 127.0.0.1; with a certificate (and its key) it speaks HTTPS, and
+    its URL names `host`."""
     receiver = Receiver(url="")
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(receiver))
     server.daemon_threads = True
-    receiver.url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+    scheme = "http"
+    if certificate:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(*certificate)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        scheme = "https"
+    receiver.url = f"{scheme}://{host}:{server.server_address[1]}/hook"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

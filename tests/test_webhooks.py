@@ -6,11 +6,15 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from fastapi.testclient import TestClient
 from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -532,3 +536,76 @@ def test_a_receiver_that_is_not_there_is_retried(
     (logged,) = deliveries(client, caller, made["id"])
     assert logged["status"] == "failed"
     assert [a["error"].split(":")[0] for a in logged["attempts"]] == ["ConnectError"] * 3
+
+
+def certificate_for(name: str, folder: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for the host name `name`, and its key."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(hours=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    certificate_file, key_file = folder / f"{name}.pem", folder / f"{name}.key"
+    certificate_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return certificate_file, key_file
+
+
+@pytest.mark.parametrize("certified", ["localhost", "elsewhere.example"])
+def test_https_is_verified_against_the_urls_host_name(
+    certified: str, client: TestClient, caller: Caller, campaign: dict[str, Any],
+    settings: Settings, tmp_path: Path,
+) -> None:  # fmt: skip
+    """The POST goes to the address checked, yet TLS names the URL's host (SNI) and the
+    certificate must be that host's."""
+    certificate = certificate_for(certified, tmp_path)
+    settings.webhook_ca_file = str(certificate[0])
+    settings.delivery_max_attempts = 1
+    with http_receiver(certificate, host="localhost") as receiver:
+        made = make_webhook(client, caller, receiver.url)
+        take_action(client)
+        deliver_all(client, settings)
+    (logged,) = deliveries(client, caller, made["id"])
+    (attempt,) = logged["attempts"]
+    if certified == "localhost":
+        assert (attempt["outcome"], attempt["status_code"]) == ("delivered", 200)
+        (received,) = receiver.received
+        assert received.headers["host"] == receiver.url.split("/")[2]
+        assert json.loads(received.body)["type"] == "action.created"
+    else:
+        assert attempt["outcome"] == "failed" and "CERTIFICATE_VERIFY_FAILED" in attempt["error"]
+        assert receiver.received == []
+
+
+def test_an_action_costs_one_query_for_webhooks_when_there_are_none(
+    client: TestClient, caller: Caller, campaign: dict[str, Any]
+) -> None:
+    statements: list[str] = []
+
+    def keep(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        take_action(client)
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
+    about_webhooks = [s for s in statements if "webhook" in s]
+    assert len(about_webhooks) == 1 and about_webhooks[0].lstrip().startswith("SELECT")

@@ -6,6 +6,7 @@ Delivery is at least once: the event id in `Letterdesk-Event-Id` lets a receiver
 the rare duplicate."""
 
 import logging
+import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -281,7 +282,9 @@ class WebhookSender:
         if self._client is None:
             # No keep-alive: a connection is made to one checked address for one host
             # name, and must not carry another host's request.
+            ca_file = self.settings.webhook_ca_file
             self._client = httpx.Client(
+                verify=ssl.create_default_context(cafile=ca_file) if ca_file else True,
                 timeout=self.settings.webhook_timeout_seconds,
                 follow_redirects=False,
                 trust_env=False,
