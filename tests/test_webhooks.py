@@ -609,3 +609,23 @@ def test_an_action_costs_one_query_for_webhooks_when_there_are_none(
         event.remove(engine, "before_cursor_execute", keep)
     about_webhooks = [s for s in statements if "webhook" in s]
     assert len(about_webhooks) == 1 and about_webhooks[0].lstrip().startswith("SELECT")
+
+
+def test_the_openapi_document_describes_the_webhook_routes(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    operations = {
+        ("post", "/v1/webhooks"): "201",
+        ("get", "/v1/webhooks"): "200",
+        ("get", "/v1/webhooks/{webhook_id}"): "200",
+        ("delete", "/v1/webhooks/{webhook_id}"): "204",
+        ("post", "/v1/webhooks/{webhook_id}/rotate-secret"): "200",
+        ("get", "/v1/webhooks/{webhook_id}/deliveries"): "200",
+    }
+    for (method, path), success in operations.items():
+        responses = paths[path][method]["responses"]
+        assert {success, "401", "403", "422"} <= set(responses), (method, path)
+        assert all(answer["description"] for answer in responses.values())
+        if "{webhook_id}" in path:
+            assert "404" in responses, (method, path)
+    created = paths["/v1/webhooks"]["post"]["responses"]["201"]["content"]["application/json"]
+    assert created["schema"]["$ref"].endswith("/WebhookCreated")
