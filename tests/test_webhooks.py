@@ -629,3 +629,19 @@ def test_the_openapi_document_describes_the_webhook_routes(client: TestClient) -
             assert "404" in responses, (method, path)
     created = paths["/v1/webhooks"]["post"]["responses"]["201"]["content"]["application/json"]
     assert created["schema"]["$ref"].endswith("/WebhookCreated")
+
+
+def test_a_secret_sealed_under_another_service_key_is_not_used(
+    client: TestClient, caller: Caller, campaign: dict[str, Any], receiver: Receiver,
+    settings: Settings, session: Session,
+) -> None:  # fmt: skip
+    made = make_webhook(client, caller, receiver.url)
+    stored = session.scalar(select(Webhook.secret).where(Webhook.id == made["id"]))
+    assert stored is not None and made["secret"] not in stored  # kept sealed
+    take_action(client)
+    settings.secret_key = "another-service-key"
+    deliver_all(client, settings)
+    assert receiver.received == []
+    (logged,) = deliveries(client, caller, made["id"])
+    assert logged["status"] == "failed"
+    assert all("another LETTERDESK_SECRET_KEY" in a["error"] for a in logged["attempts"])

@@ -279,18 +279,19 @@ class WebhookSender:
 
     @property
     def client(self) -> httpx.Client:
-        if self._client is None:
-            # No keep-alive: a connection is made to one checked address for one host
-            # name, and must not carry another host's request.
-            ca_file = self.settings.webhook_ca_file
-            self._client = httpx.Client(
-                verify=ssl.create_default_context(cafile=ca_file) if ca_file else True,
-                timeout=self.settings.webhook_timeout_seconds,
-                follow_redirects=False,
-                trust_env=False,
-                limits=httpx.Limits(max_keepalive_connections=0),
-            )
-        return self._client
+        with self.lock:  # the sending threads share one
+            if self._client is None:
+                # No keep-alive: a connection is made to one checked address for one
+                # host name, and must not carry another host's request.
+                ca_file = self.settings.webhook_ca_file
+                self._client = httpx.Client(
+                    verify=ssl.create_default_context(cafile=ca_file) if ca_file else True,
+                    timeout=self.settings.webhook_timeout_seconds,
+                    follow_redirects=False,
+                    trust_env=False,
+                    limits=httpx.Limits(max_keepalive_connections=0),
+                )
+            return self._client
 
     def dispatch(self, letters_in_hand: bool) -> int:
         """Start what is due; answers how many deliveries it has in flight (0: idle).
@@ -327,8 +328,7 @@ class WebhookSender:
         try:
             request = take_up(session, delivery_id, self.worker, self.settings)
         except SecretUnreadable as error:
-            session.rollback()
-            request, attempt = None, Attempt("retry", 0, error=str(error))
+            attempt = Attempt("retry", 0, error=str(error))
         else:
             if request is None:
                 return
