@@ -25,6 +25,7 @@ from app.responses import complete_problems, restore_null_examples
 from app.settings import Settings, cors_origins, get_settings, require_shared_secret
 from app.web.router import router as web_router
 from app.web.router import static_files as web_static_files
+from app.webhooks.router import router as webhooks_router
 
 DESCRIPTION = """
 Write to the officials who represent you.
@@ -96,4 +97,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+    app.include_router(webhooks_router)
     return app

@@ -6,6 +6,7 @@ from app.delivery.models import Delivery, DeliveryAttempt, PrintBatch
 from app.directory.models import PostalCodeDistrict, Recipient, RecipientRole
 from app.idempotency.models import IdempotencyKey
 from app.letters.models import Action, Letter
+from app.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery, WebhookEvent
 
 __all__ = [
     "Action",
@@ -20,4 +21,8 @@ __all__ = [
     "PrintBatch",
     "Recipient",
     "RecipientRole",
+    "Webhook",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEvent",
 ]

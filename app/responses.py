@@ -73,13 +73,20 @@ def problem(
     return {status: response}
 
 
-NOT_FOUND = problem(
-    404,
-    "not-found",
-    "Not found",
-    "Not found in your organisation (another organisation's ids answer this too).",
-    "No recipient 'rcp_01JD3ZK8Y2M0000000000000000'.",
-)
+def not_found(
+    description: str = "Not found in your organisation (another organisation's ids answer "
+    "this too).",
+) -> Responses:
+    return problem(
+        404,
+        "not-found",
+        "Not found",
+        description,
+        "No recipient 'rcp_01JD3ZK8Y2M0000000000000000'.",
+    )
+
+
+NOT_FOUND = not_found()
 
 
 def conflict(description: str = "The request clashes with the state of the resource.") -> Responses:

@@ -100,6 +100,14 @@ class Settings(BaseSettings):
     # Supporters' personal data in letters done this many days ago is scrubbed by the worker.
     retention_days: int = Field(90, ge=1)
 
+    webhook_timeout_seconds: float = 10.0
+    webhook_connections: int = 4
+    webhook_rotation_hours: float = 24.0
+    # Receivers on loopback, private or link-local addresses are refused unless allowed
+    # (a partner's URL must not reach into our own network).
+    webhook_allow_private_addresses: bool = False
+    webhook_ca_file: str | None = None
+
 
 def cors_origins(settings: Settings) -> list[str]:
     """The configured origins, each `scheme://host[:port]` as a browser sends it."""

@@ -8,6 +8,9 @@ from fastapi.testclient import TestClient
 
 from app.auth.scopes import Scope
 from app.delivery.email import confirmation_token
+from app.settings import Settings
+from app.webhooks.schemas import WebhookCreate
+from app.webhooks.service import create_webhook
 from tests.campaign_data import action_body, make_campaign, make_directory
 from tests.conftest import Caller, MakeCaller
 
@@ -47,6 +50,8 @@ def make_organisation(client: TestClient, make_caller: MakeCaller) -> Organisati
     spare = _created(
         client.post("/v1/api-keys", json={"name": "spare", "scopes": ["admin"]}, headers=headers)
     )
+    settings = client.app.state.settings  # type: ignore[attr-defined]
+    webhook = _webhook(client, organisation.admin.organisation_id, settings)
     organisation.ids = {
         "recipient_id": recipients["joly"],
         "campaign_id": campaign["id"],
@@ -55,7 +60,17 @@ def make_organisation(client: TestClient, make_caller: MakeCaller) -> Organisati
         "action_id": waiting["id"],
         "batch_id": batch["id"],
         "key_id": spare["id"],
+        "webhook_id": webhook,
     }
-    settings = client.app.state.settings  # type: ignore[attr-defined]
     organisation.confirm_token = confirmation_token(settings, waiting["id"])
     return organisation
+
+
+def _webhook(client: TestClient, organisation_id: str, settings: Settings) -> str:
+    """A webhook to a loopback address nobody listens on (the API refuses such addresses
+    unless allowed; nothing here sends to it)."""
+    body = WebhookCreate(url="http://127.0.0.1:9/hook", events=["action.created"])
+    loopback = settings.model_copy(update={"webhook_allow_private_addresses": True})
+    with client.app.state.sessionmaker() as session:  # type: ignore[attr-defined]
+        webhook, _ = create_webhook(session, organisation_id, body, loopback)
+    return webhook.id

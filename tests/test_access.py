@@ -49,6 +49,12 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/v1/print-batches/{batch_id}/mark-mailed"): "letters:write",
     ("GET", "/v1/constituents/export"): "constituents:read",
     ("DELETE", "/v1/constituents"): "constituents:write",
+    ("POST", "/v1/webhooks"): "webhooks:write",
+    ("GET", "/v1/webhooks"): "webhooks:read",
+    ("GET", "/v1/webhooks/{webhook_id}"): "webhooks:read",
+    ("DELETE", "/v1/webhooks/{webhook_id}"): "webhooks:write",
+    ("POST", "/v1/webhooks/{webhook_id}/rotate-secret"): "webhooks:write",
+    ("GET", "/v1/webhooks/{webhook_id}/deliveries"): "webhooks:read",
     # Guarded by LETTERDESK_METRICS_TOKEN when set, not by API keys.
     ("GET", "/metrics"): PUBLIC,
     ("GET", "/c/{slug}"): PUBLIC,
@@ -136,7 +142,7 @@ def _assert_forbidden(response: httpx.Response, needed: str, where: str) -> None
 def _ids_held(client: TestClient, admin: Caller) -> set[str]:
     """The ids of everything the organisation's lists show."""
     ids = set()
-    for kind in ("api-keys", "recipients", "campaigns", "letters", "print-batches"):
+    for kind in ("api-keys", "recipients", "campaigns", "letters", "print-batches", "webhooks"):
         items = client.get(f"/v1/{kind}", headers=admin.headers).json()["items"]
         ids |= {item["id"] for item in items}
     return ids

@@ -10,6 +10,8 @@ class Scope(StrEnum):
     LETTERS_WRITE = "letters:write"
     CONSTITUENTS_READ = "constituents:read"
     CONSTITUENTS_WRITE = "constituents:write"
+    WEBHOOKS_READ = "webhooks:read"
+    WEBHOOKS_WRITE = "webhooks:write"
     ADMIN = "admin"
 
 

@@ -26,6 +26,7 @@ from app.ids import is_well_formed, new_id
 from app.letters.models import Letter
 from app.pagination import page_of
 from app.settings import Settings
+from app.webhooks.service import record_print_batch_events
 
 HOUSE_OF_COMMONS_POSTAL_CODE = "K1A 0A6"
 MANIFEST_COLUMNS = ("letter_id", "recipient", "address", "postal_code", "pages", "postage")
@@ -199,6 +200,7 @@ def create_print_batch(
     batch = session.get_one(PrintBatch, batch.id)
     batch.page_count = pages
     batch.status = "ready"
+    record_print_batch_events(session, batch)  # ready, and its letters printed, at once
     session.commit()
     return batch
 

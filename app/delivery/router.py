@@ -1,5 +1,4 @@
-from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -11,6 +10,7 @@ from app.db import SessionDep
 from app.delivery import printing
 from app.delivery.models import PrintBatch
 from app.delivery.pdf import letter_pdf
+from app.delivery.schemas import BATCH_EXAMPLE, PrintBatchOut
 from app.errors import Conflict, Gone
 from app.letters.service import get_letter
 from app.pagination import DEFAULT_LIMIT, MAX_LIMIT
@@ -30,18 +30,6 @@ MANIFEST_EXAMPLE = (
 )
 
 
-BATCH_EXAMPLE: dict[str, Any] = {
-    "id": "pbt_01JD3ZK8Y2M0000000000000000",
-    "campaign_id": "cmp_01JD3ZK8Y2M0000000000000000",
-    "status": "ready",
-    "page_size": "letter",
-    "letter_count": 200,
-    "page_count": 204,
-    "created_at": "2026-11-29T05:00:00Z",
-    "mailed_at": None,
-}
-
-
 class PrintBatchCreate(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -50,22 +38,6 @@ class PrintBatchCreate(BaseModel):
 
     campaign_id: str | None = Field(
         None, max_length=40, description="Only this campaign's letters; all queued otherwise."
-    )
-
-
-class PrintBatchOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [BATCH_EXAMPLE]})
-
-    id: str
-    campaign_id: str | None
-    status: Literal["building", "ready", "mailed", "failed"]
-    page_size: Literal["letter", "a4"]
-    letter_count: int
-    page_count: int
-    created_at: datetime
-    mailed_at: datetime | None
-    files_deleted_at: datetime | None = Field(
-        description="When its PDF and manifest were deleted, after the retention period."
     )
 
 

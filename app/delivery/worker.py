@@ -43,6 +43,8 @@ from app.idempotency.service import purge_expired as purge_expired_idempotency_k
 from app.ids import new_id
 from app.letters.models import Action, Letter
 from app.settings import Settings
+from app.webhooks.sending import WebhookSender
+from app.webhooks.service import record_letter_event
 
 log = logging.getLogger("letterdesk.worker")
 
@@ -204,14 +206,24 @@ def _record_on_letter(
         "failed": {"status": "failed", "failed_reason": error},
     }
     values = outcomes[kind]
-    campaign_id = session.scalar(
-        update(Letter).where(Letter.id == letter_id).values(**values).returning(Letter.campaign_id)
-    )
+    campaign_id, organisation_id = session.execute(
+        update(Letter)
+        .where(Letter.id == letter_id)
+        .values(**values)
+        .returning(Letter.campaign_id, Letter.organisation_id)
+    ).one()
     if kind == "sent":
         session.execute(
             update(Campaign)
             .where(Campaign.id == campaign_id)
             .values(sent_count=Campaign.sent_count + 1)
+        )
+    if kind != "retry":  # in the same transaction as the letter's new state
+        record_letter_event(
+            session,
+            organisation_id,
+            letter_id,
+            "letter.sent" if kind == "sent" else "letter.failed",
         )
 
 
@@ -333,6 +345,9 @@ class Worker:
         self.sent = 0
         self.idle = False  # the last claim found nothing due
         self.retention_due = 0.0  # monotonic time of the next retention pass
+        self.webhooks = WebhookSender(
+            sessions, settings, self.name, self.stopping, lambda n: backoff(n, settings)
+        )
 
     def stop(self) -> None:
         self.stopping.set()
@@ -354,6 +369,7 @@ class Worker:
                     break
                 if self.idle:
                     self.stopping.wait(pause)
+        self.webhooks.close()
         self.backend.close()
 
     def run_once(self, pool: ThreadPoolExecutor, threads: int) -> int:
@@ -381,11 +397,14 @@ class Worker:
 
         for delivery_id in claimed:
             futures[pool.submit(deliver, delivery_id)] = delivery_id
+        # Webhooks go in a pool of their own, not waited for here: a slow receiver holds
+        # up no letter.
+        webhooks = self.webhooks.dispatch(letters_in_hand=bool(claimed))
         for future in futures:
             future.result()
         with self.sessions() as session:
             release(session, [d for d in claimed if d not in started], self.name)
-        return len(claimed) + scrubbed
+        return len(claimed) + scrubbed + webhooks
 
     def run_retention(self, session: Session) -> int:
         """One batch of retention (and of expired idempotency answers), once a minute, or

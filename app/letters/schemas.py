@@ -1,5 +1,5 @@
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -9,6 +9,9 @@ from pydantic import (
     Field,
     StringConstraints,
 )
+
+if TYPE_CHECKING:
+    from app.letters.models import Letter
 
 from app.fields import (
     Email,
@@ -300,3 +303,22 @@ class Confirmation(BaseModel):
 
     status: Literal["confirmed"] = "confirmed"
     letters_queued: int = Field(description="Letters this confirmation sent on their way.")
+
+
+def summary_fields(letter: "Letter") -> dict[str, Any]:
+    """A letter's fields as `LetterSummary` (and `LetterDetail`) show them."""
+    return {
+        "id": letter.id,
+        "campaign_id": letter.campaign_id,
+        "action_id": letter.action_id,
+        "recipient_id": letter.recipient_id,
+        "recipient_name": str(letter.recipient.get("display_name") or ""),
+        "channel": letter.channel,
+        "status": letter.status,
+        "language": letter.language,
+        "subject": letter.subject,
+        "created_at": letter.created_at,
+        "sent_at": letter.sent_at,
+        "failed_reason": letter.failed_reason,
+        "scrubbed_at": letter.scrubbed_at,
+    }

@@ -47,9 +47,11 @@ from app.letters.schemas import (
     PreviewOut,
     QualityWarning,
     Supporter,
+    summary_fields,
 )
 from app.pagination import page_of
 from app.settings import Settings
+from app.webhooks.service import record_event
 
 
 @dataclass(frozen=True)
@@ -508,6 +510,9 @@ def take_action(
                 attempts=0,
             )
         )
+    taken = ActionOut(
+        id=action.id, campaign=campaign.slug, letters=stored, warnings=composition.warnings
+    )
     try:
         session.flush()
         session.execute(
@@ -518,14 +523,13 @@ def take_action(
                 letter_count=Campaign.letter_count + len(stored),
             )
         )
+        record_event(session, campaign.organisation_id, "action.created", taken)
         session.commit()
     except IntegrityError:
         session.rollback()
         _refuse_second_action(session, campaign, email_key)
         raise
-    return ActionOut(
-        id=action.id, campaign=campaign.slug, letters=stored, warnings=composition.warnings
-    )
+    return taken
 
 
 def stats(session: Session, slug: str) -> CampaignStats:
@@ -549,24 +553,6 @@ class LetterFilters:
     recipient_id: str | None = None
 
 
-def _summary_fields(letter: Letter) -> dict[str, Any]:
-    return {
-        "id": letter.id,
-        "campaign_id": letter.campaign_id,
-        "action_id": letter.action_id,
-        "recipient_id": letter.recipient_id,
-        "recipient_name": str(letter.recipient.get("display_name") or ""),
-        "channel": letter.channel,
-        "status": letter.status,
-        "language": letter.language,
-        "subject": letter.subject,
-        "created_at": letter.created_at,
-        "sent_at": letter.sent_at,
-        "failed_reason": letter.failed_reason,
-        "scrubbed_at": letter.scrubbed_at,
-    }
-
-
 def list_letters(
     session: Session, organisation_id: str, filters: LetterFilters, limit: int, cursor: str | None
 ) -> tuple[list[LetterSummary], str | None]:
@@ -584,7 +570,7 @@ def list_letters(
         if value is not None:
             query = query.where(column == value)
     letters, next_cursor = page_of(session, query, Letter.id, limit, cursor)
-    return [LetterSummary(**_summary_fields(letter)) for letter in letters], next_cursor
+    return [LetterSummary(**summary_fields(letter)) for letter in letters], next_cursor
 
 
 def get_letter(session: Session, organisation_id: str, letter_id: str) -> Letter:
@@ -598,7 +584,7 @@ def letter_detail(letter: Letter) -> LetterDetail:
     delivery = letter.delivery
     scrubbed = letter.scrubbed_at is not None
     return LetterDetail(
-        **_summary_fields(letter),
+        **summary_fields(letter),
         recipient=letter.recipient,
         salutation=letter.salutation,
         body_text=REDACTED if scrubbed else letter.body_text,

@@ -1,0 +1,31 @@
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+BATCH_EXAMPLE: dict[str, Any] = {
+    "id": "pbt_01JD3ZK8Y2M0000000000000000",
+    "campaign_id": "cmp_01JD3ZK8Y2M0000000000000000",
+    "status": "ready",
+    "page_size": "letter",
+    "letter_count": 200,
+    "page_count": 204,
+    "created_at": "2026-11-29T05:00:00Z",
+    "mailed_at": None,
+}
+
+
+class PrintBatchOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [BATCH_EXAMPLE]})
+
+    id: str
+    campaign_id: str | None
+    status: Literal["building", "ready", "mailed", "failed"]
+    page_size: Literal["letter", "a4"]
+    letter_count: int
+    page_count: int
+    created_at: datetime
+    mailed_at: datetime | None
+    files_deleted_at: datetime | None = Field(
+        description="When its PDF and manifest were deleted, after the retention period."
+    )

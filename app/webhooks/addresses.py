@@ -1,0 +1,55 @@
+"""Which receivers a webhook may reach. A partner's URL must not become a way into our
+own network (a database, a cloud metadata service at 169.254.169.254), so hosts on
+loopback, private, link-local and other non-global addresses are refused, when the
+webhook is made and again at each send, against the addresses the name resolves to then
+(a name can be pointed elsewhere after it was checked: DNS rebinding)."""
+
+import socket
+from ipaddress import IPv4Address, IPv6Address, ip_address
+
+import httpx
+
+
+class Unreachable(Exception):
+    """The URL may not be, or cannot be, reached; the message says why."""
+
+
+def is_public(address: IPv4Address | IPv6Address) -> bool:
+    if isinstance(address, IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address.is_global and not address.is_multicast
+
+
+def parse(url: str) -> httpx.URL:
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError) as error:
+        raise Unreachable(f"is not a URL: {error}") from error
+    if parsed.scheme not in ("http", "https"):
+        raise Unreachable("must be an http:// or https:// URL")
+    if not parsed.host:
+        raise Unreachable("must name a host")
+    if parsed.userinfo:
+        raise Unreachable("must not carry a user name or password")
+    return parsed
+
+
+def allowed_addresses(url: httpx.URL, allow_private: bool) -> list[str]:
+    """The addresses `url`'s host resolves to now, all of them public unless private ones
+    are allowed; raises Unreachable otherwise."""
+    host = url.raw_host.decode("ascii")
+    port = url.port or (443 if url.scheme == "https" else 80)
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as error:
+        raise Unreachable(f"its host {url.host!r} does not resolve") from error
+    # An IPv6 address may carry a zone ("fe80::1%eth0"): the zone is not the address.
+    addresses = list(dict.fromkeys(str(info[4][0]).split("%")[0] for info in infos))
+    if not allow_private:
+        for address in addresses:
+            if not is_public(ip_address(address)):
+                raise Unreachable(
+                    f"its host {url.host!r} is a loopback, private or link-local address "
+                    f"({address}); receivers must be reachable on the internet"
+                )
+    return addresses

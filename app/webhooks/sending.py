@@ -1,0 +1,357 @@
+"""The worker's webhook channel: due deliveries are claimed with a lease (on PostgreSQL
+with FOR UPDATE SKIP LOCKED), as letters are, and POSTed by a pool of their own, so a
+slow receiver holds up no letter. Every attempt is recorded; a 2xx answer delivers, any
+other answer (or none) is retried with backoff until the last attempt fails it.
+Delivery is at least once: the event id in `Letterdesk-Event-Id` lets a receiver drop
+the rare duplicate."""
+
+import logging
+import ssl
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import httpx
+from sqlalchemy import insert, or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.db import utcnow
+from app.ids import new_id
+from app.settings import Settings
+from app.webhooks import addresses
+from app.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery, WebhookEvent
+from app.webhooks.sealing import SecretUnreadable, unseal
+from app.webhooks.signing import SIGNATURE_HEADER, signature_header
+
+log = logging.getLogger("letterdesk.webhooks")
+
+RESPONSE_BYTES_KEPT = 1024
+USER_AGENT = "letterdesk-webhooks/1"
+
+
+def claim_due_webhook_deliveries(
+    session: Session, worker: str, limit: int, lease_seconds: float
+) -> list[str]:
+    """Lease up to `limit` due deliveries of live webhooks to `worker`."""
+    if limit <= 0:
+        return []
+    now = utcnow()
+    due = (
+        select(WebhookDelivery.id)
+        .join(Webhook, Webhook.id == WebhookDelivery.webhook_id)
+        .where(
+            WebhookDelivery.due_at <= now,
+            or_(WebhookDelivery.leased_until.is_(None), WebhookDelivery.leased_until < now),
+            Webhook.deleted_at.is_(None),
+        )
+        .order_by(WebhookDelivery.due_at)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        due = due.with_for_update(of=WebhookDelivery, skip_locked=True)
+    claimed = list(session.scalars(due))
+    if claimed:
+        session.execute(
+            update(WebhookDelivery)
+            .where(WebhookDelivery.id.in_(claimed))
+            .values(leased_until=now + timedelta(seconds=lease_seconds), leased_by=worker)
+        )
+    session.commit()
+    return claimed
+
+
+@dataclass
+class Request:
+    url: str
+    event_id: str
+    event_type: str
+    body: bytes
+    secrets: list[str]
+
+
+def take_up(session: Session, delivery_id: str, worker: str, settings: Settings) -> Request | None:
+    """Renew `worker`'s lease just before sending, and read what to send; None when the
+    lease was lost or the webhook deleted meanwhile."""
+    now = utcnow()
+    renewed = session.scalar(
+        update(WebhookDelivery)
+        .where(
+            WebhookDelivery.id == delivery_id,
+            WebhookDelivery.leased_by == worker,
+            WebhookDelivery.leased_until > now,
+            WebhookDelivery.status == "pending",
+        )
+        .values(leased_until=now + timedelta(seconds=settings.worker_lease_seconds))
+        .returning(WebhookDelivery.id)
+    )
+    row = (
+        session.execute(
+            select(Webhook, WebhookEvent.id, WebhookEvent.type, WebhookEvent.body)
+            .join(WebhookDelivery, WebhookDelivery.webhook_id == Webhook.id)
+            .join(WebhookEvent, WebhookEvent.id == WebhookDelivery.event_id)
+            .where(WebhookDelivery.id == delivery_id, Webhook.deleted_at.is_(None))
+        ).one_or_none()
+        if renewed
+        else None
+    )
+    session.commit()
+    if row is None:
+        return None
+    webhook, event_id, event_type, body = row
+    secrets = [unseal(settings, webhook.secret)]
+    expires = webhook.previous_secret_expires_at
+    if webhook.previous_secret and expires and expires > now:
+        secrets.append(unseal(settings, webhook.previous_secret))
+    return Request(webhook.url, event_id, event_type, body.encode(), secrets)
+
+
+@dataclass
+class Attempt:
+    outcome: str  # delivered | retry | failed
+    duration_ms: int
+    status_code: int | None = None
+    error: str | None = None
+    response_body: str | None = None
+
+
+def post(client: httpx.Client, request: Request, settings: Settings) -> Attempt:
+    """POST the event to an address its host resolves to now, once checked (so the name
+    cannot be pointed elsewhere between the check and the connection), keeping the host
+    name for the Host header and for TLS (SNI and the certificate's name). Redirects are
+    not followed; at most RESPONSE_BYTES_KEPT bytes of the answer are read."""
+    started = time.monotonic()
+
+    def attempt(outcome: str, **fields: object) -> Attempt:
+        elapsed = round((time.monotonic() - started) * 1000)
+        return Attempt(outcome, elapsed, **fields)  # type: ignore[arg-type]
+
+    try:
+        url = addresses.parse(request.url)
+        checked = addresses.allowed_addresses(url, settings.webhook_allow_private_addresses)
+    except addresses.Unreachable as error:
+        return attempt("retry", error=f"not sent: the URL {error}")
+    timestamp = int(time.time())
+    headers = {
+        "Host": url.netloc.decode("ascii"),
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        "Accept-Encoding": "identity",
+        "Letterdesk-Event-Id": request.event_id,
+        "Letterdesk-Event-Type": request.event_type,
+        SIGNATURE_HEADER: signature_header(request.secrets, timestamp, request.body),
+    }
+    refused: httpx.HTTPError | None = None
+    for address in checked:
+        try:
+            with client.stream(
+                "POST",
+                url.copy_with(host=address),
+                content=request.body,
+                headers=headers,
+                extensions={"sni_hostname": url.raw_host.decode("ascii")},
+            ) as response:
+                kept = _bounded(response, started + settings.webhook_timeout_seconds)
+        except httpx.ConnectError as error:
+            refused = error
+            continue  # the name's next address, if it has several
+        except httpx.HTTPError as error:
+            return attempt("retry", error=_described(error))
+        status = response.status_code
+        text = kept.decode("utf-8", "replace") or None
+        if 200 <= status < 300:
+            return attempt("delivered", status_code=status, response_body=text)
+        return attempt("retry", status_code=status, error=f"HTTP {status}", response_body=text)
+    return attempt("retry", error=_described(refused))
+
+
+def _described(error: Exception | None) -> str:
+    return f"{type(error).__name__}: {error}".removesuffix(": ")
+
+
+def _bounded(response: httpx.Response, deadline: float) -> bytes:
+    """The start of the answer: a receiver cannot make us read much, nor for long."""
+    kept = b""
+    for chunk in response.iter_raw():
+        kept += chunk
+        if len(kept) >= RESPONSE_BYTES_KEPT or time.monotonic() > deadline:
+            break
+    return kept[:RESPONSE_BYTES_KEPT]
+
+
+def record_attempt(
+    session: Session,
+    delivery_id: str,
+    worker: str,
+    started_at: datetime,
+    attempt: Attempt,
+    max_attempts: int,
+    retry_after: Callable[[int], timedelta],
+) -> bool:
+    """Write the attempt and its effect on the delivery, if `worker` still holds the
+    lease; the check and the release are one statement, as for letters."""
+    now = utcnow()
+    attempts = session.scalar(
+        update(WebhookDelivery)
+        .where(
+            WebhookDelivery.id == delivery_id,
+            WebhookDelivery.leased_by == worker,
+            WebhookDelivery.status == "pending",
+        )
+        .values(
+            attempts=WebhookDelivery.attempts + 1, leased_until=None, leased_by=None, due_at=None
+        )
+        .returning(WebhookDelivery.attempts)
+    )
+    if attempts is None:
+        session.rollback()
+        return False
+    outcome = attempt.outcome
+    if outcome == "retry" and attempts >= max_attempts:
+        outcome = "failed"
+    effects: dict[str, dict[str, object]] = {
+        "delivered": {"status": "delivered", "delivered_at": now},
+        "retry": {"due_at": now + retry_after(attempts)},
+        "failed": {"status": "failed"},
+    }
+    session.execute(
+        update(WebhookDelivery).where(WebhookDelivery.id == delivery_id).values(**effects[outcome])
+    )
+    session.execute(
+        insert(WebhookAttempt).values(
+            id=new_id("wat"),
+            delivery_id=delivery_id,
+            worker=worker,
+            started_at=started_at,
+            duration_ms=attempt.duration_ms,
+            status_code=attempt.status_code,
+            outcome=outcome,
+            error=attempt.error,
+            response_body=attempt.response_body,
+        )
+    )
+    session.commit()
+    return True
+
+
+def release(session: Session, delivery_id: str, worker: str) -> None:
+    """Give back a lease not used (a stopping worker): due again at once, untried."""
+    session.execute(
+        update(WebhookDelivery)
+        .where(WebhookDelivery.id == delivery_id, WebhookDelivery.leased_by == worker)
+        .values(leased_until=None, leased_by=None)
+    )
+    session.commit()
+
+
+class WebhookSender:
+    """The worker's webhook pool. `dispatch()` claims as many due deliveries as it has
+    free senders and starts them without waiting for them; `close()` lets the POSTs in
+    flight finish and be recorded, and gives back what was claimed but not started."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        settings: Settings,
+        worker: str,
+        stopping: threading.Event,
+        retry_after: Callable[[int], timedelta],
+    ) -> None:
+        self.sessions = sessions
+        self.settings = settings
+        self.worker = worker
+        self.stopping = stopping
+        self.retry_after = retry_after
+        self.size = max(1, settings.webhook_connections)
+        self.in_flight: set[Future[None]] = set()
+        self.delivered = 0
+        self.lock = threading.Lock()
+        self._pool: ThreadPoolExecutor | None = None
+        self._client: httpx.Client | None = None
+
+    @property
+    def pool(self) -> ThreadPoolExecutor:
+        if self._pool is None:  # made at the first send, after a close() too
+            self._pool = ThreadPoolExecutor(self.size, thread_name_prefix="webhook")
+        return self._pool
+
+    @property
+    def client(self) -> httpx.Client:
+        with self.lock:  # the sending threads share one
+            if self._client is None:
+                # No keep-alive: a connection is made to one checked address for one
+                # host name, and must not carry another host's request.
+                ca_file = self.settings.webhook_ca_file
+                self._client = httpx.Client(
+                    verify=ssl.create_default_context(cafile=ca_file) if ca_file else True,
+                    timeout=self.settings.webhook_timeout_seconds,
+                    follow_redirects=False,
+                    trust_env=False,
+                    limits=httpx.Limits(max_keepalive_connections=0),
+                )
+            return self._client
+
+    def dispatch(self, letters_in_hand: bool) -> int:
+        """Start what is due; answers how many deliveries it has in flight (0: idle).
+        With no letters in hand and nothing new to start, it waits (up to a poll) for
+        one in flight to end, rather than having the worker poll again at once."""
+        self.in_flight = {future for future in self.in_flight if not future.done()}
+        with self.sessions() as session:
+            claimed = claim_due_webhook_deliveries(
+                session,
+                self.worker,
+                self.size - len(self.in_flight),
+                self.settings.worker_lease_seconds,
+            )
+        for delivery_id in claimed:
+            self.in_flight.add(self.pool.submit(self._deliver, delivery_id))
+        busy = len(self.in_flight)
+        if not claimed and not letters_in_hand and self.in_flight:
+            wait(self.in_flight, self.settings.worker_poll_seconds, FIRST_COMPLETED)
+        # Counted before the wait: one that ended may have left a retry due at once.
+        return busy
+
+    def _deliver(self, delivery_id: str) -> None:
+        try:
+            with self.sessions() as session:
+                if self.stopping.is_set():
+                    release(session, delivery_id, self.worker)
+                    return
+                self.deliver(session, delivery_id)
+        except Exception:  # a bug, or the database gone: the lease runs out, it is retried
+            log.exception("webhook delivery %s failed unexpectedly", delivery_id)
+
+    def deliver(self, session: Session, delivery_id: str) -> None:
+        started_at = utcnow()
+        try:
+            request = take_up(session, delivery_id, self.worker, self.settings)
+        except SecretUnreadable as error:
+            attempt = Attempt("retry", 0, error=str(error))
+        else:
+            if request is None:
+                return
+            attempt = post(self.client, request, self.settings)
+        recorded = record_attempt(
+            session,
+            delivery_id,
+            self.worker,
+            started_at,
+            attempt,
+            self.settings.delivery_max_attempts,
+            self.retry_after,
+        )
+        if recorded and attempt.outcome == "delivered":
+            with self.lock:
+                self.delivered += 1
+        elif recorded:
+            log.info("webhook delivery %s: %s", delivery_id, attempt.error)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+        if self._client is not None:
+            self._client.close()
+        self._pool = self._client = None
+        self.in_flight.clear()

@@ -1,0 +1,285 @@
+"""Webhooks: partners' subscriptions, and the events written for them into the outbox in
+the transaction of the change each reports (nothing here commits an event on its own:
+an event whose change is rolled back is rolled back with it)."""
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from app.db import utcnow
+from app.delivery.models import PrintBatch
+from app.delivery.schemas import PrintBatchOut
+from app.errors import NotFound, invalid_field
+from app.ids import is_well_formed, new_id
+from app.letters.models import Letter
+from app.letters.schemas import LetterSummary, summary_fields
+from app.pagination import page_of
+from app.settings import Settings
+from app.webhooks import addresses
+from app.webhooks.models import Webhook, WebhookDelivery, WebhookEvent
+from app.webhooks.schemas import (
+    EventType,
+    WebhookAttemptOut,
+    WebhookCreate,
+    WebhookDeliveryOut,
+)
+from app.webhooks.sealing import new_secret, seal
+
+
+def check_url(url: str, settings: Settings) -> None:
+    try:
+        addresses.allowed_addresses(addresses.parse(url), settings.webhook_allow_private_addresses)
+    except addresses.Unreachable as error:
+        raise invalid_field("url", str(error)) from error
+
+
+def create_webhook(
+    session: Session, organisation_id: str, body: WebhookCreate, settings: Settings
+) -> tuple[Webhook, str]:
+    """A new webhook and its secret, which is answered this once."""
+    check_url(body.url, settings)
+    secret = new_secret()
+    webhook = Webhook(
+        id=new_id("whk"),
+        organisation_id=organisation_id,
+        url=body.url,
+        events=list(dict.fromkeys(body.events)),
+        description=body.description,
+        secret=seal(settings, secret),
+    )
+    session.add(webhook)
+    session.commit()
+    return webhook, secret
+
+
+def get_webhook(session: Session, organisation_id: str, webhook_id: str) -> Webhook:
+    webhook = session.get(Webhook, webhook_id) if is_well_formed(webhook_id) else None
+    if webhook is None or webhook.organisation_id != organisation_id or webhook.deleted_at:
+        raise NotFound(f"No webhook {webhook_id!r}.")
+    return webhook
+
+
+def list_webhooks(
+    session: Session, organisation_id: str, limit: int, cursor: str | None
+) -> tuple[list[Webhook], str | None]:
+    query = select(Webhook).where(
+        Webhook.organisation_id == organisation_id, Webhook.deleted_at.is_(None)
+    )
+    return page_of(session, query, Webhook.id, limit, cursor)
+
+
+def delete_webhook(session: Session, organisation_id: str, webhook_id: str) -> None:
+    """The webhook receives nothing more: what it had pending is cancelled (a POST already
+    on its way when it is deleted may still arrive). Its delivery log is kept."""
+    webhook = get_webhook(session, organisation_id, webhook_id)
+    webhook.deleted_at = utcnow()
+    session.execute(
+        update(WebhookDelivery)
+        .where(WebhookDelivery.webhook_id == webhook.id, WebhookDelivery.status == "pending")
+        .values(status="cancelled", due_at=None, leased_until=None, leased_by=None)
+    )
+    session.commit()
+
+
+def rotate_secret(
+    session: Session, organisation_id: str, webhook_id: str, settings: Settings
+) -> tuple[Webhook, str]:
+    """A new secret, answered this once. The one it replaces goes on signing deliveries,
+    beside the new one, for `webhook_rotation_hours`, while the receiver changes over.
+    Rotating again within that window retires the oldest secret at once."""
+    webhook = get_webhook(session, organisation_id, webhook_id)
+    secret = new_secret()
+    webhook.previous_secret = webhook.secret
+    webhook.previous_secret_expires_at = utcnow() + timedelta(hours=settings.webhook_rotation_hours)
+    webhook.secret = seal(settings, secret)
+    session.commit()
+    return webhook, secret
+
+
+def list_deliveries(
+    session: Session, organisation_id: str, webhook_id: str, limit: int, cursor: str | None
+) -> tuple[list[WebhookDeliveryOut], str | None]:
+    webhook = get_webhook(session, organisation_id, webhook_id)
+    query = (
+        select(WebhookDelivery)
+        .where(WebhookDelivery.webhook_id == webhook.id)
+        .options(
+            selectinload(WebhookDelivery.event).load_only(WebhookEvent.type),
+            selectinload(WebhookDelivery.attempt_log),
+        )
+    )
+    deliveries, next_cursor = page_of(session, query, WebhookDelivery.id, limit, cursor)
+    return [_delivery_out(delivery) for delivery in deliveries], next_cursor
+
+
+def _delivery_out(delivery: WebhookDelivery) -> WebhookDeliveryOut:
+    return WebhookDeliveryOut(
+        id=delivery.id,
+        event_id=delivery.event_id,
+        event_type=delivery.event.type,
+        status=delivery.status,
+        created_at=delivery.created_at,
+        delivered_at=delivery.delivered_at,
+        next_attempt_at=delivery.due_at,
+        attempts=[WebhookAttemptOut.model_validate(a) for a in delivery.attempt_log],
+    )
+
+
+# Events. Each writer first asks which webhooks want the event: one query on an index,
+# answered by no row for an organisation without webhooks, which is all it then costs.
+
+
+def subscribers(session: Session, organisation_id: str) -> dict[str, list[str]]:
+    """The organisation's webhooks (ids) by the event types they want."""
+    wanted: dict[str, list[str]] = {}
+    for webhook_id, events in session.execute(
+        select(Webhook.id, Webhook.events).where(
+            Webhook.organisation_id == organisation_id, Webhook.deleted_at.is_(None)
+        )
+    ):
+        for event_type in events:
+            wanted.setdefault(event_type, []).append(webhook_id)
+    return wanted
+
+
+class _Envelope(BaseModel):
+    id: str
+    type: EventType
+    created_at: datetime
+    data: dict[str, Any]
+
+
+def write_events(
+    session: Session,
+    organisation_id: str,
+    event_type: EventType,
+    data: Iterable[BaseModel | dict[str, Any]],
+    webhook_ids: Sequence[str],
+) -> None:
+    """One event per item of `data`, and its deliveries to `webhook_ids`, due now; in the
+    caller's transaction."""
+    if not webhook_ids:
+        return
+    now = utcnow()
+    events, deliveries = [], []
+    for item in data:
+        body = item.model_dump(mode="json") if isinstance(item, BaseModel) else item
+        event_id = new_id("evt")
+        envelope = _Envelope(id=event_id, type=event_type, created_at=now, data=body)
+        events.append(
+            {
+                "id": event_id,
+                "organisation_id": organisation_id,
+                "type": event_type,
+                "body": envelope.model_dump_json(),
+                "created_at": now,
+            }
+        )
+        deliveries += [
+            {
+                "id": new_id("wdl"),
+                "webhook_id": webhook_id,
+                "event_id": event_id,
+                "status": "pending",
+                "attempts": 0,
+                "due_at": now,
+                "created_at": now,
+            }
+            for webhook_id in webhook_ids
+        ]
+        if len(events) >= 500:
+            _insert(session, events, deliveries)
+            events, deliveries = [], []
+    _insert(session, events, deliveries)
+
+
+def _insert(
+    session: Session, events: list[dict[str, Any]], deliveries: list[dict[str, Any]]
+) -> None:
+    if events:
+        session.execute(insert(WebhookEvent), events)
+        session.execute(insert(WebhookDelivery), deliveries)
+
+
+def record_event(
+    session: Session, organisation_id: str, event_type: EventType, data: BaseModel
+) -> None:
+    """`event_type` for the organisation's webhooks that want it, if any."""
+    webhook_ids = subscribers(session, organisation_id).get(event_type, [])
+    write_events(session, organisation_id, event_type, [data], webhook_ids)
+
+
+def letter_data(letter: Any) -> dict[str, Any]:
+    """A letter as `GET /v1/letters` lists it: without its text, its recipient's full
+    snapshot and its attempts (`GET /v1/letters/{id}` answers those)."""
+    return LetterSummary(**summary_fields(letter)).model_dump(mode="json")
+
+
+_LETTER_COLUMNS = (
+    Letter.id,
+    Letter.campaign_id,
+    Letter.action_id,
+    Letter.recipient_id,
+    Letter.recipient,
+    Letter.channel,
+    Letter.status,
+    Letter.language,
+    Letter.subject,
+    Letter.created_at,
+    Letter.sent_at,
+    Letter.failed_reason,
+    Letter.scrubbed_at,
+)
+
+
+def record_letter_event(
+    session: Session, organisation_id: str, letter_id: str, event_type: EventType
+) -> None:
+    """`letter.sent` or `letter.failed`, with the letter as it now is."""
+    webhook_ids = subscribers(session, organisation_id).get(event_type, [])
+    if not webhook_ids:
+        return
+    letter = session.execute(select(*_LETTER_COLUMNS).where(Letter.id == letter_id)).one()
+    write_events(session, organisation_id, event_type, [letter_data(letter)], webhook_ids)
+
+
+def record_print_batch_events(session: Session, batch: PrintBatch) -> None:
+    """`letter.printed` for each letter of a batch whose files were just written, and
+    `print_batch.ready`, in the transaction that makes the batch ready. The letters are
+    read a page at a time, without their text."""
+    wanted = subscribers(session, batch.organisation_id)
+    printed = wanted.get("letter.printed", [])
+    if printed:
+        write_events(
+            session,
+            batch.organisation_id,
+            "letter.printed",
+            (letter_data(row) for row in _batch_letters(session, batch.id)),
+            printed,
+        )
+    write_events(
+        session,
+        batch.organisation_id,
+        "print_batch.ready",
+        [PrintBatchOut.model_validate(batch)],
+        wanted.get("print_batch.ready", []),
+    )
+
+
+def _batch_letters(session: Session, batch_id: str, size: int = 500) -> Iterable[Any]:
+    after = ""
+    while True:
+        page = session.execute(
+            select(*_LETTER_COLUMNS)
+            .where(Letter.print_batch_id == batch_id, Letter.id > after)
+            .order_by(Letter.id)
+            .limit(size)
+        ).all()
+        yield from page
+        if len(page) < size:
+            return
+        after = page[-1].id
