@@ -193,3 +193,32 @@ def test_erasing_a_supporter_forgets_the_answers_that_hold_their_letters(
     assert set(session.scalars(select(IdempotencyKey.key))) == {"theirs"}
     (kept,) = session.scalars(select(IdempotencyKey.body))
     assert kept is not None and b"amelie@example.org" not in kept
+
+
+def test_kept_answers_are_sealed_at_rest(
+    client: TestClient, caller: Caller, session: Session
+) -> None:
+    body = {"name": "partner", "scopes": ["letters:read"]}
+    headers = keyed("new-key", **caller.headers)
+    first = client.post("/v1/api-keys", json=body, headers=headers)
+    assert first.status_code == 201
+    secret = first.json()["key"]
+    (kept,) = session.scalars(select(IdempotencyKey.body))
+    assert kept is not None and secret.encode() not in kept and b"partner" not in kept
+    again = client.post("/v1/api-keys", json=body, headers=headers)
+    assert again.json()["key"] == secret and again.headers["Idempotent-Replayed"] == "true"
+
+
+def test_an_answer_sealed_under_another_secret_key_is_run_afresh(
+    settings: Settings, caller: Caller, session: Session
+) -> None:
+    body = {"first_name": "Ziad", "last_name": "Aboultaif", "elected_office": "MP"}
+    headers = keyed("rotated", **caller.headers)
+    with TestClient(create_app(settings)) as client:
+        first = client.post("/v1/recipients", json=body, headers=headers)
+    rotated = settings.model_copy(update={"secret_key": "another-secret"})
+    with TestClient(create_app(rotated)) as client:
+        again = client.post("/v1/recipients", json=body, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert "Idempotent-Replayed" not in again.headers
+    assert again.json()["id"] != first.json()["id"]

@@ -337,7 +337,7 @@ def erase(session: Session, organisation_id: str, email: str, settings: Settings
     letters = _scrub_letters(session, letter_ids, now)
     attempts = _scrub_attempts(session, letter_ids, action_ids)
     actions = _scrub_actions(session, action_ids, now)
-    forget_answers_naming(session, [*action_ids, *letter_ids])
+    forget_answers_naming(session, [*action_ids, *letter_ids], settings)
     # Before the commit: a file deleted for an erasure that then fails is no loss (the
     # message went long ago), a file left behind by an erasure that succeeded would be.
     files = _delete(_outbox_files(settings, letter_ids, action_ids)) if actions else 0

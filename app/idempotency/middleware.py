@@ -124,7 +124,9 @@ class IdempotencyMiddleware:
             if response.status_code >= 500 or response.status_code in _NOT_KEPT:
                 await run_in_threadpool(service.release, session, claimed.key_id)
             else:
-                await run_in_threadpool(service.complete, session, claimed.key_id, response)
+                await run_in_threadpool(
+                    service.complete, session, claimed.key_id, response, scope["app"].state.settings
+                )
         # Answered only once kept: a retry never finds the work done but no answer.
         await send(start)
         await send({"type": "http.response.body", "body": response.body})

@@ -12,7 +12,11 @@ from sqlalchemy.orm import Session
 
 from app.db import utcnow
 from app.idempotency.models import IdempotencyKey
+from app.sealing import InvalidToken, sealer
 from app.settings import Settings
+
+# Answers hold API keys, webhook secrets and supporters' letters: sealed at rest.
+SEALING_PURPOSE = "idempotency answers"
 
 
 @dataclass(frozen=True)
@@ -88,10 +92,13 @@ def claim(session: Session, owner: str, key: str, fingerprint: str, settings: Se
             return Mismatch()
         if existing.state == "running" or existing.status_code is None:
             return InProgress()
+        try:
+            body = sealer(settings, SEALING_PURPOSE).decrypt(existing.body or b"")
+        except InvalidToken:  # sealed under another secret key: the answer is lost
+            release(session, existing.id, state="done")
+            continue
         return StoredResponse(
-            existing.status_code,
-            [(name, value) for name, value in existing.headers or []],
-            existing.body or b"",
+            existing.status_code, [(name, value) for name, value in existing.headers or []], body
         )
     return InProgress()
 
@@ -115,7 +122,7 @@ def _take_over(session: Session, key_id: str, now: datetime, fresh: dict[str, ob
     return bool(taken)
 
 
-def complete(session: Session, key_id: str, response: StoredResponse) -> None:
+def complete(session: Session, key_id: str, response: StoredResponse, settings: Settings) -> None:
     session.execute(
         update(IdempotencyKey)
         .where(IdempotencyKey.id == key_id, IdempotencyKey.state == "running")
@@ -123,19 +130,19 @@ def complete(session: Session, key_id: str, response: StoredResponse) -> None:
             state="done",
             status_code=response.status_code,
             headers=[list(header) for header in response.headers],
-            body=response.body,
+            body=sealer(settings, SEALING_PURPOSE).encrypt(response.body),
         )
         .execution_options(synchronize_session=False)
     )
     session.commit()
 
 
-def release(session: Session, key_id: str) -> None:
+def release(session: Session, key_id: str, state: str = "running") -> None:
     """Let the key go without an answer (the request failed on our side, or was
     rate-limited): a retry runs the request afresh."""
     session.execute(
         delete(IdempotencyKey)
-        .where(IdempotencyKey.id == key_id, IdempotencyKey.state == "running")
+        .where(IdempotencyKey.id == key_id, IdempotencyKey.state == state)
         .execution_options(synchronize_session=False)
     )
     session.commit()
@@ -159,7 +166,7 @@ def purge_expired(session: Session, batch: int = 1000) -> int:
     return len(expired)
 
 
-def forget_answers_naming(session: Session, ids: list[str]) -> int:
+def forget_answers_naming(session: Session, ids: list[str], settings: Settings) -> int:
     """Delete the kept answers that name any of `ids` (an erased supporter's actions and
     letters: an action's answer holds the letters' text). Keys live a day, so this reads
     a day of answers at most; the caller commits."""
@@ -171,7 +178,16 @@ def forget_answers_naming(session: Session, ids: list[str]) -> int:
         .where(IdempotencyKey.state == "done")
         .execution_options(yield_per=500)
     )
-    naming = [key_id for key_id, body in kept if body and any(n in body for n in needles)]
+    fernet = sealer(settings, SEALING_PURPOSE)
+    naming = []
+    for key_id, sealed in kept:
+        try:
+            body = fernet.decrypt(sealed or b"")
+        except InvalidToken:
+            naming.append(key_id)  # unreadable: never to be replayed, so let it go too
+            continue
+        if any(needle in body for needle in needles):
+            naming.append(key_id)
     if naming:
         session.execute(
             delete(IdempotencyKey)

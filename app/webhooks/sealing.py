@@ -1,18 +1,14 @@
 """Webhook secrets, kept so that they can be read back (a signature needs the secret
-itself, unlike an API key, which is checked against its digest) but not read from a
-copy of the database alone: they are encrypted with Fernet (AES-CBC with an HMAC,
-from the `cryptography` library) under a key derived from the service's secret key.
-Changing LETTERDESK_SECRET_KEY therefore makes the stored secrets unreadable: rotate
-every webhook's secret after changing it."""
+itself, unlike an API key, which is checked against its digest) but sealed
+(app.sealing). Changing LETTERDESK_SECRET_KEY makes the stored secrets unreadable:
+rotate every webhook's secret after changing it."""
 
-import base64
 import secrets
 
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.fernet import Fernet
 
-from app.settings import Settings, secret_key
+from app.sealing import InvalidToken, sealer
+from app.settings import Settings
 
 SECRET_PREFIX = "whsec_"
 
@@ -22,10 +18,7 @@ def new_secret() -> str:
 
 
 def _fernet(settings: Settings) -> Fernet:
-    key = HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=None, info=b"letterdesk webhook secrets"
-    ).derive(secret_key(settings).encode())
-    return Fernet(base64.urlsafe_b64encode(key))
+    return sealer(settings, "webhook secrets")
 
 
 def seal(settings: Settings, secret: str) -> str:
