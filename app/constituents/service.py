@@ -48,6 +48,7 @@ from app.letters.models import REDACTED, Action, Letter
 from app.letters.schemas import AttemptOut
 from app.letters.service import CANCELLABLE
 from app.settings import Settings
+from app.webhooks.service import forget_events_naming
 
 log = logging.getLogger("letterdesk.constituents")
 
@@ -338,6 +339,7 @@ def erase(session: Session, organisation_id: str, email: str, settings: Settings
     attempts = _scrub_attempts(session, letter_ids, action_ids)
     actions = _scrub_actions(session, action_ids, now)
     forget_answers_naming(session, [*action_ids, *letter_ids], settings)
+    forget_events_naming(session, organisation_id, [*action_ids, *letter_ids])
     # Before the commit: a file deleted for an erasure that then fails is no loss (the
     # message went long ago), a file left behind by an erasure that succeeded would be.
     files = _delete(_outbox_files(settings, letter_ids, action_ids)) if actions else 0

@@ -44,6 +44,7 @@ from app.ids import new_id
 from app.letters.models import Action, Letter
 from app.settings import Settings
 from app.webhooks.sending import WebhookSender
+from app.webhooks.service import purge_old_events as purge_old_webhook_events
 from app.webhooks.service import record_letter_event
 
 log = logging.getLogger("letterdesk.worker")
@@ -407,13 +408,14 @@ class Worker:
         return len(claimed) + scrubbed + webhooks
 
     def run_retention(self, session: Session) -> int:
-        """One batch of retention (and of expired idempotency answers), once a minute, or
-        at every poll while batches come back full; answers how many rows it scrubbed
-        (work done: the worker is not idle)."""
+        """One batch of retention (and of expired idempotency answers and old webhook
+        events), once a minute, or at every poll while batches come back full; answers
+        how many rows it scrubbed (work done: the worker is not idle)."""
         now = time.monotonic()
         if now < self.retention_due:
             return 0
         purge_expired_idempotency_keys(session)
+        purge_old_webhook_events(session, self.settings.retention_days)
         run = apply_retention(session, self.settings)
         self.retention_due = now if run.more else now + RETENTION_EVERY_SECONDS
         return run.letters + run.actions + run.print_batches

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from app.db import utcnow
@@ -20,7 +20,7 @@ from app.letters.schemas import LetterSummary, summary_fields
 from app.pagination import page_of
 from app.settings import Settings
 from app.webhooks import addresses
-from app.webhooks.models import Webhook, WebhookDelivery, WebhookEvent
+from app.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery, WebhookEvent
 from app.webhooks.schemas import (
     EventType,
     WebhookAttemptOut,
@@ -283,3 +283,68 @@ def _batch_letters(session: Session, batch_id: str, size: int = 500) -> Iterable
         if len(page) < size:
             return
         after = page[-1].id
+
+
+def forget_events_naming(session: Session, organisation_id: str, ids: Sequence[str]) -> int:
+    """For an erasure: the events that name any of `ids` (a supporter's actions and
+    letters; `action.created` holds the letters' text) keep their id and type but lose
+    their data, and what was not yet sent of them is cancelled. In the caller's
+    transaction; answers how many events."""
+    if not ids:
+        return 0
+    naming = list(
+        session.execute(
+            select(WebhookEvent.id, WebhookEvent.type, WebhookEvent.created_at).where(
+                WebhookEvent.organisation_id == organisation_id,
+                or_(
+                    *(WebhookEvent.body.contains(identifier, autoescape=True) for identifier in ids)
+                ),
+            )
+        )
+    )
+    for event_id, event_type, created_at in naming:
+        erased = _Envelope(
+            id=event_id, type=event_type, created_at=created_at, data={"erased": True}
+        )
+        session.execute(
+            update(WebhookEvent)
+            .where(WebhookEvent.id == event_id)
+            .values(body=erased.model_dump_json())
+            .execution_options(synchronize_session=False)
+        )
+    if naming:
+        session.execute(
+            update(WebhookDelivery)
+            .where(
+                WebhookDelivery.event_id.in_([row.id for row in naming]),
+                WebhookDelivery.status == "pending",
+                WebhookDelivery.leased_by.is_(None),
+            )
+            .values(status="cancelled", due_at=None)
+            .execution_options(synchronize_session=False)
+        )
+    return len(naming)
+
+
+def purge_old_events(session: Session, retention_days: int, batch: int = 500) -> int:
+    """Delete up to `batch` events older than the retention period, with their deliveries
+    and attempts, once none of them is still pending; the worker calls it with retention.
+    Answers how many."""
+    cutoff = utcnow() - timedelta(days=retention_days)
+    pending = select(WebhookDelivery.id).where(
+        WebhookDelivery.event_id == WebhookEvent.id, WebhookDelivery.status == "pending"
+    )
+    old = list(
+        session.scalars(
+            select(WebhookEvent.id)
+            .where(WebhookEvent.created_at < cutoff, ~pending.exists())
+            .limit(batch)
+        )
+    )
+    if old:
+        deliveries = select(WebhookDelivery.id).where(WebhookDelivery.event_id.in_(old))
+        session.execute(delete(WebhookAttempt).where(WebhookAttempt.delivery_id.in_(deliveries)))
+        session.execute(delete(WebhookDelivery).where(WebhookDelivery.event_id.in_(old)))
+        session.execute(delete(WebhookEvent).where(WebhookEvent.id.in_(old)))
+        session.commit()
+    return len(old)
