@@ -1,6 +1,6 @@
 """`GET /metrics` in Prometheus' text format: what the database says (actions, letters by
-state and channel, the outbox's depth and age, delivery latency, print batches), the
-same from every API host; and this process's HTTP requests."""
+state and channel, the outbox's depth and age, delivery latency, print batches, webhook
+deliveries), the same from every API host; and this process's HTTP requests."""
 
 import hmac
 import time
@@ -27,6 +27,7 @@ from app.db import utcnow
 from app.delivery.models import Delivery, PrintBatch
 from app.errors import Unauthenticated
 from app.letters.models import Action, Letter
+from app.webhooks.models import WebhookDelivery
 
 router = APIRouter(tags=["operations"])
 
@@ -53,6 +54,7 @@ class DatabaseCollector(Collector):
             yield from self._outbox(session)
             yield self._latency(session)
             yield self._print_batches(session)
+            yield self._webhook_deliveries(session)
 
     def _actions(self, session: Session) -> Metric:
         metric = GaugeMetricFamily(
@@ -134,6 +136,19 @@ class DatabaseCollector(Collector):
             "letterdesk_print_batches", "Print batches by state.", labels=["status"]
         )
         rows = session.execute(select(PrintBatch.status, func.count()).group_by(PrintBatch.status))
+        for status, count in rows:
+            metric.add_metric([status], count)
+        return metric
+
+    def _webhook_deliveries(self, session: Session) -> Metric:
+        metric = GaugeMetricFamily(
+            "letterdesk_webhook_deliveries",
+            "Webhook deliveries by state: failed ones gave up after their last attempt.",
+            labels=["status"],
+        )
+        rows = session.execute(
+            select(WebhookDelivery.status, func.count()).group_by(WebhookDelivery.status)
+        )
         for status, count in rows:
             metric.add_metric([status], count)
         return metric

@@ -5,12 +5,14 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.delivery.email import email_backend
 from app.delivery.worker import Worker
 from app.main import create_app
 from app.settings import Settings
+from app.webhooks.models import WebhookDelivery
 from tests.campaign_data import action_body, make_campaign, make_directory
 from tests.conftest import Caller
 
@@ -102,3 +104,22 @@ def test_a_metrics_token_is_asked_for_when_set(settings: Settings) -> None:
         assert refused.headers["content-type"] == "application/problem+json"
         assert client.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 401
         assert scrape(client, Authorization="Bearer s3cret")
+
+
+def test_webhook_deliveries_are_counted_by_state(
+    settings: Settings, acted: list[dict[str, Any]], caller: Caller
+) -> None:
+    loopback = settings.model_copy(update={"webhook_allow_private_addresses": True})
+    with TestClient(create_app(loopback)) as client:
+        hook = {"url": "http://127.0.0.1:9/hook", "events": ["action.created"]}
+        assert client.post("/v1/webhooks", json=hook, headers=caller.headers).status_code == 201
+        for n in range(2):
+            body = action_body(supporter={"email": f"later{n}@example.org"})
+            assert client.post("/v1/campaigns/rescind-stca/actions", json=body).status_code == 201
+        with client.app.state.sessionmaker() as session:  # type: ignore[attr-defined]
+            first = session.scalars(select(WebhookDelivery).limit(1)).one()
+            first.status = "failed"
+            session.commit()
+        samples = scrape(client)
+    assert value(samples, "letterdesk_webhook_deliveries", status="failed") == 1
+    assert value(samples, "letterdesk_webhook_deliveries", status="pending") == 1
