@@ -20,8 +20,9 @@ request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request
 REQUEST_ID_HEADER = b"x-request-id"
 # A caller's own id is kept when it is plainly an id; anything else could forge log lines.
 _WELL_FORMED_ID = re.compile(rb"^[A-Za-z0-9._:-]{1,128}$")
-# The attributes every LogRecord has; anything else was passed in `extra=`.
-_STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+# The attributes every LogRecord has; anything else was passed in `extra=` (but uvicorn's
+# terminal colours).
+_STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "color_message"}
 
 access_log = logging.getLogger("letterdesk.access")
 
@@ -55,9 +56,12 @@ def configure_logging(settings: Settings) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(settings.log_level.upper())
-    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+    for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
+    # Each request is logged once, with its id, by RequestIdMiddleware.
+    logging.getLogger("uvicorn.access").handlers[:] = []
+    logging.getLogger("uvicorn.access").propagate = False
     # httpx logs every URL it fetches at info; lookups' URLs hold supporters' postal codes.
     logging.getLogger("httpx").setLevel(logging.WARNING)
 

@@ -124,3 +124,6 @@ def test_the_server_writes_json_lines(tmp_path: Path) -> None:
     lines = [json.loads(line) for line in stderr.splitlines() if line.strip()]
     assert any(line.get("request_id") == "probe-1" and line.get("status") == 200 for line in lines)
     assert any(line["logger"].startswith("uvicorn") for line in lines)
+    # One line per request (ours), and no terminal colour codes.
+    assert not any(line["logger"] == "uvicorn.access" for line in lines)
+    assert not any("color_message" in line for line in lines)
