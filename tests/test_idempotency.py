@@ -222,3 +222,37 @@ def test_an_answer_sealed_under_another_secret_key_is_run_afresh(
     assert first.status_code == again.status_code == 201
     assert "Idempotent-Replayed" not in again.headers
     assert again.json()["id"] != first.json()["id"]
+
+
+def test_a_revoked_key_replays_nothing_not_even_its_own_answers(
+    client: TestClient, caller: Caller, make_caller: MakeCaller
+) -> None:
+    partner = make_caller(organisation_id=caller.organisation_id)
+    body = {"name": "made by the partner", "scopes": ["admin"]}
+    made = client.post("/v1/api-keys", json=body, headers=keyed("k-1", **partner.headers))
+    assert made.status_code == 201
+    listed = client.get("/v1/api-keys", headers=caller.headers).json()["items"]
+    partner_id = next(key["id"] for key in listed if key["prefix"] == partner.key[:11])
+    assert (
+        client.post(f"/v1/api-keys/{partner_id}/revoke", headers=caller.headers).status_code == 200
+    )
+    again = client.post("/v1/api-keys", json=body, headers=keyed("k-1", **partner.headers))
+    assert again.status_code == 401 and "Idempotent-Replayed" not in again.headers
+    assert made.json()["key"] not in again.text
+
+
+def test_requests_that_did_nothing_leave_no_key_behind(
+    client: TestClient, caller: Caller, session: Session
+) -> None:
+    body = {"first_name": "Ziad", "last_name": "Aboultaif", "elected_office": "MP"}
+    bad_credentials = {"Authorization": "Bearer ld_not-a-key"}
+    assert (
+        client.post("/v1/recipients", json=body, headers=keyed("a", **bad_credentials)).status_code
+        == 401
+    )
+    assert client.post("/v1/nowhere", json=body, headers=keyed("b")).status_code == 404
+    assert (
+        client.post("/v1/nowhere", json=body, headers=keyed("c", **caller.headers)).status_code
+        == 404
+    )
+    assert session.scalar(select(func.count()).select_from(IdempotencyKey)) == 0

@@ -14,9 +14,10 @@ HEADER = b"idempotency-key"
 # The API's POSTs; the action page's forms are answered in HTML and retried by hand.
 IDEMPOTENT_PATHS = ("/v1/",)
 _WELL_FORMED = re.compile(r"^[\x21-\x7e]{1,255}$")
-# Not answers the client should keep: ours to fail (5xx), or a request we would not
-# run yet (429); a retry runs these afresh.
-_NOT_KEPT = {429}
+# Not answers the client should keep: ours to fail (5xx), a request we would not run yet
+# (429), or one that did nothing (no such path or method): a retry runs these afresh, and
+# nobody fills the table with keyed requests to nowhere.
+_NOT_KEPT = {404, 405, 429}
 _NOT_REPLAYED_HEADERS = {"date", "server"}
 
 
@@ -51,15 +52,21 @@ class IdempotencyMiddleware:
             )
             return
         body = await _read_body(receive)
-        owner = service.owner_of(headers.get(b"authorization"))
         fingerprint = service.fingerprint_of(
             scope["method"], scope["path"], scope.get("query_string", b""), body
         )
         state = scope["app"].state
         with state.sessionmaker() as session:
-            outcome = await run_in_threadpool(
-                service.claim, session, owner, key, fingerprint, state.settings
+            owner = await run_in_threadpool(
+                service.owner_of, session, headers.get(b"authorization")
             )
+            if owner is not None:
+                outcome = await run_in_threadpool(
+                    service.claim, session, owner, key, fingerprint, state.settings
+                )
+        if owner is None:  # not a live key: the application refuses it, nothing is kept
+            await self.app(scope, _replaying(body), send)
+            return
         if isinstance(outcome, StoredResponse):
             await _replay(outcome, send)
         elif isinstance(outcome, Mismatch):
@@ -90,14 +97,7 @@ class IdempotencyMiddleware:
         sessionmaker = scope["app"].state.sessionmaker
         start: Message = {}
         chunks: list[bytes] = []
-        sent_body = False
-
-        async def receive_body() -> Message:
-            nonlocal sent_body
-            if sent_body:
-                return {"type": "http.disconnect"}
-            sent_body = True
-            return {"type": "http.request", "body": body, "more_body": False}
+        receive_body = _replaying(body)
 
         async def capture(message: Message) -> None:
             nonlocal start
@@ -130,6 +130,20 @@ class IdempotencyMiddleware:
         # Answered only once kept: a retry never finds the work done but no answer.
         await send(start)
         await send({"type": "http.response.body", "body": response.body})
+
+
+def _replaying(body: bytes) -> Receive:
+    """A `receive` that gives the body already read, once."""
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
 
 
 async def _read_body(receive: Receive) -> bytes:

@@ -19,8 +19,8 @@ class IdempotencyKey(Base):
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("idk"))
-    # A digest of the credentials that sent it ("public" without any): one caller's keys
-    # never meet another's.
+    # The id of the API key that sent it ("public" without one): one caller's keys never
+    # meet another's.
     owner: Mapped[str] = mapped_column(String(64))
     key: Mapped[str] = mapped_column(String(255))
     # A digest of the method, path, query and body: the same key with another request

@@ -10,7 +10,9 @@ from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.auth.service import authenticate
 from app.db import utcnow
+from app.errors import DomainError
 from app.idempotency.models import IdempotencyKey
 from app.sealing import InvalidToken, sealer
 from app.settings import Settings
@@ -46,8 +48,20 @@ class InProgress:
 Claim = Claimed | StoredResponse | Mismatch | InProgress
 
 
-def owner_of(authorization: bytes | None) -> str:
-    return hashlib.sha256(authorization).hexdigest() if authorization else "public"
+def owner_of(session: Session, authorization: bytes | None) -> str | None:
+    """Whose keys these are: the API key that sent the request (checked live, so that a
+    revoked key replays nothing, not even an answer it was given before), or the public
+    for a request without credentials. None for credentials that are not a live API key:
+    the request then runs without its idempotency key, to be refused."""
+    if not authorization:
+        return "public"
+    scheme, _, token = authorization.decode("latin-1").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    try:
+        return authenticate(session, token.strip()).key_id
+    except DomainError:
+        return None
 
 
 def fingerprint_of(method: str, path: str, query: bytes, body: bytes) -> str:
