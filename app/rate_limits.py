@@ -84,10 +84,12 @@ class RedisCounter:
 
     def hit(self, key: str, seconds: int, now: float) -> int:
         name = f"{self.prefix}{key}:{int(now // seconds)}"
+        # The window's counter is made with its expiry, then counted: one round trip, and
+        # any Redis since 2.6 (EXPIRE's NX option needs 7).
         pipe = self.client.pipeline(transaction=False)
+        pipe.set(name, 0, ex=seconds + 1, nx=True)
         pipe.incr(name)
-        pipe.expire(name, seconds + 1, nx=True)
-        count, _ = pipe.execute()
+        _, count = pipe.execute()
         return int(count)
 
     def close(self) -> None:
@@ -110,13 +112,13 @@ class RateLimiter:
     def check(self, name: str, who: str) -> None:
         """Count a hit by `who` against the limit `name`; raise 429 past it. If the
         shared counter cannot be reached, let the hit through: a Redis outage should
-        not take the campaign down with it."""
+        not take the campaign down with it. Any other Redis error is a fault to see."""
         limit = self.limits[name]
         now = self.clock()
         key = f"{name}:{self.pseudonymise(who)}:{limit.seconds}"
         try:
             count = self.counter.hit(key, limit.seconds, now)
-        except redis.RedisError as error:
+        except (redis.ConnectionError, redis.TimeoutError) as error:
             log.warning("rate limit not checked: %s", error)
             return
         if count > limit.count:
@@ -158,6 +160,8 @@ def client_address(request: Request) -> str:
         address = ipaddress.ip_address(host)
     except ValueError:
         return host
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        return str(address.ipv4_mapped)  # an IPv4 client seen through a dual-stack socket
     if address.version == 6:
         return str(ipaddress.ip_network(f"{address}/64", strict=False))
     return str(address)

@@ -12,7 +12,7 @@ from starlette.requests import Request
 
 from app.errors import TooManyRequests
 from app.main import create_app
-from app.rate_limits import Limit, MemoryCounter, RateLimiter, client_address
+from app.rate_limits import Limit, MemoryCounter, RateLimiter, RedisCounter, client_address
 from app.settings import Settings
 from tests.campaign_data import action_body, make_campaign, make_directory
 from tests.conftest import MakeCaller
@@ -187,3 +187,21 @@ def test_the_action_page_shares_the_limits_and_says_so_beside_the_form(
         targets = "/c/rescind-stca/targets?postal_code=T5A1B7"
         assert client.get(targets).status_code == 200
         assert client.get(targets).status_code == 429
+
+
+def test_ipv4_clients_seen_through_a_dual_stack_socket_keep_their_own_count() -> None:
+    def request_from(host: str) -> Request:
+        return Request({"type": "http", "client": (host, 4321), "headers": []})
+
+    assert client_address(request_from("::ffff:203.0.113.7")) == "203.0.113.7"
+    assert client_address(request_from("::ffff:198.51.100.9")) == "198.51.100.9"
+
+
+def test_a_redis_window_expires_with_its_window(redis_prefix: str) -> None:
+    counter = RedisCounter(REDIS_URL, redis_prefix)
+    try:
+        assert [counter.hit("k", 60, 120.0) for _ in range(3)] == [1, 2, 3]
+        (name,) = counter.client.scan_iter(f"{redis_prefix}*")
+        assert 0 < counter.client.ttl(name) <= 61
+    finally:
+        counter.close()
