@@ -48,13 +48,19 @@ def utcnow() -> datetime:
 
 
 def make_engine(url: str) -> Engine:
+    # A failed statement's parameters (supporters' names, addresses, letters) must not
+    # reach the logs with its error.
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            hide_parameters=True,
+        )
         event.listen(engine, "connect", _configure_sqlite)
         return engine
     if url.startswith("postgresql://"):
         url = url.replace("postgresql://", "postgresql+psycopg://", 1)
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:

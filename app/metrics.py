@@ -25,6 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.campaigns.models import Campaign
 from app.db import utcnow
 from app.delivery.models import Delivery, PrintBatch
+from app.delivery.worker import CHANNELS as WORKER_CHANNELS
 from app.errors import Unauthenticated
 from app.letters.models import Action, Letter
 from app.webhooks.models import WebhookDelivery
@@ -80,7 +81,8 @@ class DatabaseCollector(Collector):
         now = utcnow()
         depth = GaugeMetricFamily(
             "letterdesk_outbox_due",
-            "Deliveries due now and not being sent: the queue's depth.",
+            "Deliveries due now and not being sent by a worker (email, confirmation): the "
+            "queue's depth.",
             labels=["channel"],
         )
         age = GaugeMetricFamily(
@@ -91,6 +93,8 @@ class DatabaseCollector(Collector):
         rows = session.execute(
             select(Delivery.channel, func.count(), func.min(Delivery.due_at))
             .where(
+                # Print letters wait for someone to build a batch, not for a worker.
+                Delivery.channel.in_(WORKER_CHANNELS),
                 Delivery.due_at <= now,
                 (Delivery.leased_until.is_(None)) | (Delivery.leased_until < now),
             )

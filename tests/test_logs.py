@@ -14,7 +14,10 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
+from app.db import make_engine
 from app.logs import JsonFormatter
 from app.main import create_app
 from app.settings import Settings
@@ -127,3 +130,13 @@ def test_the_server_writes_json_lines(tmp_path: Path) -> None:
     # One line per request (ours), and no terminal colour codes.
     assert not any(line["logger"] == "uvicorn.access" for line in lines)
     assert not any("color_message" in line for line in lines)
+
+
+def test_a_failed_statement_keeps_its_parameters_out_of_its_error(settings: Settings) -> None:
+    engine = make_engine(settings.database_url)
+    try:
+        with pytest.raises(DBAPIError) as failed, engine.connect() as connection:
+            connection.execute(text("INSERT INTO nowhere VALUES (:name)"), {"name": "Amélie"})
+        assert "Amélie" not in str(failed.value)
+    finally:
+        engine.dispose()

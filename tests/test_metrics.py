@@ -123,3 +123,15 @@ def test_webhook_deliveries_are_counted_by_state(
         samples = scrape(client)
     assert value(samples, "letterdesk_webhook_deliveries", status="failed") == 1
     assert value(samples, "letterdesk_webhook_deliveries", status="pending") == 1
+
+
+def test_print_letters_waiting_for_a_batch_are_not_a_queue_for_workers(
+    client: TestClient, caller: Caller
+) -> None:
+    make_directory(client, caller)
+    make_campaign(client, caller, channels=["print"])
+    answer = client.post("/v1/campaigns/rescind-stca/actions", json=action_body())
+    assert answer.status_code == 201
+    samples = scrape(client)
+    assert value(samples, "letterdesk_letters", status="queued", channel="print") == 2
+    assert value(samples, "letterdesk_outbox_due", channel="print") is None

@@ -27,7 +27,7 @@ from app.delivery.worker import Worker
 from app.letters import service as letters_service
 from app.letters.schemas import ActionCreate
 from app.settings import Settings
-from app.webhooks.models import Webhook, WebhookDelivery, WebhookEvent
+from app.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery, WebhookEvent
 from app.webhooks.service import purge_old_events
 from app.webhooks.signing import signature_header
 from tests.campaign_data import action_body, make_campaign, make_directory
@@ -198,6 +198,8 @@ def test_another_organisations_webhook_is_not_found(
         "http://169.254.169.254/latest/meta-data",
         "http://[::1]/hook",
         "http://[::ffff:127.0.0.1]/hook",
+        "http://[64:ff9b::a9fe:a9fe]/latest/meta-data",  # NAT64 of 169.254.169.254
+        "http://[2002:a9fe:a9fe::1]/hook",  # 6to4 of the same
         "http://0.0.0.0/hook",
         "ftp://8.8.8.8/hook",
         "https://user:password@8.8.8.8/hook",
@@ -658,11 +660,24 @@ def test_erasing_a_supporter_empties_the_events_that_told_of_them(
 ) -> None:
     hook = make_webhook(client, caller, "http://127.0.0.1:9/never-listened")
     hers, his = take_action(client), take_action(client, "bob@example.org")
+    # A receiver that answered by quoting what it was sent.
+    (delivery_id,) = session.scalars(
+        select(WebhookDelivery.id).join(WebhookEvent).where(WebhookEvent.body.contains(hers["id"]))
+    )
+    session.add(
+        WebhookAttempt(
+            delivery_id=delivery_id, worker="w", started_at=utcnow(), duration_ms=3,
+            status_code=500, outcome="retry", error="HTTP 500",
+            response_body="could not file Amélie Tremblay",
+        )
+    )  # fmt: skip
+    session.commit()
     erased = client.delete(
         "/v1/constituents", params={"email": "amelie@example.org"}, headers=caller.headers
     )
     assert erased.status_code == 200
     session.expire_all()
+    assert [a.response_body for a in session.scalars(select(WebhookAttempt))] == [None]
     events = {
         json.loads(body)["data"].get("id"): json.loads(body)
         for body in session.scalars(select(WebhookEvent.body))
@@ -695,3 +710,9 @@ def test_old_events_are_deleted_with_retention_once_delivered(
     session.expire_all()
     assert set(session.scalars(select(WebhookEvent.id))) == {second, third}
     assert session.scalar(select(func.count()).select_from(WebhookDelivery)) == 2
+    # ...unless its webhook was deleted as the event was written: nothing will send it.
+    session.execute(update(Webhook).values(deleted_at=utcnow()))
+    session.commit()
+    assert purge_old_events(session, retention_days=90) == 1
+    session.expire_all()
+    assert set(session.scalars(select(WebhookEvent.id))) == {third}

@@ -5,7 +5,7 @@ webhook is made and again at each send, against the addresses the name resolves 
 (a name can be pointed elsewhere after it was checked: DNS rebinding)."""
 
 import socket
-from ipaddress import IPv4Address, IPv6Address, ip_address
+from ipaddress import IPv4Address, IPv6Address, IPv6Network, ip_address
 
 import httpx
 
@@ -14,9 +14,18 @@ class Unreachable(Exception):
     """The URL may not be, or cannot be, reached; the message says why."""
 
 
+# IPv6 prefixes that carry an IPv4 address in their last 32 bits (NAT64, RFC 6052 and 8215):
+# through a NAT64 gateway they reach that IPv4 address, private or not.
+_NAT64 = (IPv6Network("64:ff9b::/96"), IPv6Network("64:ff9b:1::/48"))
+
+
 def is_public(address: IPv4Address | IPv6Address) -> bool:
-    if isinstance(address, IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    if isinstance(address, IPv6Address):
+        embedded = address.ipv4_mapped or address.sixtofour
+        if embedded is None and any(address in prefix for prefix in _NAT64):
+            embedded = IPv4Address(int(address) & 0xFFFFFFFF)
+        if embedded is not None:
+            return is_public(embedded)
     return address.is_global and not address.is_multicast
 
 

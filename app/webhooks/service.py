@@ -313,6 +313,16 @@ def forget_events_naming(session: Session, organisation_id: str, ids: Sequence[s
             .execution_options(synchronize_session=False)
         )
     if naming:
+        # A receiver's answer (or an error) can quote what it was sent.
+        deliveries = select(WebhookDelivery.id).where(
+            WebhookDelivery.event_id.in_([row.id for row in naming])
+        )
+        session.execute(
+            update(WebhookAttempt)
+            .where(WebhookAttempt.delivery_id.in_(deliveries))
+            .values(response_body=None, error=None)
+            .execution_options(synchronize_session=False)
+        )
         session.execute(
             update(WebhookDelivery)
             .where(
@@ -331,8 +341,16 @@ def purge_old_events(session: Session, retention_days: int, batch: int = 500) ->
     and attempts, once none of them is still pending; the worker calls it with retention.
     Answers how many."""
     cutoff = utcnow() - timedelta(days=retention_days)
-    pending = select(WebhookDelivery.id).where(
-        WebhookDelivery.event_id == WebhookEvent.id, WebhookDelivery.status == "pending"
+    # A delivery to a webhook deleted while its event was being written stays pending,
+    # never to be sent: it holds nothing back.
+    pending = (
+        select(WebhookDelivery.id)
+        .join(Webhook, Webhook.id == WebhookDelivery.webhook_id)
+        .where(
+            WebhookDelivery.event_id == WebhookEvent.id,
+            WebhookDelivery.status == "pending",
+            Webhook.deleted_at.is_(None),
+        )
     )
     old = list(
         session.scalars(
