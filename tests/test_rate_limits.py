@@ -183,7 +183,8 @@ def test_the_action_page_shares_the_limits_and_says_so_beside_the_form(
         assert page.status_code == 429 and int(page.headers["Retry-After"]) >= 1
         assert page.headers["content-type"].startswith("text/html")
         assert "Too many letters have been sent from here" in page.text
-        assert "Kept." in page.text
+        assert "Kept." in page.text and 'value="t5a 1b7"' in page.text
+        assert "Ziad Aboultaif" not in page.text  # no lookup for a client over its limit
         targets = "/c/rescind-stca/targets?postal_code=T5A1B7"
         assert client.get(targets).status_code == 200
         assert client.get(targets).status_code == 429

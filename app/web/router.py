@@ -23,7 +23,14 @@ from app.campaigns.service import live_campaign, published_campaign
 from app.db import SessionDep
 from app.directory.deps import DistrictProviderDep
 from app.directory.lookup import DistrictProvider
-from app.errors import Conflict, DomainError, InvalidInput, NotFound, invalid_field
+from app.errors import (
+    Conflict,
+    DomainError,
+    InvalidInput,
+    NotFound,
+    TooManyRequests,
+    invalid_field,
+)
 from app.fields import normalise_postal_code
 from app.letters import service as letters
 from app.letters.schemas import ActionOut, PreviewOut
@@ -182,12 +189,15 @@ def render_page(
     errors: service.FormErrors | None = None,
     preview: PreviewOut | None = None,
     status: int = 200,
+    look_up: bool = True,
 ) -> HTMLResponse:
     form = form or {}
     errors = errors or service.FormErrors()
     closed = campaign.status == "closed"
+    # Without a postal code, only the role holders are named: no lookup is made.
+    where = form if look_up else form | {"postal_code": "", "district": ""}
     targets = (
-        service.targets_of(session, campaign, provider, form, language) if not closed else None
+        service.targets_of(session, campaign, provider, where, language) if not closed else None
     )
     districts = errors.districts or (targets.districts if targets else [])
     values = {
@@ -327,9 +337,10 @@ def submit_form(
     except DomainError as error:
         session.rollback()
         errors = service.form_errors(error, form, language)
+        # A client over its limit gets no lookup either (the page-call limit is theirs).
         page = render_page(
             request, session, campaign, provider, language, embed, form=form, errors=errors,
-            status=error.status,
+            status=error.status, look_up=not isinstance(error, TooManyRequests),
         )  # fmt: skip
         page.headers.update(error.headers or {})
         return page
