@@ -217,7 +217,9 @@ def test_the_language_is_chosen_by_link_then_by_the_browser(
     french = client.get(f"/c/{SLUG}", headers={"Accept-Language": "fr-CA,fr;q=0.9,en;q=0.8"})
     assert '<html lang="fr">' in french.text
     assert "<h1>Annulez l&#39;ETPS</h1>" in french.text
-    assert ">Prénom</label>" in french.text and "0 personne a passé à l&#39;action" in french.text
+    assert (
+        ">Prénom</label>" in french.text and "0 personne est passée à l&#39;action" in french.text
+    )
     assert f'href="/c/{SLUG}?lang=en"' in french.text
     english = client.get(f"/c/{SLUG}?lang=en", headers={"Accept-Language": "fr"})
     assert '<html lang="en">' in english.text
@@ -351,8 +353,8 @@ def test_the_counter_speaks_each_language() -> None:
     assert counter(0, "en") == "0 people have taken action"
     assert counter(1, "en") == "1 person has taken action"
     assert counter(1204, "en") == "1,204 people have taken action"
-    assert counter(1, "fr") == "1 personne a passé à l'action"
-    assert counter(1204, "fr") == "1\u202f204 personnes ont passé à l'action"
+    assert counter(1, "fr") == "1 personne est passée à l'action"
+    assert counter(1204, "fr") == "1\u202f204 personnes sont passées à l'action"
 
 
 def test_the_openapi_document_describes_the_page_routes(client: TestClient) -> None:

@@ -201,7 +201,7 @@ STRINGS: dict[str, dict[Language, str]] = {
 # Singular and plural: "1 person has", "1,204 people have".
 COUNTER: dict[Language, tuple[str, str]] = {
     "en": ("{count} person has taken action", "{count} people have taken action"),
-    "fr": ("{count} personne a passé à l'action", "{count} personnes ont passé à l'action"),
+    "fr": ("{count} personne est passée à l'action", "{count} personnes sont passées à l'action"),
 }
 MAX_LENGTHS = {"intro": INTRO_MAX, "concern": PART_MAX, "ask": PART_MAX}
 SINGLE_LINE_MAX = 300
