@@ -83,8 +83,9 @@ class Settings(BaseSettings):
 
     # A POST's answer is replayed to retries with its Idempotency-Key for this long.
     idempotency_hours: int = 24
-    # A request that died holding its key lets it go after this long.
-    idempotency_lock_seconds: int = 300
+    # A request that died holding its key lets it go after this long (a running one renews
+    # its hold every third of it).
+    idempotency_lock_seconds: float = 60.0
 
     # Public endpoints, as "<count>/<period>" (second, minute, hour, day; "20/10minutes").
     # Many supporters can share one address (a campus, an office), hence the wide first.

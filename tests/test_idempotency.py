@@ -5,13 +5,21 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
+import anyio
+import httpx
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select, update
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
 
-from app.db import utcnow
+from app.db import make_engine, make_sessionmaker, utcnow
 from app.idempotency import service
+from app.idempotency.middleware import IdempotencyMiddleware
 from app.idempotency.models import IdempotencyKey
 from app.letters.models import Action
 from app.main import create_app
@@ -256,3 +264,69 @@ def test_requests_that_did_nothing_leave_no_key_behind(
         == 404
     )
     assert session.scalar(select(func.count()).select_from(IdempotencyKey)) == 0
+
+
+def test_a_request_running_past_its_lock_keeps_its_key(settings: Settings) -> None:
+    """A request slower than the lock renews it: a retry waits (409) instead of taking
+    the key over and doing the work a second time."""
+    runs = []
+
+    async def slow(request: Request) -> JSONResponse:
+        runs.append(await request.body())
+        await anyio.sleep(1.5)
+        return JSONResponse({"done": len(runs)}, status_code=201)
+
+    app, engine = keyed_app(settings.model_copy(update={"idempotency_lock_seconds": 0.5}), slow)
+
+    async def both() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            headers = {"Idempotency-Key": "slow"}
+            first = client.post("/v1/slow", content=b"x", headers=headers)
+            async with anyio.create_task_group() as group:
+                answers: list[httpx.Response] = []
+
+                async def run_first() -> None:
+                    answers.append(await first)
+
+                group.start_soon(run_first)
+                await anyio.sleep(1.0)  # twice the lock
+                answers.append(await client.post("/v1/slow", content=b"x", headers=headers))
+            return answers
+
+    try:
+        retry, original = anyio.run(both)
+    finally:
+        engine.dispose()
+    assert retry.status_code == 409 and original.status_code == 201
+    assert runs == [b"x"]
+
+
+def test_a_request_that_fails_lets_its_key_go(settings: Settings, session: Session) -> None:
+    async def boom(request: Request) -> JSONResponse:
+        raise RuntimeError("a bug")
+
+    app, engine = keyed_app(settings, boom)
+
+    async def post() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            return await client.post("/v1/slow", content=b"x", headers={"Idempotency-Key": "b"})
+
+    try:
+        assert anyio.run(post).status_code == 500
+    finally:
+        engine.dispose()
+    assert session.scalar(select(func.count()).select_from(IdempotencyKey)) == 0
+
+
+def keyed_app(settings: Settings, endpoint: Any) -> tuple[Starlette, Engine]:
+    """A bare application with one POST route behind the idempotency middleware."""
+    app = Starlette(
+        routes=[Route("/v1/slow", endpoint, methods=["POST"])],
+        middleware=[Middleware(IdempotencyMiddleware)],
+    )
+    engine = make_engine(settings.database_url)
+    app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.settings = settings
+    return app, engine

@@ -3,6 +3,7 @@ again to every retry of it for a day."""
 
 import re
 
+import anyio
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -107,7 +108,10 @@ class IdempotencyMiddleware:
                 chunks.append(message.get("body", b""))
 
         try:
-            await self.app(scope, receive_body, capture)
+            async with anyio.create_task_group() as holding:
+                holding.start_soon(_hold, scope, claimed.key_id)
+                await self.app(scope, receive_body, capture)
+                holding.cancel_scope.cancel()
         except BaseException:
             with sessionmaker() as session:
                 await run_in_threadpool(service.release, session, claimed.key_id)
@@ -130,6 +134,16 @@ class IdempotencyMiddleware:
         # Answered only once kept: a retry never finds the work done but no answer.
         await send(start)
         await send({"type": "http.response.body", "body": response.body})
+
+
+async def _hold(scope: Scope, key_id: str) -> None:
+    """Keep the key held while its request runs, however long: a retry then waits (409)
+    rather than taking a running request's key over when its lock would have run out."""
+    state = scope["app"].state
+    while True:
+        await anyio.sleep(state.settings.idempotency_lock_seconds / 3)
+        with state.sessionmaker() as session:
+            await run_in_threadpool(service.extend_lock, session, key_id, state.settings)
 
 
 def _replaying(body: bytes) -> Receive:

@@ -136,6 +136,17 @@ def _take_over(session: Session, key_id: str, now: datetime, fresh: dict[str, ob
     return bool(taken)
 
 
+def extend_lock(session: Session, key_id: str, settings: Settings) -> None:
+    """The request holding `key_id` is still running: hold it for another lock time."""
+    session.execute(
+        update(IdempotencyKey)
+        .where(IdempotencyKey.id == key_id, IdempotencyKey.state == "running")
+        .values(locked_until=utcnow() + timedelta(seconds=settings.idempotency_lock_seconds))
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+
+
 def complete(session: Session, key_id: str, response: StoredResponse, settings: Settings) -> None:
     session.execute(
         update(IdempotencyKey)
