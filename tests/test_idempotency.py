@@ -9,7 +9,7 @@ import anyio
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.orm import Session
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -18,6 +18,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from app.db import make_engine, make_sessionmaker, utcnow
+from app.delivery.email import email_backend
+from app.delivery.worker import PURGE_BATCH, Worker
 from app.idempotency import service
 from app.idempotency.middleware import IdempotencyMiddleware
 from app.idempotency.models import IdempotencyKey
@@ -330,3 +332,25 @@ def keyed_app(settings: Settings, endpoint: Any) -> tuple[Starlette, Engine]:
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.settings = settings
     return app, engine
+
+
+def test_a_worker_clears_a_flood_of_expired_keys_pass_after_pass(
+    client: TestClient, settings: Settings, session: Session
+) -> None:
+    expired = utcnow() - timedelta(seconds=1)
+    rows = [
+        {
+            "id": f"idk_{n:026d}", "owner": "public", "key": f"k{n}", "fingerprint": "f",
+            "state": "done", "locked_until": expired, "status_code": 201, "headers": [],
+            "body": b"", "created_at": expired, "expires_at": expired,
+        }
+        for n in range(PURGE_BATCH * 2 + 1)
+    ]  # fmt: skip
+    session.execute(insert(IdempotencyKey), rows)
+    session.commit()
+    sessions = client.app.state.sessionmaker  # type: ignore[attr-defined]
+    worker = Worker(sessions, email_backend(settings), settings)
+    for _ in range(3):  # full passes come back at once, not a minute later
+        with sessions() as pass_session:
+            worker.run_retention(pass_session)
+    assert session.scalar(select(func.count()).select_from(IdempotencyKey)) == 0

@@ -50,6 +50,9 @@ from app.webhooks.service import record_letter_event
 log = logging.getLogger("letterdesk.worker")
 
 RETENTION_EVERY_SECONDS = 60.0
+# Expired idempotency keys and old webhook events deleted per pass; a full pass is
+# followed by another at once, so a flood is cleared as fast as it came.
+PURGE_BATCH = 500
 
 
 def worker_name() -> str:
@@ -414,11 +417,12 @@ class Worker:
         now = time.monotonic()
         if now < self.retention_due:
             return 0
-        purge_expired_idempotency_keys(session)
-        purge_old_webhook_events(session, self.settings.retention_days)
+        keys = purge_expired_idempotency_keys(session, PURGE_BATCH)
+        events = purge_old_webhook_events(session, self.settings.retention_days, PURGE_BATCH)
         run = apply_retention(session, self.settings)
-        self.retention_due = now if run.more else now + RETENTION_EVERY_SECONDS
-        return run.letters + run.actions + run.print_batches
+        more = run.more or PURGE_BATCH in (keys, events)
+        self.retention_due = now if more else now + RETENTION_EVERY_SECONDS
+        return run.letters + run.actions + run.print_batches + keys + events
 
     def deliver(self, delivery_id: str) -> bool:
         started_at = utcnow()

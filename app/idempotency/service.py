@@ -174,7 +174,8 @@ def release(session: Session, key_id: str, state: str = "running") -> None:
 
 
 def purge_expired(session: Session, batch: int = 1000) -> int:
-    """Delete up to `batch` keys whose answers expired; the worker calls it as it polls."""
+    """Delete up to `batch` keys whose answers expired; the worker calls it with
+    retention."""
     now = utcnow()
     expired = list(
         session.scalars(
