@@ -6,15 +6,11 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 from fastapi.testclient import TestClient
 from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -33,7 +29,7 @@ from app.webhooks.signing import signature_header
 from tests.campaign_data import action_body, make_campaign, make_directory
 from tests.conftest import Caller, MakeCaller
 from tests.http_receiver import Receiver, http_receiver
-from tests.smtp_sink import SinkHandler, smtp_sink
+from tests.smtp_sink import SinkHandler, self_signed_certificate, smtp_sink
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -546,35 +542,6 @@ def test_a_receiver_that_is_not_there_is_retried(
     assert [a["error"].split(":")[0] for a in logged["attempts"]] == ["ConnectError"] * 3
 
 
-def certificate_for(name: str, folder: Path) -> tuple[Path, Path]:
-    """A self-signed certificate for the host name `name`, and its key."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
-    now = datetime.now(UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(minutes=5))
-        .not_valid_after(now + timedelta(hours=1))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    certificate_file, key_file = folder / f"{name}.pem", folder / f"{name}.key"
-    certificate_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return certificate_file, key_file
-
-
 @pytest.mark.parametrize("certified", ["localhost", "elsewhere.example"])
 def test_https_is_verified_against_the_urls_host_name(
     certified: str, client: TestClient, caller: Caller, campaign: dict[str, Any],
@@ -582,7 +549,7 @@ def test_https_is_verified_against_the_urls_host_name(
 ) -> None:  # fmt: skip
     """The POST goes to the address checked, yet TLS names the URL's host (SNI) and the
     certificate must be that host's."""
-    certificate = certificate_for(certified, tmp_path)
+    certificate = self_signed_certificate(tmp_path, certified)
     settings.webhook_ca_file = str(certificate[0])
     settings.delivery_max_attempts = 1
     with http_receiver(certificate, host="localhost") as receiver:
