@@ -22,22 +22,21 @@ from email.message import EmailMessage
 from typing import Any
 from unittest import mock
 
-from sqlalchemy import event, func, insert, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from app.auth.service import create_organisation
 from app.campaigns.schemas import CampaignCreate, RoleTarget
 from app.campaigns.service import create_campaign
-from app.db import make_engine, make_sessionmaker, utcnow
+from app.db import make_engine, make_sessionmaker
 from app.delivery import worker as worker_module
 from app.delivery.email import Envelope, SMTPBackend, letter_message
-from app.delivery.models import Delivery
 from app.delivery.worker import Worker
-from app.ids import new_id
 from app.letters.models import Action, Letter
 from app.settings import Settings
 from bench.databases import fresh_database
 from bench.harness import Measure, stopwatch
+from tests.delivery_data import queue_letters
 
 LETTERS = 2_000
 RUNS = 3
@@ -257,48 +256,6 @@ def seed(session: Session, letters: int) -> str:
     )
     queue_letters(session, organisation.id, campaign.id, letters)
     return campaign.id
-
-
-def queue_letters(session: Session, organisation_id: str, campaign_id: str, count: int) -> None:
-    """`count` queued email letters, each from its own supporter, straight into the
-    tables (as tests/delivery_data.py does)."""
-    now = utcnow()
-    actions, letters, deliveries = [], [], []
-    for number in range(count):
-        action_id, letter_id = new_id("act"), new_id("ltr")
-        actions.append(
-            {
-                "id": action_id, "organisation_id": organisation_id, "campaign_id": campaign_id,
-                "first_name": "Amélie", "last_name": f"Tremblay {number}",
-                "email": f"s{number}@example.org", "email_key": f"s{number}@example.org",
-                "street_address": "1 Rue", "city": "Gatineau", "province": "QC",
-                "postal_code": "J8X 1A1", "phone": None, "language": "fr",
-                "intro": "Intro.", "concern": None, "ask": None, "intro_hash": f"{number}",
-                "consent_to_contact": False, "created_at": now,
-            }
-        )  # fmt: skip
-        letters.append(
-            {
-                "id": letter_id, "organisation_id": organisation_id, "campaign_id": campaign_id,
-                "action_id": action_id, "recipient_id": None,
-                "recipient": {"display_name": "Marc Miller", "email": "mp@example.org"},
-                "channel": "email", "status": "queued", "language": "fr",
-                "subject": f"Lettre {number}", "salutation": "Bonjour,",
-                "body_text": f"Bonjour,\n\nLettre numéro {number}.\n",
-                "body_html": f"<p>Lettre numéro {number}.</p>", "content_hash": f"{number}",
-                "parts": None, "created_at": now, "sent_at": None, "failed_reason": None,
-            }
-        )  # fmt: skip
-        deliveries.append(
-            {
-                "id": new_id("dlv"), "organisation_id": organisation_id, "letter_id": letter_id,
-                "channel": "email", "due_at": now, "attempts": 0, "leased_until": None,
-                "leased_by": None, "created_at": now,
-            }
-        )  # fmt: skip
-    for table, rows in ((Action, actions), (Letter, letters), (Delivery, deliveries)):
-        session.execute(insert(table.__table__), rows)  # type: ignore[arg-type]
-    session.commit()
 
 
 def load_pairs(session: Session, campaign_id: str) -> Pairs:
