@@ -31,6 +31,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('webhook_events', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_webhook_events_organisation_id'), ['organisation_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_webhook_events_created_at'), ['created_at'], unique=False)
 
     op.create_table('webhooks',
     sa.Column('id', sa.String(length=40), nullable=False),
@@ -103,6 +104,7 @@ def downgrade() -> None:
 
     op.drop_table('webhooks')
     with op.batch_alter_table('webhook_events', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_webhook_events_created_at'))
         batch_op.drop_index(batch_op.f('ix_webhook_events_organisation_id'))
 
     op.drop_table('webhook_events')

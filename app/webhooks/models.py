@@ -41,7 +41,8 @@ class WebhookEvent(Base):
     )
     type: Mapped[str] = mapped_column(String(40))
     body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Every worker's retention pass looks for events past the retention period.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
 class WebhookDelivery(Base):
