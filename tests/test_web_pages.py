@@ -378,3 +378,5 @@ def test_a_form_with_too_many_fields_is_refused(
         f"/c/{SLUG}", content=body, headers={"Content-Type": "application/x-www-form-urlencoded"}
     )
     assert answer.status_code == 422
+    assert answer.headers["content-type"].startswith("text/html")  # the page, not JSON
+    assert error_beside(answer.text, "email")
