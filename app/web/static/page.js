@@ -138,8 +138,10 @@
       previewBox.replaceChildren();
       letters.forEach(function (letter) {
         var article = element("article", "letter");
+        // As service.page_recipient names them on the page without JavaScript.
         var office = letter.recipient.role ||
-          (letter.recipient.district ? data.mpFor.replace("{district}", letter.recipient.district) : "");
+          (letter.recipient.district ? data.mpFor.replace("{district}", letter.recipient.district) : "") ||
+          letter.recipient.elected_office || "";
         article.appendChild(element("h3", "", data.to + letter.recipient.display_name +
           (office ? ", " + office : "")));
         article.appendChild(element("pre", "letter-text", letter.body_text));
