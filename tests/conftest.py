@@ -20,6 +20,7 @@ from app.db import Base, make_engine
 from app.main import create_app
 from app.migrations import upgrade
 from app.settings import Settings
+from tests.smtp_sink import SinkHandler, smtp_sink
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "LETTERDESK_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -148,3 +149,10 @@ def make_caller_for(client: TestClient) -> MakeCaller:
 @pytest.fixture
 def caller(make_caller: MakeCaller) -> Caller:
     return make_caller()
+
+
+@pytest.fixture
+def sink() -> Iterator[tuple[SinkHandler, int]]:
+    """A real SMTP server on loopback, and its handler (what it received, what to answer)."""
+    with smtp_sink() as running:
+        yield running

@@ -1,12 +1,17 @@
-"""Queued letters made fast, straight into the tables, for delivery tests at scale."""
+"""Queued letters made fast, straight into the tables, for delivery tests at scale; and a
+worker run until nothing is due."""
 
+from fastapi.testclient import TestClient
 from sqlalchemy import insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import utcnow
+from app.delivery.email import email_backend
 from app.delivery.models import Delivery
+from app.delivery.worker import Worker
 from app.ids import new_id
 from app.letters.models import Action, Letter
+from app.settings import Settings
 
 
 def queue_letters(
@@ -55,3 +60,11 @@ def queue_letters(
         session.execute(insert(table.__table__), rows)  # type: ignore[arg-type]
     session.commit()
     return [str(row["id"]) for row in letters]
+
+
+def deliver_all(client: TestClient, settings: Settings) -> Worker:
+    """Runs a worker until nothing is due: letters and webhooks."""
+    sessions: sessionmaker[Session] = client.app.state.sessionmaker  # type: ignore[attr-defined]
+    worker = Worker(sessions, email_backend(settings), settings)
+    worker.run(until=lambda: worker.idle)
+    return worker

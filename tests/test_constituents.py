@@ -2,7 +2,6 @@
 the API and delivered by a real worker (a real SMTP server on loopback, or .eml files),
 with the raw rows of every table read back."""
 
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,8 @@ from app.letters.models import Action, Letter
 from app.settings import Settings
 from tests.campaign_data import action_body, make_campaign, make_directory
 from tests.conftest import Caller, MakeCaller
-from tests.smtp_sink import SinkHandler, smtp_sink
+from tests.delivery_data import deliver_all
+from tests.smtp_sink import SinkHandler
 
 AMELIE = action_body()  # Amélie Tremblay, amelie@example.org, 24 Rue Principale, T5A 1B7
 AMELIE_MARKS = (
@@ -46,12 +46,6 @@ BOB = action_body(
 
 
 @pytest.fixture
-def sink() -> Iterator[tuple[SinkHandler, int]]:
-    with smtp_sink() as running:
-        yield running
-
-
-@pytest.fixture
 def mail_settings(settings: Settings, sink: tuple[SinkHandler, int], tmp_path: Path) -> Settings:
     """One message at a time, so the order of sending is the order of the queue."""
     return settings.model_copy(
@@ -68,12 +62,6 @@ def mail_settings(settings: Settings, sink: tuple[SinkHandler, int], tmp_path: P
 
 def sessions_of(client: TestClient) -> sessionmaker[Session]:
     return client.app.state.sessionmaker  # type: ignore[attr-defined,no-any-return]
-
-
-def deliver_all(client: TestClient, settings: Settings) -> Worker:
-    worker = Worker(sessions_of(client), email_backend(settings), settings)
-    worker.run(until=lambda: worker.idle)
-    return worker
 
 
 def act(client: TestClient, slug: str, body: dict[str, Any]) -> dict[str, Any]:

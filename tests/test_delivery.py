@@ -9,7 +9,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from datetime import timedelta
 from email.message import EmailMessage
 from pathlib import Path
@@ -28,14 +27,8 @@ from app.letters.models import Action, Letter
 from app.settings import Settings
 from tests.campaign_data import action_body, make_campaign, make_directory
 from tests.conftest import Caller, MakeCaller
-from tests.delivery_data import queue_letters
+from tests.delivery_data import deliver_all, queue_letters
 from tests.smtp_sink import Login, SinkHandler, self_signed_certificate, smtp_sink
-
-
-@pytest.fixture
-def sink() -> Iterator[tuple[SinkHandler, int]]:
-    with smtp_sink() as running:
-        yield running
 
 
 @pytest.fixture
@@ -51,14 +44,6 @@ def mail_settings(settings: Settings, sink: tuple[SinkHandler, int], tmp_path: P
             "outbox_dir": tmp_path / "outbox",
         }
     )
-
-
-def deliver_all(client: TestClient, settings: Settings) -> Worker:
-    """Runs a worker until nothing is due."""
-    sessions: sessionmaker[Session] = client.app.state.sessionmaker  # type: ignore[attr-defined]
-    worker = Worker(sessions, email_backend(settings), settings)
-    worker.run(until=lambda: worker.idle)
-    return worker
 
 
 def letter(client: TestClient, caller: Caller, letter_id: str) -> dict[str, Any]:

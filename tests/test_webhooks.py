@@ -28,8 +28,9 @@ from app.webhooks.service import purge_old_events
 from app.webhooks.signing import signature_header
 from tests.campaign_data import action_body, make_campaign, make_directory
 from tests.conftest import Caller, MakeCaller
+from tests.delivery_data import deliver_all
 from tests.http_receiver import Receiver, http_receiver
-from tests.smtp_sink import SinkHandler, self_signed_certificate, smtp_sink
+from tests.smtp_sink import SinkHandler, self_signed_certificate
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -43,12 +44,6 @@ def readme_verify() -> Callable[[str, str, bytes], bool]:
     namespace: dict[str, Any] = {}
     exec(compile(code.group(1), "README.md", "exec"), namespace)
     return namespace["verify"]  # type: ignore[no-any-return]
-
-
-@pytest.fixture
-def sink() -> Iterator[tuple[SinkHandler, int]]:
-    with smtp_sink() as running:
-        yield running
 
 
 @pytest.fixture
@@ -70,14 +65,6 @@ def settings(settings: Settings, sink: tuple[SinkHandler, int]) -> Settings:
 def receiver() -> Iterator[Receiver]:
     with http_receiver() as running:
         yield running
-
-
-def deliver_all(client: TestClient, settings: Settings) -> Worker:
-    """Runs a worker until nothing is due: letters and webhooks."""
-    sessions: sessionmaker[Session] = client.app.state.sessionmaker  # type: ignore[attr-defined]
-    worker = Worker(sessions, email_backend(settings), settings)
-    worker.run(until=lambda: worker.idle)
-    return worker
 
 
 def make_webhook(
