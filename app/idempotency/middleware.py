@@ -1,6 +1,7 @@
 """`Idempotency-Key` on every POST: the request is run once, and its answer is given
 again to every retry of it for a day."""
 
+import logging
 import re
 
 import anyio
@@ -10,6 +11,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.errors import DomainError, invalid_field, problem_response
 from app.idempotency import service
 from app.idempotency.service import Claimed, InProgress, Mismatch, StoredResponse
+
+log = logging.getLogger(__name__)
 
 HEADER = b"idempotency-key"
 # The API's POSTs; the action page's forms are answered in HTML and retried by hand.
@@ -142,8 +145,13 @@ async def _hold(scope: Scope, key_id: str) -> None:
     state = scope["app"].state
     while True:
         await anyio.sleep(state.settings.idempotency_lock_seconds / 3)
-        with state.sessionmaker() as session:
-            await run_in_threadpool(service.extend_lock, session, key_id, state.settings)
+        # A renewal that fails must not fail the request it holds for: the lock may then
+        # lapse, no worse than without renewal.
+        try:
+            with state.sessionmaker() as session:
+                await run_in_threadpool(service.extend_lock, session, key_id, state.settings)
+        except Exception:
+            log.warning("could not renew the hold on an idempotency key", exc_info=True)
 
 
 def _replaying(body: bytes) -> Receive:
