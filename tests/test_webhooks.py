@@ -186,6 +186,8 @@ def test_another_organisations_webhook_is_not_found(
         "http://0.0.0.0/hook",
         "ftp://8.8.8.8/hook",
         "https://user:password@8.8.8.8/hook",
+        "http://xn--zz.com/hook",  # a punycode label that decodes to nothing
+        "http://8.8.8.8:99999/hook",
         "not a url",
     ],
 )

@@ -32,12 +32,15 @@ def is_public(address: IPv4Address | IPv6Address) -> bool:
 def parse(url: str) -> httpx.URL:
     try:
         parsed = httpx.URL(url)
-    except (httpx.InvalidURL, TypeError) as error:
+        host = parsed.host  # decoding an IDNA name can fail here ("xn--zz.com")
+    except (httpx.InvalidURL, TypeError, UnicodeError) as error:
         raise Unreachable(f"is not a URL: {error}") from error
     if parsed.scheme not in ("http", "https"):
         raise Unreachable("must be an http:// or https:// URL")
-    if not parsed.host:
+    if not host:
         raise Unreachable("must name a host")
+    if parsed.port is not None and not 0 < parsed.port < 65536:
+        raise Unreachable("has no such port")
     if parsed.userinfo:
         raise Unreachable("must not carry a user name or password")
     return parsed
