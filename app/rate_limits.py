@@ -22,6 +22,7 @@ import redis
 from fastapi import Depends, Request
 
 from app.errors import TooManyRequests
+from app.letters.models import email_key_of
 from app.settings import Settings, secret_key
 
 log = logging.getLogger(__name__)
@@ -181,7 +182,7 @@ def _limit_by_address(name: str) -> Callable[[Request], None]:
 
 def check_supporter_email(request: Request, email: str) -> None:
     if request.app.state.settings.rate_limits_enabled:
-        request.app.state.rate_limiter.check("action-email", email.casefold())
+        request.app.state.rate_limiter.check("action-email", email_key_of(email))
 
 
 ActionsByAddress = Annotated[None, Depends(_limit_by_address("action-address"))]

@@ -44,7 +44,7 @@ from app.delivery.email import eml_path, message_id
 from app.delivery.models import Delivery, DeliveryAttempt, PrintBatch
 from app.delivery.printing import manifest_path, pdf_path
 from app.idempotency.service import forget_answers_naming
-from app.letters.models import REDACTED, Action, Letter
+from app.letters.models import REDACTED, Action, Letter, email_key_of
 from app.letters.schemas import AttemptOut
 from app.letters.service import CANCELLABLE
 from app.settings import Settings
@@ -58,11 +58,6 @@ log = logging.getLogger("letterdesk.constituents")
 DONE = ("sent", "printed", "mailed", "failed", "cancelled", "expired")
 RETENTION_BATCH = 500
 PRINT_BATCH_FILES_BATCH = 50
-
-
-def email_key(email: str) -> str:
-    """As `take_action` keys actions: one per address, whatever its case."""
-    return email.casefold()
 
 
 def _attempt_out(attempt: DeliveryAttempt) -> AttemptOut:
@@ -98,7 +93,7 @@ def export(session: Session, organisation_id: str, email: str) -> ConstituentExp
     delivery attempts. Another organisation's supporters are never looked at."""
     actions = session.scalars(
         select(Action)
-        .where(Action.organisation_id == organisation_id, Action.email_key == email_key(email))
+        .where(Action.organisation_id == organisation_id, Action.email_key == email_key_of(email))
         .order_by(Action.created_at, Action.id)
         .options(
             selectinload(Action.letters)
@@ -283,7 +278,7 @@ def erase(session: Session, organisation_id: str, email: str, settings: Settings
     action_ids = list(
         session.scalars(
             select(Action.id).where(
-                Action.organisation_id == organisation_id, Action.email_key == email_key(email)
+                Action.organisation_id == organisation_id, Action.email_key == email_key_of(email)
             )
         )
     )

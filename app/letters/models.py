@@ -14,6 +14,12 @@ if TYPE_CHECKING:
 REDACTED = "redacted"
 
 
+def email_key_of(email: str) -> str:
+    """How actions are keyed by address (one per person and campaign), and how every
+    lookup by a supporter's address (export, erasure, rate limits) must key it too."""
+    return email.casefold()
+
+
 class Action(Base):
     """One supporter taking action on one campaign: who they are and what they wrote."""
 
