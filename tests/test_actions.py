@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from app.delivery.models import Delivery
@@ -321,3 +321,26 @@ def test_a_person_named_twice_is_written_to_in_their_role(
     make_campaign(client, caller, targets=targets)
     (letter,) = act(client, action_body()).json()["letters"]
     assert letter["salutation"] == "Dear Minister,"
+
+
+def test_the_recipients_a_campaign_names_are_read_in_one_query(
+    client: TestClient, caller: Caller
+) -> None:
+    ids = make_directory(client, caller)
+    named = [{"type": "recipient", "recipient_id": recipient_id} for recipient_id in ids.values()]
+    make_campaign(client, caller, targets=named)
+    statements: list[str] = []
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+
+    def note(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        answer = act(client, action_body())
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert answer.status_code == 201, answer.text
+    assert len(answer.json()["letters"]) > 1
+    by_id = [s for s in statements if "FROM recipients" in s and "recipients.id" in s]
+    assert len(by_id) == 1, by_id

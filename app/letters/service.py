@@ -34,7 +34,7 @@ from app.errors import Conflict, Gone, InvalidInput, NotFound, invalid_field
 from app.fields import PROVINCES, fold
 from app.ids import is_well_formed, new_id
 from app.letters import quality
-from app.letters.models import REDACTED, Action, Letter
+from app.letters.models import REDACTED, Action, Letter, email_key_of
 from app.letters.schemas import (
     ActionCreate,
     ActionOut,
@@ -168,11 +168,24 @@ def role_targets(session: Session, organisation_id: str, title: str, on: date) -
     ]
 
 
-def named_target(session: Session, organisation_id: str, recipient_id: str) -> Target | None:
-    recipient = session.get(Recipient, recipient_id) if is_well_formed(recipient_id) else None
-    if recipient is None or recipient.organisation_id != organisation_id:
-        return None
-    return Target(recipient) if recipient.retired_at is None else None
+def named_recipients(session: Session, campaign: Campaign) -> dict[str, Recipient]:
+    """The recipients a campaign names, by id, in one query: those of its organisation
+    still in the directory."""
+    ids = [
+        spec["recipient_id"]
+        for spec in campaign.targets
+        if spec["type"] == "recipient" and is_well_formed(spec["recipient_id"])
+    ]
+    if not ids:
+        return {}
+    found = session.scalars(
+        select(Recipient).where(
+            Recipient.id.in_(ids),
+            Recipient.organisation_id == campaign.organisation_id,
+            Recipient.retired_at.is_(None),
+        )
+    )
+    return {recipient.id: recipient for recipient in found}
 
 
 def resolve_targets(
@@ -187,6 +200,7 @@ def resolve_targets(
     name the same person (a minister who is also the supporter's MP gets one). Without a
     postal code (an action page before it is typed) the supporter's MP is left out."""
     organisation_id = campaign.organisation_id
+    named = named_recipients(session, campaign)
     targets: list[Target] = []
     warnings: list[QualityWarning] = []
     for spec in campaign.targets:
@@ -201,8 +215,8 @@ def resolve_targets(
             mps, more = own_mps(session, organisation_id, provider, postal_code, district)
             targets += [Target(mp) for mp in mps]
             warnings += more
-        elif named := named_target(session, organisation_id, spec["recipient_id"]):
-            targets.append(named)
+        elif recipient := named.get(spec["recipient_id"]):
+            targets.append(Target(recipient))
         else:
             warnings.append(_recipients_warning("A recipient of this campaign left the directory."))
     unique: dict[str, Target] = {}
@@ -453,7 +467,7 @@ def take_action(
 ) -> ActionOut:
     # A second action by the same person is refused by the unique constraint, found out
     # at commit: no query for it on the way of every first action.
-    email_key = body.supporter.email.casefold()
+    email_key = email_key_of(body.supporter.email)
     composition = compose(session, campaign, body, provider, date.today())
     supporter = body.supporter
     action = Action(
