@@ -1,7 +1,7 @@
 """The problem+json answers as the OpenAPI document declares them.
 
-Routers compose the answers that depend on what they do (`NOT_FOUND`, `CONFLICT`,
-`GONE`, `UPSTREAM`); `complete_problems` adds to every operation of the document the
+Routers compose the answers that depend on what they do (`not_found`, `conflict`,
+`gone`, `UPSTREAM`, `RATE_LIMITED`); `complete_problems` adds to every operation of the document the
 answers that follow from how it is called (a key and its scope, parameters, a body), so
 a new route cannot forget them."""
 
@@ -112,7 +112,6 @@ def gone(description: str = "Expired.") -> Responses:
     )
 
 
-GONE = gone()
 UPSTREAM = problem(
     503,
     "upstream-unavailable",

@@ -60,15 +60,6 @@ RETENTION_BATCH = 500
 PRINT_BATCH_FILES_BATCH = 50
 
 
-def _attempt_out(attempt: DeliveryAttempt) -> AttemptOut:
-    return AttemptOut(
-        started_at=attempt.started_at,
-        finished_at=attempt.finished_at,
-        outcome=attempt.outcome,
-        error=attempt.error,
-    )
-
-
 def _exported_letter(letter: Letter) -> ExportedLetter:
     return ExportedLetter(
         id=letter.id,
@@ -84,7 +75,9 @@ def _exported_letter(letter: Letter) -> ExportedLetter:
         failed_reason=letter.failed_reason,
         print_batch_id=letter.print_batch_id,
         scrubbed_at=letter.scrubbed_at,
-        attempts=[_attempt_out(a) for a in letter.delivery.attempt_log] if letter.delivery else [],
+        attempts=[AttemptOut.model_validate(a) for a in letter.delivery.attempt_log]
+        if letter.delivery
+        else [],
     )
 
 
@@ -114,7 +107,7 @@ def export(session: Session, organisation_id: str, email: str) -> ConstituentExp
         .where(Delivery.action_id.in_(list(confirmations)))
         .order_by(DeliveryAttempt.started_at)
     ).all():
-        confirmations[str(action_id)].append(_attempt_out(attempt))
+        confirmations[str(action_id)].append(AttemptOut.model_validate(attempt))
     organisation = session.get_one(Organisation, organisation_id)
     return ConstituentExport(
         email=email,

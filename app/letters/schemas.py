@@ -225,6 +225,8 @@ LetterStatus = Literal[
 
 
 class AttemptOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     started_at: datetime
     finished_at: datetime
     outcome: Literal["sent", "retry", "failed"]

@@ -604,15 +604,7 @@ def letter_detail(letter: Letter) -> LetterDetail:
         body_text=REDACTED if scrubbed else letter.body_text,
         body_html=REDACTED if scrubbed else letter.body_html,
         content_hash=REDACTED if scrubbed else letter.content_hash,
-        attempts=[
-            AttemptOut(
-                started_at=attempt.started_at,
-                finished_at=attempt.finished_at,
-                outcome=attempt.outcome,
-                error=attempt.error,
-            )
-            for attempt in delivery.attempt_log
-        ],
+        attempts=[AttemptOut.model_validate(attempt) for attempt in delivery.attempt_log],
         next_attempt_at=delivery.due_at if letter.status == "queued" else None,
     )
 

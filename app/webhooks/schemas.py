@@ -8,13 +8,6 @@ from app.fields import OptionalSingleLine
 EventType = Literal[
     "action.created", "letter.sent", "letter.failed", "letter.printed", "print_batch.ready"
 ]
-EVENT_TYPES: tuple[EventType, ...] = (
-    "action.created",
-    "letter.sent",
-    "letter.failed",
-    "letter.printed",
-    "print_batch.ready",
-)
 
 WEBHOOK_EXAMPLE: dict[str, Any] = {
     "id": "whk_01JDQ9X5V6W7Y8Z9A0B1C2D3E4",

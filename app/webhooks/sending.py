@@ -266,7 +266,6 @@ class WebhookSender:
         self.retry_after = retry_after
         self.size = max(1, settings.webhook_connections)
         self.in_flight: set[Future[None]] = set()
-        self.delivered = 0
         self.lock = threading.Lock()
         self._pool: ThreadPoolExecutor | None = None
         self._client: httpx.Client | None = None
@@ -342,10 +341,7 @@ class WebhookSender:
             self.settings.delivery_max_attempts,
             self.retry_after,
         )
-        if recorded and attempt.outcome == "delivered":
-            with self.lock:
-                self.delivered += 1
-        elif recorded:
+        if recorded and attempt.outcome != "delivered":
             log.info("webhook delivery %s: %s", delivery_id, attempt.error)
 
     def close(self) -> None:
