@@ -104,6 +104,37 @@ def test_an_organisations_template_is_checked_when_saved(
     assert response.status_code == 201, response.text
 
 
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "{% if intro %}" * 99 + "x" + "{% endif %}" * 99,
+        "{{ " + "(" * 100 + "intro" + ")" * 100 + " }}",
+        "{{ " + "not " * 1000 + "intro }}",
+        "{{ intro" + "|trim" * 1000 + " }}",
+        "{{ lipsum }}",
+        "{{ range }}",
+        "{{ namespace }}",
+    ],
+)
+def test_a_template_nested_too_deeply_or_printing_internals_is_a_422_on_its_field(
+    client: TestClient, caller: Caller, hostile: str
+) -> None:
+    template = {"en": "{{ intro }}", "fr": hostile}
+    response = client.post(
+        "/v1/campaigns", json=campaign_body(template_text=template), headers=caller.headers
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["field"] == "template_text.fr"
+    created = make_campaign(client, caller)
+    response = client.patch(
+        f"/v1/campaigns/{created['id']}",
+        json={"template_text": {"en": hostile, "fr": "{{ intro }}"}},
+        headers=caller.headers,
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["field"] == "template_text.en"
+
+
 def test_patch_changes_what_it_sends_and_keeps_the_campaign_whole(
     client: TestClient, caller: Caller
 ) -> None:

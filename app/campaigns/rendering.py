@@ -36,6 +36,10 @@ ALLOWED_NODES: tuple[type[nodes.Node], ...] = (
 )  # fmt: skip
 ALLOWED_FILTERS = {"upper", "lower", "trim", "capitalize", "title", "default", "d"}
 ALLOWED_TESTS = {"defined", "undefined", "none", "string"}
+# Jinja2's parser and compiler, and Python's, recurse once per level of nesting: a deep
+# template would exhaust the stack. Letters need a few levels; these bounds leave room.
+MAX_TEMPLATE_DEPTH = 32  # nodes from the template's root to its deepest leaf
+MAX_BRACKET_DEPTH = 8  # brackets leave no node behind, so they are counted in the source
 MONTHS = {
     "en": (
         "January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -50,16 +54,44 @@ MONTHS = {
 
 @lru_cache
 def environment() -> SandboxedEnvironment:
-    return SandboxedEnvironment(
+    env = SandboxedEnvironment(
         loader=FileSystemLoader(TEMPLATES_DIR),
         undefined=StrictUndefined,
         autoescape=False,
         auto_reload=False,
     )
+    # Jinja2's globals (range, dict, lipsum, cycler, joiner, namespace) print as a
+    # function's name and memory address: a letter has no use for any of them.
+    env.globals.clear()
+    return env
 
 
 def shipped_template(name: str, language: str) -> Template:
     return environment().get_template(f"{language}/{name}.j2")
+
+
+def _deepest_bracket(text: str) -> int:
+    """How deeply brackets nest, read from the tokens (the lexer does not recurse)."""
+    depth = deepest = 0
+    for _, kind, value in environment().lex(text):
+        if kind == "operator" and value in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif kind == "operator" and value in ")]}":
+            depth -= 1
+    return deepest
+
+
+def _depth(tree: nodes.Template) -> int:
+    """How many nodes deep the tree goes, walked without recursion."""
+    deepest = 0
+    stack: list[tuple[nodes.Node, int]] = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth <= MAX_TEMPLATE_DEPTH:
+            stack.extend((child, depth + 1) for child in node.iter_child_nodes())
+    return deepest
 
 
 def _first_disallowed(tree: nodes.Template) -> nodes.Node | None:
@@ -70,7 +102,48 @@ def _first_disallowed(tree: nodes.Template) -> nodes.Node | None:
             return node
         if isinstance(node, nodes.Test) and node.name not in ALLOWED_TESTS:
             return node
+        if isinstance(node, nodes.Name) and node.name not in LETTER_VARIABLES:
+            return node
     return None
+
+
+def _refusal(refused: nodes.Node) -> str:
+    if isinstance(refused, nodes.Name):
+        return (
+            f"line {refused.lineno}: {refused.name!r} is not one of the letter's variables "
+            f"({', '.join(sorted(LETTER_VARIABLES))})"
+        )
+    named = isinstance(refused, nodes.Filter | nodes.Test)
+    what = getattr(refused, "name", None) if named else None
+    name = f"the {what!r} {type(refused).__name__.lower()}" if what else type(refused).__name__
+    return (
+        f"line {refused.lineno}: {name} is not allowed in a letter template (variables, "
+        f"if, and the filters {', '.join(sorted(ALLOWED_FILTERS))} are)"
+    )
+
+
+def _parse(text: str, field: str) -> nodes.Template:
+    too_deep = invalid_field(
+        field, f"nests more deeply than a letter template may ({MAX_TEMPLATE_DEPTH} levels)"
+    )
+    try:
+        if _deepest_bracket(text) > MAX_BRACKET_DEPTH:
+            raise invalid_field(
+                field,
+                f"nests brackets more deeply than a letter template may "
+                f"({MAX_BRACKET_DEPTH} levels)",
+            )
+        tree = environment().parse(text)
+    except TemplateError as error:
+        line = getattr(error, "lineno", None)
+        raise invalid_field(
+            field, f"line {line}: {error.message}" if line else str(error)
+        ) from None
+    except RecursionError:
+        raise too_deep from None
+    if _depth(tree) > MAX_TEMPLATE_DEPTH:
+        raise too_deep
+    return tree
 
 
 @lru_cache(maxsize=512)
@@ -79,28 +152,13 @@ def template_from_text(text: str, field: str) -> Template:
     if it does not parse, uses anything but what ALLOWED_* list, or is too long."""
     if len(text) > MAX_TEMPLATE_CHARS:
         raise invalid_field(field, f"is longer than {MAX_TEMPLATE_CHARS} characters")
-    env = environment()
-    try:
-        tree = env.parse(text)
-    except TemplateError as error:
-        line = getattr(error, "lineno", None)
-        raise invalid_field(
-            field, f"line {line}: {error.message}" if line else str(error)
-        ) from None
-    refused = _first_disallowed(tree)
+    refused = _first_disallowed(_parse(text, field))
     if refused is not None:
-        what = (
-            getattr(refused, "name", None)
-            if isinstance(refused, nodes.Filter | nodes.Test)
-            else None
-        )
-        name = f"the {what!r} {type(refused).__name__.lower()}" if what else type(refused).__name__
-        raise invalid_field(
-            field,
-            f"line {refused.lineno}: {name} is not allowed in a letter template (variables, "
-            f"if, and the filters {', '.join(sorted(ALLOWED_FILTERS))} are)",
-        )
-    return env.from_string(text)
+        raise invalid_field(field, _refusal(refused))
+    try:
+        return environment().from_string(text)
+    except (TemplateError, RecursionError, SyntaxError) as error:  # past every bound above
+        raise invalid_field(field, f"cannot be compiled: {error}") from None
 
 
 def render_text(template: Template, context: dict[str, str], field: str = "template") -> str:
@@ -116,7 +174,9 @@ def render_text(template: Template, context: dict[str, str], field: str = "templ
             chunks.append(chunk)
         text = tidy("".join(chunks))
         reject_control_characters_but_newlines(text)
-    except Exception as error:  # the template is the organisation's code: any failure is theirs
+    # The template is the organisation's code: any failure is theirs (RecursionError too,
+    # which is an Exception).
+    except Exception as error:
         message = getattr(error, "message", None) or str(error)
         raise invalid_field(field, f"cannot be rendered: {message}") from None
     return text
@@ -162,6 +222,15 @@ def localised_date(day: date, language: str) -> str:
     if language == "fr":
         return f"{'1er' if day.day == 1 else day.day} {month} {day.year}"
     return f"{month} {day.day}, {day.year}"
+
+
+LETTER_VARIABLES = frozenset(
+    {
+        "sender_block", "sender_city", "date", "recipient_block", "subject", "salutation",
+        "intro", "concern", "ask", "closing", "signature", "signature_place",
+        "campaign_title", "language",
+    }
+)  # fmt: skip
 
 
 def sample_context(language: str) -> dict[str, str]:
