@@ -137,8 +137,7 @@ def field_errors(raw_errors: Any) -> list[dict[str, Any]]:
     return named
 
 
-async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, DomainError)
+def domain_problem(exc: DomainError, path: str) -> JSONResponse:
     return problem_response(
         exc.status,
         exc.slug,
@@ -146,9 +145,14 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
         exc.detail,
         errors=exc.errors,
         headers=exc.headers,
-        instance=request.url.path,
+        instance=path,
         **exc.extra,
     )
+
+
+async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    return domain_problem(exc, request.url.path)
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:

@@ -5,6 +5,8 @@ from fastapi import Depends
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security.utils import get_authorization_scheme_param
+from sqlalchemy.orm import Session
 from starlette.routing import BaseRoute
 
 from app.auth.scopes import Scope, grants
@@ -17,6 +19,28 @@ _bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: 
 _scope_of_dependency: dict[object, Scope] = {}
 
 
+def bearer_key(authorization: str | None) -> str | None:
+    """The key of an `Authorization: Bearer <key>` header, as HTTPBearer reads it."""
+    scheme, key = get_authorization_scheme_param(authorization)
+    return key if authorization and scheme.lower() == "bearer" and key else None
+
+
+def missing_key() -> Unauthenticated:
+    return Unauthenticated(
+        "Send your API key as `Authorization: Bearer <key>`.", headers=BEARER_CHALLENGE
+    )
+
+
+def admit(session: Session, key: str | None, scope: Scope) -> Principal:
+    """The caller of `key`, if it is live and grants `scope`: else 401 or 403."""
+    if key is None:
+        raise missing_key()
+    principal = authenticate(session, key)
+    if not grants(principal.scopes, scope):
+        raise Forbidden(f"This needs the {scope.value!r} scope.", required_scope=scope.value)
+    return principal
+
+
 def require(scope: Scope) -> Callable[..., Principal]:
     """A dependency that admits a caller whose key is valid and grants `scope`."""
 
@@ -24,14 +48,7 @@ def require(scope: Scope) -> Callable[..., Principal]:
         session: SessionDep,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> Principal:
-        if credentials is None:
-            raise Unauthenticated(
-                "Send your API key as `Authorization: Bearer <key>`.", headers=BEARER_CHALLENGE
-            )
-        principal = authenticate(session, credentials.credentials)
-        if not grants(principal.scopes, scope):
-            raise Forbidden(f"This needs the {scope.value!r} scope.", required_scope=scope.value)
-        return principal
+        return admit(session, credentials.credentials if credentials else None, scope)
 
     _scope_of_dependency[dependency] = scope
     return dependency

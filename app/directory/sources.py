@@ -58,7 +58,12 @@ def csv_rows(text: str, known_columns: set[str]) -> list[dict[str, str]]:
     """The rows as dicts of the header's columns, after refusing unknown columns (a typo
     in a header would otherwise drop a field silently) and ragged rows."""
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    columns = [name.strip() for name in reader.fieldnames or []]
+    try:
+        columns = [name.strip() for name in reader.fieldnames or []]
+    except csv.Error as error:  # a header cell longer than the csv module reads
+        raise InvalidInput(
+            "The CSV header cannot be read.", errors=[row_error(0, "", str(error), line=1)]
+        ) from None
     unknown = [name for name in columns if name not in known_columns]
     repeated = sorted({name for name in columns if columns.count(name) > 1})
     if repeated:
