@@ -1,11 +1,16 @@
 """API keys: hashed, shown once, scoped, revocable; organisations see only their own rows."""
 
+import threading
+
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth.models import ApiKey
 from app.auth.scopes import Scope
+from app.auth.service import lock_organisation
+from app.db import utcnow
 from tests.conftest import Caller, MakeCaller
 
 RECIPIENT = {"first_name": "Jane", "last_name": "Doe", "external_id": "jd-1"}
@@ -110,3 +115,62 @@ def test_another_organisations_key_cannot_be_revoked(
     response = client.post(f"/v1/api-keys/{their_key.id}/revoke", headers=caller.headers)
     assert response.status_code == 404
     assert client.get("/v1/recipients", headers=other.headers).status_code == 200
+
+
+def _key_id(client: TestClient, admin: Caller, key: Caller) -> str:
+    keys = client.get("/v1/api-keys", headers=admin.headers).json()["items"]
+    return str(next(k["id"] for k in keys if k["prefix"] == key.key[:11]))
+
+
+def test_the_last_live_admin_key_cannot_be_revoked(
+    client: TestClient, caller: Caller, make_caller: MakeCaller
+) -> None:
+    """An organisation left without an admin key could never make or revoke a key again."""
+    reader = make_caller([Scope.DIRECTORY_READ], organisation_id=caller.organisation_id)
+    own_id = _key_id(client, caller, caller)
+    refused = client.post(f"/v1/api-keys/{own_id}/revoke", headers=caller.headers)
+    assert refused.status_code == 409
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert refused.json()["type"] == "/problems/conflict"
+    assert client.get("/v1/api-keys", headers=caller.headers).status_code == 200
+    reader_id = _key_id(client, caller, reader)
+    assert (
+        client.post(f"/v1/api-keys/{reader_id}/revoke", headers=caller.headers).status_code == 200
+    )
+    second = make_caller([Scope.ADMIN], organisation_id=caller.organisation_id)
+    revoked = client.post(f"/v1/api-keys/{own_id}/revoke", headers=caller.headers)
+    assert revoked.status_code == 200  # another admin key is live
+    second_id = _key_id(client, second, second)
+    refused = client.post(f"/v1/api-keys/{second_id}/revoke", headers=second.headers)
+    assert refused.status_code == 409
+    again = client.post(f"/v1/api-keys/{own_id}/revoke", headers=second.headers)
+    assert again.status_code == 200  # revoking a revoked key changes nothing
+
+
+def test_two_admin_keys_revoking_each_other_at_once_leave_one(
+    client: TestClient, caller: Caller, make_caller: MakeCaller, database_url: str
+) -> None:
+    """Each of two concurrent revocations sees the other key live; the organisation's row
+    lock makes the second wait for the first and then refuse. Here the first is held open
+    in a session while the second runs in a thread: whenever the thread reaches its check,
+    the first's revocation is either still held (it waits) or committed (it sees it)."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite serialises every write on its one database lock")
+    second = make_caller([Scope.ADMIN], organisation_id=caller.organisation_id)
+    first_id = _key_id(client, caller, caller)
+    second_id = _key_id(client, caller, second)
+    answers: list[int] = []
+    with client.app.state.sessionmaker() as session:  # type: ignore[attr-defined]
+        lock_organisation(session, caller.organisation_id)
+        session.get_one(ApiKey, second_id).revoked_at = utcnow()  # the first revocation
+        thread = threading.Thread(
+            target=lambda: answers.append(
+                client.post(f"/v1/api-keys/{first_id}/revoke", headers=caller.headers).status_code
+            )
+        )
+        thread.start()
+        session.commit()
+    thread.join()
+    assert answers == [409]
+    with client.app.state.sessionmaker() as session:  # type: ignore[attr-defined]
+        assert session.get_one(ApiKey, first_id).revoked_at is None

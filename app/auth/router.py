@@ -4,7 +4,7 @@ from app.auth import service
 from app.auth.deps import Admin
 from app.auth.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyList, ApiKeyOut
 from app.db import SessionDep
-from app.responses import NOT_FOUND
+from app.responses import NOT_FOUND, conflict
 
 router = APIRouter(prefix="/v1/api-keys", tags=["api keys"])
 
@@ -22,6 +22,10 @@ def list_api_keys(principal: Admin, session: SessionDep) -> ApiKeyList:
     return ApiKeyList(items=[ApiKeyOut.model_validate(key) for key in keys])
 
 
-@router.post("/{key_id}/revoke", response_model=ApiKeyOut, responses=NOT_FOUND)
+@router.post(
+    "/{key_id}/revoke",
+    response_model=ApiKeyOut,
+    responses=NOT_FOUND | conflict("The key is the organisation's last live admin key."),
+)
 def revoke_api_key(key_id: str, principal: Admin, session: SessionDep) -> ApiKeyOut:
     return ApiKeyOut.model_validate(service.revoke_key(session, principal.organisation_id, key_id))

@@ -111,11 +111,29 @@ def get_key(session: Session, organisation_id: str, key_id: str) -> ApiKey:
 
 
 def revoke_key(session: Session, organisation_id: str, key_id: str) -> ApiKey:
+    """Revoke a key, unless it is the organisation's last live admin key: without one
+    nobody could make or revoke a key again. Revocations of one organisation run one at a
+    time (its row is held), so two admin keys revoking each other leave one."""
+    lock_organisation(session, organisation_id)
     api_key = get_key(session, organisation_id, key_id)
     if api_key.revoked_at is None:
+        if Scope.ADMIN in api_key.scopes and not _other_live_admin_key(session, api_key):
+            raise Conflict(
+                "This is the organisation's last live admin key: make another admin key "
+                "before revoking it."
+            )
         api_key.revoked_at = utcnow()
     session.commit()
     return api_key
+
+
+def _other_live_admin_key(session: Session, api_key: ApiKey) -> bool:
+    live = select(ApiKey.scopes).where(
+        ApiKey.organisation_id == api_key.organisation_id,
+        ApiKey.id != api_key.id,
+        ApiKey.revoked_at.is_(None),
+    )
+    return any(Scope.ADMIN in scopes for scopes in session.scalars(live))
 
 
 def find_key(session: Session, key: str) -> ApiKey | None:
