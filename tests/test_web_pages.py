@@ -71,6 +71,18 @@ def test_a_missing_or_draft_campaign_is_404(
         assert client.post(f"/c/{slug}/preview", data=FORM).status_code == 404
 
 
+@pytest.mark.parametrize("slug", ["x" * 81, "x" * 3000, "%00", "a%0Ab", "%F0%9F%92%A9", "%C3%28"])
+def test_any_address_that_is_no_campaign_answers_the_html_404_page(
+    client: TestClient, slug: str
+) -> None:
+    """The pages declare HTML: an address that cannot be a campaign's is a page too."""
+    for path in (f"/c/{slug}", f"/embed/c/{slug}"):
+        for page in (client.get(path), client.post(path, data=FORM)):
+            assert page.status_code == 404, (path, page.text)
+            assert page.headers["content-type"].startswith("text/html")
+            assert "There is no campaign at this address" in page.text
+
+
 def test_the_page_shows_the_campaign_its_counter_and_whom_the_letter_goes_to(
     client: TestClient, campaign: dict[str, Any]
 ) -> None:

@@ -18,9 +18,10 @@ Part = Literal["intro", "concern", "ask"]
 EditablePart = Literal["concern", "ask"]
 Channel = Literal["email", "print"]
 Status = Literal["draft", "live", "closed"]
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Slug = Annotated[
     str,
-    StringConstraints(min_length=3, max_length=80, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$"),
+    StringConstraints(min_length=3, max_length=80, pattern=SLUG_PATTERN),
     Field(description="Lower-case words and dashes; the campaign's public address."),
 ]
 

@@ -1,3 +1,4 @@
+import re
 from typing import Any
 
 from jinja2 import Template
@@ -13,7 +14,13 @@ from app.campaigns.rendering import (
     shipped_template,
     template_from_text,
 )
-from app.campaigns.schemas import CAMPAIGN_FIELDS, CampaignCreate, CampaignFields, CampaignUpdate
+from app.campaigns.schemas import (
+    CAMPAIGN_FIELDS,
+    SLUG_PATTERN,
+    CampaignCreate,
+    CampaignFields,
+    CampaignUpdate,
+)
 from app.directory.models import Recipient
 from app.errors import Conflict, InvalidInput, NotFound, field_errors
 from app.ids import is_well_formed
@@ -89,8 +96,14 @@ def get_campaign(session: Session, organisation_id: str, campaign_id: str) -> Ca
     return campaign
 
 
+_SLUG = re.compile(SLUG_PATTERN)
+
+
 def published_campaign(session: Session, slug: str) -> Campaign:
     """The campaign supporters see by slug, live or closed (a draft is not found)."""
+    # What cannot be a slug (too long, a NUL, which PostgreSQL refuses) is simply absent.
+    if len(slug) > 80 or not _SLUG.match(slug):
+        raise NotFound(f"No campaign {slug[:80]!r}.")
     campaign = session.scalar(select(Campaign).where(Campaign.slug == slug))
     if campaign is None or campaign.status == "draft":
         raise NotFound(f"No campaign {slug!r}.")

@@ -55,7 +55,8 @@ static_files = StaticFiles(directory=HERE / "static")
 
 router = APIRouter(tags=["action pages"])
 
-SlugPath = PathParam(max_length=80, description="The campaign's slug.")
+# Unbounded: an address that cannot be a campaign's is the HTML 404 page, as a missing one.
+SlugPath = PathParam(description="The campaign's slug.")
 LangQuery = Query(
     description="`en` or `fr`; by default the browser's language (Accept-Language) where "
     "the campaign speaks it, else the campaign's first language."
