@@ -1,5 +1,6 @@
 """Domain errors raised by services, and their one mapping to RFC 9457 problem+json."""
 
+import sys
 from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
@@ -7,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -176,13 +178,48 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def _why_unreadable(cause: BaseException | None) -> str:
+    """What FastAPI met reading a JSON body, in words (it says only "an error")."""
+    if isinstance(cause, UnicodeDecodeError):
+        return (
+            f"The body is not UTF-8: byte 0x{cause.object[cause.start]:02x} at position "
+            f"{cause.start} cannot be read."
+        )
+    if isinstance(cause, RecursionError):
+        return "The JSON nests arrays or objects deeper than we read."
+    if isinstance(cause, ValueError) and "digits" in str(cause):
+        return f"A number in the JSON has more than {sys.get_int_max_str_digits()} digits."
+    return "The body cannot be read as JSON."
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method the request's path takes, over all the routes that match it."""
+    methods: set[str] = set()
+    for context in iter_route_contexts(request.app.routes):
+        regex = getattr(context, "path_regex", None)
+        if regex is not None and regex.match(request.scope["path"]):
+            methods |= set(context.methods or ())
+    return ", ".join(sorted(methods))
+
+
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and isinstance(exc.__cause__, Exception):  # reading a body
+        return problem_response(
+            400,
+            "malformed-json",
+            "The request body is not valid JSON",
+            _why_unreadable(exc.__cause__),
+            instance=request.url.path,
+        )
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:  # Starlette names the methods of one route of the path
+        headers["Allow"] = _allowed_methods(request) or headers.get("Allow", "")
     phrase = HTTPStatus(exc.status_code).phrase
     slug = phrase.lower().replace(" ", "-")
     detail = exc.detail if isinstance(exc.detail, str) and exc.detail != phrase else None
     return problem_response(
-        exc.status_code, slug, phrase, detail, headers=exc.headers, instance=request.url.path
+        exc.status_code, slug, phrase, detail, headers=headers, instance=request.url.path
     )
 
 

@@ -34,7 +34,16 @@ class Problem(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    type: str = Field(examples=["/problems/not-found"])
+    type: str = Field(
+        examples=["/problems/not-found"],
+        description="One of: /problems/malformed-json (400), /problems/unauthenticated (401), "
+        "/problems/forbidden (403), /problems/not-found (404), /problems/method-not-allowed "
+        "(405), /problems/conflict (409), /problems/idempotency-key-in-use (409), "
+        "/problems/gone (410), /problems/payload-too-large (413), "
+        "/problems/validation-error (422), /problems/idempotency-key-reused (422), "
+        "/problems/rate-limited (429), /problems/internal-error (500), "
+        "/problems/upstream-unavailable (503).",
+    )
     title: str
     status: int
     detail: str | None = None
@@ -176,7 +185,8 @@ MALFORMED_JSON = problem(
     400,
     "malformed-json",
     "The request body is not valid JSON",
-    "The body is not JSON.",
+    "The body is not JSON: a syntax error, bytes that are not UTF-8, arrays or objects "
+    "nested deeper than we read, or a number of more than 4,300 digits.",
     "JSON decode error",
 )
 TOO_LARGE = problem(
