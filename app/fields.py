@@ -39,13 +39,61 @@ _POSTAL_PREFIX = re.compile(
 )
 
 
+# Letters and marks that show nothing, used to make names look empty or alike: the
+# combining grapheme joiner, Hangul fillers, Khmer's inherent vowels.
+_INVISIBLE = frozenset("\u034f\u115f\u1160\u3164\uffa0\u17b4\u17b5")
+ZWJ, ZWNJ = "\u200d", "\u200c"
+_BLACK_FLAG, _CANCEL_TAG = "\U0001f3f4", "\U000e007f"
+_TAGS = range(0xE0020, 0xE007F + 1)  # a subdivision flag: 🏴 then tag letters, then CANCEL TAG
+_SKIN_TONES = range(0x1F3FB, 0x1F3FF + 1)
+
+
+def _ends_emoji(char: str) -> bool:
+    """Whether `char` can end an emoji that a ZWJ joins to the next one."""
+    return (
+        unicodedata.category(char) == "So"
+        or char == "\ufe0f"
+        or ord(char) in _SKIN_TONES
+        or char == _CANCEL_TAG
+    )
+
+
+def _is_visible_join(value: str, index: int) -> bool:
+    """Format characters that are part of what a reader sees, not hidden: a ZWJ between
+    two emoji (👩‍⚕️), the tags of a subdivision flag (🏴 + tags), and a ZWNJ between two
+    letters (Persian spells words with it)."""
+    char = value[index]
+    before = value[index - 1] if index > 0 else ""
+    after = value[index + 1] if index + 1 < len(value) else ""
+    if char == ZWJ:
+        return bool(before and after) and _ends_emoji(before) and _starts_emoji(after)
+    if char == ZWNJ:
+        return before.isalpha() and after.isalpha()
+    if ord(char) in _TAGS:
+        start = index
+        while start > 0 and ord(value[start - 1]) in _TAGS:
+            start -= 1
+        end = index
+        while end + 1 < len(value) and ord(value[end + 1]) in _TAGS:
+            end += 1
+        return start > 0 and value[start - 1] == _BLACK_FLAG and value[end] == _CANCEL_TAG
+    return False
+
+
+def _starts_emoji(char: str) -> bool:
+    return unicodedata.category(char) == "So"
+
+
 def reject_control_characters(value: str) -> str:
     """Names and single-line fields end up in letters and email headers: no CR, LF or
-    other control or invisible formatting characters may ride along."""
-    if value.isprintable():  # every category refused below is unprintable: the common case
+    other control or invisible formatting characters may ride along (bidi overrides,
+    zero-width spaces, a lone ZWJ). Emoji sequences are visible text and pass."""
+    # Every category refused below is unprintable: the common case ends here.
+    if value.isprintable() and _INVISIBLE.isdisjoint(value):
         return value
-    for char in value:
-        if unicodedata.category(char) in _CONTROL_CATEGORIES:
+    for index, char in enumerate(value):
+        hidden = unicodedata.category(char) in _CONTROL_CATEGORIES or char in _INVISIBLE
+        if hidden and not _is_visible_join(value, index):
             raise ValueError(f"must not contain control characters (found U+{ord(char):04X})")
     return value
 

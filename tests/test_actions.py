@@ -65,6 +65,18 @@ def test_an_action_writes_one_letter_per_target(
     assert len(letter.content_hash) == 64
 
 
+def test_an_intro_with_emoji_joined_by_zwj_is_written_as_typed(
+    client: TestClient, campaign: dict[str, Any]
+) -> None:
+    intro = "I am a nurse \U0001f469\u200d\u2695\ufe0f writing from Edmonton \U0001f1e8\U0001f1e6."
+    response = act(client, action_body(intro=intro))
+    assert response.status_code == 201, response.text
+    assert intro in response.json()["letters"][0]["body_text"]
+    hidden = act(client, action_body(intro="I am a nurse\u200d writing from Edmonton."))
+    assert hidden.status_code == 422
+    assert hidden.json()["errors"][0]["field"] == "intro"
+
+
 def test_a_french_letter_follows_french_protocol(
     client: TestClient, campaign: dict[str, Any]
 ) -> None:
