@@ -4,11 +4,16 @@ database holding an organisation's data)."""
 
 import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import jsonschema_rs
 import pytest
 import schemathesis
@@ -196,8 +201,11 @@ def api_schema(contract: Contract) -> OpenApiSchema:
     """The document as the app serves it, calling the app in process; generated path
     parameters are now and then replaced by the organisation's real ids and slugs, so
     that operations reach past 404 to the resource itself."""
-    organisation = contract.organisation
     schema = schemathesis.openapi.from_asgi("/openapi.json", contract.client.app)
+    return _with_real_ids(schema, contract.organisation)
+
+
+def _with_real_ids(schema: OpenApiSchema, organisation: Organisation) -> OpenApiSchema:
     # Unknown query parameters are ignored, as by most HTTP APIs, not refused; the key is
     # the organisation's admin key, sent with every request.
     schema.config.generation.update(allow_extra_parameters=False, with_security_parameters=False)
@@ -242,14 +250,31 @@ def test_the_service_keeps_to_its_openapi_document(
     """No 5xx, and every answer's status, content type, headers and body as declared:
     for the document's examples, then valid requests, then invalid ones (which must be
     refused)."""
-    organisation = contract.organisation
+    _keeps_to_the_document(
+        api_schema,
+        contract.organisation,
+        method,
+        path,
+        EXAMPLES_PER_OPERATION,
+        NEGATIVE_EXAMPLES_PER_OPERATION,
+    )
+
+
+def _keeps_to_the_document(
+    api_schema: OpenApiSchema,
+    organisation: Organisation,
+    method: str,
+    path: str,
+    positives: int,
+    negatives: int,
+) -> None:
     operation = api_schema[path][method]
     examples = api_schema.get_strategies_from_examples(operation)
     positive = operation.as_strategy(generation_mode=GenerationMode.POSITIVE)
-    runs = [(example, 1) for example in examples] + [(positive, EXAMPLES_PER_OPERATION)]
+    runs = [(example, 1) for example in examples] + [(positive, positives)]
     if [body.media_type for body in operation.body] == ["application/json"]:
         negative = operation.as_strategy(generation_mode=GenerationMode.NEGATIVE)
-        runs.append((negative.filter(_spoils_only_the_body), NEGATIVE_EXAMPLES_PER_OPERATION))
+        runs.append((negative.filter(_spoils_only_the_body), negatives))
     for strategy, count in runs:
 
         @given(case=strategy)
@@ -306,3 +331,107 @@ def test_workflows_along_the_documents_links_keep_to_it(
             suppress_health_check=list(HealthCheck),
         )
     )
+
+
+# -- the same, from outside: a real server over HTTP -------------------------------------
+
+# Keyed operations that destroy a credential: revoking a key (the run's own admin key or
+# the spare one) would leave the rest of the run answering 401 and testing nothing, and
+# rotating a webhook's secret throws away the one a partner holds. Both are held to the
+# document by the in-process run above, on its own database.
+DESTROYS_CREDENTIALS = {
+    ("POST", "/v1/api-keys/{key_id}/revoke"),
+    ("POST", "/v1/webhooks/{webhook_id}/rotate-secret"),
+}
+LIVE_OPERATIONS = [operation for operation in OPERATIONS if operation not in DESTROYS_CREDENTIALS]
+LIVE_EXAMPLES_PER_OPERATION = max(1, EXAMPLES_PER_OPERATION // 5)
+
+
+@dataclass
+class LiveServer:
+    url: str
+    organisation: Organisation
+
+
+@pytest.fixture(scope="module")
+def live_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    """uvicorn serving `app.asgi:app` on a loopback port, in its own process, on a
+    throwaway SQLite database holding an organisation's data (made through the API in
+    process first, then served)."""
+    tmp_path = tmp_path_factory.mktemp("live")
+    database = tmp_path / "letterdesk.db"
+    shutil.copy(request.getfixturevalue("sqlite_template"), database)
+    environment = {
+        "LETTERDESK_DATABASE_URL": f"sqlite:///{database}",
+        "LETTERDESK_SECRET_KEY": "test-secret",
+        "LETTERDESK_OUTBOX_DIR": str(tmp_path / "outbox"),
+        "LETTERDESK_PRINT_DIR": str(tmp_path / "print"),
+        "LETTERDESK_LOG_LEVEL": "warning",
+    }
+    settings = Settings(
+        database_url=environment["LETTERDESK_DATABASE_URL"],
+        secret_key="test-secret",
+        outbox_dir=tmp_path / "outbox",
+        print_dir=tmp_path / "print",
+        _env_file=None,
+    )
+    with TestClient(create_app(settings)) as client:
+        organisation = make_organisation(client, make_caller_for(client))
+    listener = socket.create_server(("127.0.0.1", 0))  # handed to uvicorn: no port race
+    port = listener.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "app.asgi:app", "--fd", str(listener.fileno())],
+        pass_fds=[listener.fileno()],
+        env={key: value for key, value in os.environ.items() if not key.startswith("LETTERDESK_")}
+        | environment,
+        cwd=tmp_path,  # no .env of the developer's is read
+    )
+    listener.close()
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_it_answers(server, url)
+        yield LiveServer(url, organisation)
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def _wait_until_it_answers(server: subprocess.Popen[bytes], url: str) -> None:
+    while server.poll() is None:
+        try:
+            if httpx.get(f"{url}/healthz").status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.1)  # not listening yet: no assertion rests on this
+    raise AssertionError(f"uvicorn exited with {server.returncode}")
+
+
+@pytest.fixture(scope="module")
+def live_schema(live_server: LiveServer) -> OpenApiSchema:
+    schema = schemathesis.openapi.from_url(f"{live_server.url}/openapi.json")
+    return _with_real_ids(schema, live_server.organisation)
+
+
+@pytest.mark.parametrize(
+    ("method", "path"), LIVE_OPERATIONS, ids=[f"{m} {p}" for m, p in LIVE_OPERATIONS]
+)
+def test_a_live_server_keeps_to_its_openapi_document_over_http(
+    live_schema: OpenApiSchema, live_server: LiveServer, method: str, path: str
+) -> None:
+    """The same checks as in process, through uvicorn and a real socket: what HTTP framing,
+    the server's own headers and its reading of bodies add must keep to the document too."""
+    _keeps_to_the_document(
+        live_schema,
+        live_server.organisation,
+        method,
+        path,
+        LIVE_EXAMPLES_PER_OPERATION,
+        max(1, LIVE_EXAMPLES_PER_OPERATION // 2),
+    )
+
+
+def test_the_live_run_leaves_out_only_what_destroys_credentials() -> None:
+    assert set(OPERATIONS) >= DESTROYS_CREDENTIALS
+    assert len(LIVE_OPERATIONS) == len(OPERATIONS) - len(DESTROYS_CREDENTIALS)
