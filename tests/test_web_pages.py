@@ -203,7 +203,7 @@ def test_the_preview_button_shows_the_letters_and_warnings_and_stores_nothing(
     assert page.status_code == 200
     text = html.unescape(page.text)
     assert text.count('<article class="letter">') == 2
-    assert "Dear Minister,\n\nI am a nurse.\n\n" in text
+    assert "Dear Minister:\n\nI am a nurse.\n\n" in text
     intro_warnings = text.split('id="intro-warnings"')[1].split("</div>")[0]
     assert "Say where you are writing from" in intro_warnings
     ask_warnings = text.split('id="ask-warnings"')[1].split("</div>")[0]

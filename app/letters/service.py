@@ -271,7 +271,8 @@ def addressee_of(target: Target) -> Addressee:
         post_nominals=recipient.post_nominals,
         gender="female" if recipient.gender == "female" else "male" if recipient.gender else None,
         elected_office=recipient.elected_office,
-        salutation_override=recipient.salutation_override,
+        salutation_override_en=recipient.salutation_override,
+        salutation_override_fr=recipient.salutation_override_fr,
         role_en=target.role_en,
         role_fr=target.role_fr,
     )
@@ -307,7 +308,7 @@ def letter_context(
         "intro": parts["intro"],
         "concern": parts["concern"],
         "ask": parts["ask"],
-        "closing": closing(language),
+        "closing": closing(addressee, language),
         "signature": name,
         "signature_place": f"{supporter.city}, {province_name}"
         if language == "en"
