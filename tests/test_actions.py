@@ -52,7 +52,8 @@ def test_an_action_writes_one_letter_per_target(
         "Citizenship\nHouse of Commons\nOttawa ON  K1A 0A6",
         "Re: Rescind the Safe Third Country Agreement",
         "Dear Minister:\n\nI am a nurse and I write to you from Edmonton.\n\nThe United "
-        "States is not safe for everyone.\n\nRescind the agreement.\n\nSincerely,\n\n"
+        "States is not safe for everyone.\n\nRescind the agreement.\n\nI would be grateful "
+        "for a reply telling me what you will do.\n\nSincerely,\n\n"
         "Amélie Tremblay\nEdmonton, Alberta\n",
     ):
         assert part in text
