@@ -106,8 +106,8 @@ Part = Annotated[
 # enough to say something and short enough to read whole in an inbox.
 Subject = Annotated[
     str,
-    BeforeValidator(lambda value: value.strip() if isinstance(value, str) else value),
     StringConstraints(min_length=SUBJECT_MIN, max_length=SUBJECT_MAX),
+    BeforeValidator(lambda value: value.strip() if isinstance(value, str) else value),
     AfterValidator(reject_control_characters),
     Field(
         description="The supporter's own subject, where the campaign allows it "
