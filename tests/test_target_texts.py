@@ -242,3 +242,24 @@ def test_erasure_redacts_the_subject_a_supporter_wrote_and_keeps_the_campaigns(
         letter_id = taken["letters"][0]["id"]
         letter = client.get(f"/v1/letters/{letter_id}", headers=caller.headers).json()
         assert letter["subject"] == expected
+
+
+def test_a_minister_who_is_the_supporters_mp_gets_one_letter_that_says_so(
+    client: TestClient, caller: Caller, ids: dict[str, str]
+) -> None:
+    role = {"title_en": "Minister of Housing", "title_fr": "ministre du Logement"}
+    changed = client.patch(
+        f"/v1/recipients/{ids['aboultaif']}", json={"roles": [role]}, headers=caller.headers
+    )
+    assert changed.status_code == 200, changed.text
+    make_campaign(
+        client,
+        caller,
+        targets=[{"type": "role", "role": "Minister of Housing"}, {"type": "own_mp"}],
+        target_texts={"role": TARGET_TEXTS["role"]},
+    )
+    (letter,) = act(client, action_body()).json()["letters"]
+    assert letter["salutation"] == "Dear Minister:"  # written to in the role...
+    assert "Minister, rescind the agreement." in letter["body_text"]  # ...asked as minister
+    # ...and told the writer is a constituent.
+    assert "I am one of your constituents in Edmonton Manning." in letter["body_text"]

@@ -45,9 +45,9 @@ def reply_request(campaign: Campaign, kind: TargetKind, language: str) -> str:
     return text_for(campaign, kind, "reply_request", language) or DEFAULT_REPLY_REQUESTS[language]
 
 
-def constituent_sentence(kind: TargetKind, district: str | None, language: str) -> str:
+def constituent_sentence(constituent: bool, district: str | None, language: str) -> str:
     """The sentence that tells an MP the writer is their constituent; none for others."""
-    if kind != "own_mp":
+    if not constituent:
         return ""
     named, unnamed = CONSTITUENT_OF[language]
     return named.format(district=district) if district else unnamed

@@ -3,7 +3,7 @@ rendered once and stored with their queued deliveries in one transaction."""
 
 import hashlib
 import hmac
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -67,6 +67,8 @@ class Target:
     kind: TargetKind
     role_en: str | None = None
     role_fr: str | None = None
+    # The supporter's own MP, though written to as another kind (a minister in their role).
+    constituent: bool = False
 
 
 @dataclass
@@ -148,7 +150,9 @@ def letter_parts(
         for part in ("subject", "concern", "ask")
     } | {
         "intro": intro,
-        "constituency": constituent_sentence(kind, target.recipient.district_name, language),
+        "constituency": constituent_sentence(
+            target.constituent, target.recipient.district_name, language
+        ),
         "reply_request": reply_request(campaign, kind, language),
     }
 
@@ -253,7 +257,11 @@ def resolve_targets(
         kept = unique.get(target.recipient.id)
         if kept is None or (kept.role_en is None and target.role_en is not None):
             unique[target.recipient.id] = target  # a person is written to in their role
-    return list(unique.values()), warnings
+    supporters_mps = {target.recipient.id for target in targets if target.kind == "own_mp"}
+    return [
+        replace(target, constituent=True) if target.recipient.id in supporters_mps else target
+        for target in unique.values()
+    ], warnings
 
 
 def channels_for(campaign: Campaign, recipient: Recipient) -> tuple[list[str], str | None]:
