@@ -41,9 +41,9 @@ def test_an_action_writes_one_letter_per_target(
     minister, mp = body["letters"]
     assert minister["recipient"]["display_name"] == "Marc Miller"
     assert minister["recipient"]["role"] == "Minister of Immigration, Refugees and Citizenship"
-    assert minister["salutation"] == "Dear Minister,"
+    assert minister["salutation"] == "Dear Minister:"
     assert mp["recipient"]["display_name"] == "Ziad Aboultaif"
-    assert mp["salutation"] == "Dear Ziad Aboultaif,"
+    assert mp["salutation"] == "Dear Member of Parliament:"
     assert {letter["status"] for letter in body["letters"]} == {"queued"}
     text = minister["body_text"]
     for part in (
@@ -51,15 +51,16 @@ def test_an_action_writes_one_letter_per_target(
         "The Honourable Marc Miller, P.C., M.P.\nMinister of Immigration, Refugees and "
         "Citizenship\nHouse of Commons\nOttawa ON  K1A 0A6",
         "Re: Rescind the Safe Third Country Agreement",
-        "Dear Minister,\n\nI am a nurse and I write to you from Edmonton.\n\nThe United "
-        "States is not safe for everyone.\n\nRescind the agreement.\n\nSincerely,\n\n"
+        "Dear Minister:\n\nI am a nurse and I write to you from Edmonton.\n\nThe United "
+        "States is not safe for everyone.\n\nRescind the agreement.\n\nI would be grateful "
+        "for a reply telling me what you will do.\n\nSincerely,\n\n"
         "Amélie Tremblay\nEdmonton, Alberta\n",
     ):
         assert part in text
     assert counts(session) == (1, 2, 2)
     letter = session.scalar(select(Letter).where(Letter.id == minister["id"]))
     assert letter is not None
-    assert letter.body_text == text and "<p>Dear Minister,</p>" in letter.body_html
+    assert letter.body_text == text and "<p>Dear Minister:</p>" in letter.body_html
     assert letter.recipient["email"] == "marc.miller@parl.gc.ca"
     assert letter.delivery.channel == "email" and letter.delivery.due_at is not None
     assert len(letter.content_hash) == 64
@@ -84,12 +85,15 @@ def test_a_french_letter_follows_french_protocol(
     minister = act(client, body).json()["letters"][0]
     text = minister["body_text"]
     assert "Edmonton, le " in text
-    assert "L'honorable Marc Miller, c.p.\nMinistre de l'Immigration" in text
+    assert "L'honorable Marc Miller, c.p., député(e)\nMinistre de l'Immigration" in text
     assert "Chambre des communes\nOttawa ON  K1A 0A6" in text
     assert "Objet : Annuler l'ETPS" in text
-    assert "Bonjour Marc Miller," in text
+    assert "\n\nMadame la Ministre, Monsieur le Ministre,\n\n" in text
     assert "Les États-Unis ne sont pas sûrs pour tous." in text
-    assert "Je vous prie d'agréer l'expression de ma haute considération." in text
+    assert (
+        "Je vous prie d'agréer, Madame la Ministre, Monsieur le Ministre, l'expression de ma "
+        "haute considération."
+    ) in text
     assert text.endswith("Amélie Tremblay\nEdmonton (Alberta)\n")
 
 
@@ -277,7 +281,7 @@ def test_a_cabinet_shuffle_needs_no_change_to_the_campaign(
     )
     letters = act(client, action_body()).json()["letters"]
     assert letters[0]["recipient"]["display_name"] == "Mélanie Joly"
-    assert letters[0]["salutation"] == "Dear Minister,"
+    assert letters[0]["salutation"] == "Dear Minister:"
 
 
 def test_draft_campaigns_are_not_found_and_closed_ones_take_no_letters(
@@ -319,7 +323,7 @@ def test_a_recipient_with_the_longest_names_gets_a_letter(
     make_campaign(client, caller, targets=[{"type": "recipient", "recipient_id": recipient["id"]}])
     response = act(client, action_body())
     assert response.status_code == 201, response.text
-    assert response.json()["letters"][0]["salutation"] == f"Dear {'A' * 300} {'B' * 300},"
+    assert response.json()["letters"][0]["salutation"] == f"Dear {'A' * 300} {'B' * 300}:"
 
 
 def test_a_person_named_twice_is_written_to_in_their_role(
@@ -332,7 +336,7 @@ def test_a_person_named_twice_is_written_to_in_their_role(
     ]
     make_campaign(client, caller, targets=targets)
     (letter,) = act(client, action_body()).json()["letters"]
-    assert letter["salutation"] == "Dear Minister,"
+    assert letter["salutation"] == "Dear Minister:"
 
 
 def test_the_recipients_a_campaign_names_are_read_in_one_query(

@@ -95,3 +95,29 @@ def test_a_constituency_office_postal_code_finds_its_mp(
 def test_the_shipped_data_keeps_its_provenance_beside_it() -> None:
     data = Path(__file__).parent.parent / "app" / "demo" / "data"
     assert "ourcommons.ca" in (data / "PROVENANCE.md").read_text()
+
+
+def test_the_demo_campaigns_write_to_the_minister_and_the_mp_in_their_own_terms(
+    client: TestClient, session: Session, settings: Settings
+) -> None:
+    demo_caller(session, settings)
+    body = {
+        "supporter": {
+            "first_name": "Amélie", "last_name": "Tremblay", "email": "amelie@example.org",
+            "street_address": "24 Rue Principale", "city": "Edmonton", "province": "AB",
+            "postal_code": "T5A 1B7",
+        },
+        "language": "en",
+        "intro": "I am a nurse in Edmonton and I have worked with refugee families.",
+    }  # fmt: skip
+    for slug in ("refugees-in-mexico", "rescind-safe-third-country", "dont-help-close-the-door"):
+        response = client.post(f"/v1/campaigns/{slug}/actions", json=body)
+        assert response.status_code == 201, response.text
+        minister, mp = response.json()["letters"]
+        assert minister["salutation"] == "Dear Minister:"
+        assert "constituents" not in minister["body_text"]
+        assert mp["subject"].startswith("A constituent asks you")
+        assert "I am one of your constituents in Edmonton Manning." in mp["body_text"]
+        assert "As my Member of Parliament, I ask you" in mp["body_text"]
+        assert "telling me where you stand." in mp["body_text"]
+        assert minister["subject"] != mp["subject"]

@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from app.demo.service import member_records
+from app.directory.honorifics import read_house_honorific
 from tests.conftest import Caller
 
 CSV_HEADER = (
@@ -414,3 +416,28 @@ def test_concurrent_imports_run_one_after_the_other(client: TestClient, caller: 
     assert [answer.status_code for answer in answers] == [200, 200, 200]
     active = {r["external_id"][0] for r in listed(client, caller, limit=500)}
     assert len(active) == 1
+
+
+@pytest.mark.parametrize(
+    ("short", "expected"),
+    [
+        ("Hon.", ("The Honourable", None)),
+        ("Right Hon.", ("The Right Honourable", None)),
+        ("Ms.", (None, "female")),
+        ("Mrs.", (None, "female")),
+        ("Mr.", (None, "male")),
+        ("", (None, None)),
+        (None, (None, None)),
+        ("Dr.", (None, None)),
+    ],
+)
+def test_the_house_honorific_gives_gender_only_where_it_is_a_courtesy_title(
+    short: str | None, expected: tuple[str | None, str | None]
+) -> None:
+    assert read_house_honorific(short) == expected
+
+
+def test_the_demo_members_have_no_gender_their_source_does_not_give() -> None:
+    records = member_records()
+    assert all("gender" not in record for record in records)
+    assert sum(record["honorific"] == "The Honourable" for record in records) > 50

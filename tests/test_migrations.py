@@ -6,7 +6,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from app.db import Base, make_engine
 from app.migrations import alembic_config, upgrade
@@ -36,3 +36,41 @@ def test_migrations_go_down_to_nothing_and_up_again(empty_postgres: str) -> None
     assert inspect(engine).get_table_names() == ["alembic_version"]
     engine.dispose()
     upgrade(empty_postgres)
+
+
+def test_an_old_salutation_override_is_kept_for_its_recipients_language(
+    empty_postgres: str,
+) -> None:
+    """Migration 0014: an override written for both languages stays the English one,
+    except for a recipient written to in French, whose French letters keep it."""
+    command.upgrade(alembic_config(empty_postgres), "0013")
+    engine = make_engine(empty_postgres)
+    with engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO organisations (id, name, created_at) VALUES ('org_1', 'O', now())")
+        )
+        for rid, language, override in (
+            ("rcp_fr", "fr", "Chère Mélanie,"),
+            ("rcp_en", "en", "Dear Jagmeet,"),
+            ("rcp_none", None, "Dear Elizabeth,"),
+        ):
+            connection.execute(
+                text(
+                    "INSERT INTO recipients (id, organisation_id, display_name, language,"
+                    " search_key, addresses, salutation_override, created_at, updated_at)"
+                    " VALUES (:id, 'org_1', 'X', :language, 'x', '[]', :override, now(), now())"
+                ),
+                {"id": rid, "language": language, "override": override},
+            )
+    upgrade(empty_postgres)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT id, salutation_override, salutation_override_fr FROM recipients")
+        )
+        kept = {row.id: (row.salutation_override, row.salutation_override_fr) for row in rows}
+    engine.dispose()
+    assert kept == {
+        "rcp_fr": (None, "Chère Mélanie,"),
+        "rcp_en": ("Dear Jagmeet,", None),
+        "rcp_none": ("Dear Elizabeth,", None),
+    }

@@ -43,9 +43,10 @@ def test_a_letters_pdf_is_the_letter_with_the_address_in_the_window(
     assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
     (text,) = pages_of(response.content)
     for line in (
-        "Dear Minister,",
+        "Dear Minister:",
         "I am a nurse and I write to you from Edmonton.",
         "Rescind the agreement.",
+        "I would be grateful for a reply telling me what you will do.",
     ):
         assert line in text
     window = window_on_page("letter")

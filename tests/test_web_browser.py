@@ -116,7 +116,7 @@ def test_a_supporter_writes_with_their_mp_found_and_the_letter_previewed(
     page.fill("#intro", "I am a nurse and a mother of two.")
     letters = page.locator("#preview-letters .letter")
     expect(letters).to_have_count(2)
-    expect(letters.first).to_contain_text("Dear Minister,")
+    expect(letters.first).to_contain_text("Dear Minister:")
     expect(letters.first).to_contain_text("I am a nurse and a mother of two.")
     expect(letters.nth(1)).to_contain_text("Ziad Aboultaif")
     # the warning stands next to the text it concerns, and goes once it is answered

@@ -215,7 +215,7 @@ def test_the_preview_button_shows_the_letters_and_warnings_and_stores_nothing(
     assert page.status_code == 200
     text = html.unescape(page.text)
     assert text.count('<article class="letter">') == 2
-    assert "Dear Minister,\n\nI am a nurse.\n\n" in text
+    assert "Dear Minister:\n\nI am a nurse.\n\n" in text
     intro_warnings = text.split('id="intro-warnings"')[1].split("</div>")[0]
     assert "Say where you are writing from" in intro_warnings
     ask_warnings = text.split('id="ask-warnings"')[1].split("</div>")[0]
@@ -392,3 +392,26 @@ def test_a_form_with_too_many_fields_is_refused(
     assert answer.status_code == 422
     assert answer.headers["content-type"].startswith("text/html")  # the page, not JSON
     assert error_beside(answer.text, "email")
+
+
+def test_a_supporter_writes_their_own_subject_where_the_campaign_allows_it(
+    client: TestClient, caller: Caller, session: Session
+) -> None:
+    make_directory(client, caller)
+    make_campaign(client, caller)
+    assert 'id="subject"' not in client.get(f"/c/{SLUG}").text
+    # Posted where the campaign does not allow it, a subject is not taken from the form.
+    assert client.post(f"/c/{SLUG}", data=form(subject="My own subject")).status_code == 200
+    make_campaign(client, caller, slug="own-subject", subject_editable=True)
+    page = client.get("/c/own-subject?lang=fr").text
+    assert value_of(page, "subject") == "Annuler l'ETPS"  # the campaign's, to change
+    mine = "Une infirmière d'Edmonton vous écrit"
+    short = client.post("/c/own-subject?lang=fr", data=form(subject="Oui", email="b@example.org"))
+    assert short.status_code == 422
+    assert error_beside(short.text, "subject") == "C'est trop court : 5 caractères au moins."
+    taken = client.post("/c/own-subject?lang=fr", data=form(subject=mine, email="b@example.org"))
+    assert taken.status_code == 200, taken.text
+    assert f"Objet : {mine}" in html.unescape(taken.text)
+    assert session.scalars(select(Action).where(Action.email == "b@example.org")).one().subject == (
+        mine
+    )

@@ -1,17 +1,38 @@
 """Forms of address in Canadian protocol, English and French: the address block's name
-line and the salutation. Table-driven: each form is one row below, so a correction is a
-one-line change that the table of expected outputs in the tests checks.
+line, the salutation and the closing. Table-driven: each form is one row below, so a
+correction is a one-line change that the table of expected outputs in
+tests/test_addressing.py checks.
+
+Sources:
+- [CH] Canadian Heritage, "Styles of address" (canada.ca, Protocol guidelines): the
+  honorific, post-nominals and salutation of the Prime Minister, ministers, the Speakers
+  of the Senate and of the House, senators and members ("Dear Prime Minister:",
+  "Dear Mr. Speaker:", "Monsieur le Président,", "Madame la Députée,"); its French page
+  "Titres et formules d'appel" for the French forms ("Le très honorable", "député").
+- [BT] Translation Bureau, Language Portal of Canada (TERMIUM Plus writing tools):
+  "Appel" and "Salutation" in Clefs du français pratique and Writing Tips Plus: the
+  French appellation takes capitals ("Madame la Ministre,"), the closing formula repeats
+  it ("Je vous prie d'agréer, Madame la Ministre, l'expression de ma haute
+  considération."), and where the addressee's sex is not known both forms are written,
+  the feminine first ("Madame, Monsieur,"); truncated doublets such as "député(e)" are
+  for tight spaces such as an address block.
+- [CS] The Canadian Style (Translation Bureau): in a formal English letter the
+  salutation ends with a colon.
 
 Gendered forms ("Madame la Ministre", "Ms.") are used only where the directory gives a
-gender; otherwise the neutral form of each row is used. A directory salutation override
-wins over everything."""
+gender; otherwise the neutral form of each row is used, and no Prime Minister, minister,
+senator, Speaker or MP is ever greeted by first and last name. A directory salutation
+override for the letter's language wins over the salutation (and is repeated in the
+French closing)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 Language = Literal["en", "fr"]
 Gender = Literal["female", "male"] | None
-Kind = Literal["prime_minister", "deputy_prime_minister", "minister", "mp", "senator", "other"]
+Kind = Literal[
+    "prime_minister", "deputy_prime_minister", "minister", "speaker", "mp", "senator", "other"
+]  # fmt: skip
 
 # Cabinet portfolios whose holders are written to as "Minister" though their title does
 # not begin with the word (the federal ministry's usual titles), by how they begin.
@@ -21,6 +42,8 @@ MINISTERIAL_TITLES = (
     "president of the queen's privy council", "secretary of state", "solicitor general",
     "attorney general",
 )  # fmt: skip
+# The presiding officers of the two houses [CH]; "Deputy Speaker" is not among them.
+SPEAKER_TITLES = ("speaker of the house of commons", "speaker of the senate")
 
 
 @dataclass(frozen=True)
@@ -34,7 +57,8 @@ class Addressee:
     post_nominals: str | None = None
     gender: Gender = None
     elected_office: str | None = None
-    salutation_override: str | None = None
+    salutation_override_en: str | None = None
+    salutation_override_fr: str | None = None
     role_en: str | None = None
     role_fr: str | None = None
 
@@ -42,49 +66,90 @@ class Addressee:
     def surname(self) -> str:
         return self.last_name or self.display_name
 
+    def with_(self, **changes: object) -> "Addressee":
+        return replace(self, **changes)  # type: ignore[arg-type]
 
-# (kind, language) -> (feminine, masculine, neutral); {name} and {surname} filled in.
+    def as_member(self) -> "Addressee":
+        """The same person written to in no role: as the supporter's own MP."""
+        return replace(self, role_en=None, role_fr=None)
+
+    def override(self, language: Language) -> str | None:
+        return self.salutation_override_fr if language == "fr" else self.salutation_override_en
+
+
+# (kind, language) -> (feminine, masculine, unknown); {name} and {surname} filled in.
 SALUTATIONS: dict[tuple[Kind, Language], tuple[str, str, str]] = {
-    ("prime_minister", "en"): ("Dear Prime Minister,",) * 3,
-    ("deputy_prime_minister", "en"): ("Dear Deputy Prime Minister,",) * 3,
-    ("minister", "en"): ("Dear Minister,",) * 3,
-    ("mp", "en"): ("Dear Ms. {surname},", "Dear Mr. {surname},", "Dear {name},"),
-    ("senator", "en"): ("Dear Senator {surname},",) * 3,
-    ("other", "en"): ("Dear Ms. {surname},", "Dear Mr. {surname},", "Dear {name},"),
+    # [CH] [CS]: by title, the same for everyone who holds it.
+    ("prime_minister", "en"): ("Dear Prime Minister:",) * 3,
+    ("deputy_prime_minister", "en"): ("Dear Deputy Prime Minister:",) * 3,
+    ("minister", "en"): ("Dear Minister:",) * 3,
+    ("senator", "en"): ("Dear Senator {surname}:",) * 3,
+    # [CH] "Dear Mr. Speaker:" / "Dear Madam Speaker:"; without a gender, the title alone.
+    ("speaker", "en"): ("Dear Madam Speaker:", "Dear Mr. Speaker:", "Dear Speaker:"),
+    # [CH] "Dear Mr./Ms. Lastname:"; without a gender, the office (never the full name).
+    ("mp", "en"): ("Dear Ms. {surname}:", "Dear Mr. {surname}:", "Dear Member of Parliament:"),
+    # [BT] Writing Tips Plus: without a gender, "Dear" and the full name.
+    ("other", "en"): ("Dear Ms. {surname}:", "Dear Mr. {surname}:", "Dear {name}:"),
+    # [CH] French forms; [BT] both forms, feminine first, when the sex is not known.
     ("prime_minister", "fr"): (
         "Madame la Première Ministre,",
         "Monsieur le Premier Ministre,",
-        "Bonjour {name},",
+        "Madame la Première Ministre, Monsieur le Premier Ministre,",
     ),
     ("deputy_prime_minister", "fr"): (
-        "Madame la Vice-première ministre,",
-        "Monsieur le Vice-premier ministre,",
-        "Bonjour {name},",
+        "Madame la Vice-Première Ministre,",
+        "Monsieur le Vice-Premier Ministre,",
+        "Madame la Vice-Première Ministre, Monsieur le Vice-Premier Ministre,",
     ),
-    ("minister", "fr"): ("Madame la Ministre,", "Monsieur le Ministre,", "Bonjour {name},"),
-    ("mp", "fr"): ("Madame la Députée,", "Monsieur le Député,", "Bonjour {name},"),
-    ("senator", "fr"): ("Madame la Sénatrice,", "Monsieur le Sénateur,", "Bonjour {name},"),
-    ("other", "fr"): ("Madame,", "Monsieur,", "Bonjour {name},"),
+    ("minister", "fr"): (
+        "Madame la Ministre,",
+        "Monsieur le Ministre,",
+        "Madame la Ministre, Monsieur le Ministre,",
+    ),
+    ("speaker", "fr"): (
+        "Madame la Présidente,",
+        "Monsieur le Président,",
+        "Madame la Présidente, Monsieur le Président,",
+    ),
+    ("mp", "fr"): (
+        "Madame la Députée,",
+        "Monsieur le Député,",
+        "Madame la Députée, Monsieur le Député,",
+    ),
+    ("senator", "fr"): (
+        "Madame la Sénatrice,",
+        "Monsieur le Sénateur,",
+        "Madame la Sénatrice, Monsieur le Sénateur,",
+    ),
+    ("other", "fr"): ("Madame,", "Monsieur,", "Madame, Monsieur,"),
 }
 
-# The English honorific as the directory holds it -> (feminine, masculine, neutral) French.
+# The English honorific as the directory holds it -> (feminine, masculine, unknown)
+# French [CH]: "Le très honorable" is the title's form where the sex is not known.
 HONORIFICS_FR: dict[str, tuple[str, str, str]] = {
     "the honourable": ("L'honorable",) * 3,
-    "the right honourable": ("La très honorable", "Le très honorable", "Très honorable"),
     "the honorable": ("L'honorable",) * 3,
+    "hon.": ("L'honorable",) * 3,
+    "the right honourable": ("La très honorable", "Le très honorable", "Le très honorable"),
+    "right hon.": ("La très honorable", "Le très honorable", "Le très honorable"),
 }
 
-# Post-nominal letters in French; "M.P." is a gendered noun there, so it has three forms
-# and the neutral one is to leave it out.
+# Post-nominal letters in French [CH]; "M.P." and "Senator" are gendered nouns there,
+# written as a truncated doublet where the sex is not known [BT].
 POST_NOMINALS_FR: dict[str, tuple[str, str, str]] = {
     "p.c.": ("c.p.",) * 3,
-    "m.p.": ("députée", "député", ""),
+    "m.p.": ("députée", "député", "député(e)"),
     "q.c.": ("c.r.",) * 3,
     "k.c.": ("c.r.",) * 3,
-    "senator": ("sénatrice", "sénateur", ""),
+    "senator": ("sénatrice", "sénateur", "sénateur(trice)"),
 }
 
-# Courtesy titles before a name with no honorific, in the address block.
+# What every holder of an office is styled, whether or not the directory says so [CH]:
+# a senator is "The Honourable ..., Senator"; a member is "..., M.P.".
+OFFICE_HONORIFICS: dict[Kind, str] = {"senator": "The Honourable"}
+OFFICE_POST_NOMINALS: dict[str, str] = {"mp": "M.P.", "senator": "Senator"}
+
+# Courtesy titles before a name with no honorific, in the address block [CH].
 COURTESY_TITLES: dict[Language, tuple[str, str, str]] = {
     "en": ("Ms.", "Mr.", ""),
     "fr": ("Madame", "Monsieur", ""),
@@ -97,27 +162,33 @@ ADDRESS_LINES_FR: dict[str, str] = {
     "the senate of canada": "Sénat du Canada",
 }
 
-CLOSINGS: dict[Language, str] = {
-    "en": "Sincerely,",
-    "fr": "Je vous prie d'agréer l'expression de ma haute considération.",
-}
+CLOSING_EN = "Sincerely,"
+# [BT]: the closing formula repeats the appellation, between commas.
+CLOSING_FR = "Je vous prie d'agréer, {appellation}, l'expression de ma haute considération."
 
 
 def _form(forms: tuple[str, str, str], gender: Gender) -> str:
     return forms[0] if gender == "female" else forms[1] if gender == "male" else forms[2]
 
 
+def _office(addressee: Addressee) -> str:
+    office = (addressee.elected_office or "").casefold()
+    return "mp" if office in {"mp", "member of parliament"} else office
+
+
 def kind_of(addressee: Addressee) -> Kind:
     """The capacity a letter writes in: the role it is addressed to, else the office."""
     role = (addressee.role_en or "").casefold().replace("\u2019", "'")
-    if role == "prime minister":
+    if role in {"prime minister", "prime minister of canada"}:
         return "prime_minister"
     if role == "deputy prime minister":
         return "deputy_prime_minister"
     if role.startswith(MINISTERIAL_TITLES):
         return "minister"
-    office = (addressee.elected_office or "").casefold()
-    if office in {"mp", "member of parliament"}:
+    if role.startswith(SPEAKER_TITLES):
+        return "speaker"
+    office = _office(addressee)
+    if office == "mp":
         return "mp"
     if office == "senator":
         return "senator"
@@ -125,18 +196,27 @@ def kind_of(addressee: Addressee) -> Kind:
 
 
 def salutation(addressee: Addressee, language: Language) -> str:
-    if addressee.salutation_override:
-        return addressee.salutation_override
+    override = addressee.override(language)
+    if override:
+        return override
     form = _form(SALUTATIONS[(kind_of(addressee), language)], addressee.gender)
     return form.format(name=addressee.display_name, surname=addressee.surname)
 
 
+def _post_nominal_parts(addressee: Addressee) -> list[str]:
+    """The directory's post-nominals, with the office's own added where missing: a
+    source such as Represent gives none, yet every MP is "M.P."."""
+    parts = [part.strip() for part in (addressee.post_nominals or "").split(",") if part.strip()]
+    own = OFFICE_POST_NOMINALS.get(_office(addressee))
+    if own and own.casefold() not in {part.casefold() for part in parts}:
+        parts.append(own)
+    return parts
+
+
 def _post_nominals(addressee: Addressee, language: Language) -> str:
-    if not addressee.post_nominals:
-        return ""
+    parts = _post_nominal_parts(addressee)
     if language == "en":
-        return addressee.post_nominals
-    parts = [part.strip() for part in addressee.post_nominals.split(",") if part.strip()]
+        return ", ".join(parts)
     translated = [
         _form(POST_NOMINALS_FR[part.casefold()], addressee.gender)
         if part.casefold() in POST_NOMINALS_FR
@@ -147,11 +227,12 @@ def _post_nominals(addressee: Addressee, language: Language) -> str:
 
 
 def _honorific(addressee: Addressee, language: Language) -> str:
-    if addressee.honorific:
+    honorific = addressee.honorific or OFFICE_HONORIFICS.get(kind_of(addressee.as_member()))
+    if honorific:
         if language == "en":
-            return addressee.honorific
-        forms = HONORIFICS_FR.get(addressee.honorific.casefold())
-        return _form(forms, addressee.gender) if forms else addressee.honorific
+            return honorific
+        forms = HONORIFICS_FR.get(honorific.casefold())
+        return _form(forms, addressee.gender) if forms else honorific
     return _form(COURTESY_TITLES[language], addressee.gender)
 
 
@@ -171,8 +252,11 @@ def role_line(addressee: Addressee, language: Language) -> str | None:
     return title[0].upper() + title[1:] if title else None
 
 
-def closing(language: Language) -> str:
-    return CLOSINGS[language]
+def closing(addressee: Addressee, language: Language) -> str:
+    if language == "en":
+        return CLOSING_EN
+    appellation = salutation(addressee, language).rstrip().rstrip(",:")
+    return CLOSING_FR.format(appellation=appellation)
 
 
 def address_line(line: str, language: Language) -> str:

@@ -1,7 +1,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, false
+from sqlalchemy import Boolean, ForeignKey, Integer, String, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, JSONDocument, UTCDateTime, utcnow
@@ -28,6 +28,16 @@ class Campaign(Base):
     subject: Mapped[dict[str, str]] = mapped_column(JSONDocument)
     concern: Mapped[dict[str, str]] = mapped_column(JSONDocument)
     ask: Mapped[dict[str, str]] = mapped_column(JSONDocument)
+    # Texts for one kind of target ("role", "own_mp", "recipient"): {kind: {part: {language:
+    # text}}}, each part falling back to the campaign's own (subject, concern, ask above).
+    target_texts: Mapped[dict[str, dict[str, dict[str, str]]]] = mapped_column(
+        JSONDocument, default=dict, server_default=text("'{}'")
+    )
+    # The sentence asking for a reply, per language; a default where the campaign has none.
+    reply_request: Mapped[dict[str, str]] = mapped_column(
+        JSONDocument, default=dict, server_default=text("'{}'")
+    )
+    subject_editable: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     template: Mapped[str] = mapped_column(String(50))
     template_text: Mapped[dict[str, str] | None] = mapped_column(JSONDocument)
     must_write: Mapped[list[str]] = mapped_column(JSONDocument)

@@ -53,6 +53,19 @@ CAMPAIGN_EXAMPLE: dict[str, Any] = {
         {"type": "role", "role": "Minister of Immigration, Refugees and Citizenship"},
         {"type": "own_mp"},
     ],
+    "target_texts": {
+        "own_mp": {
+            "ask": {
+                "en": "Please raise this with the Minister, and tell me where you stand.",
+                "fr": "Je vous demande d'en saisir le ministre et de me dire où vous vous situez.",
+            }
+        }
+    },
+    "reply_request": {
+        "en": "I would be grateful for a reply.",
+        "fr": "Je vous saurais gré de me répondre.",
+    },
+    "subject_editable": True,
     "channels": ["email"],
     "goal": 1000,
 }
@@ -115,6 +128,19 @@ class RecipientTarget(BaseModel):
 
 
 Target = Annotated[RoleTarget | OwnMPTarget | RecipientTarget, Field(discriminator="type")]
+TargetKind = Literal["role", "own_mp", "recipient"]
+
+
+class TargetTexts(BaseModel):
+    """The texts of letters to one kind of target, per language. A part or a language
+    left out is the campaign's own (its subject, concern, ask, reply_request)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    subject: dict[Language, SingleLine] = Field(default_factory=dict)
+    concern: dict[Language, Paragraphs] = Field(default_factory=dict)
+    ask: dict[Language, Paragraphs] = Field(default_factory=dict)
+    reply_request: dict[Language, Paragraphs] = Field(default_factory=dict)
 
 
 class CampaignFields(BaseModel):
@@ -135,6 +161,19 @@ class CampaignFields(BaseModel):
     )
     ask: dict[Language, Paragraphs] = Field(
         default_factory=dict, description="The ask's default text, per language."
+    )
+    target_texts: dict[TargetKind, TargetTexts] = Field(
+        default_factory=dict,
+        description="Subject, concern, ask and reply request for letters to one kind of "
+        "target (role: the role's holder; own_mp: the supporter's MP; recipient: a named "
+        "recipient), per language; what is left out is the campaign's general text.",
+    )
+    reply_request: dict[Language, Paragraphs] = Field(
+        default_factory=dict,
+        description="The sentence that asks for a reply, per language; a default where none.",
+    )
+    subject_editable: bool = Field(
+        False, description="Supporters may write their own subject (one line, 5 to 150 characters)."
     )
     template: Literal["standard"] = "standard"
     template_text: dict[Language, TemplateText] | None = Field(
@@ -183,6 +222,11 @@ class CampaignFields(BaseModel):
             ]
         if missing:
             raise ValueError(f"each language of the campaign needs: {', '.join(missing)}")
+        unused = set(self.target_texts) - {target.type for target in self.targets}
+        if unused:
+            raise ValueError(
+                "target_texts for targets the campaign does not have: " + ", ".join(sorted(unused))
+            )
         return self
 
 
@@ -207,6 +251,9 @@ class CampaignUpdate(BaseModel):
     subject: dict[Language, SingleLine] | None = None
     concern: dict[Language, Paragraphs] | None = None
     ask: dict[Language, Paragraphs] | None = None
+    target_texts: dict[TargetKind, TargetTexts] | None = None
+    reply_request: dict[Language, Paragraphs] | None = None
+    subject_editable: bool | None = None
     template: Literal["standard"] | None = None
     template_text: dict[Language, TemplateText] | None = None
     must_write: Parts | None = None

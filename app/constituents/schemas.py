@@ -50,6 +50,7 @@ EXPORT_EXAMPLE: dict[str, Any] = {
             "phone": None,
             "language": "en",
             "intro": "I am a nurse and I write to you from Edmonton.",
+            "subject": None,
             "concern": None,
             "ask": None,
             "consent_to_contact": False,
@@ -111,6 +112,9 @@ class ExportedAction(BaseModel):
     phone: str | None
     language: Literal["en", "fr"]
     intro: str
+    subject: str | None = Field(
+        None, description="Their own subject, where the campaign let them write one."
+    )
     concern: str | None = Field(description="Their own concern, where they wrote one.")
     ask: str | None = Field(description="Their own ask, where they wrote one.")
     consent_to_contact: bool

@@ -4,7 +4,8 @@ request (erasure), and erased once their letters are done and old (retention).
 Scrubbing keeps what counts and erases who wrote and what they wrote. Kept: the rows,
 their states and dates, the campaigns' counters, the official each letter went to and
 the campaign's own subject. Erased: an action's name, email, address, phone, postal code
-and words; a letter's text, HTML and print parts; and error texts, which can quote an
+and words; a letter's text, HTML and print parts, and its subject where the supporter
+wrote it; and error texts, which can quote an
 address. Scrubbed rows carry `scrubbed_at`, and the API shows "redacted" for what was
 erased. Files written from a letter (.eml copies in the outbox folder, print batches)
 are deleted too: the .eml files by name, print batches by retention once mailed."""
@@ -138,6 +139,7 @@ def _exported_action(
         intro=action.intro,
         concern=action.concern,
         ask=action.ask,
+        subject=action.subject,
         consent_to_contact=action.consent_to_contact,
         created_at=action.created_at,
         confirmed_at=action.confirmed_at,
@@ -152,6 +154,13 @@ def _redacted_if_set(column: InstrumentedAttribute[str | None]) -> ColumnElement
     return case((column.is_(None), null()), else_=literal(REDACTED))
 
 
+def _redacted_if_the_supporters(subject: InstrumentedAttribute[str]) -> ColumnElement[str]:
+    """A letter's subject, replaced by "redacted" where the supporter wrote it: the
+    campaign's own subject is kept, theirs is their words."""
+    theirs = exists().where(Action.id == Letter.action_id, Action.subject.is_not(None))
+    return case((theirs, literal(REDACTED)), else_=subject)
+
+
 def _scrub_letters(session: Session, letter_ids: list[str], now: datetime) -> int:
     if not letter_ids:
         return 0
@@ -164,6 +173,7 @@ def _scrub_letters(session: Session, letter_ids: list[str], now: datetime) -> in
             # A hash of the text would confirm a guess of it.
             content_hash="",
             parts=null(),
+            subject=_redacted_if_the_supporters(Letter.subject),
             failed_reason=_redacted_if_set(Letter.failed_reason),
             scrubbed_at=now,
         )
@@ -207,6 +217,7 @@ def _scrub_actions(session: Session, action_ids: list[str], now: datetime) -> in
             postal_code="",
             phone=None,
             intro="",
+            subject=None,
             concern=None,
             ask=None,
             intro_hash="",

@@ -20,6 +20,7 @@ from app.campaigns.models import Campaign
 from app.campaigns.schemas import CAMPAIGN_FIELDS, CampaignCreate, CampaignUpdate, campaign_out
 from app.directory import importer, postal_table
 from app.directory.addresses import parse_address_block
+from app.directory.honorifics import read_house_honorific
 from app.directory.schemas import ImportResult, PostalCodeImportResult
 from app.fields import normalise_province
 from app.settings import Settings
@@ -29,7 +30,6 @@ MEMBERS_FILE = DATA / "house-of-commons-members-2023-12.json"
 ROLES_FILE = DATA / "cabinet-roles-2023-12.csv"
 CAMPAIGNS_FILE = DATA / "campaigns.json"
 DEMO_ORGANISATION = "Demo: Canadian refugee rights campaign"
-HONORIFICS = {"Hon.": "The Honourable", "Right Hon.": "The Right Honourable"}
 ADDRESS_KINDS = {"central": "legislature", "main-local": "constituency", "local": "constituency"}
 
 
@@ -79,7 +79,8 @@ def _address(entry: dict[str, Any]) -> dict[str, Any] | None:
 
 def member_records() -> list[dict[str, Any]]:
     """The members in our import shape. Members styled "Hon." or "Right Hon." are Privy
-    Councillors, hence "P.C., M.P."; the data does not give preferred languages."""
+    Councillors, hence "P.C., M.P."; the data does not give preferred languages, and its
+    honorifics hold no courtesy title (Mr., Ms.), so no member's gender is known."""
     roles = cabinet_roles()
     members = json.loads(MEMBERS_FILE.read_text(encoding="utf-8"))
     records = []
@@ -92,9 +93,11 @@ def member_records() -> list[dict[str, Any]]:
         central: dict[str, Any] = next(
             (a for a in member["addresses"] if a.get("type") == "central"), {}
         )
-        honorific = HONORIFICS.get(member["honorific"])
+        honorific, gender = read_house_honorific(member["honorific"])
         records.append(
             {
+                # Gender only where the House's courtesy title gives it (see PROVENANCE).
+                **({"gender": gender} if gender else {}),
                 "external_id": member["id"],
                 "honorific": honorific,
                 "first_name": member["firstName"],

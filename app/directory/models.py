@@ -40,7 +40,10 @@ class Recipient(Base):
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(50))
     addresses: Mapped[list[dict[str, Any]]] = mapped_column(JSONDocument, default=list)
+    # The salutation of English letters and of French ones, where the organisation
+    # chose its own (the first kept its name when the second was added: see README).
     salutation_override: Mapped[str | None] = mapped_column(String(300))
+    salutation_override_fr: Mapped[str | None] = mapped_column(String(300))
     gender: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -70,6 +70,7 @@ RECIPIENT_EXAMPLE: dict[str, Any] = {
         }
     ],
     "salutation_override": None,
+    "salutation_override_fr": None,
     "gender": "female",
 }
 RECIPIENT_OUT_EXAMPLE = RECIPIENT_EXAMPLE | {
@@ -163,7 +164,18 @@ class RecipientFields(BaseModel):
     phone: Phone = None
     addresses: list[Address] | None = Field(None, max_length=20)
     roles: list[Role] | None = Field(None, max_length=50)
-    salutation_override: OptionalSingleLine = Field(None, examples=["Dear Minister Joly"])
+    salutation_override: OptionalSingleLine = Field(
+        None,
+        description="The salutation of English letters, instead of the form of address "
+        "(salutation_override_fr is the French letters').",
+        examples=["Dear Minister Joly:"],
+    )
+    salutation_override_fr: OptionalSingleLine = Field(
+        None,
+        description="The salutation of French letters, instead of the form of address; the "
+        "French closing repeats it.",
+        examples=["Madame la Ministre,"],
+    )
     gender: Gender | None = Field(
         None,
         description='Set only to have letters use gendered forms of address ("Madame la '
@@ -211,6 +223,7 @@ class RecipientOut(BaseModel):
     addresses: list[Address]
     roles: list[Role]
     salutation_override: str | None
+    salutation_override_fr: str | None
     gender: Gender | None
     retired: bool
 
@@ -279,6 +292,7 @@ def recipient_out(recipient: Recipient, *, with_roles: bool = True) -> Recipient
         addresses=[Address.model_validate(address) for address in recipient.addresses],
         roles=[Role.model_validate(role) for role in recipient.roles] if with_roles else [],
         salutation_override=recipient.salutation_override,
+        salutation_override_fr=recipient.salutation_override_fr,
         gender=recipient.gender,
         retired=recipient.retired_at is not None,
     )

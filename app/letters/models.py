@@ -56,6 +56,9 @@ class Action(Base):
     phone: Mapped[str | None] = mapped_column(String(50))
     language: Mapped[str] = mapped_column(String(2))
     intro: Mapped[str] = mapped_column(Text)
+    # The supporter's own subject, where the campaign let them write one: their words, so
+    # erased with them (and from their letters' subject).
+    subject: Mapped[str | None] = mapped_column(Text)
     concern: Mapped[str | None] = mapped_column(Text)
     ask: Mapped[str | None] = mapped_column(Text)
     intro_hash: Mapped[str] = mapped_column(String(64))

@@ -20,6 +20,7 @@ from app.fields import (
     PostalCode,
     Province,
     SingleLine,
+    reject_control_characters,
     reject_control_characters_but_newlines,
     unix_newlines,
 )
@@ -79,6 +80,8 @@ SUMMARY_EXAMPLE: dict[str, Any] = {
 
 INTRO_MAX = 1500
 PART_MAX = 4000
+SUBJECT_MIN = 5
+SUBJECT_MAX = 150
 
 
 Intro = Annotated[
@@ -96,6 +99,21 @@ Part = Annotated[
     BeforeValidator(unix_newlines),
     StringConstraints(min_length=1, max_length=PART_MAX),
     AfterValidator(reject_control_characters_but_newlines),
+]
+
+
+# A supporter's own subject: one line (it becomes an email's Subject header), long
+# enough to say something and short enough to read whole in an inbox.
+Subject = Annotated[
+    str,
+    StringConstraints(min_length=SUBJECT_MIN, max_length=SUBJECT_MAX),
+    BeforeValidator(lambda value: value.strip() if isinstance(value, str) else value),
+    AfterValidator(reject_control_characters),
+    Field(
+        description="The supporter's own subject, where the campaign allows it "
+        "(subject_editable): one line; otherwise leave it out.",
+        examples=["Une infirmière de Gatineau vous demande d'annuler l'Entente"],
+    ),
 ]
 
 
@@ -123,6 +141,7 @@ class ActionCreate(BaseModel):
         None, description="One of the campaign's languages; its first by default."
     )
     intro: Intro
+    subject: Subject | None = None
     concern: Part | None = None
     ask: Part | None = None
     consent_to_contact: bool = Field(

@@ -3,7 +3,7 @@ rendered once and stored with their queued deliveries in one transaction."""
 
 import hashlib
 import hmac
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -23,6 +23,13 @@ from app.campaigns.addressing import (
 from app.campaigns.models import Campaign
 from app.campaigns.rendering import html_of, localised_date, render_text
 from app.campaigns.service import letter_template
+from app.campaigns.texts import (
+    TargetKind,
+    all_defaults,
+    constituent_sentence,
+    reply_request,
+    text_for,
+)
 from app.db import utcnow
 from app.delivery.email import confirmation_token
 from app.delivery.models import Delivery
@@ -57,8 +64,11 @@ from app.webhooks.service import record_event
 @dataclass(frozen=True)
 class Target:
     recipient: Recipient
+    kind: TargetKind
     role_en: str | None = None
     role_fr: str | None = None
+    # The supporter's own MP, though written to as another kind (a minister in their role).
+    constituent: bool = False
 
 
 @dataclass
@@ -88,6 +98,7 @@ class ComposedLetter:
 @dataclass
 class Composition:
     language: Language
+    subject: str | None = None  # the supporter's own, where they wrote one
     letters: list[ComposedLetter] = field(default_factory=list)
     warnings: list[QualityWarning] = field(default_factory=list)
 
@@ -103,25 +114,47 @@ def letter_language(campaign: Campaign, body: ActionCreate) -> Language:
 
 def supporter_parts(
     campaign: Campaign, body: ActionCreate, language: Language
-) -> tuple[str, str, bool]:
-    """The concern and ask the letter will carry, and whether the supporter changed
-    either: their own where the campaign asks or lets them write it, the default else."""
+) -> tuple[dict[str, str], bool]:
+    """The parts the supporter wrote that every letter carries instead of the campaign's
+    text for its target (their subject, concern, ask), and whether they wrote their own
+    concern or ask. A part sent back as one of the campaign's own texts is not theirs:
+    each letter then carries the campaign's text for its kind of target."""
     chosen: dict[str, str] = {}
-    edited = False
     for part in ("concern", "ask"):
         given: str | None = getattr(body, part)
-        default = getattr(campaign, part).get(language)
         if part in campaign.must_write:
             if not given:
                 raise invalid_field(part, "is yours to write for this campaign")
-            chosen[part], edited = given, True
-        elif given is not None and given != default:
+            chosen[part] = given
+        elif given is not None and given not in all_defaults(campaign, part, language):
             if part not in campaign.may_edit:
                 raise invalid_field(part, "cannot be changed in this campaign; leave it out")
-            chosen[part], edited = given, True
-        else:
-            chosen[part] = default or ""
-    return chosen["concern"], chosen["ask"], edited
+            chosen[part] = given
+    edited = bool(chosen)
+    subject = body.subject
+    if subject is not None and subject not in all_defaults(campaign, "subject", language):
+        if not campaign.subject_editable:
+            raise invalid_field("subject", "cannot be changed in this campaign; leave it out")
+        chosen["subject"] = subject
+    return chosen, edited
+
+
+def letter_parts(
+    campaign: Campaign, target: Target, language: Language, intro: str, chosen: dict[str, str]
+) -> dict[str, str]:
+    """What a letter to `target` says: the supporter's own parts, the campaign's text for
+    this kind of target, or its general text, in that order."""
+    kind = target.kind
+    return {
+        part: chosen.get(part) or text_for(campaign, kind, part, language) or ""
+        for part in ("subject", "concern", "ask")
+    } | {
+        "intro": intro,
+        "constituency": constituent_sentence(
+            target.constituent, target.recipient.district_name, language
+        ),
+        "reply_request": reply_request(campaign, kind, language),
+    }
 
 
 def own_mps(
@@ -163,7 +196,7 @@ def role_targets(session: Session, organisation_id: str, title: str, on: date) -
     """Whoever holds `title` on `on`, addressed in that role (its English and French
     titles as the directory has them)."""
     return [
-        Target(holder, role.title_en, role.title_fr)
+        Target(holder, "role", role.title_en, role.title_fr)
         for holder, role in holders_of_role(session, organisation_id, title, on)
     ]
 
@@ -213,10 +246,10 @@ def resolve_targets(
             if postal_code is None:
                 continue
             mps, more = own_mps(session, organisation_id, provider, postal_code, district)
-            targets += [Target(mp) for mp in mps]
+            targets += [Target(mp, "own_mp") for mp in mps]
             warnings += more
         elif recipient := named.get(spec["recipient_id"]):
-            targets.append(Target(recipient))
+            targets.append(Target(recipient, "recipient"))
         else:
             warnings.append(_recipients_warning("A recipient of this campaign left the directory."))
     unique: dict[str, Target] = {}
@@ -224,7 +257,11 @@ def resolve_targets(
         kept = unique.get(target.recipient.id)
         if kept is None or (kept.role_en is None and target.role_en is not None):
             unique[target.recipient.id] = target  # a person is written to in their role
-    return list(unique.values()), warnings
+    supporters_mps = {target.recipient.id for target in targets if target.kind == "own_mp"}
+    return [
+        replace(target, constituent=True) if target.recipient.id in supporters_mps else target
+        for target in unique.values()
+    ], warnings
 
 
 def channels_for(campaign: Campaign, recipient: Recipient) -> tuple[list[str], str | None]:
@@ -271,7 +308,8 @@ def addressee_of(target: Target) -> Addressee:
         post_nominals=recipient.post_nominals,
         gender="female" if recipient.gender == "female" else "male" if recipient.gender else None,
         elected_office=recipient.elected_office,
-        salutation_override=recipient.salutation_override,
+        salutation_override_en=recipient.salutation_override,
+        salutation_override_fr=recipient.salutation_override_fr,
         role_en=target.role_en,
         role_fr=target.role_fr,
     )
@@ -302,12 +340,14 @@ def letter_context(
         "sender_city": supporter.city,
         "date": localised_date(today, language),
         "recipient_block": recipient_block(target, addressee, language),
-        "subject": campaign.subject[language],
+        "subject": parts["subject"],
         "salutation": greeting,
+        "constituency": parts["constituency"],
         "intro": parts["intro"],
         "concern": parts["concern"],
         "ask": parts["ask"],
-        "closing": closing(language),
+        "reply_request": parts["reply_request"],
+        "closing": closing(addressee, language),
         "signature": name,
         "signature_place": f"{supporter.city}, {province_name}"
         if language == "en"
@@ -326,7 +366,7 @@ def compose(
     today: date,
 ) -> Composition:
     language = letter_language(campaign, body)
-    concern, ask, edited = supporter_parts(campaign, body, language)
+    chosen, edited = supporter_parts(campaign, body, language)
     supporter = body.supporter
     written = {
         "intro": body.intro,
@@ -334,29 +374,29 @@ def compose(
         "supporter.last_name": supporter.last_name,
         "supporter.street_address": supporter.street_address,
         "supporter.city": supporter.city,
-    } | {part: getattr(body, part) for part in ("concern", "ask") if getattr(body, part)}
+    } | {part: getattr(body, part) for part in ("subject", "concern", "ask") if getattr(body, part)}
     quality.refuse_abuse(written)
     targets, warnings = resolve_targets(
         session, campaign, body.supporter.postal_code, body.district, provider, today
     )
-    composition = Composition(language)
+    composition = Composition(language, chosen.get("subject"))
     template = letter_template(campaign, language)
-    parts = {"intro": body.intro, "concern": concern, "ask": ask}
     for target in targets:
         channels, why_not = channels_for(campaign, target.recipient)
         if why_not:
             warnings.append(_recipients_warning(f"{addressee_of(target).display_name} {why_not}."))
             continue
+        parts = letter_parts(campaign, target, language, body.intro, chosen)
         context, greeting = letter_context(campaign, body.supporter, target, language, parts, today)
         text = render_text(template, context)
-        html = html_of(text, language, campaign.subject[language])
+        html = html_of(text, language, context["subject"])
         for channel in channels:
             composition.letters.append(
                 ComposedLetter(
                     target,
                     channel,
                     language,
-                    campaign.subject[language],
+                    context["subject"],
                     greeting,
                     text,
                     html,
@@ -478,6 +518,7 @@ def take_action(
         email_key=email_key,
         language=composition.language,
         intro=body.intro,
+        subject=composition.subject,
         concern=body.concern,
         ask=body.ask,
         intro_hash=quality.intro_hash(body.intro),

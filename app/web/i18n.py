@@ -6,7 +6,7 @@ and warnings the letters service answers by code."""
 
 from typing import Literal
 
-from app.letters.schemas import INTRO_MAX, PART_MAX
+from app.letters.schemas import INTRO_MAX, PART_MAX, SUBJECT_MAX, SUBJECT_MIN
 
 Language = Literal["en", "fr"]
 
@@ -46,6 +46,12 @@ STRINGS: dict[str, dict[Language, str]] = {
     "mp_for": {"en": "MP for {district}", "fr": "députée ou député ({district})"},
     "colon": {"en": ": ", "fr": " : "},
     "your_letter": {"en": "Your letter", "fr": "Votre lettre"},
+    "subject": {"en": "Subject", "fr": "Objet"},
+    "subject_hint": {
+        "en": "One line. A subject in your own words shows the office the letter is yours.",
+        "fr": "Une ligne. Un objet dans vos propres mots montre au bureau que la lettre est "
+        "de vous.",
+    },
     "intro": {"en": "Introduce yourself", "fr": "Présentez-vous"},
     "intro_hint": {
         "en": "A sentence or two in your own words: who you are and where you write from.",
@@ -132,6 +138,10 @@ STRINGS: dict[str, dict[Language, str]] = {
         "en": "Choose your province or territory.",
         "fr": "Choisissez votre province ou territoire.",
     },
+    "too_short": {
+        "en": "This is too short: {min} characters at least.",
+        "fr": "C'est trop court : {min} caractères au moins.",
+    },
     "too_long": {
         "en": "This is too long: {max} characters at most.",
         "fr": "C'est trop long : {max} caractères au plus.",
@@ -203,7 +213,8 @@ COUNTER: dict[Language, tuple[str, str]] = {
     "en": ("{count} person has taken action", "{count} people have taken action"),
     "fr": ("{count} personne est passée à l'action", "{count} personnes sont passées à l'action"),
 }
-MAX_LENGTHS = {"intro": INTRO_MAX, "concern": PART_MAX, "ask": PART_MAX}
+MAX_LENGTHS = {"intro": INTRO_MAX, "concern": PART_MAX, "ask": PART_MAX, "subject": SUBJECT_MAX}
+MIN_LENGTHS = {"subject": SUBJECT_MIN}
 SINGLE_LINE_MAX = 300
 
 

@@ -202,6 +202,7 @@ def render_page(
     )
     districts = errors.districts or (targets.districts if targets else [])
     values = {
+        "subject": campaign.subject.get(language, ""),
         "concern": campaign.concern.get(language, ""),
         "ask": campaign.ask.get(language, ""),
     } | form
@@ -211,6 +212,7 @@ def render_page(
         "concern_text": campaign.concern.get(language, ""),
         "ask_text": campaign.ask.get(language, ""),
         "writable": service.writable_parts(campaign),
+        "subject_editable": campaign.subject_editable,
         "must_write": campaign.must_write,
         "has_own_mp": any(target["type"] == "own_mp" for target in campaign.targets),
         "targets": targets,

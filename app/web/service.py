@@ -23,7 +23,7 @@ from app.web.schemas import PageRecipient, PageTargets
 SUPPORTER_FIELDS = (
     "first_name", "last_name", "email", "street_address", "city", "province", "postal_code",
 )  # fmt: skip
-TEXT_FIELDS = (*SUPPORTER_FIELDS, "intro", "concern", "ask", "district")
+TEXT_FIELDS = (*SUPPORTER_FIELDS, "subject", "intro", "concern", "ask", "district")
 FORM_LEVEL = "form"  # errors that belong to no one field
 MAX_PAIRS = 50
 
@@ -59,6 +59,8 @@ def action_of(form: dict[str, str], campaign: Campaign, language: Language) -> A
     for part in writable_parts(campaign):
         if part in form:
             body[part] = form[part]
+    if campaign.subject_editable and form.get("subject", "").strip():
+        body["subject"] = form["subject"]
     try:
         return ActionCreate.model_validate(body)
     except ValidationError as error:
@@ -127,6 +129,8 @@ def error_message(
     if code == "abusive_language":
         words = message.rpartition(": ")[2]
         return i18n.text("abusive", language, words=words)
+    if code == "string_too_short":
+        return i18n.text("too_short", language, min=i18n.MIN_LENGTHS.get(name, 1))
     if code == "string_too_long":
         return i18n.text("too_long", language, max=i18n.MAX_LENGTHS.get(name, 300))
     if "control characters" in message:

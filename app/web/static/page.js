@@ -5,7 +5,7 @@
 
   var POSTAL_CODE = /^[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z]\d[ABCEGHJ-NPRSTV-Z]\d$/;
   var FIELDS = ["first_name", "last_name", "email", "street_address", "city", "province",
-    "postal_code", "intro", "concern", "ask", "district"];
+    "postal_code", "subject", "intro", "concern", "ask", "district"];
   var NEEDED_FOR_PREVIEW = ["first_name", "last_name", "email", "street_address", "city",
     "province", "postal_code", "intro"];
 
