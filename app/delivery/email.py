@@ -1,7 +1,7 @@
 """Letters as email, and the two ways they leave: SMTP, or .eml files in a folder.
 
 As WriteToThem does since 2022: the message is From our own address with the
-supporter's name as display name ("Jane Doe via letterdesk"), Reply-To the supporter,
+supporter's name as display name ("Jane Doe via <organisation>"), Reply-To the supporter,
 To the official; the envelope sender is a per-letter bounce address; the Message-ID is
 stable per letter (a receiver drops a duplicate) and opaque (no internal ids). Never
 From the supporter's own address: DMARC would reject it."""
