@@ -81,10 +81,10 @@ def bounce_address(settings: Settings, letter_id: str) -> str:
 #
 # Names, subjects and the organisation's name are written by us, never folded by the
 # stdlib (whose folding has decoded RFC 2047 words typed by a supporter into raw line
-# breaks on some 3.11/3.12 releases): a text made only of plain words is written as those
-# words; any other is written whole as RFC 2047 encoded words (UTF-8), so nothing typed is
-# ever read as syntax, quoting or an encoded word. Every message is then read back with
-# the strict parser and compared with what we meant (`check_message`).
+# breaks on some 3.11/3.12 releases): plain words (atext) as they are, every other run of
+# words as RFC 2047 encoded words (UTF-8) made by us, so nothing typed is ever read as
+# quoting, an address, a group, a comment or an encoded word. Every message is then read
+# back with the strict parser and compared with what we meant (`check_message`).
 
 # Shown as U+FFFD wherever a header carries text: controls (CR, LF, NUL...), line and
 # paragraph separators, and the bidirectional controls that can make a name read as
@@ -296,6 +296,10 @@ def _header_problems(
     ]
     if str(parsed["Subject"]) != showable(headers.subject):
         problems.append("the subject changed")
+    if str(parsed["Message-ID"]) != headers.message_id:
+        problems.append("the Message-ID changed")
+    if headers.language is not None and str(parsed["Content-Language"]) != headers.language:
+        problems.append("the Content-Language changed")
     for name in parsed:
         defects = [defect for defect in parsed[name].defects if not _of_utf8_address(defect)]
         if defects:
