@@ -191,6 +191,16 @@ ShortLine = Annotated[
     AfterValidator(reject_control_characters),
 ]
 OptionalShortLine = Annotated[ShortLine | None, BeforeValidator(_blank_to_none), BlankIsNull]
+# An organisation's names, as their columns hold them.
+OrganisationName = Annotated[
+    str,
+    BeforeValidator(_strip),
+    StringConstraints(min_length=1, max_length=200),
+    AfterValidator(reject_control_characters),
+]
+OptionalOrganisationName = Annotated[
+    OrganisationName | None, BeforeValidator(_blank_to_none), BlankIsNull
+]
 Code = Annotated[
     str,
     BeforeValidator(_strip),

@@ -7,6 +7,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from app import health, metrics
 from app.auth.deps import scopes_by_operation
+from app.auth.router import organisation_router
 from app.auth.router import router as api_keys_router
 from app.body_limit import BodyLimitMiddleware
 from app.campaigns.router import router as campaigns_router
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(metrics.router)
     app.include_router(api_keys_router)
+    app.include_router(organisation_router)
     app.include_router(directory_router)
     app.include_router(campaigns_router)
     app.include_router(letters_router)

@@ -52,7 +52,6 @@ class Settings(BaseSettings):
     email_backend: Literal["file", "smtp"] = "file"
     outbox_dir: Path = VAR_DIR / "outbox"
     email_from_address: str = "letters@letterdesk.localhost"
-    email_from_suffix: str = "via letterdesk"
     bounce_domain: str = "letterdesk.localhost"
     email_test_recipient: str | None = None
     smtp_host: str = "127.0.0.1"

@@ -30,6 +30,8 @@ class Received:
     message: EmailMessage
     over_tls: bool = False
     authenticated: bool = False
+    # The message as it arrived, byte for byte: what a strict parser reads back.
+    raw: bytes = b""
 
 
 @dataclass
@@ -59,6 +61,7 @@ class SinkHandler:
                         parsed,
                         over_tls=session.ssl is not None,
                         authenticated=bool(session.authenticated),
+                        raw=envelope.original_content or envelope.content,
                     )
                 )
         return answer

@@ -21,6 +21,8 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/v1/api-keys"): "admin",
     ("POST", "/v1/api-keys"): "admin",
     ("POST", "/v1/api-keys/{key_id}/revoke"): "admin",
+    ("GET", "/v1/organisation"): "admin",
+    ("PATCH", "/v1/organisation"): "admin",
     ("POST", "/v1/recipients"): "directory:write",
     ("GET", "/v1/recipients"): "directory:read",
     ("GET", "/v1/recipients/{recipient_id}"): "directory:read",

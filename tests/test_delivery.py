@@ -73,7 +73,10 @@ def test_a_letter_arrives_as_the_official_reads_it(
     by_to = {item.recipients[0]: item for item in handler.received}
     miller = by_to["marc.miller@parl.gc.ca"]
     message: EmailMessage = miller.message
-    assert str(message["From"]) == "Amélie Tremblay via letterdesk <letters@letterdesk.localhost>"
+    organisation = client.get("/v1/organisation", headers=caller.headers).json()["name"]
+    assert str(message["From"]) == (
+        f"Amélie Tremblay par l'intermédiaire d'{organisation} <letters@letterdesk.localhost>"
+    )
     assert str(message["Reply-To"]) == "Amélie Tremblay <amelie@example.org>"
     assert str(message["To"]) == "Marc Miller <marc.miller@parl.gc.ca>"
     assert str(message["Subject"]) == "Annuler l'ETPS"
@@ -84,7 +87,13 @@ def test_a_letter_arrives_as_the_official_reads_it(
     sent_letter = next(
         item for item in taken["letters"] if item["recipient"]["display_name"] == "Marc Miller"
     )
-    assert text == sent_letter["body_text"]
+    body, footer = text.split("\n-- \n")
+    assert body == sent_letter["body_text"].rstrip() + "\n"
+    assert " ".join(footer.split()) == (
+        f"Amélie Tremblay a demandé à {organisation} d'envoyer cette lettre en son nom ; une "
+        "réponse lui parvient directement. Son adresse courriel n'a pas été confirmée."
+    )
+    assert message["Content-Language"] == "fr"
     assert "j'écris d'Edmonton — « merci »" in text
     assert "j&#39;écris d&#39;Edmonton — « merci »" in html
     message_id = str(message["Message-ID"])

@@ -1,7 +1,9 @@
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, func
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement
 
 from app.db import Base, JSONDocument, UTCDateTime, utcnow
 from app.ids import new_id
@@ -12,9 +14,20 @@ class Organisation(Base):
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("org"))
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    # The name its emails show ("Amélie Tremblay via <this>"); its name when unset.
+    email_name: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     api_keys: Mapped[list["ApiKey"]] = relationship(back_populates="organisation")
+
+    @hybrid_property
+    def name_in_email(self) -> str:
+        return self.email_name or self.name
+
+    @name_in_email.inplace.expression
+    @classmethod
+    def _name_in_email_expression(cls) -> ColumnElement[str]:
+        return func.coalesce(cls.email_name, cls.name)
 
 
 class ApiKey(Base):

@@ -2,11 +2,19 @@ from fastapi import APIRouter
 
 from app.auth import service
 from app.auth.deps import Admin
-from app.auth.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyList, ApiKeyOut
+from app.auth.schemas import (
+    ApiKeyCreate,
+    ApiKeyCreated,
+    ApiKeyList,
+    ApiKeyOut,
+    OrganisationOut,
+    OrganisationUpdate,
+)
 from app.db import SessionDep
 from app.responses import NOT_FOUND, conflict
 
 router = APIRouter(prefix="/v1/api-keys", tags=["api keys"])
+organisation_router = APIRouter(prefix="/v1/organisation", tags=["organisation"])
 
 
 @router.post("", status_code=201, response_model=ApiKeyCreated)
@@ -29,3 +37,19 @@ def list_api_keys(principal: Admin, session: SessionDep) -> ApiKeyList:
 )
 def revoke_api_key(key_id: str, principal: Admin, session: SessionDep) -> ApiKeyOut:
     return ApiKeyOut.model_validate(service.revoke_key(session, principal.organisation_id, key_id))
+
+
+@organisation_router.get("", response_model=OrganisationOut)
+def get_organisation(principal: Admin, session: SessionDep) -> OrganisationOut:
+    return OrganisationOut.model_validate(
+        service.find_organisation(session, principal.organisation_id)
+    )
+
+
+@organisation_router.patch("", response_model=OrganisationOut)
+def update_organisation(
+    body: OrganisationUpdate, principal: Admin, session: SessionDep
+) -> OrganisationOut:
+    organisation = service.set_email_name(session, principal.organisation_id, body.email_name)
+    session.commit()
+    return OrganisationOut.model_validate(organisation)

@@ -4,7 +4,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.auth.scopes import Scope
-from app.fields import SingleLine
+from app.fields import OptionalOrganisationName, SingleLine
 
 KEY_EXAMPLE: dict[str, Any] = {
     "id": "key_01JD3ZK8Y2M0000000000000000",
@@ -52,3 +52,39 @@ class ApiKeyList(BaseModel):
 
     items: list[ApiKeyOut]
     next_cursor: str | None = None
+
+
+ORGANISATION_EXAMPLE: dict[str, Any] = {
+    "id": "org_01JD3ZK8Y2M0000000000000000",
+    "name": "Amnesty International Canada (francophone)",
+    "email_name": "Amnistie internationale",
+    "name_in_email": "Amnistie internationale",
+    "created_at": "2026-11-29T05:00:00Z",
+}
+
+
+class OrganisationOut(BaseModel):
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_extra={"examples": [ORGANISATION_EXAMPLE]}
+    )
+
+    id: str
+    name: str
+    email_name: str | None = Field(
+        description="The name the organisation's emails show; null: its `name`."
+    )
+    name_in_email: str = Field(
+        description='What emails show: "Amélie Tremblay via <name_in_email>".'
+    )
+    created_at: datetime
+
+
+class OrganisationUpdate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"email_name": "Amnistie internationale"}]},
+    )
+
+    email_name: OptionalOrganisationName = Field(
+        description="The name emails show (up to 200 characters); null or blank: its `name`."
+    )

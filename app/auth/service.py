@@ -73,6 +73,14 @@ def find_organisation(session: Session, name_or_id: str) -> Organisation:
     return organisation
 
 
+def set_email_name(session: Session, organisation_id: str, email_name: str | None) -> Organisation:
+    """The name the organisation's emails show; None: its own name."""
+    organisation = find_organisation(session, organisation_id)
+    organisation.email_name = email_name
+    session.flush()
+    return organisation
+
+
 def issue_key(
     session: Session,
     organisation_id: str,

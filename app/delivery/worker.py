@@ -26,6 +26,7 @@ from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.auth.models import Organisation
 from app.campaigns.models import Campaign
 from app.constituents.service import apply_retention
 from app.db import utcnow
@@ -273,9 +274,11 @@ def _let_go(session: Session) -> None:
     session.rollback()
 
 
-def _sent_by(backend: EmailBackend, message: tuple[EmailMessage, Envelope]) -> Outcome:
+def _sent_by(backend: EmailBackend, build: Callable[[], tuple[EmailMessage, Envelope]]) -> Outcome:
+    """Build the message and send it. A message that does not build safely (its headers did
+    not read back as written) fails for good, with the reason, and nothing is sent."""
     try:
-        backend.send(*message)
+        backend.send(*build())
     except TemporaryFailure as error:
         return Outcome("retry", str(error))
     except PermanentFailure as error:
@@ -290,10 +293,11 @@ ERASED = "the supporter's personal data was erased before it could be sent"
 def send_confirmation(
     session: Session, delivery_id: str, backend: EmailBackend, settings: Settings
 ) -> Outcome:
-    action, title = session.execute(
-        select(Action, Campaign.title)
+    action, title, organisation = session.execute(
+        select(Action, Campaign.title, Organisation.name_in_email)
         .join(Delivery, Delivery.action_id == Action.id)
         .join(Campaign, Campaign.id == Action.campaign_id)
+        .join(Organisation, Organisation.id == Action.organisation_id)
         .where(Delivery.id == delivery_id)
     ).one()
     letters = session.scalar(select(func.count()).where(Letter.action_id == action.id)) or 0
@@ -301,29 +305,33 @@ def send_confirmation(
     if action.scrubbed_at is not None:
         return Outcome("failed", ERASED)
     campaign_title = str(title.get(action.language) or next(iter(title.values())))
-    return _sent_by(backend, confirmation_message(action, campaign_title, letters, settings))
+    return _sent_by(
+        backend,
+        lambda: confirmation_message(action, campaign_title, letters, settings, organisation),
+    )
 
 
 def send_email(
     session: Session, delivery_id: str, backend: EmailBackend, settings: Settings
 ) -> Outcome:
     row = session.execute(
-        select(Letter, Action, Campaign.copy_to_supporter)
+        select(Letter, Action, Campaign.copy_to_supporter, Organisation.name_in_email)
         .join(Delivery, Delivery.letter_id == Letter.id)
         .join(Action, Action.id == Letter.action_id)
         .join(Campaign, Campaign.id == Letter.campaign_id)
+        .join(Organisation, Organisation.id == Letter.organisation_id)
         .where(Delivery.id == delivery_id)
     ).one()
-    letter, action, copy_to_supporter = row
+    letter, action, copy_to_supporter, organisation = row
     _let_go(session)
     if letter.scrubbed_at is not None or action.scrubbed_at is not None:
         return Outcome("failed", ERASED)
     if not letter.recipient.get("email") and not settings.email_test_recipient:
         return Outcome("failed", "the recipient has no email address")
-    outcome = _sent_by(backend, letter_message(letter, action, settings))
+    outcome = _sent_by(backend, lambda: letter_message(letter, action, settings, organisation))
     if outcome.kind == "sent" and copy_to_supporter:
         try:
-            backend.send(*copy_message(letter, action, settings))
+            backend.send(*copy_message(letter, action, settings, organisation))
         except Exception as error:
             # The letter went; a copy that did not is said in the log, not retried.
             log.warning("the copy of letter %s to its supporter failed: %s", letter.id, error)
