@@ -155,23 +155,30 @@ def confirmation_message(
     subject, text = CONFIRMATION_TEXT[language]
     plural = "s" if letters != 1 else ""
     count = f"{letters} {'lettre' if language == 'fr' else 'letter'}{plural}"
+    content = text.format(
+        name=action.first_name,
+        title=campaign_title,
+        count=count,
+        link=confirmation_link(settings, action.id),
+        days=settings.confirmation_days,
+    )
+    return supporter_message(action, subject, content, action.id, "confirmation", settings)
+
+
+def supporter_message(
+    action: Action, subject: str, content: str, about_id: str, purpose: str, settings: Settings
+) -> tuple[EmailMessage, Envelope]:
+    """An email from us to the supporter of `action` (a confirmation, a notice): its
+    Message-ID and bounce address are made from `about_id` and `purpose`."""
     to = settings.email_test_recipient or action.email
     message = _new_message(to)
     message["From"] = _mailbox("letterdesk", settings.email_from_address)
     message["To"] = _mailbox(f"{action.first_name} {action.last_name}", to)
     message["Subject"] = subject
     message["Date"] = format_datetime(utcnow())
-    message["Message-ID"] = message_id(settings, action.id, "confirmation")
-    message.set_content(
-        text.format(
-            name=action.first_name,
-            title=campaign_title,
-            count=count,
-            link=confirmation_link(settings, action.id),
-            days=settings.confirmation_days,
-        )
-    )
-    return message, Envelope(bounce_address(settings, action.id), [to])
+    message["Message-ID"] = message_id(settings, about_id, purpose)
+    message.set_content(content)
+    return message, Envelope(bounce_address(settings, about_id), [to])
 
 
 def eml_path(folder: Path, message_id: str) -> Path:

@@ -42,6 +42,7 @@ from app.delivery.models import Delivery, DeliveryAttempt
 from app.idempotency.service import purge_expired as purge_expired_idempotency_keys
 from app.ids import new_id
 from app.letters.models import Action, Letter
+from app.letters.repeats import notice_message, purge_notice_windows
 from app.settings import Settings
 from app.webhooks.sending import WebhookSender
 from app.webhooks.service import purge_old_events as purge_old_webhook_events
@@ -60,7 +61,7 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
-CHANNELS = ("email", "confirmation")
+CHANNELS = ("email", "confirmation", "notice")
 
 
 def claim_due_deliveries(
@@ -304,6 +305,22 @@ def send_confirmation(
     return _sent_by(backend, confirmation_message(action, campaign_title, letters, settings))
 
 
+def send_notice(
+    session: Session, delivery_id: str, backend: EmailBackend, settings: Settings
+) -> Outcome:
+    """The notice to an address that someone acted again with (letters.repeats)."""
+    action = session.execute(
+        select(Action)
+        .join(Delivery, Delivery.action_id == Action.id)
+        .where(Delivery.id == delivery_id)
+    ).scalar_one()
+    message = None if action.scrubbed_at else notice_message(session, delivery_id, action, settings)
+    _let_go(session)
+    if message is None:
+        return Outcome("failed", ERASED)
+    return _sent_by(backend, message)
+
+
 def send_email(
     session: Session, delivery_id: str, backend: EmailBackend, settings: Settings
 ) -> Outcome:
@@ -419,6 +436,7 @@ class Worker:
             return 0
         keys = purge_expired_idempotency_keys(session, PURGE_BATCH)
         events = purge_old_webhook_events(session, self.settings.retention_days, PURGE_BATCH)
+        purge_notice_windows(session, self.settings)
         run = apply_retention(session, self.settings)
         more = run.more or PURGE_BATCH in (keys, events)
         self.retention_due = now if more else now + RETENTION_EVERY_SECONDS
@@ -433,7 +451,9 @@ class Worker:
             if channel is None:
                 return False  # the lease ran out and another worker may hold it now
             try:
-                send = send_confirmation if channel == "confirmation" else send_email
+                send = {"confirmation": send_confirmation, "notice": send_notice}.get(
+                    channel, send_email
+                )
                 outcome = send(session, delivery_id, self.backend, self.settings)
             except Exception as error:  # a bug must not stop the worker; the letter retries
                 log.exception("delivery %s failed unexpectedly", delivery_id)
