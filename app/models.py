@@ -5,7 +5,7 @@ from app.campaigns.models import Campaign
 from app.delivery.models import Delivery, DeliveryAttempt, PrintBatch
 from app.directory.models import PostalCodeDistrict, Recipient, RecipientRole
 from app.idempotency.models import IdempotencyKey
-from app.letters.models import Action, Letter
+from app.letters.models import Action, Letter, RepeatNotice
 from app.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery, WebhookEvent
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "PrintBatch",
     "Recipient",
     "RecipientRole",
+    "RepeatNotice",
     "Webhook",
     "WebhookAttempt",
     "WebhookDelivery",

@@ -22,7 +22,6 @@ import redis
 from fastapi import Depends, Request
 
 from app.errors import TooManyRequests
-from app.letters.models import email_key_of
 from app.settings import Settings, secret_key
 
 log = logging.getLogger(__name__)
@@ -180,9 +179,34 @@ def _limit_by_address(name: str) -> Callable[[Request], None]:
     return dependency
 
 
+# Providers that deliver a.b@ and ab@ to one mailbox, by the name they answer to.
+_DOTS_IGNORED = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
+
+
+def mailbox_of(email: str) -> str:
+    """The mailbox an address reaches, for limits on what one inbox receives: without a
+    `+tag`, without the dots its provider ignores. Never an identity: two addresses of one
+    mailbox are two supporters to the actions table (see letters.models.email_key_of)."""
+    local, _, domain = email.casefold().rpartition("@")
+    domain = _DOTS_IGNORED.get(domain, domain)
+    local = local.partition("+")[0] or local
+    if domain in _DOTS_IGNORED.values():
+        local = local.replace(".", "") or local
+    return f"{local}@{domain}"
+
+
+def mailbox_digest(settings: Settings, email: str) -> str:
+    """A mailbox as a keyed digest, for rows that limit what it receives: no address is
+    kept for it."""
+    key = secret_key(settings).encode()
+    return hmac.new(key, f"mailbox:{mailbox_of(email)}".encode(), hashlib.sha256).hexdigest()
+
+
 def check_supporter_email(request: Request, email: str) -> None:
+    """One limit per mailbox however its address is written: `+tags` and dotted variants
+    are not fresh quota for mail to one inbox."""
     if request.app.state.settings.rate_limits_enabled:
-        request.app.state.rate_limiter.check("action-email", email_key_of(email))
+        request.app.state.rate_limiter.check("action-email", mailbox_of(email))
 
 
 ActionsByAddress = Annotated[None, Depends(_limit_by_address("action-address"))]

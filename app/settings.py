@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     # Where the service is reached from outside, for links in emails.
     public_url: str = "http://127.0.0.1:8000"
     confirmation_days: int = 7
+    # Someone acting again with an address that already acted is answered as a first
+    # action; the address is told by email, at most once per mailbox in this many hours.
+    repeat_notice_hours: int = Field(24, ge=1)
     # Who may show /embed/c/{slug} pages in a frame (CSP frame-ancestors): any site by
     # default, as partners paste the snippet into their own; list origins to narrow it.
     embed_frame_ancestors: str = "*"

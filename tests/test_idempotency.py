@@ -58,8 +58,11 @@ def test_a_retry_gets_the_first_answer_and_nothing_is_done_twice(
     assert again.headers["Idempotent-Replayed"] == "true"
     assert "Idempotent-Replayed" not in first.headers
     assert action_count(session) == 1
-    # Without the key, the same body is a second attempt: the duplicate check answers.
-    assert client.post(ACTIONS, json=action_body()).status_code == 409
+    # Without the key, the same body is a second attempt: anonymous, it is answered as a
+    # first (a new id), and nothing more is stored.
+    repeat = client.post(ACTIONS, json=action_body())
+    assert repeat.status_code == 201 and repeat.json()["id"] != first.json()["id"]
+    assert action_count(session) == 1
 
 
 def test_the_same_key_with_another_body_is_422(
@@ -77,6 +80,31 @@ def test_the_same_key_with_another_body_is_422(
     )
     assert elsewhere.status_code == 422
     assert action_count(session) == 1
+
+
+@pytest.mark.parametrize(
+    ("method_path", "body"),
+    [
+        ("/v1/campaigns", {"slug": "x"}),
+        ("/v1/recipients", {"first_name": "A"}),
+        ("/v1/webhooks", {"url": "https://example.org/hook"}),
+    ],
+)
+def test_an_anonymous_keyed_operation_is_401_before_its_key_is_looked_at(
+    client: TestClient, campaign: dict[str, Any], method_path: str, body: dict[str, Any]
+) -> None:
+    # The key was used before, anonymously, for a public action: whatever the body, a
+    # keyed operation without credentials is refused for them, not for the key.
+    assert client.post(ACTIONS, json=action_body(), headers=keyed("shared")).status_code == 201
+    for _ in range(2):
+        refused = client.post(method_path, json=body, headers=keyed("shared"))
+        assert refused.status_code == 401, refused.text
+        assert refused.json()["type"] == "/problems/unauthenticated"
+        assert "Idempotent-Replayed" not in refused.headers
+    fresh = client.post(method_path, json=body, headers=keyed("never-used"))
+    assert fresh.status_code == 401
+    retried = client.post(method_path, json={**body, "other": 1}, headers=keyed("never-used"))
+    assert retried.status_code == 401  # not 422: nothing was kept for the first
 
 
 def test_racing_retries_do_the_work_once(

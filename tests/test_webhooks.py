@@ -455,7 +455,13 @@ def test_no_event_is_written_when_the_actions_transaction_is_rolled_back(
     provider = client.app.state.district_provider  # type: ignore[attr-defined]
     event.listen(session, "before_commit", refuse)
     with pytest.raises(RuntimeError):
-        letters_service.take_action(session, live, ActionCreate(**action_body()), provider)
+        letters_service.take_action(
+            session,
+            live,
+            ActionCreate(**action_body()),
+            provider,
+            client.app.state.settings,  # type: ignore[attr-defined]
+        )
     session.rollback()
     event.remove(session, "before_commit", refuse)
     assert session.scalar(select(func.count()).select_from(WebhookEvent)) == 0

@@ -1,3 +1,4 @@
+import re
 from collections.abc import Callable, Sequence
 from typing import Annotated
 
@@ -7,7 +8,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.security.utils import get_authorization_scheme_param
 from sqlalchemy.orm import Session
-from starlette.routing import BaseRoute
+from starlette.routing import BaseRoute, compile_path
 
 from app.auth.scopes import Scope, grants
 from app.auth.service import BEARER_CHALLENGE, Principal, authenticate
@@ -54,6 +55,17 @@ def require(scope: Scope) -> Callable[..., Principal]:
     return dependency
 
 
+def optional_principal(
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal | None:
+    """For a public route that tells a keyed caller more: None without a key; a key
+    that is not live is refused (401), never taken for no key."""
+    if credentials is None:
+        return None
+    return authenticate(session, credentials.credentials)
+
+
 def required_scope(route: APIRoute) -> Scope | None:
     """The scope a route's key must grant; None for a public route."""
 
@@ -80,6 +92,24 @@ def scopes_by_operation(routes: Sequence[BaseRoute]) -> dict[tuple[str, str], st
             for method in route.methods or ():
                 scopes[(method.lower(), context.path_format)] = scope.value
     return scopes
+
+
+OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
+
+
+def keyed_operations(routes: Sequence[BaseRoute]) -> list[tuple[re.Pattern[str], set[str]]]:
+    """The path pattern and methods of every operation that wants a key."""
+    keyed = []
+    for context in iter_route_contexts(routes):
+        route = context.original_route
+        if (
+            isinstance(route, APIRoute)
+            and context.path_format is not None
+            and required_scope(route) is not None
+        ):
+            pattern, _, _ = compile_path(context.path_format)
+            keyed.append((pattern, set(route.methods or ())))
+    return keyed
 
 
 DirectoryReader = Annotated[Principal, Depends(require(Scope.DIRECTORY_READ))]

@@ -227,14 +227,21 @@ def _scrub_actions(session: Session, action_ids: list[str], now: datetime) -> in
     return int(scrubbed.rowcount)  # type: ignore[attr-defined]
 
 
-def _outbox_files(settings: Settings, letter_ids: list[str], action_ids: list[str]) -> list[Path]:
+def _outbox_files(
+    session: Session, settings: Settings, letter_ids: list[str], action_ids: list[str]
+) -> list[Path]:
     """The .eml files the file email backend may have written for these letters (the
-    letter, the supporter's copy) and actions (the confirmation email): named by their
+    letter, the supporter's copy) and actions (the confirmation email, and each notice
+    that the address was used again, named by its delivery): named by their
     Message-IDs, which are derived from the ids."""
     if not settings.outbox_dir.is_dir():  # the SMTP backend, and no files ever written
         return []
     ids = [(letter_id, purpose) for letter_id in letter_ids for purpose in ("message-id", "copy")]
     ids += [(action_id, "confirmation") for action_id in action_ids]
+    notices = select(Delivery.id).where(
+        Delivery.action_id.in_(action_ids), Delivery.channel == "notice"
+    )
+    ids += [(notice_id, "notice") for notice_id in session.scalars(notices)]
     return [eml_path(settings.outbox_dir, message_id(settings, i, purpose)) for i, purpose in ids]
 
 
@@ -341,7 +348,7 @@ def erase(session: Session, organisation_id: str, email: str, settings: Settings
     forget_events_naming(session, organisation_id, [*action_ids, *letter_ids])
     # Before the commit: a file deleted for an erasure that then fails is no loss (the
     # message went long ago), a file left behind by an erasure that succeeded would be.
-    files = _delete(_outbox_files(settings, letter_ids, action_ids)) if actions else 0
+    files = _delete(_outbox_files(session, settings, letter_ids, action_ids)) if actions else 0
     session.commit()
     return Erasure(
         email=email,
@@ -409,7 +416,7 @@ def apply_retention(
     if letter_ids or action_ids:
         _scrub_attempts(session, letter_ids, action_ids)
     run.actions = _scrub_actions(session, action_ids, now)
-    run.files_deleted = _delete(_outbox_files(settings, letter_ids, action_ids))
+    run.files_deleted = _delete(_outbox_files(session, settings, letter_ids, action_ids))
     batches = list(
         session.scalars(
             _skip_locked(

@@ -461,22 +461,38 @@ def confirmation_message(
     subject, text = CONFIRMATION_TEXT[language]
     plural = "s" if letters != 1 else ""
     count = f"{letters} {'lettre' if language == 'fr' else 'letter'}{plural}"
-    to = settings.email_test_recipient or action.email
-    headers = MessageHeaders(
-        sender=Mailbox(organisation, settings.email_from_address),
-        to=Mailbox(f"{action.first_name} {action.last_name}", to),
-        subject=subject,
-        message_id=message_id(settings, action.id, "confirmation"),
-        language=language,
-    )
-    body = text.format(
+    content = text.format(
         name=action.first_name,
         title=campaign_title,
         count=count,
         link=confirmation_link(settings, action.id),
         days=settings.confirmation_days,
     )
-    return build_message(headers, body), Envelope(bounce_address(settings, action.id), [to])
+    return supporter_message(
+        action, subject, content, (action.id, "confirmation"), settings, organisation
+    )
+
+
+def supporter_message(
+    action: Action,
+    subject: str,
+    content: str,
+    about: tuple[str, str],
+    settings: Settings,
+    organisation: str,
+) -> tuple[EmailMessage, Envelope]:
+    """An email from us to the supporter of `action` (a confirmation, a notice): its
+    Message-ID and bounce address are made from `about`: the id it is about and its purpose."""
+    about_id, purpose = about
+    to = settings.email_test_recipient or action.email
+    headers = MessageHeaders(
+        sender=Mailbox(organisation, settings.email_from_address),
+        to=Mailbox(f"{action.first_name} {action.last_name}", to),
+        subject=subject,
+        message_id=message_id(settings, about_id, purpose),
+        language=_in_language(action.language),
+    )
+    return build_message(headers, content), Envelope(bounce_address(settings, about_id), [to])
 
 
 def eml_path(folder: Path, message_id: str) -> Path:

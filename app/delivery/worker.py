@@ -35,6 +35,7 @@ from app.delivery.email import (
     Envelope,
     PermanentFailure,
     TemporaryFailure,
+    UnsafeMessage,
     confirmation_message,
     copy_message,
     letter_message,
@@ -43,6 +44,7 @@ from app.delivery.models import Delivery, DeliveryAttempt
 from app.idempotency.service import purge_expired as purge_expired_idempotency_keys
 from app.ids import new_id
 from app.letters.models import Action, Letter
+from app.letters.repeats import notice_message, purge_notice_windows
 from app.settings import Settings
 from app.webhooks.sending import WebhookSender
 from app.webhooks.service import purge_old_events as purge_old_webhook_events
@@ -61,7 +63,7 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
-CHANNELS = ("email", "confirmation")
+CHANNELS = ("email", "confirmation", "notice")
 
 
 def claim_due_deliveries(
@@ -311,6 +313,27 @@ def send_confirmation(
     )
 
 
+def send_notice(
+    session: Session, delivery_id: str, backend: EmailBackend, settings: Settings
+) -> Outcome:
+    """The notice to an address that someone acted again with (letters.repeats)."""
+    action = session.execute(
+        select(Action)
+        .join(Delivery, Delivery.action_id == Action.id)
+        .where(Delivery.id == delivery_id)
+    ).scalar_one()
+    if action.scrubbed_at:
+        _let_go(session)
+        return Outcome("failed", ERASED)
+    try:
+        built = notice_message(session, delivery_id, action, settings)
+    except UnsafeMessage as error:
+        _let_go(session)
+        return Outcome("failed", str(error))
+    _let_go(session)
+    return _sent_by(backend, lambda: built)
+
+
 def send_email(
     session: Session, delivery_id: str, backend: EmailBackend, settings: Settings
 ) -> Outcome:
@@ -427,6 +450,7 @@ class Worker:
             return 0
         keys = purge_expired_idempotency_keys(session, PURGE_BATCH)
         events = purge_old_webhook_events(session, self.settings.retention_days, PURGE_BATCH)
+        purge_notice_windows(session, self.settings)
         run = apply_retention(session, self.settings)
         more = run.more or PURGE_BATCH in (keys, events)
         self.retention_due = now if more else now + RETENTION_EVERY_SECONDS
@@ -441,7 +465,9 @@ class Worker:
             if channel is None:
                 return False  # the lease ran out and another worker may hold it now
             try:
-                send = send_confirmation if channel == "confirmation" else send_email
+                send = {"confirmation": send_confirmation, "notice": send_notice}.get(
+                    channel, send_email
+                )
                 outcome = send(session, delivery_id, self.backend, self.settings)
             except Exception as error:  # a bug must not stop the worker; the letter retries
                 log.exception("delivery %s failed unexpectedly", delivery_id)

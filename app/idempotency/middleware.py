@@ -8,6 +8,7 @@ import anyio
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.auth.deps import keyed_operations
 from app.errors import DomainError, invalid_field, problem_response
 from app.idempotency import service
 from app.idempotency.service import Claimed, InProgress, Mismatch, StoredResponse
@@ -40,6 +41,11 @@ class IdempotencyMiddleware:
         headers = dict(scope["headers"])
         raw_key = headers.get(HEADER)
         if raw_key is None:
+            await self.app(scope, receive, send)
+            return
+        if headers.get(b"authorization") is None and _needs_a_key(scope):
+            # Authentication comes first: the application answers 401, and no key is
+            # looked at, held or kept for a caller who may not make this request at all.
             await self.app(scope, receive, send)
             return
         key = raw_key.decode("latin-1")
@@ -137,6 +143,17 @@ class IdempotencyMiddleware:
         # Answered only once kept: a retry never finds the work done but no answer.
         await send(start)
         await send({"type": "http.response.body", "body": response.body})
+
+
+def _needs_a_key(scope: Scope) -> bool:
+    """Whether the operation this request names wants an API key."""
+    state = scope["app"].state
+    keyed = getattr(state, "keyed_operations", None)
+    if keyed is None:
+        keyed = state.keyed_operations = keyed_operations(scope["app"].routes)
+    return any(
+        scope["method"] in methods and pattern.match(scope["path"]) for pattern, methods in keyed
+    )
 
 
 async def _hold(scope: Scope, key_id: str) -> None:

@@ -16,7 +16,8 @@ REDACTED = "redacted"
 
 def email_key_of(email: str) -> str:
     """How actions are keyed by address (one per person and campaign), and how every
-    lookup by a supporter's address (export, erasure, rate limits) must key it too."""
+    lookup by a supporter's address (export, erasure) must key it too. Limits on what
+    one inbox receives key it by mailbox instead (rate_limits.mailbox_of)."""
     return email.casefold()
 
 
@@ -122,3 +123,15 @@ class Letter(Base):
 
     action: Mapped[Action] = relationship(back_populates="letters")
     delivery: Mapped["Delivery"] = relationship(back_populates="letter")
+
+
+class RepeatNotice(Base):
+    """When a mailbox was last told that someone tried to take action again with its
+    address: at most one such email per mailbox and `repeat_notice_hours`, however many
+    campaigns, tags or dots are tried. Keyed by a keyed digest of the mailbox, not by
+    the address."""
+
+    __tablename__ = "repeat_notices"
+
+    mailbox_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

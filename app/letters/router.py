@@ -2,7 +2,9 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 
-from app.auth.deps import CampaignsReader, LettersReader, LettersWriter
+from app.auth.deps import CampaignsReader, LettersReader, LettersWriter, OptionalPrincipal
+from app.auth.scopes import Scope, grants
+from app.auth.service import Principal
 from app.campaigns.service import get_campaign, live_campaign
 from app.db import SessionDep
 from app.directory.deps import DistrictProviderDep
@@ -19,7 +21,7 @@ from app.letters.schemas import (
 )
 from app.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from app.rate_limits import ActionsByAddress, ConfirmationsByAddress, check_supporter_email
-from app.responses import NOT_FOUND, RATE_LIMITED, UPSTREAM, conflict, gone
+from app.responses import NOT_FOUND, RATE_LIMITED, UNAUTHENTICATED, UPSTREAM, conflict, gone
 
 router = APIRouter(tags=["actions"])
 
@@ -32,8 +34,14 @@ SlugPath = Path(max_length=80, description="The campaign's slug.")
     response_model=ActionOut,
     responses=NOT_FOUND
     | UPSTREAM
-    | conflict("This email address already took action here, or the campaign has closed.")
+    | conflict(
+        "The campaign has closed; or, to a key that may read this organisation's letters, "
+        "this email address already took action here (`action_id` names that action)."
+    )
+    | UNAUTHENTICATED
     | RATE_LIMITED,
+    # Public; a key is optional (it may be told of a repeat).
+    openapi_extra={"security": [{}, {"HTTPBearer": []}]},
 )
 def take_action(
     request: Request,
@@ -41,14 +49,28 @@ def take_action(
     body: ActionCreate,
     session: SessionDep,
     provider: DistrictProviderDep,
+    principal: OptionalPrincipal,
     slug: str = SlugPath,
 ) -> ActionOut:
     """Public: a supporter writes. One letter per target is rendered and stored, with its
     queued delivery, in one transaction; the answer holds the letters and any warnings.
-    Rate-limited per client address and per supporter email (429 with Retry-After)."""
+    Rate-limited per client address and per supporter email (429 with Retry-After).
+
+    An address that already acted here is answered as a first action (201, the letters
+    of what was sent, ids that name nothing stored) and nothing more is sent but a
+    notice to that address; only a key that may read the organisation's letters gets
+    409 with the first action's `action_id`. A key sent must be live (else 401)."""
     check_supporter_email(request, body.supporter.email)
     campaign = live_campaign(session, slug)
-    return service.take_action(session, campaign, body, provider)
+    reveal = principal is not None and may_read_letters(principal, campaign.organisation_id)
+    settings = request.app.state.settings
+    return service.take_action(session, campaign, body, provider, settings, reveal_repeat=reveal)
+
+
+def may_read_letters(principal: Principal, organisation_id: str) -> bool:
+    return principal.organisation_id == organisation_id and grants(
+        principal.scopes, Scope.LETTERS_READ
+    )
 
 
 @router.post(

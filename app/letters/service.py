@@ -40,7 +40,7 @@ from app.directory.service import holders_of_role, recipients_in_districts
 from app.errors import Conflict, Gone, InvalidInput, NotFound, invalid_field
 from app.fields import PROVINCES, fold
 from app.ids import is_well_formed, new_id
-from app.letters import quality
+from app.letters import quality, repeats
 from app.letters.models import REDACTED, Action, Letter, email_key_of
 from app.letters.schemas import (
     ActionCreate,
@@ -491,22 +491,52 @@ def preview(
     )
 
 
-def _refuse_second_action(session: Session, campaign: Campaign, email_key: str) -> None:
-    first = session.scalar(
-        select(Action.id).where(Action.campaign_id == campaign.id, Action.email_key == email_key)
+def _first_action(session: Session, campaign: Campaign, email_key: str) -> Action | None:
+    return session.scalar(
+        select(Action).where(Action.campaign_id == campaign.id, Action.email_key == email_key)
     )
-    if first is not None:
-        raise Conflict(
-            "You have already taken action on this campaign with this email address.",
-            action_id=first,
+
+
+def _count_action(session: Session, campaign: Campaign, letters: int) -> None:
+    session.execute(
+        update(Campaign)
+        .where(Campaign.id == campaign.id)
+        .values(
+            action_count=Campaign.action_count + 1,
+            letter_count=Campaign.letter_count + letters,
         )
+    )
+
+
+def _answer_repeat(
+    session: Session,
+    campaign: Campaign,
+    first: Action,
+    email: str,
+    letters: int,
+    settings: Settings,
+) -> None:
+    """An anonymous repeat: the public counter moves as a first action's does (one that
+    stood still would tell), the address's owner is told, nothing else is written."""
+    _count_action(session, campaign, letters)
+    repeats.queue_notice(session, first, email, settings)
+    session.commit()
 
 
 def take_action(
-    session: Session, campaign: Campaign, body: ActionCreate, provider: DistrictProvider
+    session: Session,
+    campaign: Campaign,
+    body: ActionCreate,
+    provider: DistrictProvider,
+    settings: Settings,
+    *,
+    reveal_repeat: bool = False,
 ) -> ActionOut:
-    # A second action by the same person is refused by the unique constraint, found out
-    # at commit: no query for it on the way of every first action.
+    """A second action by the same address is found by the unique constraint at commit
+    (no query for it on the way of every first action). Only a caller who may read the
+    organisation's letters (`reveal_repeat`) is told, with a 409 naming the first action;
+    anyone else gets the answer a first action gets, with ids that name nothing stored
+    (see `repeats`)."""
     email_key = email_key_of(body.supporter.email)
     composition = compose(session, campaign, body, provider, date.today())
     supporter = body.supporter
@@ -570,20 +600,20 @@ def take_action(
     )
     try:
         session.flush()
-        session.execute(
-            update(Campaign)
-            .where(Campaign.id == campaign.id)
-            .values(
-                action_count=Campaign.action_count + 1,
-                letter_count=Campaign.letter_count + len(stored),
-            )
-        )
+        _count_action(session, campaign, len(stored))
         record_event(session, campaign.organisation_id, "action.created", taken)
         session.commit()
     except IntegrityError:
         session.rollback()
-        _refuse_second_action(session, campaign, email_key)
-        raise
+        first = _first_action(session, campaign, email_key)
+        if first is None:
+            raise
+        if reveal_repeat:
+            raise Conflict(
+                "You have already taken action on this campaign with this email address.",
+                action_id=first.id,
+            ) from None
+        _answer_repeat(session, campaign, first, supporter.email, len(stored), settings)
     return taken
 
 

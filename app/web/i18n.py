@@ -155,10 +155,6 @@ STRINGS: dict[str, dict[Language, str]] = {
         "en": "This contains words we do not send to an official: {words}.",
         "fr": "Ce texte contient des mots que nous n'envoyons pas à un élu : {words}.",
     },
-    "already_acted": {
-        "en": "You have already taken action on this campaign with this email address.",
-        "fr": "Vous avez déjà agi dans cette campagne avec cette adresse courriel.",
-    },
     "choose_district": {"en": "Choose your district.", "fr": "Choisissez votre circonscription."},
     "not_your_district": {
         "en": "This is not a district of your postal code.",

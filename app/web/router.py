@@ -103,10 +103,7 @@ PAGE_RESPONSES: dict[int | str, dict[str, Any]] = {
 SUBMIT_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: html("The thank-you page, or a preview."),
     404: PAGE_RESPONSES[404],
-    409: html(
-        "The campaign has closed, or this email already took action on it: the page again, "
-        "saying so."
-    ),
+    409: html("The campaign has closed: the page again, saying so."),
     422: html("The page again with each error beside its field, keeping what was typed."),
     429: html(
         "Too many actions from this address or for this email: the page again, saying when "
@@ -336,7 +333,8 @@ def submit_form(
                 request, session, campaign, provider, language, embed, form=form, preview=preview
             )
         check_supporter_email(request, body.supporter.email)
-        action = letters.take_action(session, campaign, body, provider)
+        # Anonymous: a repeat is answered as a first action, with the thank-you page.
+        action = letters.take_action(session, campaign, body, provider, request.app.state.settings)
     except DomainError as error:
         session.rollback()
         errors = service.form_errors(error, form, language)

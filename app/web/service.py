@@ -92,9 +92,6 @@ def form_errors(error: DomainError, form: dict[str, str], language: Language) ->
         minutes = max(1, -(-int(error.extra.get("retry_after", 60)) // 60))
         found.messages[FORM_LEVEL] = i18n.text("too_many", language, minutes=minutes)
         return found
-    if error.status == 409 and "action_id" in error.extra:
-        found.messages["email"] = i18n.text("already_acted", language)
-        return found
     if error.status == 409:
         found.messages[FORM_LEVEL] = i18n.text("closed_short", language)
         return found
