@@ -3,11 +3,12 @@ rendered once and stored with their queued deliveries in one transaction."""
 
 import hashlib
 import hmac
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -34,7 +35,7 @@ from app.errors import Conflict, Gone, InvalidInput, NotFound, invalid_field
 from app.fields import PROVINCES, fold
 from app.ids import is_well_formed, new_id
 from app.letters import quality
-from app.letters.models import REDACTED, Action, Letter, email_key_of
+from app.letters.models import REDACTED, Action, IntroBand, Letter, email_key_of
 from app.letters.schemas import (
     ActionCreate,
     ActionOut,
@@ -71,6 +72,7 @@ class ComposedLetter:
     body_text: str
     body_html: str
     parts: dict[str, str]
+    own_words_share: float
 
     @property
     def content_hash(self) -> str:
@@ -324,7 +326,12 @@ def compose(
     body: ActionCreate,
     provider: DistrictProvider,
     today: date,
+    *,
+    near_duplicates: bool = True,
 ) -> Composition:
+    """The letters an action writes, after the quality checks (refusals raise a 422 in
+    the letter's language). `near_duplicates=False` skips that check: the bench measures
+    its cost so."""
     language = letter_language(campaign, body)
     concern, ask, edited = supporter_parts(campaign, body, language)
     supporter = body.supporter
@@ -335,13 +342,27 @@ def compose(
         "supporter.street_address": supporter.street_address,
         "supporter.city": supporter.city,
     } | {part: getattr(body, part) for part in ("concern", "ask") if getattr(body, part)}
-    quality.refuse_abuse(written)
+    own_parts = ["intro", *(p for p in ("concern", "ask") if p in campaign.must_write)]
+    errors = quality.refusals(
+        written=written,
+        own_parts=own_parts,
+        campaign_texts=campaign_texts(campaign),
+        language=language,
+    )
+    quality.refuse(errors, language)
     targets, warnings = resolve_targets(
         session, campaign, body.supporter.postal_code, body.district, provider, today
     )
     composition = Composition(language)
     template = letter_template(campaign, language)
     parts = {"intro": body.intro, "concern": concern, "ask": ask}
+    own_share = quality.own_words_share(
+        intro=body.intro,
+        concern=concern,
+        ask=ask,
+        default_concern=campaign.concern.get(language, ""),
+        default_ask=campaign.ask.get(language, ""),
+    )
     for target in targets:
         channels, why_not = channels_for(campaign, target.recipient)
         if why_not:
@@ -361,6 +382,7 @@ def compose(
                     text,
                     html,
                     context,
+                    own_share,
                 )
             )
     if not composition.letters:
@@ -369,15 +391,65 @@ def compose(
             errors=[{"field": "recipients", "message": w.message} for w in warnings],
         )
     identical = _identical_intros(session, campaign.id, body.intro)
+    near = _near_duplicate_intros(session, campaign.id, body.intro) if near_duplicates else 0
     editable = bool(campaign.may_edit) or any(p in campaign.must_write for p in ("concern", "ask"))
     composition.warnings = warnings + quality.warnings_for(
         intro=body.intro,
+        own_parts={p: getattr(body, p) for p in ("concern", "ask") if getattr(body, p)},
+        guidance=[*campaign.guidance.values(), *campaign.summary.values()],
         supporter=body.supporter,
+        language=language,
         edited=edited,
         editable=editable,
         identical_intros=identical,
+        near_duplicates=near,
     )
     return composition
+
+
+def campaign_texts(campaign: Campaign) -> list[str]:
+    """Everything the campaign wrote that a supporter could paste as their own words."""
+    return [
+        text
+        for texts in (
+            campaign.title,
+            campaign.summary,
+            campaign.guidance,
+            campaign.concern,
+            campaign.ask,
+        )
+        for text in texts.values()
+    ]
+
+
+# Per band key, the near-duplicate check reads at most this many earlier actions (the
+# oldest holding it), then checks at most CANDIDATES_CHECKED of them on their text: its
+# cost per action is bounded whatever the campaign's size. Copies of one intro fill the
+# same first rows of every band, so they are found, and counted up to the bound.
+ACTIONS_PER_BAND = 20
+CANDIDATES_CHECKED = 50
+
+
+def _near_duplicate_intros(session: Session, campaign_id: str, intro: str) -> int:
+    """How many earlier intros of the campaign nearly match this one: candidates found
+    by their MinHash bands in the index, each then measured on its text."""
+    by_band = [
+        select(IntroBand.action_id)
+        .where(IntroBand.campaign_id == campaign_id, IntroBand.band_key == key)
+        .order_by(IntroBand.action_id)
+        .limit(ACTIONS_PER_BAND)
+        .subquery()
+        .select()
+        for key in quality.band_keys(intro)
+    ]
+    shared = Counter(session.scalars(union_all(*by_band)))
+    candidates = [action_id for action_id, _ in shared.most_common(CANDIDATES_CHECKED)]
+    if not candidates:
+        return 0
+    intros = session.scalars(
+        select(Action.intro).where(Action.id.in_(candidates), Action.scrubbed_at.is_(None))
+    )
+    return sum(quality.resemblance(intro, other) >= quality.NEAR_DUPLICATE_FROM for other in intros)
 
 
 def _identical_intros(session: Session, campaign_id: str, intro: str) -> int:
@@ -413,6 +485,7 @@ def _letter_out(letter: ComposedLetter, letter_id: str | None, status: str) -> L
         subject=letter.subject,
         salutation=letter.salutation,
         body_text=letter.body_text,
+        own_words_share=letter.own_words_share,
     )
 
 
@@ -463,12 +536,19 @@ def _refuse_second_action(session: Session, campaign: Campaign, email_key: str) 
 
 
 def take_action(
-    session: Session, campaign: Campaign, body: ActionCreate, provider: DistrictProvider
+    session: Session,
+    campaign: Campaign,
+    body: ActionCreate,
+    provider: DistrictProvider,
+    *,
+    near_duplicates: bool = True,
 ) -> ActionOut:
     # A second action by the same person is refused by the unique constraint, found out
     # at commit: no query for it on the way of every first action.
     email_key = email_key_of(body.supporter.email)
-    composition = compose(session, campaign, body, provider, date.today())
+    composition = compose(
+        session, campaign, body, provider, date.today(), near_duplicates=near_duplicates
+    )
     supporter = body.supporter
     action = Action(
         id=new_id("act"),
@@ -529,6 +609,8 @@ def take_action(
     )
     try:
         session.flush()
+        if near_duplicates:
+            _index_intro(session, action)
         session.execute(
             update(Campaign)
             .where(Campaign.id == campaign.id)
@@ -544,6 +626,16 @@ def take_action(
         _refuse_second_action(session, campaign, email_key)
         raise
     return taken
+
+
+def _index_intro(session: Session, action: Action) -> None:
+    session.execute(
+        insert(IntroBand),
+        [
+            {"action_id": action.id, "campaign_id": action.campaign_id, "band_key": key}
+            for key in quality.band_keys(action.intro)
+        ],
+    )
 
 
 def stats(session: Session, slug: str) -> CampaignStats:
