@@ -391,7 +391,7 @@ def compose(
             errors=[{"field": "recipients", "message": w.message} for w in warnings],
         )
     identical = _identical_intros(session, campaign.id, body.intro)
-    near = _near_duplicate_intros(session, campaign.id, body.intro) if near_duplicates else 0
+    near = near_duplicate_intros(session, campaign.id, body.intro) if near_duplicates else 0
     editable = bool(campaign.may_edit) or any(p in campaign.must_write for p in ("concern", "ask"))
     composition.warnings = warnings + quality.warnings_for(
         intro=body.intro,
@@ -430,7 +430,7 @@ ACTIONS_PER_BAND = 20
 CANDIDATES_CHECKED = 50
 
 
-def _near_duplicate_intros(session: Session, campaign_id: str, intro: str) -> int:
+def near_duplicate_intros(session: Session, campaign_id: str, intro: str) -> int:
     """How many earlier intros of the campaign nearly match this one: candidates found
     by their MinHash bands in the index, each then measured on its text."""
     by_band = [
