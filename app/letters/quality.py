@@ -240,8 +240,13 @@ def shingles(text: str) -> set[str]:
 
 
 def resemblance(one: str, other: str) -> float:
-    a, b = shingles(one), shingles(other)
-    return len(a & b) / len(a | b) if a | b else 0.0
+    return resemblance_of(shingles(one), shingles(other))
+
+
+def resemblance_of(a: set[str], b: set[str]) -> float:
+    """Jaccard: shingles shared over shingles of either."""
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0
 
 
 def _hash64(value: str) -> int:

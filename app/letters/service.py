@@ -427,7 +427,7 @@ def campaign_texts(campaign: Campaign) -> list[str]:
 # cost per action is bounded whatever the campaign's size. Copies of one intro fill the
 # same first rows of every band, so they are found, and counted up to the bound.
 ACTIONS_PER_BAND = 20
-CANDIDATES_CHECKED = 50
+CANDIDATES_CHECKED = 30
 
 
 def near_duplicate_intros(session: Session, campaign_id: str, intro: str) -> int:
@@ -449,7 +449,11 @@ def near_duplicate_intros(session: Session, campaign_id: str, intro: str) -> int
     intros = session.scalars(
         select(Action.intro).where(Action.id.in_(candidates), Action.scrubbed_at.is_(None))
     )
-    return sum(quality.resemblance(intro, other) >= quality.NEAR_DUPLICATE_FROM for other in intros)
+    own = quality.shingles(intro)
+    return sum(
+        quality.resemblance_of(own, quality.shingles(other)) >= quality.NEAR_DUPLICATE_FROM
+        for other in intros
+    )
 
 
 def _identical_intros(session: Session, campaign_id: str, intro: str) -> int:
