@@ -3,7 +3,6 @@ rendered once and stored with their queued deliveries in one transaction."""
 
 import hashlib
 import hmac
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -442,12 +441,18 @@ def near_duplicate_intros(session: Session, campaign_id: str, intro: str) -> int
         .select()
         for key in quality.band_keys(intro)
     ]
-    shared = Counter(session.scalars(union_all(*by_band)))
-    candidates = [action_id for action_id, _ in shared.most_common(CANDIDATES_CHECKED)]
-    if not candidates:
-        return 0
-    intros = session.scalars(
-        select(Action.intro).where(Action.id.in_(candidates), Action.scrubbed_at.is_(None))
+    shared = union_all(*by_band).subquery()
+    most_shared = (
+        select(shared.c.action_id, func.count().label("bands"))
+        .group_by(shared.c.action_id)
+        .order_by(func.count().desc(), shared.c.action_id)
+        .limit(CANDIDATES_CHECKED)
+        .subquery()
+    )
+    intros = session.scalars(  # one round trip: the candidates and their text
+        select(Action.intro)
+        .join(most_shared, Action.id == most_shared.c.action_id)
+        .where(Action.scrubbed_at.is_(None))
     )
     own = quality.shingles(intro)
     return sum(
