@@ -7,7 +7,7 @@ measure found out.
 import sys
 from collections.abc import Callable
 
-from bench import actions, emails, import_recipients, printing
+from bench import actions, emails, import_recipients, near_duplicates, printing
 from bench.harness import Measure
 
 MEASURES: list[Callable[[], Measure]] = [
@@ -15,6 +15,7 @@ MEASURES: list[Callable[[], Measure]] = [
     import_recipients.postgresql,
     actions.postgresql,
     actions.idempotency_postgresql,
+    near_duplicates.postgresql,
     emails.postgresql,
     emails.sqlite,
     printing.postgresql,

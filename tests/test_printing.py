@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.delivery.pdf import window_on_page
+from app.delivery.printing import manifest_row
 from tests.campaign_data import action_body, make_campaign, make_directory
 from tests.conftest import Caller, MakeCaller
 
@@ -143,3 +144,60 @@ def test_print_batches_stay_in_their_organisation(
         == 404
     )
     assert client.get("/v1/print-batches", headers=other.headers).json()["items"] == []
+
+
+def test_the_manifest_gives_start_page_pages_language_and_postage(
+    client: TestClient, caller: Caller, print_letters: list[dict[str, Any]]
+) -> None:
+    batch = client.post("/v1/print-batches", json={}, headers=caller.headers).json()
+    manifest = client.get(f"/v1/print-batches/{batch['id']}/manifest.csv", headers=caller.headers)
+    rows = list(csv.DictReader(io.StringIO(manifest.text)))
+    assert list(rows[0]) == [
+        "letter_id", "recipient", "address", "postal_code", "start_page", "pages", "language",
+        "postage",
+    ]  # fmt: skip
+    assert [row["start_page"] for row in rows] == ["1", "2", "3", "4", "5", "6"]
+    assert {row["language"] for row in rows} == {"en"}
+    pdf = pages_of(
+        client.get(f"/v1/print-batches/{batch['id']}/pdf", headers=caller.headers).content
+    )
+    for row in rows:  # each row's start page is where its letter begins
+        assert row["recipient"].split()[-1] in pdf[int(row["start_page"]) - 1]
+
+
+def test_a_duplex_batch_pads_each_letter_to_an_even_page_count(
+    client: TestClient, caller: Caller, print_letters: list[dict[str, Any]]
+) -> None:
+    response = client.post("/v1/print-batches", json={"duplex": True}, headers=caller.headers)
+    assert response.status_code == 201, response.text
+    batch = response.json()
+    assert batch["duplex"] is True and batch["page_count"] == 12
+    manifest = client.get(f"/v1/print-batches/{batch['id']}/manifest.csv", headers=caller.headers)
+    rows = list(csv.DictReader(io.StringIO(manifest.text)))
+    assert [(row["start_page"], row["pages"]) for row in rows] == [
+        (str(start), "2") for start in (1, 3, 5, 7, 9, 11)
+    ]
+    pages = pages_of(
+        client.get(f"/v1/print-batches/{batch['id']}/pdf", headers=caller.headers).content
+    )
+    assert [page.strip() == "" for page in pages] == [False, True] * 6
+
+
+@pytest.mark.parametrize(
+    ("postal_code", "postage"),
+    [
+        ("K1A 0A6", "no postage required"),  # the House of Commons
+        ("K1A 0A4", "no postage required"),  # the Senate
+        ("T5A 1B7", ""),  # a constituency office
+    ],
+)
+def test_mail_to_parliament_is_marked_postage_free(postal_code: str, postage: str) -> None:
+    recipient = {
+        "display_name": "Jane Smith",
+        "addresses": [
+            {"kind": "legislature", "lines": ["Parliament"], "city": "Ottawa", "province": "ON",
+             "postal_code": postal_code}
+        ],
+    }  # fmt: skip
+    row = manifest_row("ltr_x", recipient, start_page=1, pages=1, language="fr")
+    assert row["postage"] == postage and row["language"] == "fr"

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, UTCDateTime, utcnow
@@ -76,6 +76,8 @@ class PrintBatch(Base):
     campaign_id: Mapped[str | None] = mapped_column(ForeignKey("campaigns.id", ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(String(20))
     page_size: Mapped[str] = mapped_column(String(10))
+    # Printed on both sides: every letter padded with a blank page to an even count.
+    duplex: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     letter_count: Mapped[int] = mapped_column(Integer, default=0)
     page_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -67,13 +67,23 @@ INCH = 72.0  # PDF points
 MM = INCH / 25.4
 
 # --- #10 window envelope (Canada/US standard), in inches ------------------------------
+# A #10 envelope is 9.5 x 4.125 in; its standard window is 4.5 x 1.125 in, 7/8 in from the
+# left edge and 1/2 in from the bottom (the window most Canadian and US suppliers stock
+# for #10 envelopes, and the one Lob and PostGrid lay out for). Canada Post reads the
+# address through it: nothing but the address may show there.
 ENVELOPE_WIDTH = 9.5
 ENVELOPE_HEIGHT = 4.125
 WINDOW_LEFT = 0.875  # from the envelope's left edge
 WINDOW_BOTTOM = 0.5  # from the envelope's bottom edge
 WINDOW_WIDTH = 4.5
 WINDOW_HEIGHT = 1.125
-ADDRESS_INSET = 0.125  # kept clear inside the window on every side
+SHEET_SHIFT = 6 / 25.4  # the folded sheet moves up to 6 mm from centred, any way
+ADDRESS_INSET = 0.125  # kept clear inside the window at its left and right
+# Points kept clear above and below: typst measures lines from the font's ascender to its
+# descender; a PDF reader's glyph boxes (the font's bounding box) reach about 0.25 em
+# further down at 10 pt.
+ADDRESS_INSET_VERTICAL = 3.0
+BODY_GAP = 6.0  # points between where the window can reach and the letter's first line
 
 PAGE_SIZES: dict[str, tuple[float, float]] = {
     "letter": (8.5 * INCH, 11 * INCH),  # 612 x 792 pt
@@ -99,45 +109,63 @@ class Box:
         return self.bottom - self.top
 
 
-def window_on_page(page_size: PageSize) -> Box:
-    """Where the envelope's window falls on page 1 of a tri-folded sheet.
-
-    The sheet is folded in three; its top third faces the envelope's front, upright, so
-    the first fold (at a third of the page height) is the folded sheet's bottom edge and
-    rests on the envelope's bottom. A window from 0.5 in to 1.625 in above the envelope's
-    bottom is then at (third - 1.625 in) to (third - 0.5 in) from the page top: 2.04 in
-    to 3.17 in on US Letter (11 in / 3 = 3.67 in), 2.27 in to 3.40 in on A4 (3.90 in).
-    Across, the sheet (8.5 in, A4 8.27 in) can slide in the 9.5 in envelope: pushed left
-    the window starts 0.875 in from the sheet's left edge; pushed right it ends at
-    0.875 + 4.5 - slack: 4.375 in on Letter, 4.14 in on A4. The box is what the window
-    shows whichever way the sheet slides sideways.
-    """
+def _sheet_positions(page_size: PageSize) -> tuple[tuple[float, float], tuple[float, float]]:
+    """How far the folded sheet's left edge and bottom (its first fold) can be from the
+    envelope's left edge and bottom, in points: across, anywhere the envelope lets it
+    slide (an inch on Letter, more than 6 mm either way); up and down, 6 mm either side
+    of centred (Letter leaves 11.6 mm of play, A4 5.8 mm: 6 mm covers both)."""
     width, height = PAGE_SIZES[page_size]
-    third = height / 3
-    slack = ENVELOPE_WIDTH * INCH - width
-    return Box(
-        left=WINDOW_LEFT * INCH,
-        top=third - (WINDOW_BOTTOM + WINDOW_HEIGHT) * INCH,
-        right=(WINDOW_LEFT + WINDOW_WIDTH) * INCH - slack,
-        bottom=third - WINDOW_BOTTOM * INCH,
-    )
+    slack_across = ENVELOPE_WIDTH * INCH - width
+    centred = (ENVELOPE_HEIGHT * INCH - height / 3) / 2
+    shift = SHEET_SHIFT * INCH
+    return (0.0, slack_across), (centred - shift, centred + shift)
+
+
+def _window_at(page_size: PageSize, sheet_left: float, sheet_bottom: float) -> Box:
+    """Where the window falls on page 1 for one position of the folded sheet. The sheet
+    is folded in three, its top third facing the envelope's front, upright: its bottom
+    edge is the first fold, a third of the page down."""
+    third = PAGE_SIZES[page_size][1] / 3
+    left = WINDOW_LEFT * INCH - sheet_left
+    bottom = third - (WINDOW_BOTTOM * INCH - sheet_bottom)
+    return Box(left, bottom - WINDOW_HEIGHT * INCH, left + WINDOW_WIDTH * INCH, bottom)
+
+
+def window_on_page(page_size: PageSize) -> Box:
+    """What the window shows of page 1 wherever the sheet lies (`_sheet_positions`): the
+    address goes there. US Letter: 0.875-4.375 in across, 2.50-3.16 in down (47 pt
+    high); A4: 0.875-4.14 in across, 2.62-3.28 in down."""
+    (left_min, left_max), (bottom_min, bottom_max) = _sheet_positions(page_size)
+    low = _window_at(page_size, left_min, bottom_min)
+    high = _window_at(page_size, left_max, bottom_max)
+    return Box(low.left, high.top, high.right, low.bottom)
+
+
+def window_reach(page_size: PageSize) -> Box:
+    """What the window may show of page 1 as the sheet moves: nothing but the address may
+    be printed there, or a sorting machine reads it as the address."""
+    (left_min, left_max), (bottom_min, bottom_max) = _sheet_positions(page_size)
+    low = _window_at(page_size, left_min, bottom_min)
+    high = _window_at(page_size, left_max, bottom_max)
+    return Box(high.left, low.top, low.right, high.bottom)
 
 
 def address_box(page_size: PageSize) -> Box:
-    """The recipient block's box: the window less 1/8 in on every side.
-
-    US Letter: 72-306 pt across (1.0-4.25 in), 156-219 pt down (2.17-3.04 in);
-    A4: 72-289 pt across (1.0-4.02 in), 172.6-235.6 pt down (2.40-3.27 in).
-    The template shrinks the block's text (10 pt down to 7.5 pt) to fit the box.
-    """
+    """The recipient block's box: the window less 1/8 in at each side and 3 pt above and
+    below. The template shrinks the block's text (10 pt down to 7 pt) to fit it."""
     w = window_on_page(page_size)
     inset = ADDRESS_INSET * INCH
-    return Box(w.left + inset, w.top + inset, w.right - inset, w.bottom - inset)
+    return Box(
+        w.left + inset,
+        w.top + ADDRESS_INSET_VERTICAL,
+        w.right - inset,
+        w.bottom - ADDRESS_INSET_VERTICAL,
+    )
 
 
-def layout(page_size: PageSize, title: str) -> dict[str, float | str]:
+def layout(page_size: PageSize, title: str, duplex: bool = False) -> dict[str, float | str | bool]:
     width, height = PAGE_SIZES[page_size]
-    window = window_on_page(page_size)
+    reach = window_reach(page_size)
     address = address_box(page_size)
     return {
         "title": title,
@@ -147,14 +175,17 @@ def layout(page_size: PageSize, title: str) -> dict[str, float | str]:
         "margin_right": 0.9 * INCH,
         "margin_top": 0.6 * INCH,
         "margin_bottom": 0.75 * INCH,
-        # sender block and date, top right, above the window's top
+        # sender block and date, top right, above where the window can reach
         "sender_width": 2.9 * INCH,
         "addr_left": address.left,
         "addr_top": address.top,
         "addr_width": address.width,
         "addr_height": address.height,
-        # the letter's body starts below the window
-        "body_top": window.bottom + ADDRESS_INSET * INCH,
+        # the letter's body starts below anything the window can show
+        "body_top": reach.bottom + BODY_GAP,
+        # room to sign by hand between the closing and the typed name
+        "signature_space": 0.6 * INCH,
+        "duplex": duplex,
     }
 
 
@@ -196,19 +227,26 @@ def _clean(parts: dict[str, str]) -> dict[str, str]:
     }
 
 
-def _inputs(letters: list[dict[str, str]], page_size: PageSize, title: str) -> dict[str, str]:
+def _inputs(
+    letters: list[dict[str, str]], page_size: PageSize, title: str, duplex: bool = False
+) -> dict[str, str]:
     if page_size not in PAGE_SIZES:
         raise ValueError(f"page_size must be one of {sorted(PAGE_SIZES)}, not {page_size!r}")
     return {
-        "layout": json.dumps(layout(page_size, title)),
+        "layout": json.dumps(layout(page_size, title, duplex)),
         "letters": json.dumps([_clean(parts) for parts in letters], ensure_ascii=False),
     }
 
 
 def _compile(
-    letters: list[dict[str, str]], page_size: PageSize, title: str, *, tags: bool
+    letters: list[dict[str, str]],
+    page_size: PageSize,
+    title: str,
+    *,
+    tags: bool,
+    duplex: bool = False,
 ) -> bytes:
-    inputs = _inputs(letters, page_size, title)
+    inputs = _inputs(letters, page_size, title, duplex)
     pdf = _compiler().compile(format="pdf", sys_inputs=inputs, pdf_tags=tags)
     if not isinstance(pdf, bytes):
         raise RuntimeError("typst returned no PDF")
@@ -242,6 +280,7 @@ def batch_pdf(
     page_size: PageSize = "letter",
     chunk: int = 200,
     page_counts: list[int] | None = None,
+    duplex: bool = False,
 ) -> int:
     """Writes one merged PDF of every letter (each starting on a new page) to `out`;
     returns the number of pages written.
@@ -250,7 +289,9 @@ def batch_pdf(
     objects are streamed to `out` as soon as it is compiled (see the module's docstring):
     memory holds one chunk, whatever the number of letters. `out` needs no seek. When
     `page_counts` is given, each letter's page count is appended to it, in order (for a
-    batch's manifest). If anything raises midway, `out` holds a truncated file: write to
+    batch's manifest). With `duplex`, a letter of an odd number of pages is followed by a
+    blank page, so that every letter starts on the front of a sheet printed on both sides;
+    its count includes that page. If anything raises midway, `out` holds a truncated file: write to
     a temporary file and move it into place once this returns.
     """
     if chunk < 1:
@@ -259,7 +300,7 @@ def batch_pdf(
         raise ValueError(f"page_size must be one of {sorted(PAGE_SIZES)}, not {page_size!r}")
     writer = PdfConcatenator(out)
     for letters_chunk in _chunks(letters, chunk):
-        pdf = _compile(letters_chunk, page_size, "Print batch", tags=False)
+        pdf = _compile(letters_chunk, page_size, "Print batch", tags=False, duplex=duplex)
         pages = writer.append(pdf)
         if page_counts is not None:
             page_counts.extend(_letter_pages(pages, len(letters_chunk)))

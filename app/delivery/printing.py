@@ -28,8 +28,20 @@ from app.pagination import page_of
 from app.settings import Settings
 from app.webhooks.service import record_print_batch_events
 
-HOUSE_OF_COMMONS_POSTAL_CODE = "K1A 0A6"
-MANIFEST_COLUMNS = ("letter_id", "recipient", "address", "postal_code", "pages", "postage")
+# Mail to a member of the Senate or the House of Commons is free of postage in Canada
+# (Canada Post Corporation Act, R.S.C. 1985, c. C-10, s. 35(2); s. 35(4): to a place in
+# Canada, not parcels nor registration or other special services). Marked free here: mail
+# to Parliament's own postal codes, where the privilege is applied without question. A
+# constituency office is not marked (see the README): the Act names the member, not an
+# address, but a letter sent there unstamped risks coming back.
+POSTAGE_FREE_POSTAL_CODES = {
+    "K1A 0A6": "House of Commons",
+    "K1A 0A4": "Senate of Canada",
+}
+MANIFEST_COLUMNS = (
+    "letter_id", "recipient", "address", "postal_code", "start_page", "pages", "language",
+    "postage",
+)  # fmt: skip
 
 
 def pdf_path(settings: Settings, batch_id: str) -> Path:
@@ -41,7 +53,11 @@ def manifest_path(settings: Settings, batch_id: str) -> Path:
 
 
 def _gather(
-    session: Session, organisation_id: str, campaign_id: str | None, page_size: PageSize
+    session: Session,
+    organisation_id: str,
+    campaign_id: str | None,
+    page_size: PageSize,
+    duplex: bool,
 ) -> PrintBatch:
     if campaign_id is not None:
         get_campaign(session, organisation_id, campaign_id)  # 404 for another's, as for none
@@ -51,6 +67,7 @@ def _gather(
         campaign_id=campaign_id,
         status="building",
         page_size=page_size,
+        duplex=duplex,
         letter_count=0,
         page_count=0,
     )
@@ -112,9 +129,12 @@ def _postal_address(recipient: dict[str, Any]) -> dict[str, Any]:
     return addresses[0] if addresses else {}
 
 
-def manifest_row(letter_id: str, recipient: dict[str, Any], pages: int) -> dict[str, Any]:
-    """One line of the manifest. Mail to an MP at the House of Commons (Ottawa K1A 0A6)
-    travels postage-free in Canada, and the manifest says so."""
+def manifest_row(
+    letter_id: str, recipient: dict[str, Any], *, start_page: int, pages: int, language: str
+) -> dict[str, Any]:
+    """One line of the manifest: where the letter starts in the batch's PDF and how many
+    pages it has (a duplex batch's blank back page included), its language (for the
+    envelope's stuffer and any insert), and whether it needs a stamp."""
     address = _postal_address(recipient)
     postal_code = address.get("postal_code") or ""
     place = " ".join(part for part in (address.get("city"), address.get("province")) if part)
@@ -123,8 +143,10 @@ def manifest_row(letter_id: str, recipient: dict[str, Any], pages: int) -> dict[
         "recipient": recipient.get("display_name") or "",
         "address": "; ".join([*address.get("lines", []), place]),
         "postal_code": postal_code,
+        "start_page": start_page,
         "pages": pages,
-        "postage": "no postage required" if postal_code == HOUSE_OF_COMMONS_POSTAL_CODE else "",
+        "language": language,
+        "postage": "no postage required" if postal_code in POSTAGE_FREE_POSTAL_CODES else "",
     }
 
 
@@ -146,20 +168,34 @@ def _write_files(
             writer = csv.DictWriter(manifest, fieldnames=MANIFEST_COLUMNS)
             writer.writeheader()
             pages_per_letter: list[int] = []
-            waiting: deque[tuple[str, dict[str, Any]]] = deque()
+            waiting: deque[tuple[str, dict[str, Any], str]] = deque()
+            next_page = 1
 
             def write_known_lines() -> None:
+                nonlocal next_page
                 while waiting and pages_per_letter:
-                    letter_id, recipient = waiting.popleft()
-                    writer.writerow(manifest_row(letter_id, recipient, pages_per_letter.pop(0)))
+                    letter_id, recipient, language = waiting.popleft()
+                    pages = pages_per_letter.pop(0)
+                    row = manifest_row(
+                        letter_id, recipient, start_page=next_page, pages=pages, language=language
+                    )
+                    writer.writerow(row)
+                    next_page += pages
 
             def parts() -> Iterator[dict[str, str]]:
                 for letter_id, recipient, letter_parts in _letters_of(session, batch.id):
                     write_known_lines()
-                    waiting.append((letter_id, recipient))
-                    yield dict(letter_parts or {})
+                    given = dict(letter_parts or {})
+                    waiting.append((letter_id, recipient, given.get("language", "")))
+                    yield given
 
-            pages = batch_pdf(parts(), out, page_size=page_size, page_counts=pages_per_letter)
+            pages = batch_pdf(
+                parts(),
+                out,
+                page_size=page_size,
+                page_counts=pages_per_letter,
+                duplex=batch.duplex,
+            )
             write_known_lines()
         os.replace(pdf_temporary, pdf_path(settings, batch.id))
         os.replace(csv_temporary, manifest_path(settings, batch.id))
@@ -187,10 +223,15 @@ def _give_back_abandoned(session: Session, organisation_id: str) -> None:
 
 
 def create_print_batch(
-    session: Session, organisation_id: str, campaign_id: str | None, settings: Settings
+    session: Session,
+    organisation_id: str,
+    campaign_id: str | None,
+    settings: Settings,
+    *,
+    duplex: bool = False,
 ) -> PrintBatch:
     _give_back_abandoned(session, organisation_id)
-    batch = _gather(session, organisation_id, campaign_id, settings.page_size)
+    batch = _gather(session, organisation_id, campaign_id, settings.page_size, duplex)
     try:
         pages = _write_files(session, batch, settings.page_size, settings)
     except Exception:

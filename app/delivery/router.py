@@ -1,3 +1,4 @@
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -24,9 +25,9 @@ PDF: dict[int | str, dict[str, Any]] = (
     | conflict("There is no PDF yet (a batch still building, or failed).")
 )
 MANIFEST_EXAMPLE = (
-    "letter_id,recipient,address,postal_code,pages,postage\r\n"
+    "letter_id,recipient,address,postal_code,start_page,pages,language,postage\r\n"
     "ltr_01JD3ZK8Y2M0000000000000000,The Honourable Marc Miller,"
-    "House of Commons / Ottawa ON,K1A 0A6,1,no postage required\r\n"
+    "House of Commons; Ottawa ON,K1A 0A6,1,1,fr,no postage required\r\n"
 )
 
 
@@ -38,6 +39,11 @@ class PrintBatchCreate(BaseModel):
 
     campaign_id: str | None = Field(
         None, max_length=40, description="Only this campaign's letters; all queued otherwise."
+    )
+    duplex: bool = Field(
+        False,
+        description="For printing on both sides: each letter padded with a blank page to "
+        "an even number of pages, so that every letter starts on the front of a sheet.",
     )
 
 
@@ -91,7 +97,7 @@ async def create_print_batch(
     memory."""
     campaign_id = body.campaign_id if body else None
     batch = await run_in_threadpool(
-        printing.create_print_batch,
+        partial(printing.create_print_batch, duplex=body.duplex if body else False),
         session,
         principal.organisation_id,
         campaign_id,

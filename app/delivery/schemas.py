@@ -8,6 +8,7 @@ BATCH_EXAMPLE: dict[str, Any] = {
     "campaign_id": "cmp_01JD3ZK8Y2M0000000000000000",
     "status": "ready",
     "page_size": "letter",
+    "duplex": False,
     "letter_count": 200,
     "page_count": 204,
     "created_at": "2026-11-29T05:00:00Z",
@@ -22,6 +23,10 @@ class PrintBatchOut(BaseModel):
     campaign_id: str | None
     status: Literal["building", "ready", "mailed", "failed"]
     page_size: Literal["letter", "a4"]
+    duplex: bool = Field(
+        description="Laid out for printing on both sides: a letter of an odd number of "
+        "pages is followed by a blank page, so every letter starts on the front of a sheet."
+    )
     letter_count: int
     page_count: int
     created_at: datetime

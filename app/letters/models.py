@@ -1,7 +1,7 @@
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, JSONDocument, UTCDateTime, utcnow
@@ -135,3 +135,21 @@ class RepeatNotice(Base):
 
     mailbox_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class IntroBand(Base):
+    """One band of an action's intro MinHash (quality.band_keys): the index that finds the
+    earlier intros of a campaign that may nearly match a new one without reading them
+    all. A key is a hash of hashes of the intro's words: it cannot be read back."""
+
+    __tablename__ = "intro_bands"
+    __table_args__ = (
+        # The near-duplicate check reads, per band key, the first few actions holding it.
+        Index("ix_intro_bands_campaign_id_band_key", "campaign_id", "band_key", "action_id"),
+    )
+
+    action_id: Mapped[str] = mapped_column(
+        ForeignKey("actions.id", ondelete="CASCADE"), primary_key=True
+    )
+    band_key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))

@@ -1,6 +1,9 @@
-from typing import Annotated, Literal
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
 
 from app.auth.deps import CampaignsReader, LettersReader, LettersWriter, OptionalPrincipal
 from app.auth.scopes import Scope, grants
@@ -8,7 +11,9 @@ from app.auth.service import Principal
 from app.campaigns.service import get_campaign, live_campaign
 from app.db import SessionDep
 from app.directory.deps import DistrictProviderDep
+from app.errors import InvalidInput
 from app.letters import service
+from app.letters.messages import language_of_body, plain_field_errors, say
 from app.letters.schemas import (
     ActionCreate,
     ActionOut,
@@ -23,7 +28,33 @@ from app.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from app.rate_limits import ActionsByAddress, ConfirmationsByAddress, check_supporter_email
 from app.responses import NOT_FOUND, RATE_LIMITED, UNAUTHENTICATED, UPSTREAM, conflict, gone
 
-router = APIRouter(tags=["actions"])
+
+class LetterLanguageRoute(APIRoute):
+    """A letter's body refused by the schema is answered in the letter's language, with
+    plain words for the parts the supporter writes ("Your introduction is 6,000
+    characters; please keep it under 1,500."), as the quality checks answer. The language
+    is the body's `language`, else English: an action without one is in its campaign's
+    first language, which is not known before the body is read."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def in_the_letters_language(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except RequestValidationError as error:
+                raw = error.errors()
+                if any(entry.get("type") == "json_invalid" for entry in raw):
+                    raise
+                language = language_of_body(error.body, "en")
+                raise InvalidInput(
+                    say("invalid_body", language), errors=plain_field_errors(raw, language)
+                ) from error
+
+        return in_the_letters_language
+
+
+router = APIRouter(tags=["actions"], route_class=LetterLanguageRoute)
 
 SlugPath = Path(max_length=80, description="The campaign's slug.")
 

@@ -57,6 +57,7 @@ LETTER_EXAMPLE: dict[str, Any] = {
     "subject": "Annulez l'Entente sur les tiers pays sûrs",
     "salutation": "Monsieur le Ministre,",
     "body_text": "Monsieur le Ministre,\n\nJe suis infirmière et j'écris de Gatineau.\n\n...",
+    "own_words_share": 0.42,
 }
 WARNING_EXAMPLE: dict[str, Any] = {
     "code": "intro_without_place",
@@ -177,6 +178,12 @@ class LetterOut(BaseModel):
     subject: str
     salutation: str
     body_text: str
+    own_words_share: float = Field(
+        description="How much of the letter's message (intro, concern and ask) is the "
+        "supporter's own writing, from 0 to 1: the intro and the words they added to the "
+        "campaign's texts. Staff give most weight to letters in a person's own words.",
+        examples=[0.42],
+    )
 
 
 class ActionOut(BaseModel):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -41,7 +41,7 @@ from app.errors import Conflict, Gone, InvalidInput, NotFound, invalid_field
 from app.fields import PROVINCES, fold
 from app.ids import is_well_formed, new_id
 from app.letters import quality, repeats
-from app.letters.models import REDACTED, Action, Letter, email_key_of
+from app.letters.models import REDACTED, Action, IntroBand, Letter, email_key_of
 from app.letters.schemas import (
     ActionCreate,
     ActionOut,
@@ -81,6 +81,7 @@ class ComposedLetter:
     body_text: str
     body_html: str
     parts: dict[str, str]
+    own_words_share: float
 
     @property
     def content_hash(self) -> str:
@@ -364,7 +365,12 @@ def compose(
     body: ActionCreate,
     provider: DistrictProvider,
     today: date,
+    *,
+    near_duplicates: bool = True,
 ) -> Composition:
+    """The letters an action writes, after the quality checks (refusals raise a 422 in
+    the letter's language). `near_duplicates=False` skips that check: the bench measures
+    its cost so."""
     language = letter_language(campaign, body)
     chosen, edited = supporter_parts(campaign, body, language)
     supporter = body.supporter
@@ -375,7 +381,14 @@ def compose(
         "supporter.street_address": supporter.street_address,
         "supporter.city": supporter.city,
     } | {part: getattr(body, part) for part in ("subject", "concern", "ask") if getattr(body, part)}
-    quality.refuse_abuse(written)
+    own_parts = ["intro", *(p for p in ("concern", "ask") if p in campaign.must_write)]
+    errors = quality.refusals(
+        written=written,
+        own_parts=own_parts,
+        campaign_texts=campaign_texts(campaign),
+        language=language,
+    )
+    quality.refuse(errors, language)
     targets, warnings = resolve_targets(
         session, campaign, body.supporter.postal_code, body.district, provider, today
     )
@@ -387,6 +400,13 @@ def compose(
             warnings.append(_recipients_warning(f"{addressee_of(target).display_name} {why_not}."))
             continue
         parts = letter_parts(campaign, target, language, body.intro, chosen)
+        own_share = quality.own_words_share(
+            intro=body.intro,
+            concern=parts["concern"],
+            ask=parts["ask"],
+            default_concern=text_for(campaign, target.kind, "concern", language) or "",
+            default_ask=text_for(campaign, target.kind, "ask", language) or "",
+        )
         context, greeting = letter_context(campaign, body.supporter, target, language, parts, today)
         text = render_text(template, context)
         html = html_of(text, language, context["subject"])
@@ -401,6 +421,7 @@ def compose(
                     text,
                     html,
                     context,
+                    own_share,
                 )
             )
     if not composition.letters:
@@ -409,15 +430,77 @@ def compose(
             errors=[{"field": "recipients", "message": w.message} for w in warnings],
         )
     identical = _identical_intros(session, campaign.id, body.intro)
+    near = near_duplicate_intros(session, campaign.id, body.intro) if near_duplicates else 0
     editable = bool(campaign.may_edit) or any(p in campaign.must_write for p in ("concern", "ask"))
     composition.warnings = warnings + quality.warnings_for(
         intro=body.intro,
+        own_parts={p: getattr(body, p) for p in ("concern", "ask") if getattr(body, p)},
+        guidance=[*campaign.guidance.values(), *campaign.summary.values()],
         supporter=body.supporter,
+        language=language,
         edited=edited,
         editable=editable,
         identical_intros=identical,
+        near_duplicates=near,
     )
     return composition
+
+
+def campaign_texts(campaign: Campaign) -> list[str]:
+    """Everything the campaign wrote that a supporter could paste as their own words,
+    its texts for each kind of target included."""
+    general = (
+        campaign.title,
+        campaign.summary,
+        campaign.guidance,
+        campaign.concern,
+        campaign.ask,
+        campaign.reply_request or {},
+    )
+    per_target = [
+        texts for parts in (campaign.target_texts or {}).values() for texts in parts.values()
+    ]
+    return [text for texts in (*general, *per_target) for text in texts.values()]
+
+
+# Per band key, the near-duplicate check reads at most this many earlier actions (the
+# oldest holding it), then checks at most CANDIDATES_CHECKED of them on their text: its
+# cost per action is bounded whatever the campaign's size. Copies of one intro fill the
+# same first rows of every band, so they are found, and counted up to the bound.
+ACTIONS_PER_BAND = 20
+CANDIDATES_CHECKED = 30
+
+
+def near_duplicate_intros(session: Session, campaign_id: str, intro: str) -> int:
+    """How many earlier intros of the campaign nearly match this one: candidates found
+    by their MinHash bands in the index, each then measured on its text."""
+    by_band = [
+        select(IntroBand.action_id)
+        .where(IntroBand.campaign_id == campaign_id, IntroBand.band_key == key)
+        .order_by(IntroBand.action_id)
+        .limit(ACTIONS_PER_BAND)
+        .subquery()
+        .select()
+        for key in quality.band_keys(intro)
+    ]
+    shared = union_all(*by_band).subquery()
+    most_shared = (
+        select(shared.c.action_id, func.count().label("bands"))
+        .group_by(shared.c.action_id)
+        .order_by(func.count().desc(), shared.c.action_id)
+        .limit(CANDIDATES_CHECKED)
+        .subquery()
+    )
+    intros = session.scalars(  # one round trip: the candidates and their text
+        select(Action.intro)
+        .join(most_shared, Action.id == most_shared.c.action_id)
+        .where(Action.scrubbed_at.is_(None))
+    )
+    own = quality.shingles(intro)
+    return sum(
+        quality.resemblance_of(own, quality.shingles(other)) >= quality.NEAR_DUPLICATE_FROM
+        for other in intros
+    )
 
 
 def _identical_intros(session: Session, campaign_id: str, intro: str) -> int:
@@ -453,6 +536,7 @@ def _letter_out(letter: ComposedLetter, letter_id: str | None, status: str) -> L
         subject=letter.subject,
         salutation=letter.salutation,
         body_text=letter.body_text,
+        own_words_share=letter.own_words_share,
     )
 
 
@@ -531,6 +615,7 @@ def take_action(
     settings: Settings,
     *,
     reveal_repeat: bool = False,
+    near_duplicates: bool = True,
 ) -> ActionOut:
     """A second action by the same address is found by the unique constraint at commit
     (no query for it on the way of every first action). Only a caller who may read the
@@ -538,7 +623,9 @@ def take_action(
     anyone else gets the answer a first action gets, with ids that name nothing stored
     (see `repeats`)."""
     email_key = email_key_of(body.supporter.email)
-    composition = compose(session, campaign, body, provider, date.today())
+    composition = compose(
+        session, campaign, body, provider, date.today(), near_duplicates=near_duplicates
+    )
     supporter = body.supporter
     action = Action(
         id=new_id("act"),
@@ -600,6 +687,8 @@ def take_action(
     )
     try:
         session.flush()
+        if near_duplicates:
+            _index_intro(session, action)
         _count_action(session, campaign, len(stored))
         record_event(session, campaign.organisation_id, "action.created", taken)
         session.commit()
@@ -615,6 +704,16 @@ def take_action(
             ) from None
         _answer_repeat(session, campaign, first, supporter.email, len(stored), settings)
     return taken
+
+
+def _index_intro(session: Session, action: Action) -> None:
+    session.execute(
+        insert(IntroBand),
+        [
+            {"action_id": action.id, "campaign_id": action.campaign_id, "band_key": key}
+            for key in quality.band_keys(action.intro)
+        ],
+    )
 
 
 def stats(session: Session, slug: str) -> CampaignStats:

@@ -84,6 +84,11 @@ STRINGS: dict[str, dict[Language, str]] = {
     "preview_updated": {"en": "Preview updated.", "fr": "Aperçu mis à jour."},
     "preview_to": {"en": "To", "fr": "À"},
     "preview_subject": {"en": "Subject", "fr": "Objet"},
+    "own_words": {
+        "en": "{percent}% of this letter is in your own words: the more, the more it counts.",
+        "fr": "{percent} % de cette lettre sont vos propres mots : plus il y en a, plus elle "
+        "compte.",
+    },
     "by_email": {"en": "by email", "fr": "par courriel"},
     "by_post": {"en": "by post", "fr": "par la poste"},
     "submit": {"en": "Send my letter", "fr": "Envoyer ma lettre"},
@@ -151,10 +156,6 @@ STRINGS: dict[str, dict[Language, str]] = {
         "fr": "Ce texte contient des caractères invisibles que nous ne pouvons pas envoyer; "
         "veuillez le retaper.",
     },
-    "abusive": {
-        "en": "This contains words we do not send to an official: {words}.",
-        "fr": "Ce texte contient des mots que nous n'envoyons pas à un élu : {words}.",
-    },
     "choose_district": {"en": "Choose your district.", "fr": "Choisissez votre circonscription."},
     "not_your_district": {
         "en": "This is not a district of your postal code.",
@@ -182,25 +183,6 @@ STRINGS: dict[str, dict[Language, str]] = {
     "closed_short": {
         "en": "This campaign has closed: it takes no more letters.",
         "fr": "Cette campagne est terminée : elle ne reçoit plus de lettres.",
-    },
-    # Quality warnings, by the letters service's codes.
-    "warning_intro_without_place": {
-        "en": "Say where you are writing from: officials give most weight to the people they "
-        "represent.",
-        "fr": "Dites d'où vous écrivez : les élus accordent plus de poids aux personnes qu'ils "
-        "représentent.",
-    },
-    "warning_default_text": {
-        "en": "Apart from your introduction this is the campaign's text; a sentence of your "
-        "own in the concern or the ask makes it count for more.",
-        "fr": "À part votre présentation, c'est le texte de la campagne; une phrase de vous "
-        "dans l'inquiétude ou la demande lui donne plus de poids.",
-    },
-    "warning_identical_intro": {
-        "en": "Other people sent this same introduction; officials discount identical "
-        "letters, so write it in your own words.",
-        "fr": "D'autres personnes ont envoyé cette même présentation; les élus accordent peu "
-        "de poids aux lettres identiques : écrivez-la dans vos propres mots.",
     },
 }
 

@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 
 from app.campaigns.models import Campaign
 from app.directory.lookup import DistrictProvider
-from app.errors import DomainError, InvalidInput, TooManyRequests, UpstreamUnavailable, field_errors
+from app.errors import DomainError, InvalidInput, TooManyRequests, UpstreamUnavailable
 from app.fields import PROVINCES, normalise_postal_code
 from app.letters import service as letters
+from app.letters.messages import WRITTEN_PARTS, plain_field_errors
 from app.letters.schemas import ActionCreate, LetterRecipient, PreviewOut, QualityWarning
 from app.web import i18n
 from app.web.i18n import Language
@@ -25,6 +26,8 @@ SUPPORTER_FIELDS = (
 )  # fmt: skip
 TEXT_FIELDS = (*SUPPORTER_FIELDS, "subject", "intro", "concern", "ask", "district")
 FORM_LEVEL = "form"  # errors that belong to no one field
+# Refusals the letters service words in the letter's language, which is the page's.
+QUALITY_REFUSALS = ("abusive_language", "intro_too_short", "copied_campaign_text")
 MAX_PAIRS = 50
 
 
@@ -64,7 +67,7 @@ def action_of(form: dict[str, str], campaign: Campaign, language: Language) -> A
     try:
         return ActionCreate.model_validate(body)
     except ValidationError as error:
-        raise InvalidInput(errors=field_errors(error.errors())) from error
+        raise InvalidInput(errors=plain_field_errors(error.errors(), language)) from error
 
 
 @dataclass
@@ -123,9 +126,8 @@ def error_message(
     if not form.get(name, "").strip():
         chosen = {"district": "choose_district", "province": "province_invalid"}
         return i18n.text(chosen.get(name, "required"), language)
-    if code == "abusive_language":
-        words = message.rpartition(": ")[2]
-        return i18n.text("abusive", language, words=words)
+    if code in QUALITY_REFUSALS or (name in WRITTEN_PARTS and code.startswith("string_too")):
+        return message  # the letters service said it in the letter's, the page's, language
     if code == "string_too_short":
         return i18n.text("too_short", language, min=i18n.MIN_LENGTHS.get(name, 1))
     if code == "string_too_long":
@@ -153,8 +155,9 @@ def warning_for_page(
 
 
 def warning_message(warning: QualityWarning, language: Language) -> str:
-    """A warning in the page's language; those about recipients name people and reasons,
-    and are said as the service says them."""
+    """A warning in the page's language: quality warnings come in the letter's language,
+    which is the page's; those about recipients name people and reasons, and are said as
+    the service says them."""
     key = f"warning_{warning.code}"
     if key in i18n.STRINGS:
         return i18n.text(key, language)
@@ -217,6 +220,9 @@ def preview_view(preview: PreviewOut, campaign: Campaign, language: Language) ->
             "channel": i18n.text("by_email" if letter.channel == "email" else "by_post", language),
             "subject": letter.subject,
             "body_text": letter.body_text,
+            "own_words": i18n.text(
+                "own_words", language, percent=round(letter.own_words_share * 100)
+            ),
         }
         for letter in preview.letters
     ]

@@ -145,6 +145,8 @@
         article.appendChild(element("h3", "", data.to + letter.recipient.display_name +
           (office ? ", " + office : "")));
         article.appendChild(element("pre", "letter-text", letter.body_text));
+        article.appendChild(element("p", "own-words",
+          data.ownWords.replace("{percent}", String(Math.round(letter.own_words_share * 100)))));
         previewBox.appendChild(article);
       });
       previewStatus.textContent = data.previewUpdated;
