@@ -28,6 +28,8 @@ ACCESS: dict[tuple[str, str], str] = {
     ("DELETE", "/v1/recipients/{recipient_id}"): "directory:write",
     ("POST", "/v1/recipients/import"): "directory:write",
     ("GET", "/v1/districts/lookup"): "directory:read",
+    ("GET", "/v1/directory/status"): "directory:read",
+    ("POST", "/v1/directory/sync"): "directory:write",
     ("POST", "/v1/districts/postal-codes/import"): "directory:write",
     ("POST", "/v1/campaigns"): "campaigns:write",
     ("GET", "/v1/campaigns"): "campaigns:read",
