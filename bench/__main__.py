@@ -7,7 +7,7 @@ measure found out.
 import sys
 from collections.abc import Callable
 
-from bench import actions, emails, import_recipients, printing
+from bench import actions, directory_sync, emails, import_recipients, printing
 from bench.harness import Measure
 
 MEASURES: list[Callable[[], Measure]] = [
@@ -18,6 +18,8 @@ MEASURES: list[Callable[[], Measure]] = [
     emails.postgresql,
     emails.sqlite,
     printing.postgresql,
+    directory_sync.sqlite,
+    directory_sync.postgresql,
 ]
 
 
