@@ -158,6 +158,12 @@ class CampaignFields(BaseModel):
     copy_to_supporter: bool = Field(
         False, description="Each emailed letter is also sent to the supporter, as a copy."
     )
+    on_holder_change: Literal["readdress", "hold"] = Field(
+        "readdress",
+        description="When a role target changes hands (a shuffle) while a letter to it is "
+        "queued: `readdress` re-writes it to the new holder when it is sent, `hold` keeps it "
+        "for review. A role nobody holds holds its letters either way.",
+    )
 
     @model_validator(mode="after")
     def _complete_in_every_language(self) -> "CampaignFields":
@@ -216,6 +222,7 @@ class CampaignUpdate(BaseModel):
     goal: int | None = Field(None, ge=1, le=100_000_000)
     confirm_email: bool | None = None
     copy_to_supporter: bool | None = None
+    on_holder_change: Literal["readdress", "hold"] | None = None
 
 
 class CampaignOut(CampaignFields):

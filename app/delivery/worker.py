@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 
 from sqlalchemy import and_, func, insert, or_, select, update
@@ -43,6 +43,7 @@ from app.directory.jobs import sync_when_due
 from app.idempotency.service import purge_expired as purge_expired_idempotency_keys
 from app.ids import new_id
 from app.letters.models import Action, Letter
+from app.letters.readdressing import follow_role_holder
 from app.settings import Settings
 from app.webhooks.sending import WebhookSender
 from app.webhooks.service import purge_old_events as purge_old_webhook_events
@@ -309,6 +310,8 @@ def send_confirmation(
 def send_email(
     session: Session, delivery_id: str, backend: EmailBackend, settings: Settings
 ) -> Outcome:
+    if held := follow_role_holder(session, delivery_id, date.today()):
+        return Outcome("retry", held)  # held for review: its lease is given up, nothing to record
     row = session.execute(
         select(Letter, Action, Campaign.copy_to_supporter)
         .join(Delivery, Delivery.letter_id == Letter.id)

@@ -59,6 +59,9 @@ class Target:
     recipient: Recipient
     role_en: str | None = None
     role_fr: str | None = None
+    # The campaign's role this target holds (as the campaign names it): a letter written
+    # to it follows the role when it changes hands before the letter leaves.
+    for_role: str | None = None
 
 
 @dataclass
@@ -163,7 +166,7 @@ def role_targets(session: Session, organisation_id: str, title: str, on: date) -
     """Whoever holds `title` on `on`, addressed in that role (its English and French
     titles as the directory has them)."""
     return [
-        Target(holder, role.title_en, role.title_fr)
+        Target(holder, role.title_en, role.title_fr, for_role=title)
         for holder, role in holders_of_role(session, organisation_id, title, on)
     ]
 
@@ -505,6 +508,7 @@ def take_action(
             body_html=composed.body_html,
             content_hash=composed.content_hash,
             parts=composed.parts,
+            role_target=composed.target.for_role,
         )
         letter.delivery = Delivery(
             organisation_id=campaign.organisation_id,
@@ -609,7 +613,7 @@ def letter_detail(letter: Letter) -> LetterDetail:
     )
 
 
-CANCELLABLE = ("pending_confirmation", "queued")
+CANCELLABLE = ("pending_confirmation", "queued", "held_for_review")
 
 
 def cancel_letter(session: Session, organisation_id: str, letter_id: str) -> Letter:

@@ -12,6 +12,8 @@ EventType = Literal[
     "letter.printed",
     "print_batch.ready",
     "directory.synced",
+    "letter.readdressed",
+    "letter.held",
 ]
 
 WEBHOOK_EXAMPLE: dict[str, Any] = {
