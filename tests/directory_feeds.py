@@ -145,6 +145,10 @@ class Feeds:
                 del self.answers[path]
             self.answers |= represent_pages(set_slug, objects, limit)
 
+    def serve_json(self, path: str, document: Any) -> None:
+        with self.lock:
+            self.answers[path] = json.dumps(document).encode()
+
     def configure(self, settings: Settings) -> None:
         settings.sync_house_of_commons_members_url = f"{self.url}/members.xml"
         settings.sync_house_of_commons_ministry_url_en = f"{self.url}/ministry-en.xml"

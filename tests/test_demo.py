@@ -6,7 +6,14 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from app.demo.service import load_demo
+from app.demo.service import (
+    MEMBERS_2023_FILE,
+    ROLES_2023_FILE,
+    _demo_organisation,
+    load_demo,
+    member_records,
+)
+from app.directory import importer
 from app.settings import Settings
 from tests.conftest import Caller
 
@@ -127,3 +134,27 @@ def test_the_shipped_data_keeps_its_provenance_beside_it() -> None:
         "fsa-riding-2025.csv",
     ):
         assert (data / name).exists() and f"## {name}" in provenance
+
+
+def test_a_demo_loaded_before_with_the_2023_house_moves_to_the_current_one(
+    client: TestClient, session: Session, settings: Settings
+) -> None:
+    """The historical shuffle: a directory holding the 2023 demo (as an earlier version
+    loaded it, without a source) is brought to the 45th Parliament by loading the demo."""
+    organisation = _demo_organisation(session)
+    session.commit()
+    earlier = member_records(MEMBERS_2023_FILE, ROLES_2023_FILE)
+    importer.import_recipients(
+        session, organisation.id, importer.validate_records(earlier), dry_run=False, complete=False
+    )
+    report = load_demo(session, settings)
+    caller = Caller(report.organisation_id, report.key)
+    assert report.recipients.counts.retired > 0
+    pm = client.get("/v1/recipients", params={"role": "Prime Minister"}, headers=caller.headers)
+    assert [r["display_name"] for r in pm.json()["items"]] == ["Mark Carney"]
+    trudeau = client.get(
+        "/v1/recipients", params={"q": "trudeau", "include_retired": "true"}, headers=caller.headers
+    ).json()["items"]
+    assert [r["retired"] for r in trudeau] == [True]
+    active = client.get("/v1/recipients", params={"limit": 500}, headers=caller.headers)
+    assert len(active.json()["items"]) == 343

@@ -11,7 +11,7 @@ from pydantic import (
 )
 
 from app.campaigns.models import Campaign
-from app.fields import Paragraphs, SingleLine, reject_control_characters_but_newlines
+from app.fields import Paragraphs, ShortLine, SingleLine, reject_control_characters_but_newlines
 
 Language = Literal["en", "fr"]
 Part = Literal["intro", "concern", "ask"]
@@ -104,6 +104,20 @@ class OwnMPTarget(BaseModel):
     type: Literal["own_mp"]
 
 
+class OwnRepresentativeTarget(BaseModel):
+    """The supporter's own representative of another elected office (their MPP, MNA, MLA
+    or councillor), found from their postal code through the district lookup, among the
+    recipients of that office (synced from a Represent set, for one)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["own_representative"]
+    elected_office: ShortLine = Field(
+        examples=["MPP"],
+        description="As the directory and Represent name it: MPP, MNA, MLA, Councillor...",
+    )
+
+
 class RecipientTarget(BaseModel):
     """One recipient of the directory, named by id."""
 
@@ -113,7 +127,10 @@ class RecipientTarget(BaseModel):
     recipient_id: str = Field(max_length=40)
 
 
-Target = Annotated[RoleTarget | OwnMPTarget | RecipientTarget, Field(discriminator="type")]
+Target = Annotated[
+    RoleTarget | OwnMPTarget | OwnRepresentativeTarget | RecipientTarget,
+    Field(discriminator="type"),
+]
 
 
 class CampaignFields(BaseModel):

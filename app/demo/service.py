@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.auth import service as auth_service
@@ -22,6 +22,7 @@ from app.campaigns.models import Campaign
 from app.campaigns.schemas import CAMPAIGN_FIELDS, CampaignCreate, CampaignUpdate, campaign_out
 from app.directory import importer, postal_table, sync
 from app.directory.addresses import parse_address_block
+from app.directory.models import Recipient
 from app.directory.schemas import ImportResult, PostalCodeImportResult
 from app.directory.sources.house_of_commons import HILL_OFFICE, HONORIFICS, name_id, person_key
 from app.fields import normalise_province
@@ -192,6 +193,7 @@ def load_demo(session: Session, settings: Settings) -> DemoReport:
     key, key_source = _demo_key(session, organisation.id, settings)
     session.commit()
     records = member_records()
+    adopt_earlier_demo_recipients(session, organisation.id)
     recipients = sync.import_from_file(
         session,
         organisation.id,
@@ -205,6 +207,21 @@ def load_demo(session: Session, settings: Settings) -> DemoReport:
     postal_codes = postal_table.replace_table(session, organisation.id, entries)
     campaigns = load_campaigns(session, organisation.id)
     return DemoReport(organisation.id, key, key_source, recipients, postal_codes, campaigns)
+
+
+def adopt_earlier_demo_recipients(session: Session, organisation_id: str) -> None:
+    """Recipients an earlier demo loaded (the 2023 House, before recipients had a source)
+    are the demo source's, so that loading the current data retires those no longer in
+    it rather than leaving them beside it."""
+    session.execute(
+        update(Recipient)
+        .where(
+            Recipient.organisation_id == organisation_id,
+            Recipient.source.is_(None),
+            Recipient.external_id.is_not(None),
+        )
+        .values(source=DEMO_SOURCE)
+    )
 
 
 def load_campaigns(session: Session, organisation_id: str) -> dict[str, str]:

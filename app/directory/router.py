@@ -10,6 +10,7 @@ from app.directory import importer, postal_table, service, sync
 from app.directory.deps import DistrictProviderDep
 from app.directory.schemas import (
     DirectoryStatus,
+    DistrictChoices,
     DistrictLookup,
     ImportResult,
     PostalCodeImportResult,
@@ -208,6 +209,20 @@ def sync_directory(
     if report.stopped and not report.dry_run:
         raise Conflict(report.stopped, report=report.model_dump(mode="json"))
     return report
+
+
+@router.get("/v1/districts/search", response_model=DistrictChoices)
+def search_districts(
+    q: Annotated[
+        str,
+        Query(min_length=2, max_length=100, description="Words of a district's or an MP's name."),
+    ],
+    principal: DirectoryReader,
+    session: SessionDep,
+) -> DistrictChoices:
+    """Districts to choose from by their name or their representative's name (at most
+    20): for a postal code that no table knows, or one the table knows only roughly."""
+    return service.search_districts(session, principal.organisation_id, q)
 
 
 @router.get("/v1/districts/lookup", response_model=DistrictLookup, responses=NOT_FOUND | UPSTREAM)

@@ -332,7 +332,39 @@ class DistrictWithRepresentatives(BaseModel):
     name: str
     code: str | None
     province: str | None
+    approximate: bool = Field(
+        False,
+        description="Found from the postal code's first three characters only: a hint "
+        "for the supporter to confirm, not an answer.",
+    )
     representatives: list[RecipientOut]
+
+
+class DistrictChoices(BaseModel):
+    """Districts to choose from by name, or by their representative's name: for a postal
+    code no table knows."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "q": "edmonton man",
+                    "districts": [
+                        {
+                            "name": "Edmonton Manning",
+                            "code": "48018",
+                            "province": "AB",
+                            "approximate": False,
+                            "representatives": [MP_EXAMPLE],
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+
+    q: str
+    districts: list[DistrictWithRepresentatives]
 
 
 class DistrictLookup(BaseModel):
@@ -360,6 +392,11 @@ class DistrictLookup(BaseModel):
     provider: str = Field(examples=["table"])
     ambiguous: bool = Field(
         description="True when the postal code straddles districts: every candidate is given."
+    )
+    approximate: bool = Field(
+        False,
+        description="True when the districts were found from the first three characters "
+        "only (an approximate table): the supporter should confirm theirs.",
     )
     districts: list[DistrictWithRepresentatives]
 

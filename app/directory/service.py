@@ -13,6 +13,7 @@ from app.directory.schemas import (
     LOCKABLE_FIELDS,
     NAMELESS,
     District,
+    DistrictChoices,
     DistrictLookup,
     DistrictWithRepresentatives,
     RecipientCreate,
@@ -292,9 +293,11 @@ def lookup_postal_code(
     districts = provider.districts_for(session, organisation_id, postal_code)
     if not districts:
         raise NotFound(
-            f"We know no district for {postal_code}.",
+            f"We know no district for {postal_code}: choose it by its name or its "
+            "representative's name (GET /v1/districts/search?q=).",
             postal_code=postal_code,
             provider=provider.name,
+            choose_from="/v1/districts/search",
         )
     representatives = recipients_in_districts(
         session, organisation_id, [district.key for district in districts], with_roles=True
@@ -303,13 +306,50 @@ def lookup_postal_code(
         postal_code=postal_code,
         provider=provider.name,
         ambiguous=len(districts) > 1,
+        approximate=any(district.approximate for district in districts),
         districts=[
             DistrictWithRepresentatives(
                 name=district.name,
                 code=district.code,
                 province=district.province,
+                approximate=district.approximate,
                 representatives=[recipient_out(r) for r in representatives[district.key]],
             )
             for district in districts
+        ],
+    )
+
+
+CHOICES = 20
+
+
+def search_districts(session: Session, organisation_id: str, q: str) -> DistrictChoices:
+    """Districts whose name, or whose representative's name, holds every word of `q`
+    (accents and case aside): the choice offered when no table knows a postal code."""
+    query = select(Recipient.district_key).where(
+        Recipient.organisation_id == organisation_id,
+        Recipient.retired_at.is_(None),
+        Recipient.district_key.is_not(None),
+    )
+    for token in fold(q).split():
+        query = query.where(
+            or_(
+                Recipient.district_key.contains(token, autoescape=True),
+                Recipient.search_key.contains(token, autoescape=True),
+            )
+        )
+    keys = sorted({key for key in session.scalars(query.limit(CHOICES * 5)) if key})[:CHOICES]
+    found = recipients_in_districts(session, organisation_id, keys, with_roles=True)
+    return DistrictChoices(
+        q=q,
+        districts=[
+            DistrictWithRepresentatives(
+                name=people[0].district_name or "",
+                code=people[0].district_code,
+                province=people[0].district_province,
+                representatives=[recipient_out(r) for r in people],
+            )
+            for people in (found[key] for key in keys)
+            if people
         ],
     )

@@ -26,7 +26,7 @@ from app.campaigns.service import letter_template
 from app.db import utcnow
 from app.delivery.email import confirmation_token
 from app.delivery.models import Delivery
-from app.directory.lookup import DistrictProvider
+from app.directory.lookup import DistrictMatch, DistrictProvider
 from app.directory.models import Recipient
 from app.directory.schemas import name_of, recipient_out
 from app.directory.service import holders_of_role, recipients_in_districts
@@ -135,12 +135,12 @@ def own_mps(
     chosen_district: str | None,
 ) -> tuple[list[Recipient], list[QualityWarning]]:
     """The supporter's MP(s), from their postal code. A postal code that straddles
-    districts needs the supporter's choice among them (a 422 names the candidates)."""
+    districts needs the supporter's choice among them (a 422 names the candidates). A
+    postal code no table knows, or knows only by its first characters, takes the
+    supporter's choice of any district the directory has."""
     districts = provider.districts_for(session, organisation_id, postal_code)
     if chosen_district:
-        districts = [d for d in districts if d.key == fold(chosen_district)]
-        if not districts:
-            raise invalid_field("district", "is not a district of your postal code")
+        districts = _chosen_district(session, organisation_id, districts, chosen_district)
     if len(districts) > 1:
         names = [district.name for district in districts]
         raise invalid_field(
@@ -156,6 +156,49 @@ def own_mps(
     if not mps:
         return [], [_recipients_warning(f"We have no MP for {districts[0].name} on file.")]
     return mps, []
+
+
+def own_representatives(
+    session: Session,
+    organisation_id: str,
+    provider: DistrictProvider,
+    postal_code: str,
+    elected_office: str,
+) -> tuple[list[Recipient], list[QualityWarning]]:
+    """The supporter's representative(s) of `elected_office` (their MPP, MNA,
+    councillor), from their postal code. A code that straddles that office's districts
+    is not guessed: the letter is left out, and the supporter told."""
+    districts = provider.districts_for(session, organisation_id, postal_code, elected_office)
+    if len(districts) != 1:
+        why = "lies in more than one" if districts else "is in no"
+        return [], [
+            _recipients_warning(
+                f"Your postal code {why} {elected_office} district we know; we could not "
+                f"find your {elected_office}."
+            )
+        ]
+    key = districts[0].key
+    found = recipients_in_districts(session, organisation_id, [key], with_roles=False)
+    people = [r for r in found[key] if fold(r.elected_office or "") == fold(elected_office)]
+    if not people:
+        return [], [
+            _recipients_warning(f"We have no {elected_office} for {districts[0].name} on file.")
+        ]
+    return people, []
+
+
+def _chosen_district(
+    session: Session, organisation_id: str, districts: list[DistrictMatch], chosen: str
+) -> list[DistrictMatch]:
+    matching = [district for district in districts if district.key == fold(chosen)]
+    if matching:
+        return matching
+    if districts and not all(district.approximate for district in districts):
+        raise invalid_field("district", "is not a district of your postal code")
+    known = recipients_in_districts(session, organisation_id, [fold(chosen)], with_roles=False)
+    if not known[fold(chosen)]:
+        raise invalid_field("district", "is not a district we know")
+    return [DistrictMatch(known[fold(chosen)][0].district_name or chosen)]
 
 
 def _recipients_warning(message: str) -> QualityWarning:
@@ -217,6 +260,14 @@ def resolve_targets(
                 continue
             mps, more = own_mps(session, organisation_id, provider, postal_code, district)
             targets += [Target(mp) for mp in mps]
+            warnings += more
+        elif spec["type"] == "own_representative":
+            if postal_code is None:
+                continue
+            found, more = own_representatives(
+                session, organisation_id, provider, postal_code, spec["elected_office"]
+            )
+            targets += [Target(representative) for representative in found]
             warnings += more
         elif recipient := named.get(spec["recipient_id"]):
             targets.append(Target(recipient))
