@@ -25,8 +25,10 @@ cli = typer.Typer(
 )
 db_cli = typer.Typer(help="The database.", no_args_is_help=True)
 org_cli = typer.Typer(help="Organisations and their API keys.", no_args_is_help=True)
+directory_cli = typer.Typer(help="The directory of recipients.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
 cli.add_typer(org_cli, name="org")
+cli.add_typer(directory_cli, name="directory")
 console = Console()
 
 
@@ -183,6 +185,44 @@ def import_file(
         f"{verb} {result.rows} rows for {organisation.name}: {counts.created} created, "
         f"{counts.updated} updated, {counts.unchanged} unchanged, {counts.retired} retired."
     )
+
+
+@directory_cli.command("sync")
+def directory_sync(
+    source: Annotated[
+        str,
+        typer.Argument(help="house-of-commons, or represent:<set> (represent:ontario-legislature)"),
+    ],
+    org: Annotated[str | None, typer.Option(help="Organisation name or id.")] = None,
+    dry_run: Annotated[bool, typer.Option(help="Say what would change; change nothing.")] = False,
+    force: Annotated[
+        bool, typer.Option(help="Apply even a sync that retires more than the allowed share.")
+    ] = False,
+) -> None:
+    """Bring the directory in step with a public source (its URL is a setting)."""
+    from app.directory import sync
+
+    settings = get_settings()
+    with _sessionmaker()() as session:
+        try:
+            organisation = _organisation_for(session, org)
+            report = sync.sync_from_source(
+                session,
+                settings,
+                organisation.id,
+                source,
+                requested_by="letterdesk directory sync",
+                dry_run=dry_run,
+                force=force,
+            )
+        except DomainError as error:
+            raise _fail(error) from None
+    console.print(sync.report_summary(report))
+    for problem in report.problems:
+        console.print(f"[yellow]Data problem[/yellow]: {problem.detail}")
+    if report.stopped:
+        console.print(f"[red]Stopped[/red]: {report.stopped}")
+        raise typer.Exit(code=1)
 
 
 @cli.command()

@@ -35,6 +35,26 @@ class Settings(BaseSettings):
     max_body_bytes: int = 1_000_000
     max_import_bytes: int = 20_000_000
     max_import_rows: int = 100_000
+    # Directory syncs (README, "Keeping the directory current"). A sync that would retire
+    # more than this share of a source's recipients stops until forced: a feed answering
+    # empty or half is likelier than half a parliament resigning.
+    sync_max_retire_share: float = 0.2
+    # Represent sets to keep in step, e.g. "house-of-commons,ontario-legislature".
+    sync_represent_sets: str = ""
+    sync_represent_url: str = "https://represent.opennorth.ca"
+    sync_house_of_commons: bool = False
+    sync_house_of_commons_members_url: str = "https://www.ourcommons.ca/Members/en/search/XML"
+    sync_house_of_commons_ministry_url_en: str = (
+        "https://www.ourcommons.ca/Parliamentarians/en/ministries/Export?output=XML"
+    )
+    sync_house_of_commons_ministry_url_fr: str = (
+        "https://www.ourcommons.ca/Parliamentarians/fr/ministries/Export?output=XML"
+    )
+    # The organisation the worker's scheduled sync keeps current (an id); unset: none.
+    sync_organisation_id: str = ""
+    sync_interval_hours: float = 24.0
+    sync_timeout_seconds: float = 30.0
+    sync_max_pages: int = 200
 
     lookup_provider: Literal["table", "represent"] = "table"
     represent_url: str = "https://represent.opennorth.ca"

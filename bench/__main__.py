@@ -7,7 +7,7 @@ measure found out.
 import sys
 from collections.abc import Callable
 
-from bench import actions, emails, import_recipients, near_duplicates, printing
+from bench import actions, directory_sync, emails, import_recipients, near_duplicates, printing
 from bench.harness import Measure
 
 MEASURES: list[Callable[[], Measure]] = [
@@ -19,6 +19,8 @@ MEASURES: list[Callable[[], Measure]] = [
     emails.postgresql,
     emails.sqlite,
     printing.postgresql,
+    directory_sync.sqlite,
+    directory_sync.postgresql,
 ]
 
 

@@ -92,6 +92,12 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         demo_key_file=tmp_path / "demo-api-key",
         secret_key="test-secret",
         outbox_dir=tmp_path / "outbox",
+        # Tests never reach beyond loopback: a sync no test points at its own recorded
+        # feed is refused at once (nothing listens on port 9).
+        sync_represent_url="http://127.0.0.1:9",
+        sync_house_of_commons_members_url="http://127.0.0.1:9/members.xml",
+        sync_house_of_commons_ministry_url_en="http://127.0.0.1:9/ministry-en.xml",
+        sync_house_of_commons_ministry_url_fr="http://127.0.0.1:9/ministry-fr.xml",
         _env_file=None,
     )
 

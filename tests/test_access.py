@@ -8,8 +8,10 @@ import httpx
 from fastapi.testclient import TestClient
 
 from app.auth.scopes import Scope
+from app.settings import Settings
 from tests.api_data import Organisation, make_organisation
 from tests.conftest import Caller, MakeCaller
+from tests.directory_feeds import MEMBERS_2025, ROLES_2025, feed_server, members, roles
 
 PUBLIC = "public"
 # Public operations that take a key if one is sent (it may be told more): a key sent must
@@ -33,6 +35,9 @@ ACCESS: dict[tuple[str, str], str] = {
     ("DELETE", "/v1/recipients/{recipient_id}"): "directory:write",
     ("POST", "/v1/recipients/import"): "directory:write",
     ("GET", "/v1/districts/lookup"): "directory:read",
+    ("GET", "/v1/directory/status"): "directory:read",
+    ("GET", "/v1/districts/search"): "directory:read",
+    ("POST", "/v1/directory/sync"): "directory:write",
     ("POST", "/v1/districts/postal-codes/import"): "directory:write",
     ("POST", "/v1/campaigns"): "campaigns:write",
     ("GET", "/v1/campaigns"): "campaigns:read",
@@ -77,6 +82,7 @@ def query_values(organisation: Organisation) -> dict[str, str]:
     """Values for required query parameters (path parameters are the organisation's ids)."""
     return {
         "postal_code": "T5A 1B7",
+        "q": "edmonton",
         "token": organisation.confirm_token,
         "email": "waiting@example.org",
     }
@@ -173,8 +179,15 @@ def test_the_access_table_names_every_operation(client: TestClient) -> None:
 
 
 def test_every_operation_answers_each_key_as_its_scope_says(
-    client: TestClient, make_caller: MakeCaller
+    client: TestClient, make_caller: MakeCaller, settings: Settings
 ) -> None:
+    with feed_server() as feeds:  # directory syncs read a recorded feed on loopback
+        feeds.configure(settings)
+        feeds.serve_house(members(MEMBERS_2025)[:5], roles(ROLES_2025))
+        walk_every_operation(client, make_caller)
+
+
+def walk_every_operation(client: TestClient, make_caller: MakeCaller) -> None:
     document = client.get("/openapi.json").json()
     organisation = make_organisation(client, make_caller)
     own_ids = _ids_held(client, organisation.admin)

@@ -12,12 +12,15 @@ from fastapi.testclient import TestClient
 from app.main import create_app
 from app.settings import Settings
 from tests.conftest import ThrowawayPostgres
+from tests.directory_feeds import MEMBERS_2025, ROLES_2025, feed_server, members, roles
 
 LETTERDESK = str(Path(sys.executable).parent / "letterdesk")
 
 
-def run(database_url: str, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    env = os.environ | {"LETTERDESK_DATABASE_URL": database_url, "COLUMNS": "200"}
+def run(
+    database_url: str, *args: str, check: bool = True, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = os.environ | {"LETTERDESK_DATABASE_URL": database_url, "COLUMNS": "200"} | (env or {})
     return subprocess.run(
         [LETTERDESK, *args], env=env, capture_output=True, text=True, check=check, timeout=120
     )
@@ -113,3 +116,24 @@ def test_an_unknown_organisation_is_said_plainly(database: str, tmp_path: Path) 
     assert result.returncode == 1
     assert "No organisation 'Nope'." in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_directory_sync_plans_applies_and_stops_at_the_guard(database: str) -> None:
+    run(database, "org", "create", "Amnistie")
+    with feed_server() as feeds:
+        house = members(MEMBERS_2025)
+        feeds.serve_house(house, roles(ROLES_2025))
+        env = {
+            "LETTERDESK_SYNC_HOUSE_OF_COMMONS_MEMBERS_URL": f"{feeds.url}/members.xml",
+            "LETTERDESK_SYNC_HOUSE_OF_COMMONS_MINISTRY_URL_EN": f"{feeds.url}/ministry-en.xml",
+            "LETTERDESK_SYNC_HOUSE_OF_COMMONS_MINISTRY_URL_FR": f"{feeds.url}/ministry-fr.xml",
+        }
+        sync = ("directory", "sync", "house-of-commons")
+        dry = run(database, *sync, "--dry-run", env=env).stdout
+        assert "Would change house-of-commons (343 rows" in dry and "343 created" in dry
+        assert "Synced house-of-commons" in run(database, *sync, env=env).stdout
+        feeds.serve_house(house[:100], roles(ROLES_2025))
+        stopped = run(database, *sync, env=env, check=False)
+        assert stopped.returncode == 1 and "would retire 243 of the source's 343" in stopped.stdout
+        forced = run(database, *sync, "--force", env=env).stdout
+        assert "243 retired" in forced

@@ -37,6 +37,15 @@ from app.main import create_app
 from app.settings import Settings
 from tests.api_data import Organisation, make_organisation
 from tests.conftest import empty_all_tables, make_caller_for
+from tests.directory_feeds import (
+    MEMBERS_2025,
+    ROLES_2025,
+    Feeds,
+    feed_server,
+    members,
+    representative,
+    roles,
+)
 
 MEDIA_WITHOUT_EXAMPLES = {"application/pdf"}  # binary
 
@@ -164,6 +173,15 @@ class Contract:
 
 
 @pytest.fixture(scope="module")
+def contract_feeds() -> Iterator[Feeds]:
+    with feed_server() as feeds:
+        house = members(MEMBERS_2025)[:12]
+        feeds.serve_house(house, roles(ROLES_2025))
+        feeds.serve_represent("house-of-commons", [representative(m) for m in house], 100)
+        yield feeds
+
+
+@pytest.fixture(scope="module")
 def contract(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Contract]:
@@ -184,6 +202,9 @@ def contract(
         print_dir=tmp_path / "print",
         _env_file=None,
     )
+    # Directory syncs read recorded feeds on loopback (a few members: many syncs run).
+    feeds = request.getfixturevalue("contract_feeds")
+    feeds.configure(settings)
     with TestClient(create_app(settings)) as client:
         organisation = make_organisation(client, make_caller_for(client))
         snapshot = None

@@ -1,11 +1,19 @@
-"""The demo organisation: the real House of Commons, cabinet roles, postal-code table."""
+"""The demo organisation: the real House of Commons (45th Parliament), the Carney
+ministry's roles, the approximate postal table."""
 
 from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from app.demo.service import load_demo
+from app.demo.service import (
+    MEMBERS_2023_FILE,
+    ROLES_2023_FILE,
+    _demo_organisation,
+    load_demo,
+    member_records,
+)
+from app.directory import importer
 from app.settings import Settings
 from tests.conftest import Caller
 
@@ -15,28 +23,34 @@ def demo_caller(session: Session, settings: Settings) -> Caller:
     return Caller(report.organisation_id, report.key)
 
 
-def test_the_demo_loads_every_member_with_offices_and_roles(
+def test_the_demo_loads_the_current_house_with_hill_offices_photos_and_roles(
     client: TestClient, session: Session, settings: Settings
 ) -> None:
     report = load_demo(session, settings)
-    assert report.recipients.counts.created == 337
+    assert report.recipients.counts.created == 343
     caller = Caller(report.organisation_id, report.key)
-    page = client.get("/v1/recipients", params={"q": "joly"}, headers=caller.headers).json()
-    (joly,) = page["items"]
-    assert joly["honorific"] == "The Honourable"
-    assert joly["post_nominals"] == "P.C., M.P."
-    assert joly["email"] == "melanie.joly@parl.gc.ca"
-    assert {a["kind"] for a in joly["addresses"]} == {"legislature", "constituency"}
-    hill = next(a for a in joly["addresses"] if a["kind"] == "legislature")
-    assert (hill["lines"], hill["city"], hill["postal_code"]) == (
+    page = client.get("/v1/recipients", params={"q": "anand"}, headers=caller.headers).json()
+    (anand,) = [r for r in page["items"] if r["first_name"] == "Anita"]
+    assert anand["honorific"] == "The Honourable"
+    assert anand["post_nominals"] == "P.C., M.P."
+    assert anand["district"]["name"] == "Oakville East"
+    assert anand["photo_url"].startswith("https://www.ourcommons.ca/")
+    assert anand["external_id"].isdigit()  # the House of Commons person id
+    (hill,) = anand["addresses"]
+    assert (hill["kind"], hill["lines"], hill["city"], hill["postal_code"]) == (
+        "legislature",
         ["House of Commons"],
         "Ottawa",
         "K1A 0A6",
     )
-    trudeau = client.get(
-        "/v1/recipients", params={"role": "Prime Minister"}, headers=caller.headers
+    everyone = client.get("/v1/recipients", params={"limit": 500}, headers=caller.headers)
+    assert all(
+        [a["postal_code"] for a in r["addresses"]] == ["K1A 0A6"] for r in everyone.json()["items"]
     )
-    assert trudeau.json()["items"][0]["honorific"] == "The Right Honourable"
+    prime_minister = client.get(
+        "/v1/recipients", params={"role": "Prime Minister"}, headers=caller.headers
+    ).json()["items"]
+    assert [r["display_name"] for r in prime_minister] == ["Mark Carney"]
 
 
 def test_loading_the_demo_twice_changes_nothing(
@@ -46,7 +60,7 @@ def test_loading_the_demo_twice_changes_nothing(
     second = load_demo(session, settings)
     assert second.organisation_id == first.organisation_id
     assert second.key == first.key and second.key_source == "file"
-    assert second.recipients.counts.unchanged == 337
+    assert second.recipients.counts.unchanged == 343
     assert second.recipients.counts.created == second.recipients.counts.updated == 0
     assert second.postal_codes.unchanged is True
 
@@ -73,14 +87,15 @@ def test_the_minister_of_foreign_affairs_is_resolved_by_date(
     caller = demo_caller(session, settings)
     role = {"role": "Minister of Foreign Affairs"}
     now = client.get("/v1/recipients", params=role, headers=caller.headers).json()["items"]
+    assert [r["display_name"] for r in now] == ["Anita Anand"]
+    retitled = {"role": "Minister of Foreign Affairs and International Development"}
     then = client.get(
-        "/v1/recipients", params=role | {"role_on": "2018-01-01"}, headers=caller.headers
+        "/v1/recipients", params=retitled | {"role_on": "2025-04-01"}, headers=caller.headers
     ).json()["items"]
-    assert [r["display_name"] for r in now] == ["Mélanie Joly"]
-    assert [r["display_name"] for r in then] == ["Chrystia Freeland"]
+    assert [r["display_name"] for r in then] == ["Mélanie Joly"]
 
 
-def test_a_constituency_office_postal_code_finds_its_mp(
+def test_a_postal_code_finds_its_mp_through_its_forward_sortation_area(
     client: TestClient, session: Session, settings: Settings
 ) -> None:
     caller = demo_caller(session, settings)
@@ -88,13 +103,61 @@ def test_a_constituency_office_postal_code_finds_its_mp(
         "/v1/districts/lookup", params={"postal_code": "t5a1b7"}, headers=caller.headers
     )
     (district,) = response.json()["districts"]
-    assert district["name"] == "Edmonton Manning"
+    assert (district["name"], district["code"]) == ("Edmonton Manning", "48018")
     assert [r["display_name"] for r in district["representatives"]] == ["Ziad Aboultaif"]
+
+
+def test_the_directory_status_says_the_date_of_the_demo_data(
+    client: TestClient, session: Session, settings: Settings
+) -> None:
+    caller = demo_caller(session, settings)
+    answer = client.get("/v1/directory/status", headers=caller.headers)
+    assert answer.status_code == 200, answer.text
+    (demo,) = answer.json()["sources"]
+    assert demo["source"] == "demo"
+    assert demo["recipients"] == 343
+    assert demo["url"] == "file:house-of-commons-members-2025.json"
+    assert demo["last_synced_at"] is not None and demo["requested_by"] == "letterdesk demo"
+    # the newest fact is the last role end date the ministry file states
+    assert demo["newest_fact"] == "2026-07-24"
+    assert demo["newest_fact_age_days"] >= 0
+    assert answer.json()["recipients_without_source"] == 0
 
 
 def test_the_shipped_data_keeps_its_provenance_beside_it() -> None:
     data = Path(__file__).parent.parent / "app" / "demo" / "data"
-    assert "ourcommons.ca" in (data / "PROVENANCE.md").read_text()
+    provenance = (data / "PROVENANCE.md").read_text()
+    assert "ourcommons.ca" in provenance
+    for name in (
+        "house-of-commons-members-2025.json",
+        "cabinet-roles-2025.csv",
+        "fsa-riding-2025.csv",
+    ):
+        assert (data / name).exists() and f"## {name}" in provenance
+
+
+def test_a_demo_loaded_before_with_the_2023_house_moves_to_the_current_one(
+    client: TestClient, session: Session, settings: Settings
+) -> None:
+    """The historical shuffle: a directory holding the 2023 demo (as an earlier version
+    loaded it, without a source) is brought to the 45th Parliament by loading the demo."""
+    organisation = _demo_organisation(session)
+    session.commit()
+    earlier = member_records(MEMBERS_2023_FILE, ROLES_2023_FILE)
+    importer.import_recipients(
+        session, organisation.id, importer.validate_records(earlier), dry_run=False, complete=False
+    )
+    report = load_demo(session, settings)
+    caller = Caller(report.organisation_id, report.key)
+    assert report.recipients.counts.retired > 0
+    pm = client.get("/v1/recipients", params={"role": "Prime Minister"}, headers=caller.headers)
+    assert [r["display_name"] for r in pm.json()["items"]] == ["Mark Carney"]
+    trudeau = client.get(
+        "/v1/recipients", params={"q": "trudeau", "include_retired": "true"}, headers=caller.headers
+    ).json()["items"]
+    assert [r["retired"] for r in trudeau] == [True]
+    active = client.get("/v1/recipients", params={"limit": 500}, headers=caller.headers)
+    assert len(active.json()["items"]) == 343
 
 
 def test_the_demo_campaigns_write_to_the_minister_and_the_mp_in_their_own_terms(

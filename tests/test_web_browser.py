@@ -104,7 +104,7 @@ def test_a_supporter_writes_with_their_mp_found_and_the_letter_previewed(
 ) -> None:
     page.goto(f"/c/{SLUG}")
     expect(page.locator("h1")).to_have_text("Rescind the Safe Third Country Agreement")
-    expect(page.locator("#targets")).to_contain_text("Marc Miller")
+    expect(page.locator("#targets")).to_contain_text("Lena Metlege Diab")
     expect(page.locator("#targets")).to_contain_text("Your MP, once you give your postal code")
     before = actions_taken(page)
     shot(page, "01-page")
@@ -132,7 +132,7 @@ def test_a_supporter_writes_with_their_mp_found_and_the_letter_previewed(
     expect(page.locator("h1")).to_have_text("Thank you, Amélie!")
     sent = page.locator(".sent-letters li")
     expect(sent).to_have_count(2)
-    expect(sent.first).to_contain_text("Marc Miller")
+    expect(sent.first).to_contain_text("Lena Metlege Diab")
     expect(sent.first).to_contain_text("Subject: Rescind the Safe Third Country Agreement")
     expect(sent.nth(1)).to_contain_text("Ziad Aboultaif, MP for Edmonton Manning")
     expect(page.locator(".next")).to_contain_text("Your letters are on their way")
@@ -175,7 +175,7 @@ def test_a_postal_code_in_two_districts_asks_which_as_it_is_typed(
 ) -> None:
     page.goto(f"/c/{SLUG}")
     expect(page.locator("#district-field")).to_be_hidden()
-    page.fill("#postal_code", "A0K 2B0")  # the demo's table puts it in two districts
+    page.fill("#postal_code", "A0K 2B0")  # the test server puts it in two districts
     expect(page.locator("#district-field")).to_be_visible()
     expect(page.locator("#district option")).to_have_text(
         ["Choose…", "Labrador", "Long Range Mountains"]

@@ -11,8 +11,11 @@ from pathlib import Path
 
 import uvicorn
 from fastapi import FastAPI
+from sqlalchemy.orm import Session
 
 from app.demo.service import load_demo
+from app.directory.models import PostalCodeDistrict
+from app.fields import fold
 from app.main import create_app
 from app.migrations import upgrade
 from app.settings import Settings
@@ -27,6 +30,22 @@ class LiveServer:
     @property
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.key}"}
+
+
+def add_a_postal_code_in_two_districts(session: Session, organisation_id: str) -> None:
+    """The demo's table gives one district per area (and none for A0K), so the page's
+    choice between districts is shown with a whole code the test adds in two."""
+    for name in ("Labrador", "Long Range Mountains"):
+        session.add(
+            PostalCodeDistrict(
+                organisation_id=organisation_id,
+                prefix="A0K2B0",
+                district_name=name,
+                district_province="NL",
+                district_key=fold(name),
+            )
+        )
+    session.commit()
 
 
 @contextmanager
@@ -44,6 +63,7 @@ def live_server(folder: Path) -> Iterator[LiveServer]:
     app = create_app(settings)
     with app.state.sessionmaker() as session:
         report = load_demo(session, settings)
+        add_a_postal_code_in_two_districts(session, report.organisation_id)
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))  # the port is ours from here: no race for a free one
     port = listener.getsockname()[1]

@@ -48,6 +48,11 @@ class Campaign(Base):
     goal: Mapped[int | None] = mapped_column(Integer)
     confirm_email: Mapped[bool] = mapped_column(Boolean)
     copy_to_supporter: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # What a queued letter to a role does when the role changes hands before it leaves:
+    # "readdress" (to the new holder) or "hold" (for review).
+    on_holder_change: Mapped[str] = mapped_column(
+        String(10), default="readdress", server_default="readdress"
+    )
     # Counters kept in the transaction that takes an action, so the public counter is
     # one row read however many supporters there are.
     action_count: Mapped[int] = mapped_column(Integer, default=0)

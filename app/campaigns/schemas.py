@@ -11,7 +11,7 @@ from pydantic import (
 )
 
 from app.campaigns.models import Campaign
-from app.fields import Paragraphs, SingleLine, reject_control_characters_but_newlines
+from app.fields import Paragraphs, ShortLine, SingleLine, reject_control_characters_but_newlines
 
 Language = Literal["en", "fr"]
 Part = Literal["intro", "concern", "ask"]
@@ -118,6 +118,20 @@ class OwnMPTarget(BaseModel):
     type: Literal["own_mp"]
 
 
+class OwnRepresentativeTarget(BaseModel):
+    """The supporter's own representative of another elected office (their MPP, MNA, MLA
+    or councillor), found from their postal code through the district lookup, among the
+    recipients of that office (synced from a Represent set, for one)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["own_representative"]
+    elected_office: ShortLine = Field(
+        examples=["MPP"],
+        description="As the directory and Represent name it: MPP, MNA, MLA, Councillor...",
+    )
+
+
 class RecipientTarget(BaseModel):
     """One recipient of the directory, named by id."""
 
@@ -127,7 +141,10 @@ class RecipientTarget(BaseModel):
     recipient_id: str = Field(max_length=40)
 
 
-Target = Annotated[RoleTarget | OwnMPTarget | RecipientTarget, Field(discriminator="type")]
+Target = Annotated[
+    RoleTarget | OwnMPTarget | OwnRepresentativeTarget | RecipientTarget,
+    Field(discriminator="type"),
+]
 TargetKind = Literal["role", "own_mp", "recipient"]
 
 
@@ -198,6 +215,12 @@ class CampaignFields(BaseModel):
     copy_to_supporter: bool = Field(
         False, description="Each emailed letter is also sent to the supporter, as a copy."
     )
+    on_holder_change: Literal["readdress", "hold"] = Field(
+        "readdress",
+        description="When a role target changes hands (a shuffle) while a letter to it is "
+        "queued: `readdress` re-writes it to the new holder when it is sent, `hold` keeps it "
+        "for review. A role nobody holds holds its letters either way.",
+    )
 
     @model_validator(mode="after")
     def _complete_in_every_language(self) -> "CampaignFields":
@@ -264,6 +287,7 @@ class CampaignUpdate(BaseModel):
     goal: int | None = Field(None, ge=1, le=100_000_000)
     confirm_email: bool | None = None
     copy_to_supporter: bool | None = None
+    on_holder_change: Literal["readdress", "hold"] | None = None
 
 
 class CampaignOut(CampaignFields):

@@ -9,7 +9,7 @@ import csv
 import os
 from collections import Counter, deque
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from app.delivery.pdf import PageSize, batch_pdf
 from app.errors import Conflict, Gone, InvalidInput, NotFound
 from app.ids import is_well_formed, new_id
 from app.letters.models import Letter
+from app.letters.readdressing import follow_role_holders_in_print
 from app.pagination import page_of
 from app.settings import Settings
 from app.webhooks.service import record_print_batch_events
@@ -231,6 +232,7 @@ def create_print_batch(
     duplex: bool = False,
 ) -> PrintBatch:
     _give_back_abandoned(session, organisation_id)
+    follow_role_holders_in_print(session, organisation_id, campaign_id, date.today())
     batch = _gather(session, organisation_id, campaign_id, settings.page_size, duplex)
     try:
         pages = _write_files(session, batch, settings.page_size, settings)

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 
 from sqlalchemy import and_, func, insert, or_, select, update
@@ -41,9 +41,11 @@ from app.delivery.email import (
     letter_message,
 )
 from app.delivery.models import Delivery, DeliveryAttempt
+from app.directory.jobs import sync_when_due
 from app.idempotency.service import purge_expired as purge_expired_idempotency_keys
 from app.ids import new_id
 from app.letters.models import Action, Letter
+from app.letters.readdressing import follow_role_holder
 from app.letters.repeats import notice_message, purge_notice_windows
 from app.settings import Settings
 from app.webhooks.sending import WebhookSender
@@ -53,6 +55,7 @@ from app.webhooks.service import record_letter_event
 log = logging.getLogger("letterdesk.worker")
 
 RETENTION_EVERY_SECONDS = 60.0
+DIRECTORY_SYNC_CHECK_SECONDS = 600.0
 # Expired idempotency keys and old webhook events deleted per pass; a full pass is
 # followed by another at once, so a flood is cleared as fast as it came.
 PURGE_BATCH = 500
@@ -337,6 +340,8 @@ def send_notice(
 def send_email(
     session: Session, delivery_id: str, backend: EmailBackend, settings: Settings
 ) -> Outcome:
+    if held := follow_role_holder(session, delivery_id, date.today()):
+        return Outcome("retry", held)  # held for review: its lease is given up, nothing to record
     row = session.execute(
         select(Letter, Action, Campaign.copy_to_supporter, Organisation.name_in_email)
         .join(Delivery, Delivery.letter_id == Letter.id)
@@ -380,6 +385,7 @@ class Worker:
         self.sent = 0
         self.idle = False  # the last claim found nothing due
         self.retention_due = 0.0  # monotonic time of the next retention pass
+        self.directory_sync_due = 0.0  # monotonic time the directory sync is next looked at
         self.webhooks = WebhookSender(
             sessions, settings, self.name, self.stopping, lambda n: backoff(n, settings)
         )
@@ -413,6 +419,7 @@ class Worker:
         with self.sessions() as session:
             expire_unconfirmed(session, self.settings)
             scrubbed = self.run_retention(session)
+            self.sync_directory(session)
             claimed = claim_due_deliveries(
                 session,
                 self.name,
@@ -455,6 +462,15 @@ class Worker:
         more = run.more or PURGE_BATCH in (keys, events)
         self.retention_due = now if more else now + RETENTION_EVERY_SECONDS
         return run.letters + run.actions + run.print_batches + keys + events
+
+    def sync_directory(self, session: Session) -> None:
+        """The directory's periodic sync (app/directory/jobs.py), looked at every ten
+        minutes; whether it is due is read from the database, so workers share it."""
+        now = time.monotonic()
+        if now < self.directory_sync_due:
+            return
+        self.directory_sync_due = now + DIRECTORY_SYNC_CHECK_SECONDS
+        sync_when_due(session, self.settings)
 
     def deliver(self, delivery_id: str) -> bool:
         started_at = utcnow()

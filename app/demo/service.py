@@ -1,15 +1,17 @@
 """The demo organisation, loaded from the real public data shipped in `data/` (see
-PROVENANCE.md there): the House of Commons as of December 2023, some cabinet roles, and
-a postal-code table derived from the MPs' constituency offices."""
+PROVENANCE.md there): the House of Commons of the 45th Parliament as of 2025-12-11, the
+Carney ministry's roles with their dates (to 2026-07-24), and an approximate postal table
+of one district per forward sortation area (the first three characters)."""
 
 import csv
 import json
 import os
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.auth import service as auth_service
@@ -18,18 +20,27 @@ from app.auth.scopes import Scope
 from app.campaigns import service as campaigns_service
 from app.campaigns.models import Campaign
 from app.campaigns.schemas import CAMPAIGN_FIELDS, CampaignCreate, CampaignUpdate, campaign_out
-from app.directory import importer, postal_table
+from app.directory import importer, postal_table, sync
 from app.directory.addresses import parse_address_block
 from app.directory.honorifics import read_house_honorific
+from app.directory.models import Recipient
 from app.directory.schemas import ImportResult, PostalCodeImportResult
+from app.directory.sources.house_of_commons import HILL_OFFICE, name_id, person_key
 from app.fields import normalise_province
 from app.settings import Settings
 
 DATA = Path(__file__).parent / "data"
-MEMBERS_FILE = DATA / "house-of-commons-members-2023-12.json"
-ROLES_FILE = DATA / "cabinet-roles-2023-12.csv"
+MEMBERS_FILE = DATA / "house-of-commons-members-2025.json"
+ROLES_FILE = DATA / "cabinet-roles-2025.csv"
+FSA_FILE = DATA / "fsa-riding-2025.csv"
 CAMPAIGNS_FILE = DATA / "campaigns.json"
+# The 2023 House, kept for tests that need a real shuffle (2023 -> 2025).
+MEMBERS_2023_FILE = DATA / "house-of-commons-members-2023-12.json"
+ROLES_2023_FILE = DATA / "cabinet-roles-2023-12.csv"
 DEMO_ORGANISATION = "Demo: Canadian refugee rights campaign"
+DEMO_SOURCE = "demo"
+# What PROVENANCE.md says the data is as of: the members' snapshot.
+DATA_AS_OF = date(2025, 12, 11)
 ADDRESS_KINDS = {"central": "legislature", "main-local": "constituency", "local": "constituency"}
 
 
@@ -54,11 +65,11 @@ class DemoReport:
         )
 
 
-def cabinet_roles() -> dict[tuple[str, str], list[dict[str, Any]]]:
+def cabinet_roles(path: Path = ROLES_FILE) -> dict[tuple[str, str], list[dict[str, Any]]]:
     roles: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    with ROLES_FILE.open(encoding="utf-8", newline="") as file:
+    with path.open(encoding="utf-8", newline="") as file:
         for row in csv.DictReader(file):
-            roles.setdefault((row["last_name"], row["first_name"]), []).append(
+            roles.setdefault(person_key(row["last_name"], row["first_name"]), []).append(
                 {
                     "title_en": row["role_en"],
                     "title_fr": row["role_fr"],
@@ -77,12 +88,15 @@ def _address(entry: dict[str, Any]) -> dict[str, Any] | None:
     )
 
 
-def member_records() -> list[dict[str, Any]]:
+def member_records(
+    members_file: Path = MEMBERS_FILE, roles_file: Path = ROLES_FILE
+) -> list[dict[str, Any]]:
     """The members in our import shape. Members styled "Hon." or "Right Hon." are Privy
     Councillors, hence "P.C., M.P."; the data does not give preferred languages, and its
-    honorifics hold no courtesy title (Mr., Ms.), so no member's gender is known."""
-    roles = cabinet_roles()
-    members = json.loads(MEMBERS_FILE.read_text(encoding="utf-8"))
+    honorifics hold no courtesy title (Mr., Ms.), so no member's gender is known. A member
+    without a House of Commons id (one in the 2025 file) is keyed by name instead."""
+    roles = cabinet_roles(roles_file)
+    members = json.loads(members_file.read_text(encoding="utf-8"))
     records = []
     for member in members:
         addresses = [
@@ -90,6 +104,8 @@ def member_records() -> list[dict[str, Any]]:
             for entry in member["addresses"]
             if entry.get("type") in ADDRESS_KINDS and (address := _address(entry))
         ]
+        if not any(address["kind"] == "legislature" for address in addresses):
+            addresses.insert(0, dict(HILL_OFFICE))
         central: dict[str, Any] = next(
             (a for a in member["addresses"] if a.get("type") == "central"), {}
         )
@@ -98,7 +114,7 @@ def member_records() -> list[dict[str, Any]]:
             {
                 # Gender only where the House's courtesy title gives it (see PROVENANCE).
                 **({"gender": gender} if gender else {}),
-                "external_id": member["id"],
+                "external_id": member["id"] or name_id(member["lastName"], member["firstName"]),
                 "honorific": honorific,
                 "first_name": member["firstName"],
                 "last_name": member["lastName"],
@@ -106,38 +122,45 @@ def member_records() -> list[dict[str, Any]]:
                 "party": member["party"],
                 "elected_office": "MP",
                 "district": {
+                    "code": member["constituency"].get("id") or None,
                     "name": member["constituency"]["name"],
                     "province": normalise_province(member["constituency"]["region"]),
                 },
                 "email": member["email"],
                 "phone": central.get("phone"),
                 "addresses": addresses,
-                "roles": roles.get((member["lastName"], member["firstName"]), []),
+                "photo_url": member.get("photoUrl") or None,
+                "roles": roles.get(person_key(member["lastName"], member["firstName"]), []),
             }
         )
     return records
 
 
-def postal_code_entries(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each constituency office's postal code, and its forward sortation area (the first
-    three characters), mapped to the office's district. Partial by nature: only codes
-    where an MP has an office; an area holding offices of several districts lists them
-    all as candidates."""
-    entries = []
-    for record in records:
-        for address in record["addresses"]:
-            if address["kind"] != "constituency" or not address.get("postal_code"):
-                continue
-            district = record["district"]
-            for prefix in (address["postal_code"], address["postal_code"][:3]):
-                entries.append(
-                    {
-                        "postal_code": prefix,
-                        "district_name": district["name"],
-                        "province": district["province"],
-                    }
-                )
-    return entries
+def fsa_entries() -> list[dict[str, Any]]:
+    """The approximate postal table: one district per forward sortation area, as the
+    shipped file gives it (a hint, not an authority; see PROVENANCE.md)."""
+    with FSA_FILE.open(encoding="utf-8", newline="") as file:
+        return [
+            {
+                "postal_code": row["fsa"],
+                "district_name": row["riding_name"],
+                "district_code": row["riding_id"] or None,
+                "province": row["province"],
+            }
+            for row in csv.DictReader(file)
+        ]
+
+
+def newest_fact(records: list[dict[str, Any]]) -> date:
+    """The newest date the data states: a role's start or end, or the snapshot itself."""
+    dates = [DATA_AS_OF] + [
+        date.fromisoformat(value)
+        for record in records
+        for role in record["roles"]
+        for value in (role["start_date"], role["end_date"])
+        if value
+    ]
+    return max(dates)
 
 
 def _demo_organisation(session: Session) -> Organisation:
@@ -174,17 +197,35 @@ def load_demo(session: Session, settings: Settings) -> DemoReport:
     key, key_source = _demo_key(session, organisation.id, settings)
     session.commit()
     records = member_records()
-    recipients = importer.import_recipients(
+    adopt_earlier_demo_recipients(session, organisation.id)
+    recipients = sync.import_from_file(
         session,
         organisation.id,
         importer.validate_records(records),
-        dry_run=False,
-        complete=False,
+        source=DEMO_SOURCE,
+        url=f"file:{MEMBERS_FILE.name}",
+        requested_by="letterdesk demo",
+        newest=newest_fact(records),
     )
-    entries = postal_table.validate_entries(postal_code_entries(records))
+    entries = postal_table.validate_entries(fsa_entries())
     postal_codes = postal_table.replace_table(session, organisation.id, entries)
     campaigns = load_campaigns(session, organisation.id)
     return DemoReport(organisation.id, key, key_source, recipients, postal_codes, campaigns)
+
+
+def adopt_earlier_demo_recipients(session: Session, organisation_id: str) -> None:
+    """Recipients an earlier demo loaded (the 2023 House, before recipients had a source)
+    are the demo source's, so that loading the current data retires those no longer in
+    it rather than leaving them beside it."""
+    session.execute(
+        update(Recipient)
+        .where(
+            Recipient.organisation_id == organisation_id,
+            Recipient.source.is_(None),
+            Recipient.external_id.is_not(None),
+        )
+        .values(source=DEMO_SOURCE)
+    )
 
 
 def load_campaigns(session: Session, organisation_id: str) -> dict[str, str]:

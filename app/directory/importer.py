@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from app.auth.service import lock_organisation
 from app.db import utcnow
 from app.directory.addresses import parse_address_block
+from app.directory.files import csv_rows, decode_body, limit_rows, load_json, row_error
 from app.directory.models import RECIPIENT_ROLES, RECIPIENTS, Recipient, RecipientRole
 from app.directory.schemas import (
     NAMELESS,
@@ -27,7 +28,6 @@ from app.directory.schemas import (
     has_a_name,
 )
 from app.directory.service import column_values, role_rows, search_key
-from app.directory.sources import csv_rows, decode_body, limit_rows, load_json, row_error
 from app.errors import Conflict, InvalidInput, field_errors
 from app.ids import new_id
 
@@ -210,7 +210,7 @@ def validate_records(records: list[dict[str, Any]]) -> list[RecipientFields]:
 
 
 @dataclass
-class _Plan:
+class ImportPlan:
     inserts: list[dict[str, Any]] = field(default_factory=list)
     updates: list[dict[str, Any]] = field(default_factory=list)
     roles: dict[str, list[Role]] = field(default_factory=dict)
@@ -218,6 +218,8 @@ class _Plan:
     updated: list[str] = field(default_factory=list)
     unchanged: int = 0
     retired: list[tuple[str, str]] = field(default_factory=list)
+    # What each changed recipient held before, by external id: a sync's diff reads it.
+    before: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def _existing(session: Session, organisation_id: str) -> dict[str, dict[str, Any]]:
@@ -259,19 +261,38 @@ def _role_order(role: RoleTuple) -> tuple[str, ...]:
     )
 
 
+def _without_locked(values: dict[str, Any], locked: list[str]) -> dict[str, Any]:
+    columns = set()
+    for name in locked:
+        columns |= DISTRICT_COLUMNS if name == "district" else {name}
+    return {column: value for column, value in values.items() if column not in columns}
+
+
+DISTRICT_COLUMNS = {"district_code", "district_name", "district_key", "district_province"}
+
+
 def _plan(
     organisation_id: str,
     recipients: list[RecipientFields],
     existing: dict[str, dict[str, Any]],
     complete: bool,
-) -> _Plan:
-    plan = _Plan()
+    source: str | None = None,
+) -> ImportPlan:
+    """With a `source` (a sync), every row is marked as that source's, fields locked by
+    hand are left alone, and only that source's recipients are retired."""
+    plan = ImportPlan()
     now = utcnow()
     nameless: list[dict[str, Any]] = []
     for number, recipient in enumerate(recipients, start=1):
         values = column_values(recipient)
         external_id = recipient.external_id or ""
         current = existing.get(external_id)
+        if source is not None:
+            values["source"] = source
+            locked = (current or {}).get("locked_fields") or []
+            values = _without_locked(values, locked)
+            if "roles" in locked:
+                recipient = recipient.model_copy(update={"roles": None})
         merged = (current or {}) | values
         if not has_a_name(
             merged.get("first_name"), merged.get("last_name"), merged.get("display_name")
@@ -300,6 +321,7 @@ def _plan(
             != current["roles"]
         )
         if changed or roles_changed or current["retired_at"] is not None:
+            plan.before[external_id] = current
             plan.updates.append(
                 {"id": current["id"], **changed, "retired_at": None, "updated_at": now}
             )
@@ -318,8 +340,11 @@ def _plan(
         plan.retired = [
             (row["id"], external_id)
             for external_id, row in existing.items()
-            if external_id not in given and row["retired_at"] is None
+            if external_id not in given
+            and row["retired_at"] is None
+            and (source is None or row["source"] == source)
         ]
+        plan.before |= {external_id: existing[external_id] for _, external_id in plan.retired}
     return plan
 
 
@@ -328,7 +353,7 @@ def _batches(rows: list[Any], size: int = 1000) -> Iterable[list[Any]]:
         yield rows[start : start + size]
 
 
-def _write(session: Session, organisation_id: str, plan: _Plan, progress: Progress) -> None:
+def _write(session: Session, organisation_id: str, plan: ImportPlan, progress: Progress) -> None:
     total = len(plan.inserts) + len(plan.updates) + len(plan.retired)
     done = 0
     for batch in _batches(plan.inserts):
@@ -387,15 +412,48 @@ def import_recipients(
         lock_organisation(session, organisation_id)
     plan = _plan(organisation_id, recipients, _existing(session, organisation_id), complete)
     if not dry_run:
-        try:
-            _write(session, organisation_id, plan, progress)
-            session.commit()
-        except IntegrityError:
-            session.rollback()
-            raise Conflict(
-                "The directory changed while this import ran (another import?); nothing was "
-                "imported. Send it again."
-            ) from None
+        apply_plan(session, organisation_id, plan, progress)
+    return import_result(plan, recipients, dry_run=dry_run, complete=complete)
+
+
+def plan_import(
+    session: Session,
+    organisation_id: str,
+    recipients: list[RecipientFields],
+    *,
+    complete: bool,
+    source: str | None,
+) -> ImportPlan:
+    """What an import (or a sync, with its `source`) would change, read under the
+    organisation's lock when it is to be written: call lock_organisation first."""
+    return _plan(organisation_id, recipients, _existing(session, organisation_id), complete, source)
+
+
+def apply_plan(
+    session: Session,
+    organisation_id: str,
+    plan: ImportPlan,
+    progress: Progress = lambda done, total: None,
+    *,
+    before_commit: Callable[[], None] = lambda: None,
+) -> None:
+    """Writes the plan and whatever `before_commit` adds (a sync's record and its webhook
+    event) in one transaction."""
+    try:
+        _write(session, organisation_id, plan, progress)
+        before_commit()
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise Conflict(
+            "The directory changed while this import ran (another import?); nothing was "
+            "imported. Send it again."
+        ) from None
+
+
+def import_result(
+    plan: ImportPlan, recipients: list[RecipientFields], *, dry_run: bool, complete: bool
+) -> ImportResult:
     return ImportResult(
         dry_run=dry_run,
         complete=complete,

@@ -22,6 +22,9 @@ class DistrictMatch:
     name: str
     code: str | None = None
     province: str | None = None
+    # Found from the first characters of the code only (a forward sortation area): a
+    # hint to confirm, not an answer.
+    approximate: bool = False
 
     @property
     def key(self) -> str:
@@ -32,9 +35,15 @@ class DistrictProvider(Protocol):
     name: str
 
     def districts_for(
-        self, session: Session, organisation_id: str, postal_code: str
+        self,
+        session: Session,
+        organisation_id: str,
+        postal_code: str,
+        elected_office: str | None = None,
     ) -> list[DistrictMatch]:
-        """The districts `postal_code` ('K1A 0A6') may lie in; several when it straddles."""
+        """The districts `postal_code` ('K1A 0A6') may lie in; several when it straddles.
+        Districts of `elected_office` (MPP, MNA, councillor...), the provider's own (MP)
+        when None."""
         ...
 
 
@@ -45,8 +54,15 @@ class TableProvider:
     name = "table"
 
     def districts_for(
-        self, session: Session, organisation_id: str, postal_code: str
+        self,
+        session: Session,
+        organisation_id: str,
+        postal_code: str,
+        elected_office: str | None = None,
     ) -> list[DistrictMatch]:
+        """The table holds federal districts: other offices' districts it does not know."""
+        if elected_office is not None and fold(elected_office) != "mp":
+            return []
         compact = postal_code.replace(" ", "")
         prefixes = [compact[:length] for length in range(len(compact), 0, -1)]
         rows = session.scalars(
@@ -58,21 +74,25 @@ class TableProvider:
         if not rows:
             return []
         longest = max(len(row.prefix) for row in rows)
+        approximate = longest < len(compact)
         return [
-            DistrictMatch(row.district_name, row.district_code, row.district_province)
+            DistrictMatch(row.district_name, row.district_code, row.district_province, approximate)
             for row in sorted(rows, key=lambda row: row.district_name)
             if len(row.prefix) == longest
         ]
 
 
+OfficeDistricts = list[tuple[str, DistrictMatch]]  # (folded elected office, district)
+
+
 class _TTLCache:
     def __init__(self, size: int, seconds: float) -> None:
-        self._entries: OrderedDict[str, tuple[float, list[DistrictMatch]]] = OrderedDict()
+        self._entries: OrderedDict[str, tuple[float, OfficeDistricts]] = OrderedDict()
         self._size = size
         self._seconds = seconds
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> list[DistrictMatch] | None:
+    def get(self, key: str) -> OfficeDistricts | None:
         with self._lock:
             entry = self._entries.get(key)
             if entry is None or entry[0] < time.monotonic():
@@ -80,7 +100,7 @@ class _TTLCache:
             self._entries.move_to_end(key)
             return entry[1]
 
-    def put(self, key: str, value: list[DistrictMatch]) -> None:
+    def put(self, key: str, value: OfficeDistricts) -> None:
         with self._lock:
             self._entries[key] = (time.monotonic() + self._seconds, value)
             self._entries.move_to_end(key)
@@ -91,7 +111,8 @@ class _TTLCache:
 class RepresentProvider:
     """Asks `/postcodes/{CODE}/` and reads both `representatives_centroid` (the district
     at the postal code's centre) and `representatives_concordance` (every district the
-    postal code touches), keeping representatives of one elected office (MP)."""
+    postal code touches), keeping the districts of one elected office (MP by default, or
+    the one asked for: the same answer names the supporter's MPP, MNA or councillor)."""
 
     name = "represent"
 
@@ -120,16 +141,20 @@ class RepresentProvider:
         self._client.close()
 
     def districts_for(
-        self, session: Session, organisation_id: str, postal_code: str
+        self,
+        session: Session,
+        organisation_id: str,
+        postal_code: str,
+        elected_office: str | None = None,
     ) -> list[DistrictMatch]:
         compact = "".join(postal_code.split()).upper()
-        cached = self._cache.get(compact)
-        if cached is not None:
-            return cached
-        document = self._fetch(f"/postcodes/{compact}/")
-        districts = self._districts_in(document) if document is not None else []
-        self._cache.put(compact, districts)
-        return districts
+        every = self._cache.get(compact)
+        if every is None:
+            document = self._fetch(f"/postcodes/{compact}/")
+            every = self._districts_in(document) if document is not None else []
+            self._cache.put(compact, every)
+        office = fold(elected_office) if elected_office is not None else self._office
+        return [district for of_office, district in every if of_office == office]
 
     def _fetch(self, path: str) -> dict[str, Any] | None:
         """The document, None for a postal code Represent does not know; a 503 problem when
@@ -165,8 +190,9 @@ class RepresentProvider:
             f"The Represent API did not answer after {self._attempts} attempts ({reason})."
         )
 
-    def _districts_in(self, document: dict[str, Any]) -> list[DistrictMatch]:
-        found: dict[str, DistrictMatch] = {}
+    def _districts_in(self, document: dict[str, Any]) -> OfficeDistricts:
+        """Every office's districts in the answer, each once."""
+        found: dict[tuple[str, str], DistrictMatch] = {}
         province = _province_of(document.get("province"))
         for field in ("representatives_centroid", "representatives_concordance"):
             representatives = document.get(field) or []
@@ -175,12 +201,12 @@ class RepresentProvider:
             for representative in representatives:
                 if not isinstance(representative, dict):
                     continue
-                if fold(str(representative.get("elected_office") or "")) != self._office:
-                    continue
+                office = fold(str(representative.get("elected_office") or ""))
                 name = representative.get("district_name")
                 if isinstance(name, str) and name.strip():
-                    found.setdefault(fold(name), DistrictMatch(name.strip(), province=province))
-        return list(found.values())
+                    match = DistrictMatch(name.strip(), province=province)
+                    found.setdefault((office, fold(name)), match)
+        return [(office, district) for (office, _), district in found.items()]
 
 
 def _province_of(value: Any) -> str | None:

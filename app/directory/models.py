@@ -1,7 +1,17 @@
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Date, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, JSONDocument, UTCDateTime, utcnow
@@ -45,6 +55,14 @@ class Recipient(Base):
     salutation_override: Mapped[str | None] = mapped_column(String(300))
     salutation_override_fr: Mapped[str | None] = mapped_column(String(300))
     gender: Mapped[str | None] = mapped_column(String(10))
+    photo_url: Mapped[str | None] = mapped_column(String(500))
+    # The source a sync keeps this recipient in step with ("house-of-commons",
+    # "represent:ontario-legislature", "demo"); None for recipients written by hand or file.
+    source: Mapped[str | None] = mapped_column(String(200))
+    # Fields the organisation edited by hand (PATCH): a sync leaves them as they are.
+    locked_fields: Mapped[list[str]] = mapped_column(
+        JSONDocument, default=list, server_default=text("'[]'")
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -96,6 +114,34 @@ class PostalCodeDistrict(Base):
     district_name: Mapped[str] = mapped_column(String(300))
     district_province: Mapped[str | None] = mapped_column(String(2))
     district_key: Mapped[str] = mapped_column(Text)
+
+
+class DirectorySync(Base):
+    """One applied sync of the directory from a source: when, who asked, what changed
+    (counts and the diff, as announced to webhooks) and the problems it found."""
+
+    __tablename__ = "directory_syncs"
+    __table_args__ = (
+        Index(
+            "ix_directory_syncs_organisation_id_source_synced_at",
+            "organisation_id",
+            "source",
+            "synced_at",
+        ),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("syn"))
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    source: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str | None] = mapped_column(String(2000))
+    requested_by: Mapped[str] = mapped_column(String(200))
+    forced: Mapped[bool] = mapped_column(Boolean)
+    counts: Mapped[dict[str, int]] = mapped_column(JSONDocument)
+    diff: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    problems: Mapped[list[dict[str, Any]]] = mapped_column(JSONDocument)
+    # The newest date the source's data carries (a member's start, a role's start or end).
+    newest_fact: Mapped[date | None] = mapped_column(Date)
+    synced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 # The tables themselves, for bulk writes through Core: an ORM bulk insert splits rows

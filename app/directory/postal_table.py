@@ -8,9 +8,9 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from app.auth.service import lock_organisation
+from app.directory.files import csv_rows, decode_body, limit_rows, load_json, row_error
 from app.directory.models import PostalCodeDistrict
 from app.directory.schemas import PostalCodeEntry, PostalCodeImportResult
-from app.directory.sources import csv_rows, decode_body, limit_rows, load_json, row_error
 from app.errors import InvalidInput, field_errors
 from app.fields import fold
 from app.ids import new_id

@@ -6,9 +6,11 @@ from fastapi.concurrency import run_in_threadpool
 
 from app.auth.deps import DirectoryReader, DirectoryWriter
 from app.db import SessionDep
-from app.directory import importer, postal_table, service
+from app.directory import importer, postal_table, service, sync
 from app.directory.deps import DistrictProviderDep
 from app.directory.schemas import (
+    DirectoryStatus,
+    DistrictChoices,
     DistrictLookup,
     ImportResult,
     PostalCodeImportResult,
@@ -16,11 +18,14 @@ from app.directory.schemas import (
     RecipientList,
     RecipientOut,
     RecipientUpdate,
+    SyncReport,
+    SyncRequest,
     recipient_out,
 )
+from app.errors import Conflict
 from app.fields import OptionalProvince, OptionalSingleLine, PostalCode
 from app.pagination import DEFAULT_LIMIT, MAX_LIMIT
-from app.responses import CONFLICT, NOT_FOUND, UPSTREAM
+from app.responses import CONFLICT, NOT_FOUND, UPSTREAM, conflict
 
 router = APIRouter(tags=["directory"])
 
@@ -165,6 +170,59 @@ async def import_recipients(
         )
 
     return await run_in_threadpool(run)
+
+
+@router.get("/v1/directory/status", response_model=DirectoryStatus)
+def directory_status(principal: DirectoryReader, session: SessionDep) -> DirectoryStatus:
+    """Per source the directory is synced from: when it was last synced, how many
+    recipients it holds, and how old its newest fact is (and the problems it reported)."""
+    return sync.directory_status(session, principal.organisation_id, date.today())
+
+
+SYNC_STOPPED = conflict(
+    "The sync would retire more than the allowed share of the source's recipients "
+    "(`report` holds the diff), or another import ran at once; nothing was changed."
+)
+
+
+@router.post(
+    "/v1/directory/sync",
+    response_model=SyncReport,
+    responses=SYNC_STOPPED | UPSTREAM,
+)
+def sync_directory(
+    body: SyncRequest, principal: DirectoryWriter, session: SessionDep, request: Request
+) -> SyncReport:
+    """Bring the directory in step with a public source: its diff (created, updated,
+    retired, roles started and ended) is planned first, then applied as one change,
+    recorded and announced to webhooks as `directory.synced`. Fields edited by hand
+    (`locked_fields`) are kept."""
+    report = sync.sync_from_source(
+        session,
+        request.app.state.settings,
+        principal.organisation_id,
+        body.source,
+        requested_by=f"api key {principal.key_id}",
+        dry_run=body.dry_run,
+        force=body.force,
+    )
+    if report.stopped and not report.dry_run:
+        raise Conflict(report.stopped, report=report.model_dump(mode="json"))
+    return report
+
+
+@router.get("/v1/districts/search", response_model=DistrictChoices)
+def search_districts(
+    q: Annotated[
+        str,
+        Query(min_length=2, max_length=100, description="Words of a district's or an MP's name."),
+    ],
+    principal: DirectoryReader,
+    session: SessionDep,
+) -> DistrictChoices:
+    """Districts to choose from by their name or their representative's name (at most
+    20): for a postal code that no table knows, or one the table knows only roughly."""
+    return service.search_districts(session, principal.organisation_id, q)
 
 
 @router.get("/v1/districts/lookup", response_model=DistrictLookup, responses=NOT_FOUND | UPSTREAM)

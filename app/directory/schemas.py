@@ -1,9 +1,10 @@
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -76,6 +77,9 @@ RECIPIENT_EXAMPLE: dict[str, Any] = {
 RECIPIENT_OUT_EXAMPLE = RECIPIENT_EXAMPLE | {
     "id": "rcp_01JD3ZK8Y2M0000000000000000",
     "display_name": "Mélanie Joly",
+    "photo_url": None,
+    "source": None,
+    "locked_fields": [],
     "retired": False,
 }
 MP_EXAMPLE = RECIPIENT_OUT_EXAMPLE | {
@@ -142,6 +146,21 @@ class District(BaseModel):
 ExternalId = Annotated[SingleLine, StringConstraints(max_length=200)]
 
 
+def _web_address(value: str) -> str:
+    """An http(s) address with a host: a photo is shown on pages, so nothing else
+    (javascript:, data:) gets in."""
+    scheme, _, rest = value.partition("://")
+    if scheme.lower() not in ("http", "https") or not rest or rest[0] in "/?#":
+        raise ValueError("must be an http or https address")
+    return value
+
+
+OptionalWebAddress = Annotated[
+    Annotated[SingleLine, StringConstraints(max_length=500), AfterValidator(_web_address)] | None,
+    BeforeValidator(lambda value: None if value == "" else value),
+]
+
+
 class RecipientFields(BaseModel):
     """The fields a client writes. On PATCH and on import only the fields present are
     applied: a source that does not carry roles leaves the roles held as they are."""
@@ -181,6 +200,18 @@ class RecipientFields(BaseModel):
         description='Set only to have letters use gendered forms of address ("Madame la '
         'Ministre", "Ms."); without it they use neutral ones.',
     )
+    photo_url: OptionalWebAddress = Field(
+        None,
+        examples=[
+            "https://www.ourcommons.ca/Content/Parliamentarians/Images/OfficialMPPhotos/45/"
+            "AboultaifZiad_CPC.jpg"
+        ],
+    )
+
+
+# The fields a sync may overwrite, and so the fields an organisation can lock against it.
+LOCKABLE_FIELDS = tuple(name for name in RecipientFields.model_fields if name != "external_id")
+LockableField = Literal[LOCKABLE_FIELDS]  # type: ignore[valid-type]
 
 
 class RecipientCreate(RecipientFields):
@@ -199,8 +230,15 @@ class RecipientUpdate(RecipientFields):
             "examples": [
                 {"party": "Liberal", "email": "melanie.joly@parl.gc.ca"},
                 {"roles": [{"title_en": "Minister of Foreign Affairs", "end_date": "2025-03-14"}]},
+                {"locked_fields": []},
             ]
         }
+    )
+
+    locked_fields: list[LockableField] | None = Field(
+        None,
+        description="The fields syncs leave alone. Every field a PATCH sets is locked; send "
+        "this to say the set yourself (`[]` lets syncs update every field again).",
     )
 
 
@@ -225,6 +263,9 @@ class RecipientOut(BaseModel):
     salutation_override: str | None
     salutation_override_fr: str | None
     gender: Gender | None
+    photo_url: str | None
+    source: str | None = Field(description="The source syncs keep this recipient in step with.")
+    locked_fields: list[str] = Field(description="Fields syncs leave alone (edited by hand).")
     retired: bool
 
 
@@ -294,6 +335,9 @@ def recipient_out(recipient: Recipient, *, with_roles: bool = True) -> Recipient
         salutation_override=recipient.salutation_override,
         salutation_override_fr=recipient.salutation_override_fr,
         gender=recipient.gender,
+        photo_url=recipient.photo_url,
+        source=recipient.source,
+        locked_fields=list(recipient.locked_fields or []),
         retired=recipient.retired_at is not None,
     )
 
@@ -302,7 +346,39 @@ class DistrictWithRepresentatives(BaseModel):
     name: str
     code: str | None
     province: str | None
+    approximate: bool = Field(
+        False,
+        description="Found from the postal code's first three characters only: a hint "
+        "for the supporter to confirm, not an answer.",
+    )
     representatives: list[RecipientOut]
+
+
+class DistrictChoices(BaseModel):
+    """Districts to choose from by name, or by their representative's name: for a postal
+    code no table knows."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "q": "edmonton man",
+                    "districts": [
+                        {
+                            "name": "Edmonton Manning",
+                            "code": "48018",
+                            "province": "AB",
+                            "approximate": False,
+                            "representatives": [MP_EXAMPLE],
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+
+    q: str
+    districts: list[DistrictWithRepresentatives]
 
 
 class DistrictLookup(BaseModel):
@@ -331,6 +407,11 @@ class DistrictLookup(BaseModel):
     ambiguous: bool = Field(
         description="True when the postal code straddles districts: every candidate is given."
     )
+    approximate: bool = Field(
+        False,
+        description="True when the districts were found from the first three characters "
+        "only (an approximate table): the supporter should confirm theirs.",
+    )
     districts: list[DistrictWithRepresentatives]
 
 
@@ -354,3 +435,168 @@ class PostalCodeImportResult(BaseModel):
     rows: int
     replaced: int = Field(description="How many entries the table held before.")
     unchanged: bool = Field(description="The table already held exactly these entries.")
+
+
+class RecipientChange(BaseModel):
+    external_id: str
+    name: str
+    fields: list[str] = Field(
+        default_factory=list, description="For an update: the fields that change."
+    )
+
+
+class RoleChange(BaseModel):
+    external_id: str
+    name: str
+    title_en: str
+    title_fr: str | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+
+
+class DataProblem(BaseModel):
+    """Something in a source that letters cannot be addressed by without a guess."""
+
+    kind: Literal["role_held_twice"]
+    detail: str
+    title_en: str
+    holders: list[str] = Field(description="External ids of those said to hold it.")
+
+
+class SyncDiff(BaseModel):
+    created: list[RecipientChange] = Field(default_factory=list)
+    updated: list[RecipientChange] = Field(default_factory=list)
+    retired: list[RecipientChange] = Field(default_factory=list)
+    roles_started: list[RoleChange] = Field(default_factory=list)
+    roles_ended: list[RoleChange] = Field(default_factory=list)
+
+
+class SyncCounts(BaseModel):
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    retired: int = 0
+    roles_started: int = 0
+    roles_ended: int = 0
+
+
+SYNC_EXAMPLE: dict[str, Any] = {
+    "id": "syn_01JD3ZK8Y2M0000000000000000",
+    "source": "house-of-commons",
+    "url": "https://www.ourcommons.ca/Members/en/search/XML",
+    "dry_run": False,
+    "applied": True,
+    "forced": False,
+    "stopped": None,
+    "rows": 343,
+    "counts": {
+        "created": 0,
+        "updated": 1,
+        "unchanged": 342,
+        "retired": 0,
+        "roles_started": 1,
+        "roles_ended": 1,
+    },
+    "diff": {
+        "created": [],
+        "updated": [{"external_id": "105120", "name": "Anita Anand", "fields": ["roles"]}],
+        "retired": [],
+        "roles_started": [
+            {
+                "external_id": "105120",
+                "name": "Anita Anand",
+                "title_en": "Minister of Foreign Affairs",
+                "title_fr": "Ministre des Affaires étrangères",
+                "start_date": "2025-05-13",
+                "end_date": None,
+            }
+        ],
+        "roles_ended": [],
+    },
+    "problems": [],
+    "newest_fact": "2026-07-24",
+}
+
+
+class SyncReport(BaseModel):
+    """What a sync found and did. The diff lists at most 500 of each kind; counts are
+    whole."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [SYNC_EXAMPLE]})
+
+    id: str | None = Field(description="The sync's record; None for a dry run or a stop.")
+    source: str
+    url: str | None
+    dry_run: bool
+    applied: bool
+    forced: bool
+    stopped: str | None = Field(
+        description="Why the sync stopped without changing anything (the retirement guard)."
+    )
+    rows: int
+    counts: SyncCounts
+    diff: SyncDiff
+    problems: list[DataProblem]
+    newest_fact: date | None
+
+
+class SourceStatus(BaseModel):
+    source: str
+    url: str | None
+    last_synced_at: datetime | None
+    requested_by: str | None
+    recipients: int = Field(description="Recipients in this source, retired ones aside.")
+    newest_fact: date | None = Field(description="The newest date the source's data states.")
+    newest_fact_age_days: int | None
+    problems: list[DataProblem]
+
+
+class DirectoryStatus(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "sources": [
+                        {
+                            "source": "demo",
+                            "url": "file:house-of-commons-members-2025.json",
+                            "last_synced_at": "2026-11-30T07:00:00Z",
+                            "requested_by": "letterdesk demo",
+                            "recipients": 343,
+                            "newest_fact": "2026-07-24",
+                            "newest_fact_age_days": 129,
+                            "problems": [],
+                        }
+                    ],
+                    "recipients_without_source": 0,
+                }
+            ]
+        }
+    )
+
+    sources: list[SourceStatus]
+    recipients_without_source: int = Field(
+        description="Recipients written by hand or by file import, outside any sync."
+    )
+
+
+class SyncRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"source": "house-of-commons", "dry_run": True},
+                {"source": "represent:ontario-legislature"},
+                {"source": "house-of-commons", "force": True},
+            ]
+        },
+    )
+
+    source: Annotated[str, StringConstraints(max_length=120)] = Field(
+        description="`house-of-commons` (ourcommons.ca open data) or `represent:<set>` "
+        "(a Represent representative set, e.g. `represent:ontario-legislature`)."
+    )
+    dry_run: bool = Field(False, description="Answer the diff; change nothing.")
+    force: bool = Field(
+        False, description="Apply even a sync that retires more than the allowed share."
+    )

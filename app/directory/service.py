@@ -8,9 +8,12 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.directory.lookup import DistrictProvider
 from app.directory.models import Recipient, RecipientRole
+from app.directory.portfolios import titles_of
 from app.directory.schemas import (
+    LOCKABLE_FIELDS,
     NAMELESS,
     District,
+    DistrictChoices,
     DistrictLookup,
     DistrictWithRepresentatives,
     RecipientCreate,
@@ -36,7 +39,7 @@ def column_values(fields: RecipientFields) -> dict[str, Any]:
             given |= district_columns(value)
         elif name == "addresses":
             given["addresses"] = [address.model_dump() for address in value or []]
-        elif name != "roles":
+        elif name not in ("roles", "locked_fields"):
             given[name] = value
     return given
 
@@ -150,11 +153,22 @@ def update_recipient(
     if "external_id" in fields.model_fields_set:
         _refuse_taken_external_id(session, organisation_id, fields.external_id, recipient.id)
     _apply(session, recipient, fields)
+    recipient.locked_fields = fields_locked_by(fields, recipient.locked_fields or [])
     if not has_a_name(recipient.first_name, recipient.last_name, recipient.display_name):
         session.rollback()
         raise InvalidInput(errors=[{"field": "display_name", "in": "body", "message": NAMELESS}])
     _commit_or_conflict(session)
     return recipient
+
+
+def fields_locked_by(fields: RecipientUpdate, locked: list[str]) -> list[str]:
+    """What a PATCH leaves locked: the set it names, else the fields held before and every
+    field it sets. An edit by hand is a statement that the source is wrong there, so a
+    sync must not undo it."""
+    if fields.locked_fields is not None:
+        return sorted(set(fields.locked_fields))
+    edited = fields.model_fields_set & set(LOCKABLE_FIELDS)
+    return sorted(set(locked) | edited)
 
 
 def delete_recipient(session: Session, organisation_id: str, recipient_id: str) -> None:
@@ -176,12 +190,13 @@ class RecipientFilters:
 
 
 def role_held_on(title: str, on: date) -> Any:
-    """The condition that a role row is `title` (English or French) and held on `on`.
-    A role is held from its start date up to, not including, its end date: the day a
-    minister hands over is the successor's first day."""
-    key = fold(title)
+    """The condition that a role row is of the portfolio `title` names (by any of its
+    English or French titles over time) and is held on `on`. A role is held from its
+    start date up to, not including, its end date: the day a minister hands over is the
+    successor's first day."""
+    keys = sorted(titles_of(title))
     return and_(
-        or_(RecipientRole.title_en_key == key, RecipientRole.title_fr_key == key),
+        or_(RecipientRole.title_en_key.in_(keys), RecipientRole.title_fr_key.in_(keys)),
         or_(RecipientRole.start_date.is_(None), RecipientRole.start_date <= on),
         or_(RecipientRole.end_date.is_(None), RecipientRole.end_date > on),
     )
@@ -230,9 +245,10 @@ def list_recipients(
 def holders_of_role(
     session: Session, organisation_id: str, title: str, on: date
 ) -> list[tuple[Recipient, RecipientRole]]:
-    """Who holds `title` on `on`, with the role as the directory writes it: how a
-    campaign aimed at "the Minister of Foreign Affairs" finds today's minister, so that
-    a cabinet shuffle is one directory update."""
+    """Who holds the portfolio `title` names on `on`, each once, with the title they hold
+    it under (the newest, for a holder the source lists under two): how a campaign aimed
+    at "the Minister of Foreign Affairs" finds today's minister, so that a cabinet
+    shuffle is one directory update."""
     query = (
         select(Recipient, RecipientRole)
         .join(RecipientRole, RecipientRole.recipient_id == Recipient.id)
@@ -242,9 +258,12 @@ def holders_of_role(
             RecipientRole.organisation_id == organisation_id,
             role_held_on(title, on),
         )
-        .order_by(Recipient.id)
+        .order_by(Recipient.id, RecipientRole.start_date.desc(), RecipientRole.id)
     )
-    return [(recipient, role) for recipient, role in session.execute(query)]
+    held: dict[str, tuple[Recipient, RecipientRole]] = {}
+    for recipient, role in session.execute(query):
+        held.setdefault(recipient.id, (recipient, role))
+    return list(held.values())
 
 
 def recipients_in_districts(
@@ -274,9 +293,11 @@ def lookup_postal_code(
     districts = provider.districts_for(session, organisation_id, postal_code)
     if not districts:
         raise NotFound(
-            f"We know no district for {postal_code}.",
+            f"We know no district for {postal_code}: choose it by its name or its "
+            "representative's name (GET /v1/districts/search?q=).",
             postal_code=postal_code,
             provider=provider.name,
+            choose_from="/v1/districts/search",
         )
     representatives = recipients_in_districts(
         session, organisation_id, [district.key for district in districts], with_roles=True
@@ -285,13 +306,50 @@ def lookup_postal_code(
         postal_code=postal_code,
         provider=provider.name,
         ambiguous=len(districts) > 1,
+        approximate=any(district.approximate for district in districts),
         districts=[
             DistrictWithRepresentatives(
                 name=district.name,
                 code=district.code,
                 province=district.province,
+                approximate=district.approximate,
                 representatives=[recipient_out(r) for r in representatives[district.key]],
             )
             for district in districts
+        ],
+    )
+
+
+CHOICES = 20
+
+
+def search_districts(session: Session, organisation_id: str, q: str) -> DistrictChoices:
+    """Districts whose name, or whose representative's name, holds every word of `q`
+    (accents and case aside): the choice offered when no table knows a postal code."""
+    query = select(Recipient.district_key).where(
+        Recipient.organisation_id == organisation_id,
+        Recipient.retired_at.is_(None),
+        Recipient.district_key.is_not(None),
+    )
+    for token in fold(q).split():
+        query = query.where(
+            or_(
+                Recipient.district_key.contains(token, autoescape=True),
+                Recipient.search_key.contains(token, autoescape=True),
+            )
+        )
+    keys = sorted({key for key in session.scalars(query.limit(CHOICES * 5)) if key})[:CHOICES]
+    found = recipients_in_districts(session, organisation_id, keys, with_roles=True)
+    return DistrictChoices(
+        q=q,
+        districts=[
+            DistrictWithRepresentatives(
+                name=people[0].district_name or "",
+                code=people[0].district_code,
+                province=people[0].district_province,
+                representatives=[recipient_out(r) for r in people],
+            )
+            for people in (found[key] for key in keys)
+            if people
         ],
     )

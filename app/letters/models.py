@@ -120,6 +120,13 @@ class Letter(Base):
     )
     # When its text was erased (on request, or by retention); its state and dates stay.
     scrubbed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The campaign's role target the letter was written to ("Minister of Foreign
+    # Affairs"): at send time it goes to whoever holds that role then.
+    role_target: Mapped[str | None] = mapped_column(String(300))
+    # Why it waits for review (the role changed hands, or has no holder).
+    held_reason: Mapped[str | None] = mapped_column(Text)
+    # Whom it was addressed to before the role changed hands, and when it was re-addressed.
+    readdressed_from: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
 
     action: Mapped[Action] = relationship(back_populates="letters")
     delivery: Mapped["Delivery"] = relationship(back_populates="letter")

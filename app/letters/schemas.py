@@ -246,7 +246,7 @@ class CampaignStats(BaseModel):
 
 LetterStatus = Literal[
     "pending_confirmation", "queued", "sending", "sent", "failed", "batched", "printed",
-    "mailed", "cancelled", "expired",
+    "mailed", "cancelled", "expired", "held_for_review",
 ]  # fmt: skip
 
 
@@ -275,6 +275,17 @@ class LetterSummary(BaseModel):
     scrubbed_at: datetime | None = Field(
         description="When the supporter's personal data in it was erased (on request, or "
         'after the retention period): its text then reads "redacted".'
+    )
+    role_target: str | None = Field(
+        None, description="The campaign's role it was written to: it goes to whoever holds it."
+    )
+    held_reason: str | None = Field(
+        None, description="Why it is held for review (the role changed hands, or is vacant)."
+    )
+    readdressed_from: dict[str, Any] | None = Field(
+        None,
+        description="Whom it was addressed to before the role changed hands (`recipient_id`, "
+        "`display_name`), and when it was re-addressed (`at`).",
     )
 
 
@@ -349,4 +360,7 @@ def summary_fields(letter: "Letter") -> dict[str, Any]:
         "sent_at": letter.sent_at,
         "failed_reason": letter.failed_reason,
         "scrubbed_at": letter.scrubbed_at,
+        "role_target": letter.role_target,
+        "held_reason": letter.held_reason,
+        "readdressed_from": letter.readdressed_from,
     }

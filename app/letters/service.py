@@ -33,7 +33,7 @@ from app.campaigns.texts import (
 from app.db import utcnow
 from app.delivery.email import confirmation_token
 from app.delivery.models import Delivery
-from app.directory.lookup import DistrictProvider
+from app.directory.lookup import DistrictMatch, DistrictProvider
 from app.directory.models import Recipient
 from app.directory.schemas import name_of, recipient_out
 from app.directory.service import holders_of_role, recipients_in_districts
@@ -69,6 +69,9 @@ class Target:
     role_fr: str | None = None
     # The supporter's own MP, though written to as another kind (a minister in their role).
     constituent: bool = False
+    # The campaign's role this target holds (as the campaign names it): a letter written
+    # to it follows the role when it changes hands before the letter leaves.
+    for_role: str | None = None
 
 
 @dataclass
@@ -166,12 +169,12 @@ def own_mps(
     chosen_district: str | None,
 ) -> tuple[list[Recipient], list[QualityWarning]]:
     """The supporter's MP(s), from their postal code. A postal code that straddles
-    districts needs the supporter's choice among them (a 422 names the candidates)."""
+    districts needs the supporter's choice among them (a 422 names the candidates). A
+    postal code no table knows, or knows only by its first characters, takes the
+    supporter's choice of any district the directory has."""
     districts = provider.districts_for(session, organisation_id, postal_code)
     if chosen_district:
-        districts = [d for d in districts if d.key == fold(chosen_district)]
-        if not districts:
-            raise invalid_field("district", "is not a district of your postal code")
+        districts = _chosen_district(session, organisation_id, districts, chosen_district)
     if len(districts) > 1:
         names = [district.name for district in districts]
         raise invalid_field(
@@ -189,6 +192,49 @@ def own_mps(
     return mps, []
 
 
+def own_representatives(
+    session: Session,
+    organisation_id: str,
+    provider: DistrictProvider,
+    postal_code: str,
+    elected_office: str,
+) -> tuple[list[Recipient], list[QualityWarning]]:
+    """The supporter's representative(s) of `elected_office` (their MPP, MNA,
+    councillor), from their postal code. A code that straddles that office's districts
+    is not guessed: the letter is left out, and the supporter told."""
+    districts = provider.districts_for(session, organisation_id, postal_code, elected_office)
+    if len(districts) != 1:
+        why = "lies in more than one" if districts else "is in no"
+        return [], [
+            _recipients_warning(
+                f"Your postal code {why} {elected_office} district we know; we could not "
+                f"find your {elected_office}."
+            )
+        ]
+    key = districts[0].key
+    found = recipients_in_districts(session, organisation_id, [key], with_roles=False)
+    people = [r for r in found[key] if fold(r.elected_office or "") == fold(elected_office)]
+    if not people:
+        return [], [
+            _recipients_warning(f"We have no {elected_office} for {districts[0].name} on file.")
+        ]
+    return people, []
+
+
+def _chosen_district(
+    session: Session, organisation_id: str, districts: list[DistrictMatch], chosen: str
+) -> list[DistrictMatch]:
+    matching = [district for district in districts if district.key == fold(chosen)]
+    if matching:
+        return matching
+    if districts and not all(district.approximate for district in districts):
+        raise invalid_field("district", "is not a district of your postal code")
+    known = recipients_in_districts(session, organisation_id, [fold(chosen)], with_roles=False)
+    if not known[fold(chosen)]:
+        raise invalid_field("district", "is not a district we know")
+    return [DistrictMatch(known[fold(chosen)][0].district_name or chosen)]
+
+
 def _recipients_warning(message: str) -> QualityWarning:
     return QualityWarning(code="recipient_not_found", part="recipients", message=message)
 
@@ -197,7 +243,7 @@ def role_targets(session: Session, organisation_id: str, title: str, on: date) -
     """Whoever holds `title` on `on`, addressed in that role (its English and French
     titles as the directory has them)."""
     return [
-        Target(holder, "role", role.title_en, role.title_fr)
+        Target(holder, "role", role.title_en, role.title_fr, for_role=title)
         for holder, role in holders_of_role(session, organisation_id, title, on)
     ]
 
@@ -248,6 +294,16 @@ def resolve_targets(
                 continue
             mps, more = own_mps(session, organisation_id, provider, postal_code, district)
             targets += [Target(mp, "own_mp") for mp in mps]
+            warnings += more
+        elif spec["type"] == "own_representative":
+            if postal_code is None:
+                continue
+            found, more = own_representatives(
+                session, organisation_id, provider, postal_code, spec["elected_office"]
+            )
+            # Their own representative, as an own MP is: the texts and the constituent
+            # sentence of letters to the supporter's own representative.
+            targets += [Target(representative, "own_mp") for representative in found]
             warnings += more
         elif recipient := named.get(spec["recipient_id"]):
             targets.append(Target(recipient, "recipient"))
@@ -663,6 +719,7 @@ def take_action(
             body_html=composed.body_html,
             content_hash=composed.content_hash,
             parts=composed.parts,
+            role_target=composed.target.for_role,
         )
         letter.delivery = Delivery(
             organisation_id=campaign.organisation_id,
@@ -779,7 +836,7 @@ def letter_detail(letter: Letter) -> LetterDetail:
     )
 
 
-CANCELLABLE = ("pending_confirmation", "queued")
+CANCELLABLE = ("pending_confirmation", "queued", "held_for_review")
 
 
 def cancel_letter(session: Session, organisation_id: str, letter_id: str) -> Letter:

@@ -6,7 +6,14 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from app.fields import OptionalSingleLine
 
 EventType = Literal[
-    "action.created", "letter.sent", "letter.failed", "letter.printed", "print_batch.ready"
+    "action.created",
+    "letter.sent",
+    "letter.failed",
+    "letter.printed",
+    "print_batch.ready",
+    "directory.synced",
+    "letter.readdressed",
+    "letter.held",
 ]
 
 WEBHOOK_EXAMPLE: dict[str, Any] = {

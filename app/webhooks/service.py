@@ -233,6 +233,9 @@ _LETTER_COLUMNS = (
     Letter.sent_at,
     Letter.failed_reason,
     Letter.scrubbed_at,
+    Letter.role_target,
+    Letter.held_reason,
+    Letter.readdressed_from,
 )
 
 
