@@ -25,7 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.campaigns.models import Campaign
 from app.db import utcnow
 from app.delivery.models import Delivery, PrintBatch
-from app.delivery.worker import CHANNELS as WORKER_CHANNELS
+from app.delivery.sending import CHANNELS as WORKER_CHANNELS
 from app.errors import Unauthenticated
 from app.letters.models import Action, Letter
 from app.webhooks.models import WebhookDelivery

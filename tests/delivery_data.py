@@ -8,10 +8,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.db import utcnow
 from app.delivery.email import email_backend
 from app.delivery.models import Delivery
-from app.delivery.worker import Worker
 from app.ids import new_id
 from app.letters.models import Action, Letter
 from app.settings import Settings
+from app.worker import Worker
 
 
 def queue_letters(

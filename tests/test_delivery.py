@@ -22,9 +22,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.db import utcnow
 from app.delivery.email import FileBackend, SMTPBackend, email_backend
 from app.delivery.models import Delivery
-from app.delivery.worker import Worker
 from app.letters.models import Action, Letter
 from app.settings import Settings
+from app.worker import Worker
 from tests.campaign_data import action_body, make_campaign, make_directory
 from tests.conftest import Caller, MakeCaller
 from tests.delivery_data import deliver_all, queue_letters
@@ -531,13 +531,13 @@ def test_a_lease_that_ran_out_is_not_sent_on(
 ) -> None:
     handler, _ = sink
     sessions: sessionmaker[Session] = client.app.state.sessionmaker  # type: ignore[attr-defined]
-    from app.delivery.worker import claim_due_deliveries
+    from app.delivery.sending import claim_due_deliveries
 
     with sessions() as session:
         claimed = claim_due_deliveries(session, "slow-worker", 10, lease_seconds=0.0)
     assert len(claimed) == 2
     late = Worker(sessions, email_backend(mail_settings), mail_settings, name="slow-worker")
-    assert late.deliver(claimed[0]) is False
+    assert late.email.deliver(claimed[0]) is False
     assert handler.received == []
 
 

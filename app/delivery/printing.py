@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from app.campaigns.models import Campaign
 from app.campaigns.service import get_campaign
 from app.db import utcnow
+from app.delivery.events import record_print_batch_events
 from app.delivery.models import Delivery, PrintBatch
 from app.delivery.pdf import PageSize, batch_pdf
 from app.errors import Conflict, Gone, InvalidInput, NotFound
@@ -26,7 +27,6 @@ from app.ids import is_well_formed, new_id
 from app.letters.models import Letter
 from app.pagination import page_of
 from app.settings import Settings
-from app.webhooks.service import record_print_batch_events
 
 HOUSE_OF_COMMONS_POSTAL_CODE = "K1A 0A6"
 MANIFEST_COLUMNS = ("letter_id", "recipient", "address", "postal_code", "pages", "postage")

@@ -1,0 +1,328 @@
+"""The worker's email lane: claims due email deliveries (letters, and the supporters'
+confirmation emails) and sends them.
+
+Claiming leases each delivery through the outbox (on PostgreSQL with FOR UPDATE SKIP
+LOCKED, so any number of workers on any number of hosts share one database without
+taking the same row; on SQLite, one worker). Sending happens outside any transaction;
+its outcome is then recorded, with the attempt, only if this worker still holds the
+lease. A worker that dies leaves leases that run out, and the deliveries are claimed
+again: delivery is at least once, and the stable Message-ID lets a receiver drop the
+rare duplicate (a crash between the server's accept and our commit).
+"""
+
+import logging
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+from email.message import EmailMessage
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.campaigns.models import Campaign
+from app.db import utcnow
+from app.delivery.email import (
+    EmailBackend,
+    Envelope,
+    PermanentFailure,
+    TemporaryFailure,
+    confirmation_message,
+    copy_message,
+    letter_message,
+)
+from app.delivery.models import Delivery, DeliveryAttempt
+from app.ids import new_id
+from app.letters import lifecycle
+from app.letters.events import record_letter_event
+from app.letters.models import Action, Letter
+from app.outbox.queue import Queue
+from app.outbox.retry import RetryPolicy
+from app.settings import Settings
+
+log = logging.getLogger("letterdesk.worker")
+
+CHANNELS = ("email", "confirmation")
+DELIVERIES = Queue(Delivery)
+
+
+def claim_due_deliveries(
+    session: Session,
+    worker: str,
+    limit: int,
+    lease_seconds: float,
+    channels: tuple[str, ...] = CHANNELS,
+) -> list[str]:
+    """Lease up to `limit` due deliveries of `channels` to `worker`, and mark their letters
+    `sending`. A letter is claimed only while queued (or sending under an expired lease),
+    in the same statement that changes it, so a cancellation that got there first wins.
+    Answers the deliveries' ids."""
+    now = utcnow()
+    picked = DELIVERIES.pick(
+        session,
+        select(Delivery.id, Delivery.letter_id).where(Delivery.channel.in_(channels)),
+        limit,
+        now,
+    )
+    letters_by_delivery = {row.id: row.letter_id for row in picked}
+    if not letters_by_delivery:
+        session.commit()
+        return []
+    letter_ids = [letter_id for letter_id in letters_by_delivery.values() if letter_id]
+    sending = set(session.scalars(lifecycle.take_for_sending(letter_ids))) if letter_ids else set()
+    claimed = [
+        d
+        for d, letter_id in letters_by_delivery.items()
+        if letter_id is None or letter_id in sending
+    ]
+    stale = [d for d in letters_by_delivery if d not in claimed]
+    DELIVERIES.lease(session, claimed, worker, lease_seconds, now)
+    if stale:  # their letters were cancelled or are waiting: nothing is due any more
+        session.execute(update(Delivery).where(Delivery.id.in_(stale)).values(due_at=None))
+    session.commit()
+    return claimed
+
+
+@dataclass
+class Outcome:
+    kind: str  # sent | retry | failed
+    error: str | None = None
+
+
+def record_outcome(
+    session: Session,
+    delivery_id: str,
+    worker: str,
+    started_at: datetime,
+    outcome: Outcome,
+    policy: RetryPolicy,
+) -> bool:
+    """Write the attempt and its effect on the delivery and the letter, if `worker`
+    still holds the lease."""
+    now = utcnow()
+    held = DELIVERIES.settle(session, delivery_id, worker, returning=[Delivery.letter_id])
+    if held is None:
+        session.rollback()
+        return False
+    attempts, letter_id = held
+    kind = outcome.kind
+    if kind == "retry" and policy.gives_up(attempts):
+        kind = "failed"
+    if kind == "retry":
+        session.execute(
+            update(Delivery)
+            .where(Delivery.id == delivery_id)
+            .values(due_at=now + policy.delay(attempts))
+        )
+    session.execute(
+        insert(DeliveryAttempt).values(
+            id=new_id("att"),
+            delivery_id=delivery_id,
+            worker=worker,
+            started_at=started_at,
+            finished_at=now,
+            outcome=kind,
+            error=outcome.error,
+        )
+    )
+    if letter_id is not None:  # a confirmation email has no letter to change
+        _record_on_letter(session, letter_id, kind, outcome.error, now)
+    session.commit()
+    return True
+
+
+def _record_on_letter(
+    session: Session, letter_id: str, kind: str, error: str | None, now: datetime
+) -> None:
+    campaign_id, organisation_id = session.execute(
+        lifecycle.record_sending_outcome(letter_id, kind, error, now).returning(
+            Letter.campaign_id, Letter.organisation_id
+        )
+    ).one()
+    if kind == "sent":
+        session.execute(
+            update(Campaign)
+            .where(Campaign.id == campaign_id)
+            .values(sent_count=Campaign.sent_count + 1)
+        )
+    if kind != "retry":  # in the same transaction as the letter's new state
+        record_letter_event(
+            session,
+            organisation_id,
+            letter_id,
+            "letter.sent" if kind == "sent" else "letter.failed",
+        )
+
+
+def release(session: Session, delivery_ids: list[str], worker: str) -> None:
+    """Give back leases not used (a stopping worker): due again at once, untried."""
+    if not delivery_ids:
+        return
+    mine = DELIVERIES.mine(delivery_ids, worker)
+    session.execute(
+        lifecycle.give_back_unsent(Letter.id.in_(select(Delivery.letter_id).where(mine)))
+    )
+    DELIVERIES.release(session, delivery_ids, worker)
+    session.commit()
+
+
+def _let_go(session: Session) -> None:
+    """End the transaction before a message travels, keeping what was read: nothing is
+    held in the database, and nothing is read again, while a server takes its time."""
+    session.expunge_all()
+    session.rollback()
+
+
+def _sent_by(backend: EmailBackend, message: tuple[EmailMessage, Envelope]) -> Outcome:
+    try:
+        backend.send(*message)
+    except TemporaryFailure as error:
+        return Outcome("retry", str(error))
+    except PermanentFailure as error:
+        return Outcome("failed", str(error))
+    return Outcome("sent")
+
+
+# An erasure that came while a worker held the letter: it is not sent without its words.
+ERASED = "the supporter's personal data was erased before it could be sent"
+
+
+def send_confirmation(
+    session: Session, delivery_id: str, backend: EmailBackend, settings: Settings
+) -> Outcome:
+    action, title = session.execute(
+        select(Action, Campaign.title)
+        .join(Delivery, Delivery.action_id == Action.id)
+        .join(Campaign, Campaign.id == Action.campaign_id)
+        .where(Delivery.id == delivery_id)
+    ).one()
+    letters = session.scalar(select(func.count()).where(Letter.action_id == action.id)) or 0
+    _let_go(session)
+    if action.scrubbed_at is not None:
+        return Outcome("failed", ERASED)
+    campaign_title = str(title.get(action.language) or next(iter(title.values())))
+    return _sent_by(backend, confirmation_message(action, campaign_title, letters, settings))
+
+
+def send_email(
+    session: Session, delivery_id: str, backend: EmailBackend, settings: Settings
+) -> Outcome:
+    row = session.execute(
+        select(Letter, Action, Campaign.copy_to_supporter)
+        .join(Delivery, Delivery.letter_id == Letter.id)
+        .join(Action, Action.id == Letter.action_id)
+        .join(Campaign, Campaign.id == Letter.campaign_id)
+        .where(Delivery.id == delivery_id)
+    ).one()
+    letter, action, copy_to_supporter = row
+    _let_go(session)
+    if letter.scrubbed_at is not None or action.scrubbed_at is not None:
+        return Outcome("failed", ERASED)
+    if not letter.recipient.get("email") and not settings.email_test_recipient:
+        return Outcome("failed", "the recipient has no email address")
+    outcome = _sent_by(backend, letter_message(letter, action, settings))
+    if outcome.kind == "sent" and copy_to_supporter:
+        try:
+            backend.send(*copy_message(letter, action, settings))
+        except Exception as error:
+            # The letter went; a copy that did not is said in the log, not retried.
+            log.warning("the copy of letter %s to its supporter failed: %s", letter.id, error)
+    return outcome
+
+
+class EmailLane:
+    """Claims batches and sends them concurrently; a stopping worker lets the sends in
+    flight finish and be recorded, and gives back what was claimed but not started."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        backend: EmailBackend,
+        settings: Settings,
+        name: str,
+        stopping: threading.Event,
+    ) -> None:
+        self.sessions = sessions
+        self.backend = backend
+        self.settings = settings
+        self.name = name
+        self.stopping = stopping
+        self.policy = RetryPolicy.of(settings)
+        self.threads = max(1, settings.smtp_connections)
+        self.sent = 0
+        self._pool: ThreadPoolExecutor | None = None
+        self._futures: list[Future[bool]] = []
+        self._claimed: list[str] = []
+        self._started: set[str] = set()
+        self._lock = threading.Lock()
+
+    @property
+    def pool(self) -> ThreadPoolExecutor:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="send")
+        return self._pool
+
+    def dispatch(self, others_busy: bool) -> int:
+        """Claim what is due and start sending it; answers how many were claimed."""
+        # No more than can be sent at once: a letter claimed waits in `sending`, unable
+        # to be cancelled, and its lease runs while it waits.
+        with self.sessions() as session:
+            self._claimed = claim_due_deliveries(
+                session,
+                self.name,
+                min(self.settings.worker_batch_size, self.threads),
+                self.settings.worker_lease_seconds,
+            )
+        self._started = set()
+        self._futures = [self.pool.submit(self._start, d) for d in self._claimed]
+        return len(self._claimed)
+
+    def _start(self, delivery_id: str) -> bool:
+        with self._lock:
+            if self.stopping.is_set():
+                return False
+            self._started.add(delivery_id)
+        return self.deliver(delivery_id)
+
+    def wait(self) -> None:
+        """Wait for the sends started, and give back what was not started."""
+        for future in self._futures:
+            future.result()
+        with self.sessions() as session:
+            release(session, [d for d in self._claimed if d not in self._started], self.name)
+        self._futures, self._claimed = [], []
+
+    def deliver(self, delivery_id: str) -> bool:
+        started_at = utcnow()
+        with self.sessions() as session:
+            channel = take_up(session, delivery_id, self.name, self.settings)
+            if channel is None:
+                return False  # the lease ran out and another worker may hold it now
+            try:
+                send = send_confirmation if channel == "confirmation" else send_email
+                outcome = send(session, delivery_id, self.backend, self.settings)
+            except Exception as error:  # a bug must not stop the worker; the letter retries
+                log.exception("delivery %s failed unexpectedly", delivery_id)
+                outcome = Outcome("retry", f"{type(error).__name__}: {error}")
+            recorded = record_outcome(
+                session, delivery_id, self.name, started_at, outcome, self.policy
+            )
+        if recorded and outcome.kind == "sent":
+            self.sent += 1
+        return recorded
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+        self.backend.close()
+
+
+def take_up(session: Session, delivery_id: str, worker: str, settings: Settings) -> str | None:
+    """Renew `worker`'s lease just before sending; answers the delivery's channel, or
+    None when the lease was lost."""
+    held = DELIVERIES.heartbeat(
+        session, [delivery_id], worker, settings.worker_lease_seconds, returning=[Delivery.channel]
+    )
+    session.commit()
+    return str(held[0].channel) if held else None
