@@ -1,16 +1,16 @@
 """`letterdesk worker`: the loop. Each poll runs the periodic jobs that are due (each
 feature declares its own in its `jobs.py`), then lets every lane claim and start what is
-due (the email lane: letters and confirmations; the webhook lane: events), then waits
-for the lanes that wait. Queue statements live in app.outbox, retry in its policy, what
+due (the email lane: letters and confirmations; the webhook lane: events) on their own
+senders, each taking its next row when free; with nothing new, it waits for a sender
+to be free. Queue statements live in app.outbox, retry in its policy, what
 a send means in each lane: this module knows none of them."""
 
 import logging
-import os
-import secrets
-import socket
 import threading
+import time
 from collections.abc import Callable
-from typing import Protocol
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from typing import Any, Protocol
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -20,6 +20,7 @@ from app.delivery.email import EmailBackend
 from app.delivery.sending import EmailLane
 from app.idempotency import jobs as idempotency_jobs
 from app.letters import jobs as letters_jobs
+from app.outbox import workers
 from app.outbox.periodic import PeriodicJob, Schedule
 from app.settings import Settings
 from app.webhooks import jobs as webhooks_jobs
@@ -37,17 +38,23 @@ PERIODIC_JOBS: list[PeriodicJob] = [
 
 
 class Lane(Protocol):
-    def dispatch(self, others_busy: bool) -> int:
-        """Claim and start what is due; answers how much is in hand (0: idle)."""
+    """Sends on its own senders; the loop only starts what is due."""
 
-    def wait(self) -> None: ...
+    @property
+    def in_flight(self) -> set[Future[Any]]: ...
 
-    def close(self) -> None: ...
+    def renew_leases(self, session: Session) -> None:
+        """The heartbeat: keep the leases of what is in hand alive."""
 
+    def free_leases_of(self, session: Session, workers: list[str]) -> None:
+        """Dead workers' rows are due again at once."""
 
-def worker_name() -> str:
-    """Unique among workers: in containers the host name and pid may repeat."""
-    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+    def dispatch(self) -> int:
+        """Claim and start what is due, as many as there are free senders; answers how
+        many it started."""
+
+    def close(self) -> None:
+        """Let the sends in flight finish; give back what was claimed but not started."""
 
 
 class Worker:
@@ -65,7 +72,8 @@ class Worker:
     ) -> None:
         self.sessions = sessions
         self.settings = settings
-        self.name = name or worker_name()
+        self.name = name or workers.name_for_this_process()
+        self.leases_renewed_at = 0.0  # monotonic
         self.stopping = threading.Event()
         self.idle = False  # the last poll found nothing to do
         self.schedule = Schedule(jobs)
@@ -85,6 +93,10 @@ class Worker:
         out and tried again: the worker outlives it."""
         pause = self.settings.worker_poll_seconds
         try:
+            self.free_dead_workers_leases()
+        except SQLAlchemyError:
+            log.exception("could not look for dead workers' leases")
+        try:
             while not self.stopping.is_set():
                 try:
                     self.idle = not self.run_once()
@@ -99,14 +111,50 @@ class Worker:
         finally:
             for lane in self.lanes:
                 lane.close()
+            if self.stopping.is_set():  # stopped, not merely done (`until`)
+                self._unregister()
+
+    def _unregister(self) -> None:
+        try:
+            with self.sessions() as session:
+                workers.unregister(session, self.name)
+        except SQLAlchemyError:
+            log.warning("could not unregister worker %s; its heartbeat will age", self.name)
+
+    def renew_leases(self, session: Session) -> None:
+        """Three times a lease: a lease can be short (a dead worker's letters wait
+        little) and still never run out under a worker that is alive."""
+        now = time.monotonic()
+        if now - self.leases_renewed_at < self.settings.worker_lease_seconds / 3:
+            return
+        for lane in self.lanes:
+            lane.renew_leases(session)
+        session.commit()
+        self.leases_renewed_at = now
+
+    def free_dead_workers_leases(self) -> None:
+        with self.sessions() as session:
+            dead = workers.dead(session, self.name, self.settings.worker_lease_seconds)
+            if not dead:
+                return
+            for lane in self.lanes:
+                lane.free_leases_of(session, dead)
+            workers.forget(session, dead)
+            session.commit()
+        log.warning("freed the leases of workers gone: %s", ", ".join(dead))
 
     def run_once(self) -> int:
         """One poll; answers how much work it found."""
         with self.sessions() as session:
+            relay = self.email.relay
+            workers.heartbeat(session, self.name, relay.down_since, relay.error)
+            self.renew_leases(session)
             done = self.schedule.run_due(session, self.settings)
-        busy = 0
-        for lane in self.lanes:
-            busy += lane.dispatch(others_busy=busy > 0)
-        for lane in self.lanes:
-            lane.wait()
-        return done + busy
+        started = sum(lane.dispatch() for lane in self.lanes)
+        flying = set().union(*(lane.in_flight for lane in self.lanes))
+        if flying and not started:
+            # Nothing new: wait (up to a poll) for a sender to be free, rather than
+            # poll again at once.
+            wait(flying, self.settings.worker_poll_seconds, FIRST_COMPLETED)
+        # Counted before the wait: one that ended may have left a retry due at once.
+        return done + started + len(flying)

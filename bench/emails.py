@@ -36,7 +36,7 @@ from app.settings import Settings
 from app.worker import Worker
 from bench.databases import fresh_database
 from bench.harness import Measure, stopwatch
-from tests.delivery_data import queue_letters
+from bench.queued_letters import queue_letters
 
 LETTERS = 2_000
 RUNS = 3

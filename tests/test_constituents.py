@@ -14,11 +14,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.auth.scopes import Scope
 from app.constituents.service import apply_retention
 from app.db import Base, utcnow
-from app.delivery.email import confirmation_link, email_backend
+from app.delivery.email import email_backend
 from app.delivery.models import Delivery, PrintBatch
 from app.delivery.sending import ERASED, claim_due_deliveries
 from app.letters.models import Action, Letter
 from app.settings import Settings
+from app.tokens import confirmation_link
 from app.worker import Worker
 from tests.campaign_data import action_body, make_campaign, make_directory
 from tests.conftest import Caller, MakeCaller

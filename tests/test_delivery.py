@@ -25,9 +25,10 @@ from app.delivery.models import Delivery
 from app.letters.models import Action, Letter
 from app.settings import Settings
 from app.worker import Worker
+from bench.queued_letters import queue_letters
 from tests.campaign_data import action_body, make_campaign, make_directory
 from tests.conftest import Caller, MakeCaller
-from tests.delivery_data import deliver_all, queue_letters
+from tests.delivery_data import deliver_all
 from tests.smtp_sink import Login, SinkHandler, self_signed_certificate, smtp_sink
 
 
@@ -325,13 +326,15 @@ def queued_for_workers(client: TestClient, caller: Caller, count: int) -> sessio
     return sessions
 
 
-def _worker_process(database_url: str, settings: Settings) -> subprocess.Popen[bytes]:
+def _worker_process(
+    database_url: str, settings: Settings, lease_seconds: float = 3
+) -> subprocess.Popen[bytes]:
     env = os.environ | {
         "LETTERDESK_DATABASE_URL": database_url,
         "LETTERDESK_EMAIL_BACKEND": "smtp",
         "LETTERDESK_SMTP_PORT": str(settings.smtp_port),
         "LETTERDESK_SECRET_KEY": "test-secret",
-        "LETTERDESK_WORKER_LEASE_SECONDS": "3",
+        "LETTERDESK_WORKER_LEASE_SECONDS": str(lease_seconds),
         "LETTERDESK_WORKER_POLL_SECONDS": "0.1",
         "LETTERDESK_WORKER_BATCH_SIZE": "20",
     }
@@ -579,3 +582,109 @@ def test_odd_filters_and_tokens_answer_plainly(
     assert (
         client.get(f"/v1/actions/{taken['id']}/confirm", params={"token": "é"}).status_code == 404
     )
+
+
+def _closed_port() -> int:
+    """A loopback port nothing listens on: connecting is refused."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_an_unreachable_relay_pauses_email_and_spends_no_attempt(
+    client: TestClient,
+    caller: Caller,
+    taken: dict[str, Any],
+    mail_settings: Settings,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A relay that refuses connections is the worker's problem, not the letters': they
+    stay queued with no attempt spent, the lane pauses, and it says so (log, /metrics);
+    once the relay answers again, they go."""
+    down = mail_settings.model_copy(update={"smtp_port": _closed_port()})
+    sessions: sessionmaker[Session] = client.app.state.sessionmaker  # type: ignore[attr-defined]
+    worker = Worker(sessions, email_backend(down), down)
+    with caplog.at_level("ERROR", logger="letterdesk.worker"):
+        for _ in range(3):  # polls while paused claim nothing
+            worker.run(until=lambda: True)
+    letter_ids = [item["id"] for item in taken["letters"]]
+    for letter_id in letter_ids:
+        seen = letter(client, caller, letter_id)
+        assert seen["status"] == "queued"
+        assert seen["attempts"] == []
+    with sessions() as session:
+        assert session.scalars(select(Delivery.attempts)).all() == [0, 0]
+    assert worker.email.relay.down_since is not None
+    assert any("cannot reach the mail relay" in r.getMessage() for r in caplog.records)
+    metrics = client.get("/metrics").text
+    assert 'letterdesk_workers{state="relay_unreachable"} 1.0' in metrics
+    worker.email.backend = email_backend(mail_settings)  # the relay is back
+    worker.email.relay.pause_until = 0.0
+    worker.run(until=lambda: worker.idle)
+    assert worker.sent == 2
+    assert worker.email.relay.down_since is None
+    assert 'letterdesk_workers{state="relay_unreachable"}' not in client.get("/metrics").text
+
+
+def test_a_slow_message_holds_up_no_other_sender(
+    client: TestClient, caller: Caller, mail_settings: Settings, sink: tuple[SinkHandler, int]
+) -> None:
+    """Each sender takes its next letter when it is free: while one message is held by
+    the server, the other connection sends every other letter (no batch waits for its
+    slowest)."""
+    handler, _ = sink
+    handler.script = ["hold"]
+    sessions = queued_for_workers(client, caller, 8)
+    settings = mail_settings.model_copy(update={"smtp_connections": 2, "smtp_timeout_seconds": 300})
+    worker = Worker(sessions, email_backend(settings), settings)
+    thread = threading.Thread(target=worker.run, kwargs={"until": lambda: worker.idle})
+    thread.start()
+    try:
+        others_sent = _wait_for(lambda: len(handler.received) >= 7, 60)
+        while_held = len(handler.received)
+    finally:
+        handler.released.set()
+        thread.join(timeout=60)
+    assert others_sent, f"only {while_held} of the other 7 went while one was held"
+    assert len(handler.received) == 8
+
+
+def test_a_worker_started_after_one_was_killed_frees_its_leases_at_once(
+    client: TestClient,
+    caller: Caller,
+    database_url: str,
+    mail_settings: Settings,
+    sink: tuple[SinkHandler, int],
+) -> None:
+    """A worker killed (-9) while its letters were in the server's hands leaves leases;
+    the next worker on the host sees it is gone and takes them up at once, not after
+    the lease (an hour here) runs out."""
+    handler, _ = sink
+    handler.script = ["hold"] * 4  # the first worker's four senders each hold one
+    sessions = queued_for_workers(client, caller, 20)
+
+    def sent() -> int:
+        with sessions() as session:
+            return session.scalar(select(func.count()).where(Letter.status == "sent")) or 0
+
+    def leased() -> int:
+        with sessions() as session:
+            return session.scalar(select(func.count()).where(Delivery.leased_by.is_not(None))) or 0
+
+    first = _worker_process(database_url, mail_settings, lease_seconds=3600)
+    try:
+        assert _wait_for(lambda: leased() >= 4, 60)
+        first.send_signal(signal.SIGKILL)
+        first.wait(10)
+        handler.released.set()
+        second = _worker_process(database_url, mail_settings, lease_seconds=3600)
+        try:
+            assert _wait_for(lambda: sent() == 20, 90), f"only {sent()} of 20 sent"
+        finally:
+            second.terminate()
+            second.wait(10)
+    finally:
+        if first.poll() is None:
+            first.kill()

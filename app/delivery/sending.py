@@ -12,6 +12,7 @@ rare duplicate (a crash between the server's accept and our commit).
 
 import logging
 import threading
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,6 +27,7 @@ from app.delivery.email import (
     EmailBackend,
     Envelope,
     PermanentFailure,
+    RelayUnreachable,
     TemporaryFailure,
     confirmation_message,
     copy_message,
@@ -176,6 +178,8 @@ def _let_go(session: Session) -> None:
 def _sent_by(backend: EmailBackend, message: tuple[EmailMessage, Envelope]) -> Outcome:
     try:
         backend.send(*message)
+    except RelayUnreachable:
+        raise  # not this letter's fault: the lane pauses, the letter keeps its attempts
     except TemporaryFailure as error:
         return Outcome("retry", str(error))
     except PermanentFailure as error:
@@ -230,9 +234,43 @@ def send_email(
     return outcome
 
 
+@dataclass
+class Relay:
+    """Whether the mail relay could be reached, and until when email pauses when not:
+    the pause doubles at each failed try, up to `relay_backoff_max_seconds`."""
+
+    down_since: datetime | None = None
+    error: str | None = None
+    failures: int = 0
+    pause_until: float = 0.0  # monotonic
+
+    def paused(self) -> bool:
+        return time.monotonic() < self.pause_until
+
+    def unreachable(self, error: str, settings: Settings) -> float:
+        """Note a failed try; answers the pause, in seconds."""
+        if self.down_since is None:
+            self.down_since = utcnow()
+        self.error = error
+        pause = min(
+            settings.relay_backoff_max_seconds,
+            settings.relay_backoff_seconds * 2.0**self.failures,
+        )
+        self.failures += 1
+        self.pause_until = time.monotonic() + pause
+        return pause
+
+    def reached(self) -> bool:
+        """Note a message accepted; answers whether the relay had been down."""
+        was_down = self.down_since is not None
+        self.down_since, self.error, self.failures, self.pause_until = None, None, 0, 0.0
+        return was_down
+
+
 class EmailLane:
-    """Claims batches and sends them concurrently; a stopping worker lets the sends in
-    flight finish and be recorded, and gives back what was claimed but not started."""
+    """Sends with `smtp_connections` senders, each keeping its connection and taking its
+    next letter when free; a stopping worker lets the sends in flight finish and be
+    recorded, and gives back what was claimed but not started."""
 
     def __init__(
         self,
@@ -251,10 +289,11 @@ class EmailLane:
         self.threads = max(1, settings.smtp_connections)
         self.sent = 0
         self._pool: ThreadPoolExecutor | None = None
-        self._futures: list[Future[bool]] = []
-        self._claimed: list[str] = []
-        self._started: set[str] = set()
+        self.in_flight: set[Future[bool]] = set()
+        self._not_started: set[str] = set()
+        self.holding: set[str] = set()  # leased to this worker, not yet recorded
         self._lock = threading.Lock()
+        self.relay = Relay()
 
     @property
     def pool(self) -> ThreadPoolExecutor:
@@ -262,35 +301,55 @@ class EmailLane:
             self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="send")
         return self._pool
 
-    def dispatch(self, others_busy: bool) -> int:
-        """Claim what is due and start sending it; answers how many were claimed."""
-        # No more than can be sent at once: a letter claimed waits in `sending`, unable
-        # to be cancelled, and its lease runs while it waits.
-        with self.sessions() as session:
-            self._claimed = claim_due_deliveries(
-                session,
-                self.name,
-                min(self.settings.worker_batch_size, self.threads),
-                self.settings.worker_lease_seconds,
-            )
-        self._started = set()
-        self._futures = [self.pool.submit(self._start, d) for d in self._claimed]
-        return len(self._claimed)
+    def dispatch(self) -> int:
+        """Claim as many due deliveries as there are free senders and start them,
+        without waiting: each sender takes its next letter when it is free, so a slow
+        message holds up no other. Answers how many it started."""
+        self.in_flight = {future for future in self.in_flight if not future.done()}
+        free = self.threads - len(self.in_flight)
+        claimed: list[str] = []
+        if free > 0 and not self.relay.paused():
+            # No more than can be sent at once: a letter claimed waits in `sending`,
+            # unable to be cancelled, and its lease runs while it waits.
+            with self.sessions() as session:
+                claimed = claim_due_deliveries(
+                    session,
+                    self.name,
+                    min(self.settings.worker_batch_size, free),
+                    self.settings.worker_lease_seconds,
+                )
+        with self._lock:
+            self._not_started.update(claimed)
+            self.holding.update(claimed)
+        for delivery_id in claimed:
+            self.in_flight.add(self.pool.submit(self._start, delivery_id))
+        return len(claimed)
 
     def _start(self, delivery_id: str) -> bool:
         with self._lock:
             if self.stopping.is_set():
                 return False
-            self._started.add(delivery_id)
-        return self.deliver(delivery_id)
+            self._not_started.discard(delivery_id)
+        try:
+            return self.deliver(delivery_id)
+        except Exception:  # the database gone: the lease runs out, the letter is retried
+            log.exception("delivery %s could not be recorded", delivery_id)
+            return False
+        finally:
+            with self._lock:
+                self.holding.discard(delivery_id)
 
-    def wait(self) -> None:
-        """Wait for the sends started, and give back what was not started."""
-        for future in self._futures:
-            future.result()
-        with self.sessions() as session:
-            release(session, [d for d in self._claimed if d not in self._started], self.name)
-        self._futures, self._claimed = [], []
+    def renew_leases(self, session: Session) -> None:
+        """The heartbeat: keep the leases of what this worker holds alive."""
+        with self._lock:
+            held = list(self.holding)
+        DELIVERIES.heartbeat(session, held, self.name, self.settings.worker_lease_seconds)
+
+    def free_leases_of(self, session: Session, workers: list[str]) -> None:
+        """Dead workers' deliveries are due again at once, their letters queued."""
+        held = Letter.id.in_(select(Delivery.letter_id).where(DELIVERIES.held_by(workers)))
+        session.execute(lifecycle.give_back_unsent(held))
+        DELIVERIES.free(session, workers)
 
     def deliver(self, delivery_id: str) -> bool:
         started_at = utcnow()
@@ -301,6 +360,10 @@ class EmailLane:
             try:
                 send = send_confirmation if channel == "confirmation" else send_email
                 outcome = send(session, delivery_id, self.backend, self.settings)
+            except RelayUnreachable as error:
+                release(session, [delivery_id], self.name)
+                self._relay_unreachable(str(error))
+                return False
             except Exception as error:  # a bug must not stop the worker; the letter retries
                 log.exception("delivery %s failed unexpectedly", delivery_id)
                 outcome = Outcome("retry", f"{type(error).__name__}: {error}")
@@ -309,12 +372,39 @@ class EmailLane:
             )
         if recorded and outcome.kind == "sent":
             self.sent += 1
+        if outcome.kind == "sent":
+            with self._lock:
+                came_back = self.relay.reached()
+            if came_back:
+                log.warning("the mail relay answers again: email resumes")
         return recorded
 
+    def _relay_unreachable(self, error: str) -> None:
+        s = self.settings
+        with self._lock:
+            pause = self.relay.unreachable(error, s)
+        log.error(
+            "cannot reach the mail relay %s:%s (%s): email paused for %.0f s; letters stay "
+            "queued and spend no attempt",
+            s.smtp_host,
+            s.smtp_port,
+            error,
+            pause,
+        )
+
     def close(self) -> None:
+        """Let the sends in flight finish and be recorded; give back what was claimed
+        but not started (a stopping worker)."""
         if self._pool is not None:
             self._pool.shutdown(wait=True)
             self._pool = None
+        self.in_flight.clear()
+        with self._lock:
+            unsent, self._not_started = list(self._not_started), set()
+            self.holding.difference_update(unsent)
+        if unsent:
+            with self.sessions() as session:
+                release(session, unsent, self.name)
         self.backend.close()
 
 

@@ -79,6 +79,18 @@ class Queue:
     def mine(self, ids: Sequence[str], worker: str) -> ColumnElement[bool]:
         return and_(self.table.id.in_(ids), self.table.leased_by == worker)
 
+    def held_by(self, workers: Sequence[str]) -> ColumnElement[bool]:
+        return self.table.leased_by.in_(workers)
+
+    def free(self, session: Session, workers: Sequence[str]) -> None:
+        """End every lease `workers` hold (dead workers): due again at once, untried."""
+        if workers:
+            session.execute(
+                update(self.table)
+                .where(self.held_by(workers))
+                .values(leased_until=None, leased_by=None)
+            )
+
     def release(self, session: Session, ids: Sequence[str], worker: str) -> None:
         """Give back leases not used (a stopping worker): due again at once, untried."""
         if ids:

@@ -9,7 +9,7 @@ import logging
 import ssl
 import threading
 import time
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -242,6 +242,7 @@ class WebhookSender:
         self.policy = RetryPolicy.of(settings)
         self.size = max(1, settings.webhook_connections)
         self.in_flight: set[Future[None]] = set()
+        self.holding: set[str] = set()  # leased to this worker, not yet recorded
         self.lock = threading.Lock()
         self._pool: ThreadPoolExecutor | None = None
         self._client: httpx.Client | None = None
@@ -268,10 +269,9 @@ class WebhookSender:
                 )
             return self._client
 
-    def dispatch(self, others_busy: bool) -> int:
-        """Start what is due; answers how many deliveries it has in flight (0: idle).
-        With no letters in hand and nothing new to start, it waits (up to a poll) for
-        one in flight to end, rather than having the worker poll again at once."""
+    def dispatch(self) -> int:
+        """Start as many due deliveries as there are free senders, without waiting for
+        them; answers how many it started."""
         self.in_flight = {future for future in self.in_flight if not future.done()}
         with self.sessions() as session:
             claimed = claim_due_webhook_deliveries(
@@ -280,13 +280,11 @@ class WebhookSender:
                 self.size - len(self.in_flight),
                 self.settings.worker_lease_seconds,
             )
+        with self.lock:
+            self.holding.update(claimed)
         for delivery_id in claimed:
             self.in_flight.add(self.pool.submit(self._deliver, delivery_id))
-        busy = len(self.in_flight)
-        if not claimed and not others_busy and self.in_flight:
-            wait(self.in_flight, self.settings.worker_poll_seconds, FIRST_COMPLETED)
-        # Counted before the wait: one that ended may have left a retry due at once.
-        return busy
+        return len(claimed)
 
     def _deliver(self, delivery_id: str) -> None:
         try:
@@ -297,6 +295,18 @@ class WebhookSender:
                 self.deliver(session, delivery_id)
         except Exception:  # a bug, or the database gone: the lease runs out, it is retried
             log.exception("webhook delivery %s failed unexpectedly", delivery_id)
+        finally:
+            with self.lock:
+                self.holding.discard(delivery_id)
+
+    def renew_leases(self, session: Session) -> None:
+        """The heartbeat: keep the leases of what this worker holds alive."""
+        with self.lock:
+            held = list(self.holding)
+        WEBHOOK_DELIVERIES.heartbeat(session, held, self.worker, self.settings.worker_lease_seconds)
+
+    def free_leases_of(self, session: Session, workers: list[str]) -> None:
+        WEBHOOK_DELIVERIES.free(session, workers)
 
     def deliver(self, session: Session, delivery_id: str) -> None:
         started_at = utcnow()
@@ -318,9 +328,6 @@ class WebhookSender:
         )
         if recorded and attempt.outcome != "delivered":
             log.info("webhook delivery %s: %s", delivery_id, attempt.error)
-
-    def wait(self) -> None:
-        """Nothing to wait for between polls: a slow receiver holds up no letter."""
 
     def close(self) -> None:
         if self._pool is not None:

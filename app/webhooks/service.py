@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.db import utcnow
 from app.errors import NotFound, invalid_field
-from app.ids import is_well_formed, new_id
+from app.ids import new_id
+from app.owned import owned_or_404
 from app.pagination import page_of
 from app.settings import Settings
 from app.webhooks import addresses
@@ -53,8 +54,8 @@ def create_webhook(
 
 
 def get_webhook(session: Session, organisation_id: str, webhook_id: str) -> Webhook:
-    webhook = session.get(Webhook, webhook_id) if is_well_formed(webhook_id) else None
-    if webhook is None or webhook.organisation_id != organisation_id or webhook.deleted_at:
+    webhook = owned_or_404(session, Webhook, webhook_id, organisation_id, "webhook")
+    if webhook.deleted_at:
         raise NotFound(f"No webhook {webhook_id!r}.")
     return webhook
 
