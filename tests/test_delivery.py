@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import utcnow
@@ -688,3 +688,40 @@ def test_a_worker_started_after_one_was_killed_frees_its_leases_at_once(
     finally:
         if first.poll() is None:
             first.kill()
+
+
+def test_an_outcome_whose_record_fails_is_recorded_again_not_sent_again(
+    client: TestClient,
+    caller: Caller,
+    database_url: str,
+    mail_settings: Settings,
+    sink: tuple[SinkHandler, int],
+) -> None:
+    """The database drops the worker's connection just as it records a letter sent:
+    the record is made again on a fresh connection, and the letter is not sent twice
+    (it used to wait out its lease and go again)."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL: a server backend is terminated")
+    handler, _ = sink
+    sessions = queued_for_workers(client, caller, 1)
+    engine = sessions.kw["bind"]
+    killed: list[int] = []
+
+    def drop_the_connection_once(connection: Any, cursor: Any, statement: str, *_: Any) -> None:
+        if not killed and "attempts=(deliveries.attempts +" in statement:
+            pid = connection.connection.dbapi_connection.info.backend_pid
+            killed.append(pid)
+            with engine.connect() as other:
+                other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+
+    event.listen(engine, "before_cursor_execute", drop_the_connection_once)
+    try:
+        worker = Worker(sessions, email_backend(mail_settings), mail_settings)
+        worker.run(until=lambda: worker.idle)
+    finally:
+        event.remove(engine, "before_cursor_execute", drop_the_connection_once)
+    assert killed
+    assert len(handler.received) == 1
+    with sessions() as session:
+        assert session.scalars(select(Letter.status)).all() == ["sent"]
+        assert session.scalars(select(Delivery.attempts)).all() == [1]

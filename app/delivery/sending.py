@@ -19,6 +19,7 @@ from datetime import datetime
 from email.message import EmailMessage
 
 from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.campaigns.models import Campaign
@@ -45,6 +46,8 @@ from app.settings import Settings
 log = logging.getLogger("letterdesk.worker")
 
 CHANNELS = ("email", "confirmation")
+# An outcome whose record fails is recorded again this many times in all.
+RECORD_TRIES = 4
 DELIVERIES = Queue(Delivery)
 
 
@@ -367,9 +370,7 @@ class EmailLane:
             except Exception as error:  # a bug must not stop the worker; the letter retries
                 log.exception("delivery %s failed unexpectedly", delivery_id)
                 outcome = Outcome("retry", f"{type(error).__name__}: {error}")
-            recorded = record_outcome(
-                session, delivery_id, self.name, started_at, outcome, self.policy
-            )
+        recorded = self.record(delivery_id, started_at, outcome)
         if recorded and outcome.kind == "sent":
             self.sent += 1
         if outcome.kind == "sent":
@@ -378,6 +379,27 @@ class EmailLane:
             if came_back:
                 log.warning("the mail relay answers again: email resumes")
         return recorded
+
+    def record(self, delivery_id: str, started_at: datetime, outcome: Outcome) -> bool:
+        """Record the outcome, each try on a fresh session (the connection that failed
+        is discarded by the pool): a message the server took is sent again only if
+        the database stays away for longer than the lease."""
+        for tries in range(1, RECORD_TRIES + 1):
+            try:
+                with self.sessions() as session:
+                    return record_outcome(
+                        session, delivery_id, self.name, started_at, outcome, self.policy
+                    )
+            except (OperationalError, InterfaceError) as error:
+                if tries == RECORD_TRIES:
+                    raise
+                log.warning(
+                    "recording delivery %s failed (%s); trying again on a fresh connection",
+                    delivery_id,
+                    type(error).__name__,
+                )
+                time.sleep(min(self.settings.worker_lease_seconds / 10, 0.5 * 2**tries))
+        return False
 
     def _relay_unreachable(self, error: str) -> None:
         s = self.settings
