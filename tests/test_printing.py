@@ -3,6 +3,7 @@ read back with a real PDF parser."""
 
 import csv
 import io
+from pathlib import Path
 from typing import Any
 
 import pdfplumber
@@ -142,3 +143,19 @@ def test_print_batches_stay_in_their_organisation(
         == 404
     )
     assert client.get("/v1/print-batches", headers=other.headers).json()["items"] == []
+
+
+def test_an_unwritable_print_folder_answers_503_naming_it(
+    client: TestClient, caller: Caller, print_letters: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    folder = blocker / "print"
+    app_state = client.app.state  # type: ignore[attr-defined]
+    app_state.settings = app_state.settings.model_copy(update={"print_dir": folder})
+    response = client.post("/v1/print-batches", json={}, headers=caller.headers)
+    assert response.status_code == 503, response.text
+    assert response.json()["type"] == "/problems/upstream-unavailable"
+    assert str(folder) in response.json()["detail"]
+    statuses = client.get("/v1/letters", params={"channel": "print"}, headers=caller.headers)
+    assert {letter["status"] for letter in statuses.json()["items"]} == {"queued"}

@@ -6,6 +6,7 @@ two batches made at once never share a letter. The PDF is then built streaming (
 `pdf.batch_pdf`), into a temporary file moved into place when whole."""
 
 import csv
+import logging
 import os
 from collections import Counter, deque
 from collections.abc import Iterator
@@ -22,7 +23,7 @@ from app.db import utcnow
 from app.delivery.events import record_print_batch_events
 from app.delivery.models import Delivery, PrintBatch
 from app.delivery.pdf import PageSize, batch_pdf
-from app.errors import Conflict, Gone, InvalidInput
+from app.errors import Conflict, Gone, InvalidInput, UpstreamUnavailable
 from app.ids import new_id
 from app.letters import lifecycle
 from app.letters.lifecycle import LetterStatus
@@ -30,6 +31,8 @@ from app.letters.models import Letter
 from app.owned import owned_or_404
 from app.pagination import page_of
 from app.settings import Settings
+
+log = logging.getLogger("letterdesk.printing")
 
 HOUSE_OF_COMMONS_POSTAL_CODE = "K1A 0A6"
 MANIFEST_COLUMNS = ("letter_id", "recipient", "address", "postal_code", "pages", "postage")
@@ -192,6 +195,16 @@ def create_print_batch(
     batch = _gather(session, organisation_id, campaign_id, settings.page_size)
     try:
         pages = _write_files(session, batch, settings.page_size, settings)
+    except OSError as error:  # the folder: missing, read-only, full
+        session.rollback()
+        _give_back(session, batch.id)
+        log.error(
+            "print batch %s could not be written to %s: %s", batch.id, settings.print_dir, error
+        )
+        raise UpstreamUnavailable(
+            f"The print folder {settings.print_dir} cannot be written to "
+            f"({error.strerror or type(error).__name__}); the letters are back in the queue."
+        ) from None
     except Exception:
         session.rollback()
         _give_back(session, batch.id)
