@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
+from datetime import datetime
 from typing import Any, Protocol
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -74,6 +75,7 @@ class Worker:
         self.settings = settings
         self.name = name or workers.name_for_this_process()
         self.leases_renewed_at = 0.0  # monotonic
+        self.relay_said: tuple[datetime | None, str | None] = (None, None)
         self.stopping = threading.Event()
         self.idle = False  # the last poll found nothing to do
         self.schedule = Schedule(jobs)
@@ -121,16 +123,20 @@ class Worker:
         except SQLAlchemyError:
             log.warning("could not unregister worker %s; its heartbeat will age", self.name)
 
-    def renew_leases(self, session: Session) -> None:
-        """Three times a lease: a lease can be short (a dead worker's letters wait
-        little) and still never run out under a worker that is alive."""
+    def heartbeat(self, session: Session) -> None:
+        """Three times a lease (and at once when the relay's state changes): a lease
+        can be short (a dead worker's letters wait little) and still never run out
+        under a worker that is alive."""
         now = time.monotonic()
-        if now - self.leases_renewed_at < self.settings.worker_lease_seconds / 3:
+        relay = (self.email.relay.down_since, self.email.relay.error)
+        due = now - self.leases_renewed_at >= self.settings.worker_lease_seconds / 3
+        if not due and relay == self.relay_said:
             return
+        workers.heartbeat(session, self.name, *relay)
         for lane in self.lanes:
             lane.renew_leases(session)
         session.commit()
-        self.leases_renewed_at = now
+        self.leases_renewed_at, self.relay_said = now, relay
 
     def free_dead_workers_leases(self) -> None:
         with self.sessions() as session:
@@ -146,9 +152,7 @@ class Worker:
     def run_once(self) -> int:
         """One poll; answers how much work it found."""
         with self.sessions() as session:
-            relay = self.email.relay
-            workers.heartbeat(session, self.name, relay.down_since, relay.error)
-            self.renew_leases(session)
+            self.heartbeat(session)
             done = self.schedule.run_due(session, self.settings)
         started = sum(lane.dispatch() for lane in self.lanes)
         flying = set().union(*(lane.in_flight for lane in self.lanes))

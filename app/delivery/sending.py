@@ -290,6 +290,7 @@ class EmailLane:
         self.stopping = stopping
         self.policy = RetryPolicy.of(settings)
         self.threads = max(1, settings.smtp_connections)
+        self.ahead = max(self.threads, min(settings.worker_batch_size, 2 * self.threads))
         self.sent = 0
         self._pool: ThreadPoolExecutor | None = None
         self.in_flight: set[Future[bool]] = set()
@@ -309,9 +310,11 @@ class EmailLane:
         without waiting: each sender takes its next letter when it is free, so a slow
         message holds up no other. Answers how many it started."""
         self.in_flight = {future for future in self.in_flight if not future.done()}
-        free = self.threads - len(self.in_flight)
         claimed: list[str] = []
-        if free > 0 and not self.relay.paused():
+        # Claimed a batch at a time, a few ahead of the senders (the pool hands each
+        # sender its next one when free), so a claim's round trips are shared.
+        free = self.ahead - len(self.in_flight)
+        if len(self.in_flight) < self.threads and not self.relay.paused():
             # No more than can be sent at once: a letter claimed waits in `sending`,
             # unable to be cancelled, and its lease runs while it waits.
             with self.sessions() as session:

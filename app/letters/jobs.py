@@ -11,5 +11,5 @@ def expiry(session: Session, settings: Settings) -> Pass:
     return Pass(expire_unconfirmed(session, settings))
 
 
-# At every poll, as before: the query is one indexed update.
-JOBS = [PeriodicJob("letter-expiry", 0.0, expiry)]
+# Every few seconds: the query is one indexed update, and a day's expiry is not urgent.
+JOBS = [PeriodicJob("letter-expiry", 5.0, expiry)]
