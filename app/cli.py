@@ -74,7 +74,7 @@ def worker(
     """Deliver queued letters by email (and keep doing so until SIGTERM or Ctrl-C, which
     let the sends in flight finish and give back what was not started)."""
     from app.delivery.email import email_backend
-    from app.delivery.worker import Worker
+    from app.worker import Worker
 
     settings = get_settings()
     require_shared_secret(settings)

@@ -1,5 +1,6 @@
 """Domain errors raised by services, and their one mapping to RFC 9457 problem+json."""
 
+import logging
 import sys
 from collections.abc import Mapping
 from http import HTTPStatus
@@ -9,9 +10,14 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import iter_route_contexts
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+
+log = logging.getLogger("letterdesk.errors")
 
 
 class DomainError(Exception):
@@ -223,6 +229,32 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+# Seconds a client is asked to wait when the database does not answer.
+DATABASE_RETRY_AFTER = 5
+
+
+async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    """The database down, restarting or dropping connections: the client comes back
+    later (503 with Retry-After), the log says it in one line, not a traceback; handled
+    here, the HTTP connection is kept."""
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    log.error(
+        "the database failed during %s %s: %s: %s",
+        request.method,
+        request.url.path,
+        type(exc).__name__,
+        reason[0] if reason else "",
+    )
+    return problem_response(
+        503,
+        "upstream-unavailable",
+        "The database is not answering",
+        "Try again in a few seconds.",
+        headers={"Retry-After": str(DATABASE_RETRY_AFTER)},
+        instance=request.url.path,
+    )
+
+
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(
         500, "internal-error", "Something went wrong on our side", instance=request.url.path
@@ -233,4 +265,6 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    for unavailable in (OperationalError, InterfaceError, SQLAlchemyTimeoutError):
+        app.add_exception_handler(unavailable, _database_unavailable)
     app.add_exception_handler(Exception, _unexpected_error)

@@ -60,7 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.district_provider = provider
     app.state.rate_limiter = rate_limiter
-    app.state.metrics = metrics_registry(app.state.sessionmaker)
+    app.state.metrics = metrics_registry(app.state.sessionmaker, settings.worker_lease_seconds)
     install_problem_handlers(app)
     # The body limit wraps idempotency, which reads the body whole.
     app.add_middleware(IdempotencyMiddleware)

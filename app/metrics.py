@@ -25,9 +25,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.campaigns.models import Campaign
 from app.db import utcnow
 from app.delivery.models import Delivery, PrintBatch
-from app.delivery.worker import CHANNELS as WORKER_CHANNELS
+from app.delivery.sending import CHANNELS as WORKER_CHANNELS
 from app.errors import Unauthenticated
+from app.letters.lifecycle import LetterStatus
 from app.letters.models import Action, Letter
+from app.outbox import workers
 from app.webhooks.models import WebhookDelivery
 
 router = APIRouter(tags=["operations"])
@@ -47,8 +49,9 @@ class DatabaseCollector(Collector):
     the latency window reads each letter sent in the last hour: at a scrape every 15 s this
     is cheap up to hundreds of thousands of letters; past that, count them in SQL."""
 
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    def __init__(self, sessions: sessionmaker[Session], lease_seconds: float) -> None:
         self.sessions = sessions
+        self.lease_seconds = lease_seconds
 
     def collect(self) -> Iterator[Metric]:
         with self.sessions() as session:
@@ -58,6 +61,7 @@ class DatabaseCollector(Collector):
             yield self._latency(session)
             yield self._print_batches(session)
             yield self._webhook_deliveries(session)
+            yield self._workers(session)
 
     def _actions(self, session: Session) -> Metric:
         metric = GaugeMetricFamily(
@@ -116,7 +120,7 @@ class DatabaseCollector(Collector):
         rows = session.execute(
             select(Letter.created_at, Action.confirmed_at, Letter.sent_at)
             .join(Action, Action.id == Letter.action_id)
-            .where(Letter.status == "sent", Letter.sent_at >= since)
+            .where(Letter.status == LetterStatus.SENT, Letter.sent_at >= since)
         )
         counts = [0] * (len(LATENCY_BUCKETS) + 1)
         total = 0.0
@@ -157,6 +161,17 @@ class DatabaseCollector(Collector):
         )
         for status, count in rows:
             metric.add_metric([status], count)
+        return metric
+
+    def _workers(self, session: Session) -> Metric:
+        metric = GaugeMetricFamily(
+            "letterdesk_workers",
+            "Live workers (a heartbeat within a lease) by state: relay_unreachable ones "
+            "cannot reach the mail relay and have paused email (alert on it).",
+            labels=["state"],
+        )
+        for state, count in workers.live_by_state(session, self.lease_seconds).items():
+            metric.add_metric([state], count)
         return metric
 
 
@@ -207,9 +222,9 @@ class HttpMetrics:
             self.duration.labels(scope["method"], route).observe(time.perf_counter() - started)
 
 
-def metrics_registry(sessions: sessionmaker[Session]) -> CollectorRegistry:
+def metrics_registry(sessions: sessionmaker[Session], lease_seconds: float) -> CollectorRegistry:
     registry = CollectorRegistry(auto_describe=False)
-    registry.register(DatabaseCollector(sessions))
+    registry.register(DatabaseCollector(sessions, lease_seconds))
     return registry
 
 

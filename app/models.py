@@ -6,6 +6,7 @@ from app.delivery.models import Delivery, DeliveryAttempt, PrintBatch
 from app.directory.models import PostalCodeDistrict, Recipient, RecipientRole
 from app.idempotency.models import IdempotencyKey
 from app.letters.models import Action, Letter, RepeatNotice
+from app.outbox.models import WorkerRow
 from app.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery, WebhookEvent
 
 __all__ = [
@@ -26,4 +27,5 @@ __all__ = [
     "WebhookAttempt",
     "WebhookDelivery",
     "WebhookEvent",
+    "WorkerRow",
 ]

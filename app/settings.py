@@ -3,8 +3,9 @@ import re
 import secrets
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
+from fastapi import Depends, Request
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -96,9 +97,13 @@ class Settings(BaseSettings):
     page_size: Literal["letter", "a4"] = "letter"
     print_dir: Path = VAR_DIR / "print"
 
-    worker_lease_seconds: float = 120.0
+    # Kept alive by a heartbeat (a third of it): short, so a dead worker's letters wait little.
+    worker_lease_seconds: float = 30.0
     worker_batch_size: int = 32
     worker_poll_seconds: float = 1.0
+    # A mail relay that cannot be reached pauses email this long, doubling to the max.
+    relay_backoff_seconds: float = 5.0
+    relay_backoff_max_seconds: float = 300.0
     delivery_max_attempts: int = 8
     delivery_backoff_seconds: float = 30.0
     delivery_backoff_max_seconds: float = 3600.0
@@ -177,3 +182,12 @@ def secret_key(settings: Settings) -> str:
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+def settings_of(request: Request) -> Settings:
+    """The app's settings (tests give each app its own), for routers."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(settings_of)]

@@ -29,14 +29,14 @@ from app.auth.service import create_organisation
 from app.campaigns.schemas import CampaignCreate, RoleTarget
 from app.campaigns.service import create_campaign
 from app.db import make_engine, make_sessionmaker
-from app.delivery import worker as worker_module
+from app.delivery import sending as worker_module
 from app.delivery.email import Envelope, SMTPBackend, letter_message
-from app.delivery.worker import Worker
 from app.letters.models import Action, Letter
 from app.settings import Settings
+from app.worker import Worker
 from bench.databases import fresh_database
 from bench.harness import Measure, stopwatch
-from tests.delivery_data import queue_letters
+from bench.queued_letters import queue_letters
 
 LETTERS = 2_000
 RUNS = 3
@@ -357,8 +357,10 @@ class ProfiledWorker(Worker):
         self.profiles: list[cProfile.Profile] = []
         self._local = threading.local()
         self._profiles_lock = threading.Lock()
-        backend = self.backend
+        backend = self.email.backend
         assert isinstance(backend, SMTPBackend)
+        self._deliver = self.email.deliver
+        self.email.deliver = self.deliver  # type: ignore[method-assign]
         connection = backend._connection
         sendmail = smtplib.SMTP.sendmail
 
@@ -390,7 +392,7 @@ class ProfiledWorker(Worker):
     def deliver(self, delivery_id: str) -> bool:
         if not self.profiling:
             with self.phases.timing(DELIVER):
-                return super().deliver(delivery_id)
+                return self._deliver(delivery_id)
         profile: cProfile.Profile | None = getattr(self._local, "profile", None)
         if profile is None:
             profile = self._local.profile = cProfile.Profile(time.thread_time)
@@ -399,7 +401,7 @@ class ProfiledWorker(Worker):
         with self.phases.timing(DELIVER):
             profile.enable()
             try:
-                return super().deliver(delivery_id)
+                return self._deliver(delivery_id)
             finally:
                 profile.disable()
 

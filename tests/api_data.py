@@ -7,8 +7,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from app.auth.scopes import Scope
-from app.delivery.email import confirmation_token
 from app.settings import Settings
+from app.tokens import confirmation_token
 from app.webhooks.schemas import WebhookCreate
 from app.webhooks.service import create_webhook
 from tests.campaign_data import action_body, make_campaign, make_directory

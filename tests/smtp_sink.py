@@ -1,6 +1,7 @@
 """A real SMTP server on loopback (aiosmtpd) that keeps what it receives and can be told
 how to answer the next messages: accept, refuse for now (4xx), refuse (5xx), or hang up."""
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -39,8 +40,10 @@ class SinkHandler:
     received: list[Received] = field(default_factory=list)
     # The Message-ID of every message offered, accepted or not.
     offered: list[str] = field(default_factory=list)
-    # Answers for the next messages, in order: "250 ...", "451 ...", "550 ...", or "drop".
+    # Answers for the next messages, in order: "250 ...", "451 ...", "550 ...", "drop",
+    # or "hold" (accepted once `released` is set: a slow message).
     script: list[str] = field(default_factory=list)
+    released: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
@@ -48,6 +51,10 @@ class SinkHandler:
         with self.lock:
             answer = self.script.pop(0) if self.script else "250 OK"
             self.offered.append(str(offered["Message-ID"]))
+        if answer == "hold":
+            while not self.released.is_set():
+                await asyncio.sleep(0.01)
+            answer = "250 OK"
         if answer == "drop":
             server.transport.close()
             return "421 closing"

@@ -14,11 +14,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.auth.scopes import Scope
 from app.constituents.service import apply_retention
 from app.db import Base, utcnow
-from app.delivery.email import confirmation_link, email_backend
+from app.delivery.email import email_backend
 from app.delivery.models import Delivery, PrintBatch
-from app.delivery.worker import ERASED, Worker, claim_due_deliveries
+from app.delivery.sending import ERASED, claim_due_deliveries
 from app.letters.models import Action, Letter
 from app.settings import Settings
+from app.tokens import confirmation_link
+from app.worker import Worker
 from tests.campaign_data import action_body, make_campaign, make_directory
 from tests.conftest import Caller, MakeCaller
 from tests.delivery_data import deliver_all
@@ -289,7 +291,7 @@ def test_a_letter_erased_while_a_worker_holds_it_is_not_sent(
     ).json()
     assert (erased["letters"], erased["letters_cancelled"]) == (2, 0)  # being sent: not cancelled
     for delivery_id in claimed:
-        assert worker.deliver(delivery_id)
+        assert worker.email.deliver(delivery_id)
     assert handler.received == []
     for item in taken["letters"]:
         letter = client.get(f"/v1/letters/{item['id']}", headers=caller.headers).json()

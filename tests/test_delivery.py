@@ -16,18 +16,19 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import utcnow
 from app.delivery.email import FileBackend, SMTPBackend, email_backend
 from app.delivery.models import Delivery
-from app.delivery.worker import Worker
 from app.letters.models import Action, Letter
 from app.settings import Settings
+from app.worker import Worker
+from bench.queued_letters import queue_letters
 from tests.campaign_data import action_body, make_campaign, make_directory
 from tests.conftest import Caller, MakeCaller
-from tests.delivery_data import deliver_all, queue_letters
+from tests.delivery_data import deliver_all
 from tests.smtp_sink import Login, SinkHandler, self_signed_certificate, smtp_sink
 
 
@@ -334,13 +335,15 @@ def queued_for_workers(client: TestClient, caller: Caller, count: int) -> sessio
     return sessions
 
 
-def _worker_process(database_url: str, settings: Settings) -> subprocess.Popen[bytes]:
+def _worker_process(
+    database_url: str, settings: Settings, lease_seconds: float = 3
+) -> subprocess.Popen[bytes]:
     env = os.environ | {
         "LETTERDESK_DATABASE_URL": database_url,
         "LETTERDESK_EMAIL_BACKEND": "smtp",
         "LETTERDESK_SMTP_PORT": str(settings.smtp_port),
         "LETTERDESK_SECRET_KEY": "test-secret",
-        "LETTERDESK_WORKER_LEASE_SECONDS": "3",
+        "LETTERDESK_WORKER_LEASE_SECONDS": str(lease_seconds),
         "LETTERDESK_WORKER_POLL_SECONDS": "0.1",
         "LETTERDESK_WORKER_BATCH_SIZE": "20",
     }
@@ -526,10 +529,16 @@ def test_an_unknown_certificate_is_not_trusted(
         untrusting = mail_settings.model_copy(
             update={"smtp_port": port, "smtp_security": "starttls", "delivery_max_attempts": 1}
         )
-        deliver_all(client, untrusting)
+        worker = deliver_all(client, untrusting)
         assert handler.received == []
-    failed = client.get("/v1/letters", params={"status": "failed"}, headers=caller.headers)
-    assert "CERTIFICATE_VERIFY_FAILED" in failed.json()["items"][0]["failed_reason"]
+    # The relay cannot be reached safely: the worker's problem (paused, said), and the
+    # letters keep their attempts for when it is mended.
+    assert "CERTIFICATE_VERIFY_FAILED" in (worker.email.relay.error or "")
+    queued = client.get("/v1/letters", params={"status": "queued"}, headers=caller.headers)
+    assert len(queued.json()["items"]) == 2
+    sessions: sessionmaker[Session] = client.app.state.sessionmaker  # type: ignore[attr-defined]
+    with sessions() as session:
+        assert session.scalars(select(Delivery.attempts)).all() == [0, 0]
 
 
 def test_a_lease_that_ran_out_is_not_sent_on(
@@ -540,13 +549,13 @@ def test_a_lease_that_ran_out_is_not_sent_on(
 ) -> None:
     handler, _ = sink
     sessions: sessionmaker[Session] = client.app.state.sessionmaker  # type: ignore[attr-defined]
-    from app.delivery.worker import claim_due_deliveries
+    from app.delivery.sending import claim_due_deliveries
 
     with sessions() as session:
         claimed = claim_due_deliveries(session, "slow-worker", 10, lease_seconds=0.0)
     assert len(claimed) == 2
     late = Worker(sessions, email_backend(mail_settings), mail_settings, name="slow-worker")
-    assert late.deliver(claimed[0]) is False
+    assert late.email.deliver(claimed[0]) is False
     assert handler.received == []
 
 
@@ -588,3 +597,146 @@ def test_odd_filters_and_tokens_answer_plainly(
     assert (
         client.get(f"/v1/actions/{taken['id']}/confirm", params={"token": "é"}).status_code == 404
     )
+
+
+def _closed_port() -> int:
+    """A loopback port nothing listens on: connecting is refused."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_an_unreachable_relay_pauses_email_and_spends_no_attempt(
+    client: TestClient,
+    caller: Caller,
+    taken: dict[str, Any],
+    mail_settings: Settings,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A relay that refuses connections is the worker's problem, not the letters': they
+    stay queued with no attempt spent, the lane pauses, and it says so (log, /metrics);
+    once the relay answers again, they go."""
+    down = mail_settings.model_copy(update={"smtp_port": _closed_port()})
+    sessions: sessionmaker[Session] = client.app.state.sessionmaker  # type: ignore[attr-defined]
+    worker = Worker(sessions, email_backend(down), down)
+    with caplog.at_level("ERROR", logger="letterdesk.worker"):
+        for _ in range(3):  # polls while paused claim nothing
+            worker.run(until=lambda: True)
+    letter_ids = [item["id"] for item in taken["letters"]]
+    for letter_id in letter_ids:
+        seen = letter(client, caller, letter_id)
+        assert seen["status"] == "queued"
+        assert seen["attempts"] == []
+    with sessions() as session:
+        assert session.scalars(select(Delivery.attempts)).all() == [0, 0]
+    assert worker.email.relay.down_since is not None
+    assert any("cannot reach the mail relay" in r.getMessage() for r in caplog.records)
+    metrics = client.get("/metrics").text
+    assert 'letterdesk_workers{state="relay_unreachable"} 1.0' in metrics
+    worker.email.backend = email_backend(mail_settings)  # the relay is back
+    worker.email.relay.pause_until = 0.0
+    worker.run(until=lambda: worker.idle)
+    assert worker.sent == 2
+    assert worker.email.relay.down_since is None
+    assert 'letterdesk_workers{state="relay_unreachable"}' not in client.get("/metrics").text
+
+
+def test_a_slow_message_holds_up_no_other_sender(
+    client: TestClient, caller: Caller, mail_settings: Settings, sink: tuple[SinkHandler, int]
+) -> None:
+    """Each sender takes its next letter when it is free: while one message is held by
+    the server, the other connection sends every other letter (no batch waits for its
+    slowest)."""
+    handler, _ = sink
+    handler.script = ["hold"]
+    sessions = queued_for_workers(client, caller, 8)
+    settings = mail_settings.model_copy(update={"smtp_connections": 2, "smtp_timeout_seconds": 300})
+    worker = Worker(sessions, email_backend(settings), settings)
+    thread = threading.Thread(target=worker.run, kwargs={"until": lambda: worker.idle})
+    thread.start()
+    try:
+        others_sent = _wait_for(lambda: len(handler.received) >= 7, 60)
+        while_held = len(handler.received)
+    finally:
+        handler.released.set()
+        thread.join(timeout=60)
+    assert others_sent, f"only {while_held} of the other 7 went while one was held"
+    assert len(handler.received) == 8
+
+
+def test_a_worker_started_after_one_was_killed_frees_its_leases_at_once(
+    client: TestClient,
+    caller: Caller,
+    database_url: str,
+    mail_settings: Settings,
+    sink: tuple[SinkHandler, int],
+) -> None:
+    """A worker killed (-9) while its letters were in the server's hands leaves leases;
+    the next worker on the host sees it is gone and takes them up at once, not after
+    the lease (an hour here) runs out."""
+    handler, _ = sink
+    handler.script = ["hold"] * 4  # the first worker's four senders each hold one
+    sessions = queued_for_workers(client, caller, 20)
+
+    def sent() -> int:
+        with sessions() as session:
+            return session.scalar(select(func.count()).where(Letter.status == "sent")) or 0
+
+    def leased() -> int:
+        with sessions() as session:
+            return session.scalar(select(func.count()).where(Delivery.leased_by.is_not(None))) or 0
+
+    first = _worker_process(database_url, mail_settings, lease_seconds=3600)
+    try:
+        assert _wait_for(lambda: leased() >= 4, 60)
+        first.send_signal(signal.SIGKILL)
+        first.wait(10)
+        handler.released.set()
+        second = _worker_process(database_url, mail_settings, lease_seconds=3600)
+        try:
+            assert _wait_for(lambda: sent() == 20, 90), f"only {sent()} of 20 sent"
+        finally:
+            second.terminate()
+            second.wait(10)
+    finally:
+        if first.poll() is None:
+            first.kill()
+
+
+def test_an_outcome_whose_record_fails_is_recorded_again_not_sent_again(
+    client: TestClient,
+    caller: Caller,
+    database_url: str,
+    mail_settings: Settings,
+    sink: tuple[SinkHandler, int],
+) -> None:
+    """The database drops the worker's connection just as it records a letter sent:
+    the record is made again on a fresh connection, and the letter is not sent twice
+    (it used to wait out its lease and go again)."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL: a server backend is terminated")
+    handler, _ = sink
+    sessions = queued_for_workers(client, caller, 1)
+    engine = sessions.kw["bind"]
+    killed: list[int] = []
+
+    def drop_the_connection_once(connection: Any, cursor: Any, statement: str, *_: Any) -> None:
+        if not killed and "attempts=(deliveries.attempts +" in statement:
+            pid = connection.connection.dbapi_connection.info.backend_pid
+            killed.append(pid)
+            with engine.connect() as other:
+                other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+
+    event.listen(engine, "before_cursor_execute", drop_the_connection_once)
+    try:
+        worker = Worker(sessions, email_backend(mail_settings), mail_settings)
+        worker.run(until=lambda: worker.idle)
+    finally:
+        event.remove(engine, "before_cursor_execute", drop_the_connection_once)
+    assert killed
+    assert len(handler.received) == 1
+    with sessions() as session:
+        assert session.scalars(select(Letter.status)).all() == ["sent"]
+        assert session.scalars(select(Delivery.attempts)).all() == [1]

@@ -58,3 +58,33 @@ def test_the_openapi_document_describes_every_route(client: TestClient) -> None:
         assert path in paths
     import_body = document["paths"]["/v1/recipients/import"]["post"]["requestBody"]
     assert "text/csv" in import_body["content"]
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_a_database_that_is_down_answers_503_with_retry_after_and_one_log_line(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Not a bare 500 and a traceback: the client is told to come back, the log says
+    what failed in one line."""
+    url = f"postgresql://postgres@127.0.0.1:{_closed_port()}/letterdesk"
+    settings = Settings(database_url=url, secret_key="test-secret", _env_file=None)
+    with (
+        TestClient(create_app(settings), raise_server_exceptions=False) as client,
+        caplog.at_level("INFO"),
+    ):
+        response = client.get("/v1/campaigns/anything/stats")
+        listed = client.get("/v1/campaigns", headers={"Authorization": "Bearer ld_x"})
+    for answer in (response, listed):
+        assert answer.status_code == 503, answer.text
+        assert answer.json()["type"] == "/problems/upstream-unavailable"
+        assert answer.headers["Retry-After"].isdigit()
+    failures = [r for r in caplog.records if r.levelname in ("ERROR", "WARNING")]
+    assert len(failures) == 2, [r.getMessage() for r in failures]
+    assert all(r.exc_info is None for r in failures)

@@ -19,13 +19,14 @@ from starlette.routing import Route
 
 from app.db import make_engine, make_sessionmaker, utcnow
 from app.delivery.email import email_backend
-from app.delivery.worker import PURGE_BATCH, Worker
 from app.idempotency import service
+from app.idempotency.jobs import PURGE_BATCH
 from app.idempotency.middleware import IdempotencyMiddleware
 from app.idempotency.models import IdempotencyKey
 from app.letters.models import Action
 from app.main import create_app
 from app.settings import Settings
+from app.worker import Worker
 from tests.campaign_data import action_body, make_campaign, make_directory
 from tests.conftest import Caller, MakeCaller
 
@@ -380,5 +381,5 @@ def test_a_worker_clears_a_flood_of_expired_keys_pass_after_pass(
     worker = Worker(sessions, email_backend(settings), settings)
     for _ in range(3):  # full passes come back at once, not a minute later
         with sessions() as pass_session:
-            worker.run_retention(pass_session)
+            worker.schedule.run_due(pass_session, settings)
     assert session.scalar(select(func.count()).select_from(IdempotencyKey)) == 0

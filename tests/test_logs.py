@@ -121,6 +121,8 @@ def test_the_server_writes_json_lines(tmp_path: Path) -> None:
                 assert time.monotonic() < deadline and server.poll() is None
                 time.sleep(0.1)
         assert answer.headers["X-Request-ID"] == "probe-1"
+        for _ in range(3):  # readiness probes, every half second in production
+            assert httpx.get(f"http://127.0.0.1:{port}/readyz").status_code == 200
     finally:
         server.terminate()
         _, stderr = server.communicate(timeout=30)
@@ -130,6 +132,8 @@ def test_the_server_writes_json_lines(tmp_path: Path) -> None:
     # One line per request (ours), and no terminal colour codes.
     assert not any(line["logger"] == "uvicorn.access" for line in lines)
     assert not any("color_message" in line for line in lines)
+    # A probe writes its access line and nothing else (Alembic wrote two INFO lines each).
+    assert [line["message"] for line in lines if line["logger"].startswith("alembic")] == []
 
 
 def test_a_failed_statement_keeps_its_parameters_out_of_its_error(settings: Settings) -> None:

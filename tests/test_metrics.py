@@ -9,10 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.delivery.email import email_backend
-from app.delivery.worker import Worker
 from app.main import create_app
 from app.settings import Settings
 from app.webhooks.models import WebhookDelivery
+from app.worker import Worker
 from tests.campaign_data import action_body, make_campaign, make_directory
 from tests.conftest import Caller
 

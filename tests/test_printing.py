@@ -3,6 +3,7 @@ read back with a real PDF parser."""
 
 import csv
 import io
+from pathlib import Path
 from typing import Any
 
 import pdfplumber
@@ -201,3 +202,17 @@ def test_mail_to_parliament_is_marked_postage_free(postal_code: str, postage: st
     }  # fmt: skip
     row = manifest_row("ltr_x", recipient, start_page=1, pages=1, language="fr")
     assert row["postage"] == postage and row["language"] == "fr"
+def test_an_unwritable_print_folder_answers_503_naming_it(
+    client: TestClient, caller: Caller, print_letters: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    folder = blocker / "print"
+    app_state = client.app.state  # type: ignore[attr-defined]
+    app_state.settings = app_state.settings.model_copy(update={"print_dir": folder})
+    response = client.post("/v1/print-batches", json={}, headers=caller.headers)
+    assert response.status_code == 503, response.text
+    assert response.json()["type"] == "/problems/upstream-unavailable"
+    assert str(folder) in response.json()["detail"]
+    statuses = client.get("/v1/letters", params={"channel": "print"}, headers=caller.headers)
+    assert {letter["status"] for letter in statuses.json()["items"]} == {"queued"}

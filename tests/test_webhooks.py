@@ -19,13 +19,13 @@ from app.auth.scopes import Scope
 from app.campaigns.service import live_campaign
 from app.db import utcnow
 from app.delivery.email import email_backend
-from app.delivery.worker import Worker
 from app.letters import service as letters_service
 from app.letters.schemas import ActionCreate
 from app.settings import Settings
 from app.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery, WebhookEvent
 from app.webhooks.service import purge_old_events
 from app.webhooks.signing import signature_header
+from app.worker import Worker
 from tests.campaign_data import action_body, make_campaign, make_directory
 from tests.conftest import Caller, MakeCaller
 from tests.delivery_data import deliver_all

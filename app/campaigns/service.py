@@ -24,6 +24,7 @@ from app.campaigns.schemas import (
 from app.directory.models import Recipient
 from app.errors import Conflict, InvalidInput, NotFound, field_errors
 from app.ids import is_well_formed
+from app.owned import owned_or_404
 from app.pagination import page_of
 
 
@@ -90,10 +91,7 @@ def _assign(campaign: Campaign, fields: CampaignFields) -> None:
 
 
 def get_campaign(session: Session, organisation_id: str, campaign_id: str) -> Campaign:
-    campaign = session.get(Campaign, campaign_id) if is_well_formed(campaign_id) else None
-    if campaign is None or campaign.organisation_id != organisation_id:
-        raise NotFound(f"No campaign {campaign_id!r}.")
-    return campaign
+    return owned_or_404(session, Campaign, campaign_id, organisation_id, "campaign")
 
 
 _SLUG = re.compile(SLUG_PATTERN)

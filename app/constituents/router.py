@@ -1,12 +1,13 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 
 from app.auth.deps import ConstituentsReader, ConstituentsWriter
 from app.constituents import service
 from app.constituents.schemas import ConstituentExport, Erasure
 from app.db import SessionDep
 from app.fields import Email
+from app.settings import SettingsDep
 
 router = APIRouter(prefix="/v1/constituents", tags=["constituents"])
 
@@ -37,11 +38,11 @@ def export_constituent(
     response_model=Erasure,
 )
 def erase_constituent(
-    request: Request, email: SupporterEmail, principal: ConstituentsWriter, session: SessionDep
+    settings: SettingsDep, email: SupporterEmail, principal: ConstituentsWriter, session: SessionDep
 ) -> Erasure:
     """Erase one supporter's personal data in this organisation (scope
     `constituents:write`), in one transaction: their details and words in every action,
     the text of every letter, and error texts; letters not yet sent are cancelled. The
     letters stay, with their state and dates, and every count stays. Erasing again
     answers zeros."""
-    return service.erase(session, principal.organisation_id, email, request.app.state.settings)
+    return service.erase(session, principal.organisation_id, email, settings)

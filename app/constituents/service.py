@@ -41,14 +41,16 @@ from app.constituents.schemas import (
     ExportedLetter,
 )
 from app.db import utcnow
-from app.delivery.email import eml_path, message_id
+from app.delivery.email import eml_path
 from app.delivery.models import Delivery, DeliveryAttempt, PrintBatch
 from app.delivery.printing import manifest_path, pdf_path
 from app.idempotency.service import forget_answers_naming
+from app.letters import lifecycle
+from app.letters.lifecycle import DONE, LetterStatus
 from app.letters.models import REDACTED, Action, Letter, email_key_of
 from app.letters.schemas import AttemptOut
-from app.letters.service import CANCELLABLE
 from app.settings import Settings
+from app.tokens import message_id
 from app.webhooks.service import forget_events_naming
 
 log = logging.getLogger("letterdesk.constituents")
@@ -56,7 +58,6 @@ log = logging.getLogger("letterdesk.constituents")
 # A letter is done when nothing more will happen to it; its retention runs from the day
 # it left (`sent_at`: sent, or mailed), or for one that never left, from the day it was
 # written (failed for good, cancelled, expired: nothing of it reached anyone).
-DONE = ("sent", "printed", "mailed", "failed", "cancelled", "expired")
 RETENTION_BATCH = 500
 PRINT_BATCH_FILES_BATCH = 50
 
@@ -315,21 +316,19 @@ def erase(session: Session, organisation_id: str, email: str, settings: Settings
     now = utcnow()
     # Before letters leave a batch being built: its PDF may hold them already.
     batches = _batches_holding(session, letter_ids)
-    cancelled = session.execute(
-        update(Letter)
-        .where(Letter.id.in_(letter_ids), Letter.status.in_(CANCELLABLE))
-        .values(status="cancelled")
-    ).rowcount  # type: ignore[attr-defined]
+    cancelled = session.execute(lifecycle.cancel(Letter.id.in_(letter_ids))).rowcount  # type: ignore[attr-defined]
     # A batch being built reads its letters' text page by page: one erased now leaves it
     # (a batch that failed would otherwise give it back to the queue, without its text).
     cancelled += session.execute(
-        update(Letter)
-        .where(
-            Letter.id.in_(letter_ids),
-            Letter.status == "batched",
-            Letter.print_batch_id.in_(select(PrintBatch.id).where(PrintBatch.status == "building")),
+        lifecycle.move(
+            Letter.id.in_(letter_ids)
+            & Letter.print_batch_id.in_(
+                select(PrintBatch.id).where(PrintBatch.status == "building")
+            ),
+            [LetterStatus.BATCHED],
+            LetterStatus.CANCELLED,
+            print_batch_id=None,
         )
-        .values(status="cancelled", print_batch_id=None)
     ).rowcount  # type: ignore[attr-defined]
     # Nothing of theirs is due any more (a pending confirmation email included); what a
     # worker holds it finishes, or finds erased.

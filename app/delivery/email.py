@@ -9,8 +9,6 @@ From the supporter's own address: DMARC would reject it."""
 import base64
 import contextlib
 import email.policy
-import hashlib
-import hmac
 import os
 import re
 import smtplib
@@ -33,13 +31,20 @@ from typing import Protocol
 
 from app.db import utcnow
 from app.letters.models import Action, Letter
-from app.settings import Settings, secret_key
+from app.settings import Settings
+from app.tokens import bounce_address, confirmation_link, message_id
 
 IDLE_CHECK_SECONDS = 5.0
 
 
 class TemporaryFailure(Exception):
     """The message may go later: a 4xx reply, a dropped connection, a timeout."""
+
+
+class RelayUnreachable(TemporaryFailure):
+    """No connection to the mail relay could be made (refused, a name that does not
+    resolve, a timeout, a refused login or STARTTLS): the worker's problem, not the
+    letter's, so it spends none of the letter's attempts."""
 
 
 class PermanentFailure(Exception):
@@ -61,20 +66,6 @@ class EmailBackend(Protocol):
     def send(self, message: EmailMessage, envelope: Envelope) -> None: ...
 
     def close(self) -> None: ...
-
-
-def _token(settings: Settings, purpose: str, letter_id: str) -> str:
-    key = secret_key(settings).encode()
-    return hmac.new(key, f"{purpose}:{letter_id}".encode(), hashlib.sha256).hexdigest()[:32]
-
-
-def message_id(settings: Settings, letter_id: str, purpose: str = "message-id") -> str:
-    """Stable for a letter (a copy or a confirmation has its own purpose), opaque."""
-    return f"<{_token(settings, purpose, letter_id)}@{settings.bounce_domain}>"
-
-
-def bounce_address(settings: Settings, letter_id: str) -> str:
-    return f"bounce+{_token(settings, 'bounce', letter_id)}@{settings.bounce_domain}"
 
 
 # --- Headers that carry someone's text -------------------------------------------------
@@ -427,15 +418,6 @@ def copy_message(
     return message, Envelope(bounce_address(settings, letter.id), [to])
 
 
-def confirmation_token(settings: Settings, action_id: str) -> str:
-    return _token(settings, "confirm", action_id)
-
-
-def confirmation_link(settings: Settings, action_id: str) -> str:
-    token = confirmation_token(settings, action_id)
-    return f"{settings.public_url.rstrip('/')}/v1/actions/{action_id}/confirm?token={token}"
-
-
 CONFIRMATION_TEXT = {
     "en": (
         "Please confirm your email address",
@@ -584,6 +566,9 @@ class SMTPBackend:
         options = ["SMTPUTF8", "BODY=8BITMIME"] if message.policy.utf8 else []  # type: ignore[attr-defined]
         try:
             connection = self._connection()
+        except (smtplib.SMTPException, OSError) as error:
+            raise RelayUnreachable(f"{type(error).__name__}: {error}") from None
+        try:
             connection.ehlo_or_helo_if_needed()
             if options and not connection.has_extn("smtputf8"):
                 raise PermanentFailure("the server cannot take non-ASCII addresses (SMTPUTF8)")

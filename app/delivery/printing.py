@@ -6,6 +6,7 @@ two batches made at once never share a letter. The PDF is then built streaming (
 `pdf.batch_pdf`), into a temporary file moved into place when whole."""
 
 import csv
+import logging
 import os
 from collections import Counter, deque
 from collections.abc import Iterator
@@ -19,15 +20,20 @@ from sqlalchemy.orm import Session
 from app.campaigns.models import Campaign
 from app.campaigns.service import get_campaign
 from app.db import utcnow
+from app.delivery.events import record_print_batch_events
 from app.delivery.models import Delivery, PrintBatch
 from app.delivery.pdf import PageSize, batch_pdf
-from app.errors import Conflict, Gone, InvalidInput, NotFound
-from app.ids import is_well_formed, new_id
+from app.errors import Conflict, Gone, InvalidInput, UpstreamUnavailable
+from app.ids import new_id
+from app.letters import lifecycle
+from app.letters.lifecycle import LetterStatus
 from app.letters.models import Letter
 from app.letters.readdressing import follow_role_holders_in_print
+from app.owned import owned_or_404
 from app.pagination import page_of
 from app.settings import Settings
-from app.webhooks.service import record_print_batch_events
+
+log = logging.getLogger("letterdesk.printing")
 
 # Mail to a member of the Senate or the House of Commons is free of postage in Canada
 # (Canada Post Corporation Act, R.S.C. 1985, c. C-10, s. 35(2); s. 35(4): to a place in
@@ -81,7 +87,7 @@ def _gather(
         .where(
             Letter.organisation_id == organisation_id,
             Letter.channel == "print",
-            Letter.status == "queued",
+            Letter.status == LetterStatus.QUEUED,
         )
         .with_for_update(of=Delivery)
     )
@@ -91,11 +97,7 @@ def _gather(
     gathered = 0
     for start in range(0, len(letter_ids), 1000):
         batch_of_ids = letter_ids[start : start + 1000]
-        gathered += session.execute(
-            update(Letter)
-            .where(Letter.id.in_(batch_of_ids), Letter.status == "queued")
-            .values(status="batched", print_batch_id=batch.id)
-        ).rowcount  # type: ignore[attr-defined]
+        gathered += session.execute(lifecycle.batch_for_print(batch_of_ids, batch.id)).rowcount  # type: ignore[attr-defined]
     if not gathered:
         session.rollback()
         raise InvalidInput("There are no queued print letters to batch.")
@@ -236,6 +238,16 @@ def create_print_batch(
     batch = _gather(session, organisation_id, campaign_id, settings.page_size, duplex)
     try:
         pages = _write_files(session, batch, settings.page_size, settings)
+    except OSError as error:  # the folder: missing, read-only, full
+        session.rollback()
+        _give_back(session, batch.id)
+        log.error(
+            "print batch %s could not be written to %s: %s", batch.id, settings.print_dir, error
+        )
+        raise UpstreamUnavailable(
+            f"The print folder {settings.print_dir} cannot be written to "
+            f"({error.strerror or type(error).__name__}); the letters are back in the queue."
+        ) from None
     except Exception:
         session.rollback()
         _give_back(session, batch.id)
@@ -254,20 +266,13 @@ def _give_back(session: Session, batch_id: str) -> None:
     session.execute(
         update(Delivery).where(Delivery.letter_id.in_(letter_ids)).values(due_at=utcnow())
     )
-    session.execute(
-        update(Letter)
-        .where(Letter.print_batch_id == batch_id)
-        .values(status="queued", print_batch_id=None)
-    )
+    session.execute(lifecycle.give_back_from_batch(batch_id))
     session.execute(update(PrintBatch).where(PrintBatch.id == batch_id).values(status="failed"))
     session.commit()
 
 
 def get_print_batch(session: Session, organisation_id: str, batch_id: str) -> PrintBatch:
-    batch = session.get(PrintBatch, batch_id) if is_well_formed(batch_id) else None
-    if batch is None or batch.organisation_id != organisation_id:
-        raise NotFound(f"No print batch {batch_id!r}.")
-    return batch
+    return owned_or_404(session, PrintBatch, batch_id, organisation_id, "print batch")
 
 
 def batch_files(
@@ -299,12 +304,7 @@ def mark_mailed(session: Session, organisation_id: str, batch_id: str) -> PrintB
             f"This batch is {batch.status}, not ready to be mailed.", batch_status=batch.status
         )
     now = utcnow()
-    mailed = session.execute(
-        update(Letter)
-        .where(Letter.print_batch_id == batch.id, Letter.status == "batched")
-        .values(status="mailed", sent_at=now)
-        .returning(Letter.campaign_id)
-    ).scalars()
+    mailed = session.execute(lifecycle.mail(batch.id, now).returning(Letter.campaign_id)).scalars()
     for campaign_id, count in Counter(mailed).items():
         session.execute(
             update(Campaign)

@@ -1,7 +1,7 @@
 from functools import partial
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field
@@ -16,6 +16,7 @@ from app.errors import Conflict, Gone
 from app.letters.service import get_letter
 from app.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from app.responses import CONFLICT, NOT_FOUND, conflict, gone
+from app.settings import SettingsDep
 
 router = APIRouter(tags=["print"])
 BINARY = {"type": "string", "format": "binary"}
@@ -67,7 +68,7 @@ def _out(batch: PrintBatch) -> PrintBatchOut:
     tags=["letters"],
 )
 def letter_as_pdf(
-    request: Request, letter_id: str, principal: LettersReader, session: SessionDep
+    settings: SettingsDep, letter_id: str, principal: LettersReader, session: SessionDep
 ) -> Response:
     """The letter laid out for the post (a #10 window envelope), as it is printed."""
     letter = get_letter(session, principal.organisation_id, letter_id)
@@ -75,7 +76,7 @@ def letter_as_pdf(
         raise Gone("The supporter's personal data in this letter was erased: it has no text.")
     if not letter.parts:
         raise Conflict("This letter was written before letters kept their parts for print.")
-    pdf = letter_pdf(dict(letter.parts), page_size=request.app.state.settings.page_size)
+    pdf = letter_pdf(dict(letter.parts), page_size=settings.page_size)
     return Response(
         pdf,
         media_type="application/pdf",
@@ -87,7 +88,7 @@ def letter_as_pdf(
     "/v1/print-batches", status_code=201, response_model=PrintBatchOut, responses=NOT_FOUND
 )
 async def create_print_batch(
-    request: Request,
+    settings: SettingsDep,
     principal: LettersWriter,
     session: SessionDep,
     body: PrintBatchCreate | None = None,
@@ -101,7 +102,7 @@ async def create_print_batch(
         session,
         principal.organisation_id,
         campaign_id,
-        request.app.state.settings,
+        settings,
     )
     return _out(batch)
 
@@ -133,11 +134,9 @@ BATCH_FILES_GONE = gone("The batch's files were deleted after the retention peri
     responses=PDF | BATCH_FILES_GONE,
 )
 def print_batch_pdf(
-    request: Request, batch_id: str, principal: LettersReader, session: SessionDep
+    settings: SettingsDep, batch_id: str, principal: LettersReader, session: SessionDep
 ) -> FileResponse:
-    pdf, _ = printing.batch_files(
-        session, principal.organisation_id, batch_id, request.app.state.settings
-    )
+    pdf, _ = printing.batch_files(session, principal.organisation_id, batch_id, settings)
     return FileResponse(pdf, media_type="application/pdf", filename=f"{batch_id}.pdf")
 
 
@@ -155,12 +154,10 @@ def print_batch_pdf(
     | BATCH_FILES_GONE,
 )
 def print_batch_manifest(
-    request: Request, batch_id: str, principal: LettersReader, session: SessionDep
+    settings: SettingsDep, batch_id: str, principal: LettersReader, session: SessionDep
 ) -> FileResponse:
     """One line per letter: letter_id, recipient, address, postal_code, pages, postage."""
-    _, manifest = printing.batch_files(
-        session, principal.organisation_id, batch_id, request.app.state.settings
-    )
+    _, manifest = printing.batch_files(session, principal.organisation_id, batch_id, settings)
     return FileResponse(manifest, media_type="text/csv; charset=utf-8", filename=f"{batch_id}.csv")
 
 

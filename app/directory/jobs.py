@@ -15,6 +15,7 @@ from app.directory import sync
 from app.directory.models import DirectorySync
 from app.directory.schemas import SyncReport
 from app.errors import DomainError
+from app.outbox.periodic import Pass, PeriodicJob
 from app.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -65,3 +66,12 @@ def sync_is_due(session: Session, settings: Settings) -> bool:
 
 def sync_when_due(session: Session, settings: Settings) -> list[SyncReport]:
     return run_directory_sync(session, settings) if sync_is_due(session, settings) else []
+
+
+def directory_sync(session: Session, settings: Settings) -> Pass:
+    """Whether a sync is due is read from the database (its last record), so that any
+    number of workers share one schedule; the worker only looks every ten minutes."""
+    return Pass(len(sync_when_due(session, settings)))
+
+
+JOBS = [PeriodicJob("directory-sync", 600.0, directory_sync)]

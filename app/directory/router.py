@@ -26,6 +26,7 @@ from app.errors import Conflict
 from app.fields import OptionalProvince, OptionalSingleLine, PostalCode
 from app.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from app.responses import CONFLICT, NOT_FOUND, UPSTREAM, conflict
+from app.settings import SettingsDep
 
 router = APIRouter(tags=["directory"])
 
@@ -142,6 +143,7 @@ def delete_recipient(
 )
 async def import_recipients(
     request: Request,
+    settings: SettingsDep,
     principal: DirectoryWriter,
     session: SessionDep,
     dry_run: Annotated[
@@ -155,7 +157,7 @@ async def import_recipients(
     """Upsert recipients by `external_id` from CSV or JSON (ours, or Represent's
     `{"objects": [...]}`). One bad row rejects the whole import."""
     body = await request.body()
-    max_rows = request.app.state.settings.max_import_rows
+    max_rows = settings.max_import_rows
 
     def run() -> ImportResult:
         records = importer.recipient_records(
@@ -241,12 +243,11 @@ def lookup_district(
     openapi_extra=POSTAL_CODES_FILE,
 )
 async def import_postal_codes(
-    request: Request, principal: DirectoryWriter, session: SessionDep
+    request: Request, settings: SettingsDep, principal: DirectoryWriter, session: SessionDep
 ) -> PostalCodeImportResult:
     """Replace the organisation's postal-code table: columns `postal_code` (a whole code or
     its first characters), `district_name`, and optionally `district_code`, `province`."""
     body = await request.body()
-    settings = request.app.state.settings
     return await run_in_threadpool(
         postal_table.import_table,
         session,

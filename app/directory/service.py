@@ -25,7 +25,8 @@ from app.directory.schemas import (
 )
 from app.errors import Conflict, InvalidInput, NotFound
 from app.fields import fold
-from app.ids import is_well_formed, new_id
+from app.ids import new_id
+from app.owned import owned_or_404
 from app.pagination import page_of
 
 
@@ -140,10 +141,7 @@ def create_recipient(session: Session, organisation_id: str, fields: RecipientCr
 
 
 def get_recipient(session: Session, organisation_id: str, recipient_id: str) -> Recipient:
-    recipient = session.get(Recipient, recipient_id) if is_well_formed(recipient_id) else None
-    if recipient is None or recipient.organisation_id != organisation_id:
-        raise NotFound(f"No recipient {recipient_id!r}.")
-    return recipient
+    return owned_or_404(session, Recipient, recipient_id, organisation_id, "recipient")
 
 
 def update_recipient(

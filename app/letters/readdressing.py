@@ -18,10 +18,12 @@ from app.campaigns.rendering import html_of, render_text
 from app.campaigns.service import letter_template
 from app.db import utcnow
 from app.delivery.models import Delivery
+from app.letters import lifecycle
+from app.letters.lifecycle import LetterStatus
 from app.letters.models import Letter
 from app.letters.schemas import Supporter
 from app.letters.service import ComposedLetter, Target, addressee_of, letter_context, role_targets
-from app.webhooks.service import record_letter_event
+from app.letters.events import record_letter_event
 
 
 def follow_role_holder(session: Session, delivery_id: str, today: date) -> str | None:
@@ -119,8 +121,7 @@ def _readdress(
 
 
 def _hold(session: Session, letter: Letter, delivery_id: str, reason: str) -> None:
-    letter.status = "held_for_review"
-    letter.held_reason = reason
+    session.execute(lifecycle.hold_for_review(letter.id, reason))
     session.execute(
         update(Delivery)
         .where(Delivery.id == delivery_id)
@@ -139,7 +140,7 @@ def follow_role_holders_in_print(
         .where(
             Letter.organisation_id == organisation_id,
             Letter.channel == "print",
-            Letter.status == "queued",
+            Letter.status == LetterStatus.QUEUED,
             Letter.role_target.is_not(None),
         )
     )

@@ -27,6 +27,7 @@ from app.letters.schemas import (
 from app.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from app.rate_limits import ActionsByAddress, ConfirmationsByAddress, check_supporter_email
 from app.responses import NOT_FOUND, RATE_LIMITED, UNAUTHENTICATED, UPSTREAM, conflict, gone
+from app.settings import SettingsDep
 
 
 class LetterLanguageRoute(APIRoute):
@@ -172,7 +173,7 @@ def cancel_letter(letter_id: str, principal: LettersWriter, session: SessionDep)
     responses=NOT_FOUND | gone("Expired, or the supporter's details were erased.") | RATE_LIMITED,
 )
 def confirm_action(
-    request: Request,
+    settings: SettingsDep,
     _: ConfirmationsByAddress,
     action_id: Annotated[str, Path(max_length=40)],
     token: Annotated[str, Query(max_length=100)],
@@ -180,5 +181,5 @@ def confirm_action(
 ) -> Confirmation:
     """Public: the link in a supporter's confirmation email. Following it again is
     harmless."""
-    queued = service.confirm_action(session, action_id, token, request.app.state.settings)
+    queued = service.confirm_action(session, action_id, token, settings)
     return Confirmation(letters_queued=queued)

@@ -31,7 +31,6 @@ from app.campaigns.texts import (
     text_for,
 )
 from app.db import utcnow
-from app.delivery.email import confirmation_token
 from app.delivery.models import Delivery
 from app.directory.lookup import DistrictMatch, DistrictProvider
 from app.directory.models import Recipient
@@ -40,7 +39,8 @@ from app.directory.service import holders_of_role, recipients_in_districts
 from app.errors import Conflict, Gone, InvalidInput, NotFound, invalid_field
 from app.fields import PROVINCES, fold
 from app.ids import is_well_formed, new_id
-from app.letters import quality, repeats
+from app.letters import lifecycle, quality, repeats
+from app.letters.lifecycle import LetterStatus
 from app.letters.models import REDACTED, Action, IntroBand, Letter, email_key_of
 from app.letters.schemas import (
     ActionCreate,
@@ -56,8 +56,10 @@ from app.letters.schemas import (
     Supporter,
     summary_fields,
 )
+from app.owned import owned_or_404
 from app.pagination import page_of
 from app.settings import Settings
+from app.tokens import confirmation_token
 from app.webhooks.service import record_event
 
 
@@ -624,7 +626,7 @@ def preview(
     session: Session, campaign: Campaign, body: ActionCreate, provider: DistrictProvider
 ) -> PreviewOut:
     composition = compose(session, campaign, body, provider, date.today())
-    status = "pending_confirmation" if campaign.confirm_email else "queued"
+    status = lifecycle.status_at_creation(campaign.confirm_email)
     return PreviewOut(
         letters=[_letter_out(letter, None, status) for letter in composition.letters],
         warnings=composition.warnings,
@@ -699,7 +701,7 @@ def take_action(
     )
     session.add(action)
     waiting = campaign.confirm_email
-    status = "pending_confirmation" if waiting else "queued"
+    status = lifecycle.status_at_creation(waiting)
     now = utcnow()
     stored = []
     for composed in composition.letters:
@@ -815,10 +817,7 @@ def list_letters(
 
 
 def get_letter(session: Session, organisation_id: str, letter_id: str) -> Letter:
-    letter = session.get(Letter, letter_id) if is_well_formed(letter_id) else None
-    if letter is None or letter.organisation_id != organisation_id:
-        raise NotFound(f"No letter {letter_id!r}.")
-    return letter
+    return owned_or_404(session, Letter, letter_id, organisation_id, "letter")
 
 
 def letter_detail(letter: Letter) -> LetterDetail:
@@ -832,11 +831,8 @@ def letter_detail(letter: Letter) -> LetterDetail:
         body_html=REDACTED if scrubbed else letter.body_html,
         content_hash=REDACTED if scrubbed else letter.content_hash,
         attempts=[AttemptOut.model_validate(attempt) for attempt in delivery.attempt_log],
-        next_attempt_at=delivery.due_at if letter.status == "queued" else None,
+        next_attempt_at=delivery.due_at if letter.status == LetterStatus.QUEUED else None,
     )
-
-
-CANCELLABLE = ("pending_confirmation", "queued", "held_for_review")
 
 
 def cancel_letter(session: Session, organisation_id: str, letter_id: str) -> Letter:
@@ -847,11 +843,7 @@ def cancel_letter(session: Session, organisation_id: str, letter_id: str) -> Let
     or finds nothing due."""
     letter = get_letter(session, organisation_id, letter_id)
     session.execute(select(Delivery.id).where(Delivery.letter_id == letter.id).with_for_update())
-    changed = session.execute(
-        update(Letter)
-        .where(Letter.id == letter.id, Letter.status.in_(CANCELLABLE))
-        .values(status="cancelled")
-    )
+    changed = session.execute(lifecycle.cancel(Letter.id == letter.id))
     if changed.rowcount == 0:  # type: ignore[attr-defined]
         session.rollback()
         raise Conflict(
@@ -879,7 +871,7 @@ def confirm_action(session: Session, action_id: str, token: str, settings: Setti
         raise Gone("Your details were erased; the letters were not sent.")
     now = utcnow()
     waiting = select(Letter.id).where(
-        Letter.action_id == action.id, Letter.status == "pending_confirmation"
+        Letter.action_id == action.id, Letter.status == LetterStatus.PENDING_CONFIRMATION
     )
     if action.confirmed_at is None and action.created_at < now - timedelta(
         days=settings.confirmation_days
@@ -890,11 +882,7 @@ def confirm_action(session: Session, action_id: str, token: str, settings: Setti
     queued = session.execute(
         update(Delivery).where(Delivery.letter_id.in_(waiting)).values(due_at=now)
     ).rowcount  # type: ignore[attr-defined]
-    session.execute(
-        update(Letter)
-        .where(Letter.action_id == action.id, Letter.status == "pending_confirmation")
-        .values(status="queued")
-    )
+    session.execute(lifecycle.confirm(action.id))
     if action.confirmed_at is None:
         action.confirmed_at = now
     session.commit()

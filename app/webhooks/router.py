@@ -1,11 +1,12 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 
 from app.auth.deps import WebhooksReader, WebhooksWriter
 from app.db import SessionDep
 from app.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from app.responses import not_found
+from app.settings import SettingsDep
 from app.webhooks import service
 from app.webhooks.models import Webhook
 from app.webhooks.schemas import (
@@ -33,12 +34,10 @@ def _created(webhook: Webhook, secret: str) -> WebhookCreated:
     response_model=WebhookCreated,
 )
 def create_webhook(
-    request: Request, body: WebhookCreate, principal: WebhooksWriter, session: SessionDep
+    settings: SettingsDep, body: WebhookCreate, principal: WebhooksWriter, session: SessionDep
 ) -> WebhookCreated:
     """Subscribe a URL to events. The answer holds the signing secret, shown this once."""
-    webhook, secret = service.create_webhook(
-        session, principal.organisation_id, body, request.app.state.settings
-    )
+    webhook, secret = service.create_webhook(session, principal.organisation_id, body, settings)
     return _created(webhook, secret)
 
 
@@ -76,12 +75,12 @@ def delete_webhook(webhook_id: str, principal: WebhooksWriter, session: SessionD
 
 @router.post("/{webhook_id}/rotate-secret", response_model=WebhookCreated, responses=NO_WEBHOOK)
 def rotate_secret(
-    request: Request, webhook_id: str, principal: WebhooksWriter, session: SessionDep
+    settings: SettingsDep, webhook_id: str, principal: WebhooksWriter, session: SessionDep
 ) -> WebhookCreated:
     """A new signing secret, shown this once. Until `previous_secret_expires_at`
     deliveries carry both signatures (two `v1=`), so the receiver can change over."""
     webhook, secret = service.rotate_secret(
-        session, principal.organisation_id, webhook_id, request.app.state.settings
+        session, principal.organisation_id, webhook_id, settings
     )
     return _created(webhook, secret)
 

@@ -9,17 +9,18 @@ import logging
 import ssl
 import threading
 import time
-from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import httpx
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import utcnow
 from app.ids import new_id
+from app.outbox.queue import Queue
+from app.outbox.retry import RetryPolicy
 from app.settings import Settings
 from app.webhooks import addresses
 from app.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery, WebhookEvent
@@ -32,33 +33,26 @@ RESPONSE_BYTES_KEPT = 1024
 USER_AGENT = "letterdesk-webhooks/1"
 
 
+WEBHOOK_DELIVERIES = Queue(WebhookDelivery)
+
+
 def claim_due_webhook_deliveries(
     session: Session, worker: str, limit: int, lease_seconds: float
 ) -> list[str]:
     """Lease up to `limit` due deliveries of live webhooks to `worker`."""
-    if limit <= 0:
-        return []
     now = utcnow()
-    due = (
-        select(WebhookDelivery.id)
-        .join(Webhook, Webhook.id == WebhookDelivery.webhook_id)
-        .where(
-            WebhookDelivery.due_at <= now,
-            or_(WebhookDelivery.leased_until.is_(None), WebhookDelivery.leased_until < now),
-            Webhook.deleted_at.is_(None),
+    claimed = [
+        row.id
+        for row in WEBHOOK_DELIVERIES.pick(
+            session,
+            select(WebhookDelivery.id)
+            .join(Webhook, Webhook.id == WebhookDelivery.webhook_id)
+            .where(Webhook.deleted_at.is_(None)),
+            limit,
+            now,
         )
-        .order_by(WebhookDelivery.due_at)
-        .limit(limit)
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        due = due.with_for_update(of=WebhookDelivery, skip_locked=True)
-    claimed = list(session.scalars(due))
-    if claimed:
-        session.execute(
-            update(WebhookDelivery)
-            .where(WebhookDelivery.id.in_(claimed))
-            .values(leased_until=now + timedelta(seconds=lease_seconds), leased_by=worker)
-        )
+    ]
+    WEBHOOK_DELIVERIES.lease(session, claimed, worker, lease_seconds, now)
     session.commit()
     return claimed
 
@@ -76,16 +70,12 @@ def take_up(session: Session, delivery_id: str, worker: str, settings: Settings)
     """Renew `worker`'s lease just before sending, and read what to send; None when the
     lease was lost or the webhook deleted meanwhile."""
     now = utcnow()
-    renewed = session.scalar(
-        update(WebhookDelivery)
-        .where(
-            WebhookDelivery.id == delivery_id,
-            WebhookDelivery.leased_by == worker,
-            WebhookDelivery.leased_until > now,
-            WebhookDelivery.status == "pending",
-        )
-        .values(leased_until=now + timedelta(seconds=settings.worker_lease_seconds))
-        .returning(WebhookDelivery.id)
+    renewed = WEBHOOK_DELIVERIES.heartbeat(
+        session,
+        [delivery_id],
+        worker,
+        settings.worker_lease_seconds,
+        WebhookDelivery.status == "pending",
     )
     row = (
         session.execute(
@@ -187,33 +177,24 @@ def record_attempt(
     worker: str,
     started_at: datetime,
     attempt: Attempt,
-    max_attempts: int,
-    retry_after: Callable[[int], timedelta],
+    policy: RetryPolicy,
 ) -> bool:
     """Write the attempt and its effect on the delivery, if `worker` still holds the
     lease; the check and the release are one statement, as for letters."""
     now = utcnow()
-    attempts = session.scalar(
-        update(WebhookDelivery)
-        .where(
-            WebhookDelivery.id == delivery_id,
-            WebhookDelivery.leased_by == worker,
-            WebhookDelivery.status == "pending",
-        )
-        .values(
-            attempts=WebhookDelivery.attempts + 1, leased_until=None, leased_by=None, due_at=None
-        )
-        .returning(WebhookDelivery.attempts)
+    held = WEBHOOK_DELIVERIES.settle(
+        session, delivery_id, worker, WebhookDelivery.status == "pending"
     )
-    if attempts is None:
+    if held is None:
         session.rollback()
         return False
+    attempts = held[0]
     outcome = attempt.outcome
-    if outcome == "retry" and attempts >= max_attempts:
+    if outcome == "retry" and policy.gives_up(attempts):
         outcome = "failed"
     effects: dict[str, dict[str, object]] = {
         "delivered": {"status": "delivered", "delivered_at": now},
-        "retry": {"due_at": now + retry_after(attempts)},
+        "retry": {"due_at": now + policy.delay(attempts)},
         "failed": {"status": "failed"},
     }
     session.execute(
@@ -238,11 +219,7 @@ def record_attempt(
 
 def release(session: Session, delivery_id: str, worker: str) -> None:
     """Give back a lease not used (a stopping worker): due again at once, untried."""
-    session.execute(
-        update(WebhookDelivery)
-        .where(WebhookDelivery.id == delivery_id, WebhookDelivery.leased_by == worker)
-        .values(leased_until=None, leased_by=None)
-    )
+    WEBHOOK_DELIVERIES.release(session, [delivery_id], worker)
     session.commit()
 
 
@@ -257,15 +234,15 @@ class WebhookSender:
         settings: Settings,
         worker: str,
         stopping: threading.Event,
-        retry_after: Callable[[int], timedelta],
     ) -> None:
         self.sessions = sessions
         self.settings = settings
         self.worker = worker
         self.stopping = stopping
-        self.retry_after = retry_after
+        self.policy = RetryPolicy.of(settings)
         self.size = max(1, settings.webhook_connections)
         self.in_flight: set[Future[None]] = set()
+        self.holding: set[str] = set()  # leased to this worker, not yet recorded
         self.lock = threading.Lock()
         self._pool: ThreadPoolExecutor | None = None
         self._client: httpx.Client | None = None
@@ -292,10 +269,9 @@ class WebhookSender:
                 )
             return self._client
 
-    def dispatch(self, letters_in_hand: bool) -> int:
-        """Start what is due; answers how many deliveries it has in flight (0: idle).
-        With no letters in hand and nothing new to start, it waits (up to a poll) for
-        one in flight to end, rather than having the worker poll again at once."""
+    def dispatch(self) -> int:
+        """Start as many due deliveries as there are free senders, without waiting for
+        them; answers how many it started."""
         self.in_flight = {future for future in self.in_flight if not future.done()}
         with self.sessions() as session:
             claimed = claim_due_webhook_deliveries(
@@ -304,13 +280,11 @@ class WebhookSender:
                 self.size - len(self.in_flight),
                 self.settings.worker_lease_seconds,
             )
+        with self.lock:
+            self.holding.update(claimed)
         for delivery_id in claimed:
             self.in_flight.add(self.pool.submit(self._deliver, delivery_id))
-        busy = len(self.in_flight)
-        if not claimed and not letters_in_hand and self.in_flight:
-            wait(self.in_flight, self.settings.worker_poll_seconds, FIRST_COMPLETED)
-        # Counted before the wait: one that ended may have left a retry due at once.
-        return busy
+        return len(claimed)
 
     def _deliver(self, delivery_id: str) -> None:
         try:
@@ -321,6 +295,18 @@ class WebhookSender:
                 self.deliver(session, delivery_id)
         except Exception:  # a bug, or the database gone: the lease runs out, it is retried
             log.exception("webhook delivery %s failed unexpectedly", delivery_id)
+        finally:
+            with self.lock:
+                self.holding.discard(delivery_id)
+
+    def renew_leases(self, session: Session) -> None:
+        """The heartbeat: keep the leases of what this worker holds alive."""
+        with self.lock:
+            held = list(self.holding)
+        WEBHOOK_DELIVERIES.heartbeat(session, held, self.worker, self.settings.worker_lease_seconds)
+
+    def free_leases_of(self, session: Session, workers: list[str]) -> None:
+        WEBHOOK_DELIVERIES.free(session, workers)
 
     def deliver(self, session: Session, delivery_id: str) -> None:
         started_at = utcnow()
@@ -338,8 +324,7 @@ class WebhookSender:
             self.worker,
             started_at,
             attempt,
-            self.settings.delivery_max_attempts,
-            self.retry_after,
+            self.policy,
         )
         if recorded and attempt.outcome != "delivered":
             log.info("webhook delivery %s: %s", delivery_id, attempt.error)

@@ -11,12 +11,9 @@ from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from app.db import utcnow
-from app.delivery.models import PrintBatch
-from app.delivery.schemas import PrintBatchOut
 from app.errors import NotFound, invalid_field
-from app.ids import is_well_formed, new_id
-from app.letters.models import Letter
-from app.letters.schemas import LetterSummary, summary_fields
+from app.ids import new_id
+from app.owned import owned_or_404
 from app.pagination import page_of
 from app.settings import Settings
 from app.webhooks import addresses
@@ -57,8 +54,8 @@ def create_webhook(
 
 
 def get_webhook(session: Session, organisation_id: str, webhook_id: str) -> Webhook:
-    webhook = session.get(Webhook, webhook_id) if is_well_formed(webhook_id) else None
-    if webhook is None or webhook.organisation_id != organisation_id or webhook.deleted_at:
+    webhook = owned_or_404(session, Webhook, webhook_id, organisation_id, "webhook")
+    if webhook.deleted_at:
         raise NotFound(f"No webhook {webhook_id!r}.")
     return webhook
 
@@ -211,81 +208,6 @@ def record_event(
     """`event_type` for the organisation's webhooks that want it, if any."""
     webhook_ids = subscribers(session, organisation_id).get(event_type, [])
     write_events(session, organisation_id, event_type, [data], webhook_ids)
-
-
-def letter_data(letter: Any) -> dict[str, Any]:
-    """A letter as `GET /v1/letters` lists it: without its text, its recipient's full
-    snapshot and its attempts (`GET /v1/letters/{id}` answers those)."""
-    return LetterSummary(**summary_fields(letter)).model_dump(mode="json")
-
-
-_LETTER_COLUMNS = (
-    Letter.id,
-    Letter.campaign_id,
-    Letter.action_id,
-    Letter.recipient_id,
-    Letter.recipient,
-    Letter.channel,
-    Letter.status,
-    Letter.language,
-    Letter.subject,
-    Letter.created_at,
-    Letter.sent_at,
-    Letter.failed_reason,
-    Letter.scrubbed_at,
-    Letter.role_target,
-    Letter.held_reason,
-    Letter.readdressed_from,
-)
-
-
-def record_letter_event(
-    session: Session, organisation_id: str, letter_id: str, event_type: EventType
-) -> None:
-    """`letter.sent` or `letter.failed`, with the letter as it now is."""
-    webhook_ids = subscribers(session, organisation_id).get(event_type, [])
-    if not webhook_ids:
-        return
-    letter = session.execute(select(*_LETTER_COLUMNS).where(Letter.id == letter_id)).one()
-    write_events(session, organisation_id, event_type, [letter_data(letter)], webhook_ids)
-
-
-def record_print_batch_events(session: Session, batch: PrintBatch) -> None:
-    """`letter.printed` for each letter of a batch whose files were just written, and
-    `print_batch.ready`, in the transaction that makes the batch ready. The letters are
-    read a page at a time, without their text."""
-    wanted = subscribers(session, batch.organisation_id)
-    printed = wanted.get("letter.printed", [])
-    if printed:
-        write_events(
-            session,
-            batch.organisation_id,
-            "letter.printed",
-            (letter_data(row) for row in _batch_letters(session, batch.id)),
-            printed,
-        )
-    write_events(
-        session,
-        batch.organisation_id,
-        "print_batch.ready",
-        [PrintBatchOut.model_validate(batch)],
-        wanted.get("print_batch.ready", []),
-    )
-
-
-def _batch_letters(session: Session, batch_id: str, size: int = 500) -> Iterable[Any]:
-    after = ""
-    while True:
-        page = session.execute(
-            select(*_LETTER_COLUMNS)
-            .where(Letter.print_batch_id == batch_id, Letter.id > after)
-            .order_by(Letter.id)
-            .limit(size)
-        ).all()
-        yield from page
-        if len(page) < size:
-            return
-        after = page[-1].id
 
 
 def forget_events_naming(session: Session, organisation_id: str, ids: Sequence[str]) -> int:

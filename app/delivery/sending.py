@@ -1,0 +1,482 @@
+"""The worker's email lane: claims due email deliveries (letters, and the supporters'
+confirmation emails) and sends them.
+
+Claiming leases each delivery through the outbox (on PostgreSQL with FOR UPDATE SKIP
+LOCKED, so any number of workers on any number of hosts share one database without
+taking the same row; on SQLite, one worker). Sending happens outside any transaction;
+its outcome is then recorded, with the attempt, only if this worker still holds the
+lease. A worker that dies leaves leases that run out, and the deliveries are claimed
+again: delivery is at least once, and the stable Message-ID lets a receiver drop the
+rare duplicate (a crash between the server's accept and our commit).
+"""
+
+import logging
+import threading
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from email.message import EmailMessage
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.auth.models import Organisation
+from app.campaigns.models import Campaign
+from app.db import utcnow
+from app.delivery.email import (
+    EmailBackend,
+    Envelope,
+    PermanentFailure,
+    RelayUnreachable,
+    TemporaryFailure,
+    UnsafeMessage,
+    confirmation_message,
+    copy_message,
+    letter_message,
+)
+from app.delivery.models import Delivery, DeliveryAttempt
+from app.ids import new_id
+from app.letters import lifecycle
+from app.letters.events import record_letter_event
+from app.letters.models import Action, Letter
+from app.letters.readdressing import follow_role_holder
+from app.letters.repeats import notice_message
+from app.outbox.queue import Queue
+from app.outbox.retry import RetryPolicy
+from app.settings import Settings
+
+log = logging.getLogger("letterdesk.worker")
+
+CHANNELS = ("email", "confirmation", "notice")
+# An outcome whose record fails is recorded again this many times in all.
+RECORD_TRIES = 4
+DELIVERIES = Queue(Delivery)
+
+
+def claim_due_deliveries(
+    session: Session,
+    worker: str,
+    limit: int,
+    lease_seconds: float,
+    channels: tuple[str, ...] = CHANNELS,
+) -> list[str]:
+    """Lease up to `limit` due deliveries of `channels` to `worker`, and mark their letters
+    `sending`. A letter is claimed only while queued (or sending under an expired lease),
+    in the same statement that changes it, so a cancellation that got there first wins.
+    Answers the deliveries' ids."""
+    now = utcnow()
+    picked = DELIVERIES.pick(
+        session,
+        select(Delivery.id, Delivery.letter_id).where(Delivery.channel.in_(channels)),
+        limit,
+        now,
+    )
+    letters_by_delivery = {row.id: row.letter_id for row in picked}
+    if not letters_by_delivery:
+        session.commit()
+        return []
+    letter_ids = [letter_id for letter_id in letters_by_delivery.values() if letter_id]
+    sending = set(session.scalars(lifecycle.take_for_sending(letter_ids))) if letter_ids else set()
+    claimed = [
+        d
+        for d, letter_id in letters_by_delivery.items()
+        if letter_id is None or letter_id in sending
+    ]
+    stale = [d for d in letters_by_delivery if d not in claimed]
+    DELIVERIES.lease(session, claimed, worker, lease_seconds, now)
+    if stale:  # their letters were cancelled or are waiting: nothing is due any more
+        session.execute(update(Delivery).where(Delivery.id.in_(stale)).values(due_at=None))
+    session.commit()
+    return claimed
+
+
+@dataclass
+class Outcome:
+    kind: str  # sent | retry | failed
+    error: str | None = None
+
+
+def record_outcome(
+    session: Session,
+    delivery_id: str,
+    worker: str,
+    started_at: datetime,
+    outcome: Outcome,
+    policy: RetryPolicy,
+) -> bool:
+    """Write the attempt and its effect on the delivery and the letter, if `worker`
+    still holds the lease."""
+    now = utcnow()
+    held = DELIVERIES.settle(session, delivery_id, worker, returning=[Delivery.letter_id])
+    if held is None:
+        session.rollback()
+        return False
+    attempts, letter_id = held
+    kind = outcome.kind
+    if kind == "retry" and policy.gives_up(attempts):
+        kind = "failed"
+    if kind == "retry":
+        session.execute(
+            update(Delivery)
+            .where(Delivery.id == delivery_id)
+            .values(due_at=now + policy.delay(attempts))
+        )
+    session.execute(
+        insert(DeliveryAttempt).values(
+            id=new_id("att"),
+            delivery_id=delivery_id,
+            worker=worker,
+            started_at=started_at,
+            finished_at=now,
+            outcome=kind,
+            error=outcome.error,
+        )
+    )
+    if letter_id is not None:  # a confirmation email has no letter to change
+        _record_on_letter(session, letter_id, kind, outcome.error, now)
+    session.commit()
+    return True
+
+
+def _record_on_letter(
+    session: Session, letter_id: str, kind: str, error: str | None, now: datetime
+) -> None:
+    campaign_id, organisation_id = session.execute(
+        lifecycle.record_sending_outcome(letter_id, kind, error, now).returning(
+            Letter.campaign_id, Letter.organisation_id
+        )
+    ).one()
+    if kind == "sent":
+        session.execute(
+            update(Campaign)
+            .where(Campaign.id == campaign_id)
+            .values(sent_count=Campaign.sent_count + 1)
+        )
+    if kind != "retry":  # in the same transaction as the letter's new state
+        record_letter_event(
+            session,
+            organisation_id,
+            letter_id,
+            "letter.sent" if kind == "sent" else "letter.failed",
+        )
+
+
+def release(session: Session, delivery_ids: list[str], worker: str) -> None:
+    """Give back leases not used (a stopping worker): due again at once, untried."""
+    if not delivery_ids:
+        return
+    mine = DELIVERIES.mine(delivery_ids, worker)
+    session.execute(
+        lifecycle.give_back_unsent(Letter.id.in_(select(Delivery.letter_id).where(mine)))
+    )
+    DELIVERIES.release(session, delivery_ids, worker)
+    session.commit()
+
+
+def _let_go(session: Session) -> None:
+    """End the transaction before a message travels, keeping what was read: nothing is
+    held in the database, and nothing is read again, while a server takes its time."""
+    session.expunge_all()
+    session.rollback()
+
+
+def _sent_by(backend: EmailBackend, build: Callable[[], tuple[EmailMessage, Envelope]]) -> Outcome:
+    """Build the message and send it. A message that does not build safely (its headers did
+    not read back as written) fails for good, with the reason, and nothing is sent."""
+    try:
+        backend.send(*build())
+    except RelayUnreachable:
+        raise  # not this letter's fault: the lane pauses, the letter keeps its attempts
+    except TemporaryFailure as error:
+        return Outcome("retry", str(error))
+    except PermanentFailure as error:
+        return Outcome("failed", str(error))
+    return Outcome("sent")
+
+
+# An erasure that came while a worker held the letter: it is not sent without its words.
+ERASED = "the supporter's personal data was erased before it could be sent"
+
+
+def send_confirmation(
+    session: Session, delivery_id: str, backend: EmailBackend, settings: Settings
+) -> Outcome:
+    action, title, organisation = session.execute(
+        select(Action, Campaign.title, Organisation.name_in_email)
+        .join(Delivery, Delivery.action_id == Action.id)
+        .join(Campaign, Campaign.id == Action.campaign_id)
+        .join(Organisation, Organisation.id == Action.organisation_id)
+        .where(Delivery.id == delivery_id)
+    ).one()
+    letters = session.scalar(select(func.count()).where(Letter.action_id == action.id)) or 0
+    _let_go(session)
+    if action.scrubbed_at is not None:
+        return Outcome("failed", ERASED)
+    campaign_title = str(title.get(action.language) or next(iter(title.values())))
+    return _sent_by(
+        backend,
+        lambda: confirmation_message(action, campaign_title, letters, settings, organisation),
+    )
+
+
+def send_notice(
+    session: Session, delivery_id: str, backend: EmailBackend, settings: Settings
+) -> Outcome:
+    """The notice to an address that someone acted again with (letters.repeats)."""
+    action = session.execute(
+        select(Action)
+        .join(Delivery, Delivery.action_id == Action.id)
+        .where(Delivery.id == delivery_id)
+    ).scalar_one()
+    if action.scrubbed_at:
+        _let_go(session)
+        return Outcome("failed", ERASED)
+    try:
+        built = notice_message(session, delivery_id, action, settings)
+    except UnsafeMessage as error:
+        _let_go(session)
+        return Outcome("failed", str(error))
+    _let_go(session)
+    return _sent_by(backend, lambda: built)
+
+
+def send_email(
+    session: Session, delivery_id: str, backend: EmailBackend, settings: Settings
+) -> Outcome:
+    if held := follow_role_holder(session, delivery_id, date.today()):
+        return Outcome("retry", held)  # held for review: its lease is given up, nothing to record
+    row = session.execute(
+        select(Letter, Action, Campaign.copy_to_supporter, Organisation.name_in_email)
+        .join(Delivery, Delivery.letter_id == Letter.id)
+        .join(Action, Action.id == Letter.action_id)
+        .join(Campaign, Campaign.id == Letter.campaign_id)
+        .join(Organisation, Organisation.id == Letter.organisation_id)
+        .where(Delivery.id == delivery_id)
+    ).one()
+    letter, action, copy_to_supporter, organisation = row
+    _let_go(session)
+    if letter.scrubbed_at is not None or action.scrubbed_at is not None:
+        return Outcome("failed", ERASED)
+    if not letter.recipient.get("email") and not settings.email_test_recipient:
+        return Outcome("failed", "the recipient has no email address")
+    outcome = _sent_by(backend, lambda: letter_message(letter, action, settings, organisation))
+    if outcome.kind == "sent" and copy_to_supporter:
+        try:
+            backend.send(*copy_message(letter, action, settings, organisation))
+        except Exception as error:
+            # The letter went; a copy that did not is said in the log, not retried.
+            log.warning("the copy of letter %s to its supporter failed: %s", letter.id, error)
+    return outcome
+
+
+# What each channel of the email lane sends.
+SENDERS = {"confirmation": send_confirmation, "notice": send_notice}
+
+
+@dataclass
+class Relay:
+    """Whether the mail relay could be reached, and until when email pauses when not:
+    the pause doubles at each failed try, up to `relay_backoff_max_seconds`."""
+
+    down_since: datetime | None = None
+    error: str | None = None
+    failures: int = 0
+    pause_until: float = 0.0  # monotonic
+
+    def paused(self) -> bool:
+        return time.monotonic() < self.pause_until
+
+    def unreachable(self, error: str, settings: Settings) -> float:
+        """Note a failed try; answers the pause, in seconds."""
+        if self.down_since is None:
+            self.down_since = utcnow()
+        self.error = error
+        pause = min(
+            settings.relay_backoff_max_seconds,
+            settings.relay_backoff_seconds * 2.0**self.failures,
+        )
+        self.failures += 1
+        self.pause_until = time.monotonic() + pause
+        return pause
+
+    def reached(self) -> bool:
+        """Note a message accepted; answers whether the relay had been down."""
+        was_down = self.down_since is not None
+        self.down_since, self.error, self.failures, self.pause_until = None, None, 0, 0.0
+        return was_down
+
+
+class EmailLane:
+    """Sends with `smtp_connections` senders, each keeping its connection and taking its
+    next letter when free; a stopping worker lets the sends in flight finish and be
+    recorded, and gives back what was claimed but not started."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        backend: EmailBackend,
+        settings: Settings,
+        name: str,
+        stopping: threading.Event,
+    ) -> None:
+        self.sessions = sessions
+        self.backend = backend
+        self.settings = settings
+        self.name = name
+        self.stopping = stopping
+        self.policy = RetryPolicy.of(settings)
+        self.threads = max(1, settings.smtp_connections)
+        self.ahead = max(self.threads, min(settings.worker_batch_size, 2 * self.threads))
+        self.sent = 0
+        self._pool: ThreadPoolExecutor | None = None
+        self.in_flight: set[Future[bool]] = set()
+        self._not_started: set[str] = set()
+        self.holding: set[str] = set()  # leased to this worker, not yet recorded
+        self._lock = threading.Lock()
+        self.relay = Relay()
+
+    @property
+    def pool(self) -> ThreadPoolExecutor:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="send")
+        return self._pool
+
+    def dispatch(self) -> int:
+        """Claim as many due deliveries as there are free senders and start them,
+        without waiting: each sender takes its next letter when it is free, so a slow
+        message holds up no other. Answers how many it started."""
+        self.in_flight = {future for future in self.in_flight if not future.done()}
+        claimed: list[str] = []
+        # Claimed a batch at a time, a few ahead of the senders (the pool hands each
+        # sender its next one when free), so a claim's round trips are shared.
+        free = self.ahead - len(self.in_flight)
+        if len(self.in_flight) < self.threads and not self.relay.paused():
+            # No more than can be sent at once: a letter claimed waits in `sending`,
+            # unable to be cancelled, and its lease runs while it waits.
+            with self.sessions() as session:
+                claimed = claim_due_deliveries(
+                    session,
+                    self.name,
+                    min(self.settings.worker_batch_size, free),
+                    self.settings.worker_lease_seconds,
+                )
+        with self._lock:
+            self._not_started.update(claimed)
+            self.holding.update(claimed)
+        for delivery_id in claimed:
+            self.in_flight.add(self.pool.submit(self._start, delivery_id))
+        return len(claimed)
+
+    def _start(self, delivery_id: str) -> bool:
+        with self._lock:
+            if self.stopping.is_set():
+                return False
+            self._not_started.discard(delivery_id)
+        try:
+            return self.deliver(delivery_id)
+        except Exception:  # the database gone: the lease runs out, the letter is retried
+            log.exception("delivery %s could not be recorded", delivery_id)
+            return False
+        finally:
+            with self._lock:
+                self.holding.discard(delivery_id)
+
+    def renew_leases(self, session: Session) -> None:
+        """The heartbeat: keep the leases of what this worker holds alive."""
+        with self._lock:
+            held = list(self.holding)
+        DELIVERIES.heartbeat(session, held, self.name, self.settings.worker_lease_seconds)
+
+    def free_leases_of(self, session: Session, workers: list[str]) -> None:
+        """Dead workers' deliveries are due again at once, their letters queued."""
+        held = Letter.id.in_(select(Delivery.letter_id).where(DELIVERIES.held_by(workers)))
+        session.execute(lifecycle.give_back_unsent(held))
+        DELIVERIES.free(session, workers)
+
+    def deliver(self, delivery_id: str) -> bool:
+        started_at = utcnow()
+        with self.sessions() as session:
+            channel = take_up(session, delivery_id, self.name, self.settings)
+            if channel is None:
+                return False  # the lease ran out and another worker may hold it now
+            try:
+                send = SENDERS.get(channel, send_email)
+                outcome = send(session, delivery_id, self.backend, self.settings)
+            except RelayUnreachable as error:
+                release(session, [delivery_id], self.name)
+                self._relay_unreachable(str(error))
+                return False
+            except Exception as error:  # a bug must not stop the worker; the letter retries
+                log.exception("delivery %s failed unexpectedly", delivery_id)
+                outcome = Outcome("retry", f"{type(error).__name__}: {error}")
+        recorded = self.record(delivery_id, started_at, outcome)
+        if recorded and outcome.kind == "sent":
+            self.sent += 1
+        if outcome.kind == "sent":
+            with self._lock:
+                came_back = self.relay.reached()
+            if came_back:
+                log.warning("the mail relay answers again: email resumes")
+        return recorded
+
+    def record(self, delivery_id: str, started_at: datetime, outcome: Outcome) -> bool:
+        """Record the outcome, each try on a fresh session (the connection that failed
+        is discarded by the pool): a message the server took is sent again only if
+        the database stays away for longer than the lease."""
+        for tries in range(1, RECORD_TRIES + 1):
+            try:
+                with self.sessions() as session:
+                    return record_outcome(
+                        session, delivery_id, self.name, started_at, outcome, self.policy
+                    )
+            except (OperationalError, InterfaceError) as error:
+                if tries == RECORD_TRIES:
+                    raise
+                log.warning(
+                    "recording delivery %s failed (%s); trying again on a fresh connection",
+                    delivery_id,
+                    type(error).__name__,
+                )
+                time.sleep(min(self.settings.worker_lease_seconds / 10, 0.5 * 2**tries))
+        return False
+
+    def _relay_unreachable(self, error: str) -> None:
+        s = self.settings
+        with self._lock:
+            pause = self.relay.unreachable(error, s)
+        log.error(
+            "cannot reach the mail relay %s:%s (%s): email paused for %.0f s; letters stay "
+            "queued and spend no attempt",
+            s.smtp_host,
+            s.smtp_port,
+            error,
+            pause,
+        )
+
+    def close(self) -> None:
+        """Let the sends in flight finish and be recorded; give back what was claimed
+        but not started (a stopping worker)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+        self.in_flight.clear()
+        with self._lock:
+            unsent, self._not_started = list(self._not_started), set()
+            self.holding.difference_update(unsent)
+        if unsent:
+            with self.sessions() as session:
+                release(session, unsent, self.name)
+        self.backend.close()
+
+
+def take_up(session: Session, delivery_id: str, worker: str, settings: Settings) -> str | None:
+    """Renew `worker`'s lease just before sending; answers the delivery's channel, or
+    None when the lease was lost."""
+    held = DELIVERIES.heartbeat(
+        session, [delivery_id], worker, settings.worker_lease_seconds, returning=[Delivery.channel]
+    )
+    session.commit()
+    return str(held[0].channel) if held else None

@@ -1,0 +1,67 @@
+"""The letters' webhook events, built here and handed to webhooks as payloads (webhooks
+know nothing of letters)."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.letters.models import Letter
+from app.letters.schemas import LetterSummary, summary_fields
+from app.webhooks.schemas import EventType
+from app.webhooks.service import subscribers, write_events
+
+
+def letter_data(letter: Any) -> dict[str, Any]:
+    """A letter as `GET /v1/letters` lists it: without its text, its recipient's full
+    snapshot and its attempts (`GET /v1/letters/{id}` answers those)."""
+    return LetterSummary(**summary_fields(letter)).model_dump(mode="json")
+
+
+LETTER_COLUMNS = (
+    Letter.id,
+    Letter.campaign_id,
+    Letter.action_id,
+    Letter.recipient_id,
+    Letter.recipient,
+    Letter.channel,
+    Letter.status,
+    Letter.language,
+    Letter.subject,
+    Letter.created_at,
+    Letter.sent_at,
+    Letter.failed_reason,
+    Letter.scrubbed_at,
+    Letter.role_target,
+    Letter.held_reason,
+    Letter.readdressed_from,
+)
+
+
+def record_letter_event(
+    session: Session, organisation_id: str, letter_id: str, event_type: EventType
+) -> None:
+    """`letter.sent` or `letter.failed`, with the letter as it now is (read only when a
+    webhook wants it)."""
+    webhook_ids = subscribers(session, organisation_id).get(event_type, [])
+    if not webhook_ids:
+        return
+    letter = session.execute(select(*LETTER_COLUMNS).where(Letter.id == letter_id)).one()
+    write_events(session, organisation_id, event_type, [letter_data(letter)], webhook_ids)
+
+
+def letters_of_batch(session: Session, batch_id: str, size: int = 500) -> Iterable[Any]:
+    """A print batch's letters without their text, read a page at a time."""
+    after = ""
+    while True:
+        page = session.execute(
+            select(*LETTER_COLUMNS)
+            .where(Letter.print_batch_id == batch_id, Letter.id > after)
+            .order_by(Letter.id)
+            .limit(size)
+        ).all()
+        yield from page
+        if len(page) < size:
+            return
+        after = page[-1].id

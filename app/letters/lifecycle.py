@@ -1,0 +1,141 @@
+"""A letter's states and every move between them, in one place. Each move is one
+UPDATE whose WHERE names the states it may start from, so two parties racing for a
+letter (a worker claiming it, a supporter cancelling it, an erasure) cannot both win:
+the one whose statement finds the letter still in a starting state does.
+
+    pending_confirmation ─confirm→ queued ─claim→ sending ─sent→ sent
+          │                   │  ↑                  │ └─retry→ queued
+          │                   │  └──────release─────┘ └─fail→ failed
+          └─expire→ expired   ├─batch→ batched ─mail→ mailed
+                              │                  └─give back→ queued
+       queued or sending ─hold→ held_for_review (a role changed hands; letters.readdressing)
+       (pending, queued or held) ─cancel→ cancelled
+"""
+
+from collections.abc import Collection
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ColumnElement, Update, update
+from sqlalchemy.orm import Session
+
+from app.db import utcnow
+from app.letters.models import Letter
+from app.settings import Settings
+
+
+class LetterStatus(StrEnum):
+    PENDING_CONFIRMATION = "pending_confirmation"
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    BATCHED = "batched"
+    PRINTED = "printed"
+    MAILED = "mailed"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+    # A letter to a role whose holder changed (or that nobody holds) before it left, on a
+    # campaign that holds such letters for review (letters.readdressing).
+    HELD_FOR_REVIEW = "held_for_review"
+
+
+S = LetterStatus
+# Every move a letter may make: the only ones the functions below write.
+MOVES: dict[LetterStatus, frozenset[LetterStatus]] = {
+    S.PENDING_CONFIRMATION: frozenset({S.QUEUED, S.CANCELLED, S.EXPIRED}),
+    S.QUEUED: frozenset({S.SENDING, S.BATCHED, S.CANCELLED, S.HELD_FOR_REVIEW}),
+    # `sending` to `sending`: a worker takes over a letter whose lease ran out.
+    S.SENDING: frozenset({S.SENDING, S.SENT, S.QUEUED, S.FAILED, S.HELD_FOR_REVIEW}),
+    S.HELD_FOR_REVIEW: frozenset({S.CANCELLED}),
+    S.BATCHED: frozenset({S.QUEUED, S.MAILED, S.CANCELLED}),
+    S.SENT: frozenset(),
+    S.FAILED: frozenset(),
+    S.PRINTED: frozenset(),
+    S.MAILED: frozenset(),
+    S.CANCELLED: frozenset(),
+    S.EXPIRED: frozenset(),
+}
+CANCELLABLE = (S.PENDING_CONFIRMATION, S.QUEUED, S.HELD_FOR_REVIEW)
+# Nothing more will happen to these: retention may scrub them.
+DONE = (S.SENT, S.PRINTED, S.MAILED, S.FAILED, S.CANCELLED, S.EXPIRED)
+
+
+def move(
+    where: ColumnElement[bool],
+    starts: Collection[LetterStatus],
+    to: LetterStatus,
+    **values: Any,
+) -> Update:
+    """The statement moving the letters `where` selects from one of `starts` to `to`."""
+    for start in starts:
+        if to not in MOVES[start]:
+            raise ValueError(f"a letter cannot go from {start} to {to}")
+    return update(Letter).where(where, Letter.status.in_(starts)).values(status=to, **values)
+
+
+def status_at_creation(confirm_email: bool) -> LetterStatus:
+    return S.PENDING_CONFIRMATION if confirm_email else S.QUEUED
+
+
+def confirm(action_id: str) -> Update:
+    return move(Letter.action_id == action_id, [S.PENDING_CONFIRMATION], S.QUEUED)
+
+
+def cancel(where: ColumnElement[bool]) -> Update:
+    return move(where, CANCELLABLE, S.CANCELLED)
+
+
+def take_for_sending(letter_ids: Collection[str]) -> Update:
+    # `sending` too: its worker's lease ran out (the claim's due query saw to that).
+    return move(Letter.id.in_(letter_ids), [S.QUEUED, S.SENDING], S.SENDING).returning(Letter.id)
+
+
+def give_back_unsent(where: ColumnElement[bool]) -> Update:
+    return move(where, [S.SENDING], S.QUEUED)
+
+
+def record_sending_outcome(letter_id: str, kind: str, error: str | None, now: datetime) -> Update:
+    """`kind` is a delivery attempt's outcome: sent, retry or failed."""
+    outcomes: dict[str, tuple[LetterStatus, dict[str, object]]] = {
+        "sent": (S.SENT, {"sent_at": now, "failed_reason": None}),
+        "retry": (S.QUEUED, {}),
+        "failed": (S.FAILED, {"failed_reason": error}),
+    }
+    to, values = outcomes[kind]
+    # Recorded under the delivery's lease (so the letter is `sending`), by id alone.
+    return update(Letter).where(Letter.id == letter_id).values(status=to, **values)
+
+
+def hold_for_review(letter_id: str, reason: str) -> Update:
+    """Checked again as it is sent (email) or batched (print), from either state."""
+    return move(
+        Letter.id == letter_id, [S.QUEUED, S.SENDING], S.HELD_FOR_REVIEW, held_reason=reason
+    )
+
+
+def batch_for_print(letter_ids: Collection[str], batch_id: str) -> Update:
+    return move(Letter.id.in_(letter_ids), [S.QUEUED], S.BATCHED, print_batch_id=batch_id)
+
+
+def give_back_from_batch(batch_id: str) -> Update:
+    """A batch that could not be built frees its letters for the next one (those still
+    in it are `batched`: an erased one left it)."""
+    return (
+        update(Letter)
+        .where(Letter.print_batch_id == batch_id)
+        .values(status=S.QUEUED, print_batch_id=None)
+    )
+
+
+def mail(batch_id: str, now: datetime) -> Update:
+    return move(Letter.print_batch_id == batch_id, [S.BATCHED], S.MAILED, sent_at=now)
+
+
+def expire_unconfirmed(session: Session, settings: Settings) -> int:
+    """Letters whose supporter did not confirm in time are not sent: `expired`."""
+    cutoff = utcnow() - timedelta(days=settings.confirmation_days)
+    expired = session.execute(move(Letter.created_at < cutoff, [S.PENDING_CONFIRMATION], S.EXPIRED))
+    session.commit()
+    return int(expired.rowcount)  # type: ignore[attr-defined]

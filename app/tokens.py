@@ -1,0 +1,31 @@
+"""Opaque tokens made from the secret key: Message-IDs, bounce addresses and
+confirmation links. Their own module, so that letters (which check a confirmation
+token) and delivery (which writes them into emails) need not import each other."""
+
+import hashlib
+import hmac
+
+from app.settings import Settings, secret_key
+
+
+def _token(settings: Settings, purpose: str, subject_id: str) -> str:
+    key = secret_key(settings).encode()
+    return hmac.new(key, f"{purpose}:{subject_id}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def message_id(settings: Settings, letter_id: str, purpose: str = "message-id") -> str:
+    """Stable for a letter (a copy or a confirmation has its own purpose), opaque."""
+    return f"<{_token(settings, purpose, letter_id)}@{settings.bounce_domain}>"
+
+
+def bounce_address(settings: Settings, letter_id: str) -> str:
+    return f"bounce+{_token(settings, 'bounce', letter_id)}@{settings.bounce_domain}"
+
+
+def confirmation_token(settings: Settings, action_id: str) -> str:
+    return _token(settings, "confirm", action_id)
+
+
+def confirmation_link(settings: Settings, action_id: str) -> str:
+    token = confirmation_token(settings, action_id)
+    return f"{settings.public_url.rstrip('/')}/v1/actions/{action_id}/confirm?token={token}"

@@ -1,0 +1,166 @@
+"""`letterdesk worker`: the loop. Each poll runs the periodic jobs that are due (each
+feature declares its own in its `jobs.py`), then lets every lane claim and start what is
+due (the email lane: letters and confirmations; the webhook lane: events) on their own
+senders, each taking its next row when free; with nothing new, it waits for a sender
+to be free. Queue statements live in app.outbox, retry in its policy, what
+a send means in each lane: this module knows none of them."""
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from datetime import datetime
+from typing import Any, Protocol
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.constituents import jobs as constituents_jobs
+from app.delivery.email import EmailBackend
+from app.delivery.sending import EmailLane
+from app.directory import jobs as directory_jobs
+from app.idempotency import jobs as idempotency_jobs
+from app.letters import jobs as letters_jobs
+from app.outbox import workers
+from app.outbox.periodic import PeriodicJob, Schedule
+from app.settings import Settings
+from app.webhooks import jobs as webhooks_jobs
+from app.webhooks.sending import WebhookSender
+
+log = logging.getLogger("letterdesk.worker")
+
+# Every feature's periodic jobs, in the order they run at a poll.
+PERIODIC_JOBS: list[PeriodicJob] = [
+    *letters_jobs.JOBS,
+    *idempotency_jobs.JOBS,
+    *webhooks_jobs.JOBS,
+    *constituents_jobs.JOBS,
+    *directory_jobs.JOBS,
+]
+
+
+class Lane(Protocol):
+    """Sends on its own senders; the loop only starts what is due."""
+
+    @property
+    def in_flight(self) -> set[Future[Any]]: ...
+
+    def renew_leases(self, session: Session) -> None:
+        """The heartbeat: keep the leases of what is in hand alive."""
+
+    def free_leases_of(self, session: Session, workers: list[str]) -> None:
+        """Dead workers' rows are due again at once."""
+
+    def dispatch(self) -> int:
+        """Claim and start what is due, as many as there are free senders; answers how
+        many it started."""
+
+    def close(self) -> None:
+        """Let the sends in flight finish; give back what was claimed but not started."""
+
+
+class Worker:
+    """The lanes and the periodic jobs of one worker process; `stop()` (SIGTERM) lets the
+    sends in flight finish and be recorded, and gives back what was claimed but not
+    started."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        backend: EmailBackend,
+        settings: Settings,
+        name: str | None = None,
+        jobs: list[PeriodicJob] = PERIODIC_JOBS,
+    ) -> None:
+        self.sessions = sessions
+        self.settings = settings
+        self.name = name or workers.name_for_this_process()
+        self.leases_renewed_at = 0.0  # monotonic
+        self.relay_said: tuple[datetime | None, str | None] = (None, None)
+        self.stopping = threading.Event()
+        self.idle = False  # the last poll found nothing to do
+        self.schedule = Schedule(jobs)
+        self.email = EmailLane(sessions, backend, settings, self.name, self.stopping)
+        self.webhooks = WebhookSender(sessions, settings, self.name, self.stopping)
+        self.lanes: list[Lane] = [self.email, self.webhooks]
+
+    @property
+    def sent(self) -> int:
+        return self.email.sent
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+    def run(self, until: Callable[[], bool] = lambda: False) -> None:
+        """Poll until stopped. A database that fails (a restart, a deadlock) is waited
+        out and tried again: the worker outlives it."""
+        pause = self.settings.worker_poll_seconds
+        try:
+            self.free_dead_workers_leases()
+        except SQLAlchemyError:
+            log.exception("could not look for dead workers' leases")
+        try:
+            while not self.stopping.is_set():
+                try:
+                    self.idle = not self.run_once()
+                except SQLAlchemyError:
+                    log.exception("the database failed; trying again in %.0f s", pause * 10)
+                    self.stopping.wait(pause * 10)
+                    continue
+                if until():
+                    break
+                if self.idle:
+                    self.stopping.wait(pause)
+        finally:
+            for lane in self.lanes:
+                lane.close()
+            if self.stopping.is_set():  # stopped, not merely done (`until`)
+                self._unregister()
+
+    def _unregister(self) -> None:
+        try:
+            with self.sessions() as session:
+                workers.unregister(session, self.name)
+        except SQLAlchemyError:
+            log.warning("could not unregister worker %s; its heartbeat will age", self.name)
+
+    def heartbeat(self, session: Session) -> None:
+        """Three times a lease (and at once when the relay's state changes): a lease
+        can be short (a dead worker's letters wait little) and still never run out
+        under a worker that is alive."""
+        now = time.monotonic()
+        relay = (self.email.relay.down_since, self.email.relay.error)
+        due = now - self.leases_renewed_at >= self.settings.worker_lease_seconds / 3
+        if not due and relay == self.relay_said:
+            return
+        workers.heartbeat(session, self.name, *relay)
+        for lane in self.lanes:
+            lane.renew_leases(session)
+        session.commit()
+        self.leases_renewed_at, self.relay_said = now, relay
+
+    def free_dead_workers_leases(self) -> None:
+        with self.sessions() as session:
+            dead = workers.dead(session, self.name, self.settings.worker_lease_seconds)
+            if not dead:
+                return
+            for lane in self.lanes:
+                lane.free_leases_of(session, dead)
+            workers.forget(session, dead)
+            session.commit()
+        log.warning("freed the leases of workers gone: %s", ", ".join(dead))
+
+    def run_once(self) -> int:
+        """One poll; answers how much work it found."""
+        with self.sessions() as session:
+            self.heartbeat(session)
+            done = self.schedule.run_due(session, self.settings)
+        started = sum(lane.dispatch() for lane in self.lanes)
+        flying = set().union(*(lane.in_flight for lane in self.lanes))
+        if flying and not started:
+            # Nothing new: wait (up to a poll) for a sender to be free, rather than
+            # poll again at once.
+            wait(flying, self.settings.worker_poll_seconds, FIRST_COMPLETED)
+        # Counted before the wait: one that ended may have left a retry due at once.
+        return done + started + len(flying)
