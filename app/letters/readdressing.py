@@ -19,11 +19,11 @@ from app.campaigns.service import letter_template
 from app.db import utcnow
 from app.delivery.models import Delivery
 from app.letters import lifecycle
+from app.letters.events import record_letter_event
 from app.letters.lifecycle import LetterStatus
 from app.letters.models import Letter
 from app.letters.schemas import Supporter
 from app.letters.service import ComposedLetter, Target, addressee_of, letter_context, role_targets
-from app.letters.events import record_letter_event
 
 
 def follow_role_holder(session: Session, delivery_id: str, today: date) -> str | None:
