@@ -48,14 +48,18 @@ def work_done(session: Session) -> dict[str, int]:
 
 
 @contextmanager
-def dying_host(settings: Settings, flag: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """uvicorn serving tests/dying_host.py on a loopback port, on the test's database."""
+def dying_host(
+    settings: Settings, flag: Path, moment: str
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """uvicorn serving tests/dying_host.py on a loopback port, on the test's database,
+    hanging at `moment` (see there)."""
     environment = {
         "LETTERDESK_DATABASE_URL": settings.database_url,
-        "LETTERDESK_SECRET_KEY": settings.secret_key,
+        "LETTERDESK_SECRET_KEY": str(settings.secret_key),
         "LETTERDESK_OUTBOX_DIR": str(settings.outbox_dir),
         "LETTERDESK_LOG_LEVEL": "warning",
         "DYING_HOST_FLAG": str(flag),
+        "DYING_HOST_MOMENT": moment,
     }
     listener = socket.create_server(("127.0.0.1", 0))  # handed to uvicorn: no port race
     port = listener.getsockname()[1]
@@ -95,29 +99,26 @@ def campaign(client: TestClient, caller: Caller) -> dict[str, Any]:
 
 
 RECIPIENT = {"first_name": "Ziad", "last_name": "Aboultaif", "elected_office": "MP"}
+OPERATIONS = [("public action", "actions"), ("keyed recipient", "recipients")]
 
 
-@pytest.mark.parametrize(
-    ("operation", "its_work"), [("public action", "actions"), ("keyed recipient", "recipients")]
-)
-def test_a_host_killed_before_keeping_its_answer_leaves_the_work_undone(
-    client: TestClient,
-    campaign: dict[str, Any],
-    caller: Caller,
-    session: Session,
-    settings: Settings,
-    tmp_path: Path,
-    operation: str,
-    its_work: str,
-) -> None:
+def request_of(operation: str, caller: Caller) -> tuple[str, dict[str, Any], dict[str, str]]:
     if operation == "public action":
-        path, body, headers = ACTIONS, action_body(), {"Idempotency-Key": "dies-midway"}
-    else:
-        path, body = "/v1/recipients", RECIPIENT
-        headers = {"Idempotency-Key": "dies-midway", **caller.headers}
-    before = work_done(session)
-    flag = tmp_path / "keeping-the-answer"
-    with dying_host(settings, flag) as (url, server), ThreadPoolExecutor(1) as pool:
+        return ACTIONS, action_body(), {"Idempotency-Key": "dies-midway"}
+    return "/v1/recipients", RECIPIENT, {"Idempotency-Key": "dies-midway", **caller.headers}
+
+
+def killed_at(
+    moment: str,
+    request: tuple[str, dict[str, Any], dict[str, str]],
+    settings: Settings,
+    session: Session,
+    folder: Path,
+) -> dict[str, int]:
+    """Send `request` to a host that is killed at `moment`; what it had written then."""
+    path, body, headers = request
+    flag = folder / "at-the-moment"
+    with dying_host(settings, flag, moment) as (url, server), ThreadPoolExecutor(1) as pool:
         answer = pool.submit(httpx.post, f"{url}{path}", json=body, headers=headers, timeout=None)
         wait_for(flag, server, answer)
         seen_while_dying = work_done(session)
@@ -128,9 +129,48 @@ def test_a_host_killed_before_keeping_its_answer_leaves_the_work_undone(
     # The dead host's hold on the key lapses (as it would after the lock time).
     session.execute(update(IdempotencyKey).values(locked_until=utcnow() - timedelta(seconds=1)))
     session.commit()
+    return seen_while_dying
+
+
+@pytest.mark.parametrize(("operation", "its_work"), OPERATIONS)
+def test_a_host_killed_before_keeping_its_answer_leaves_the_work_undone(
+    client: TestClient,
+    campaign: dict[str, Any],
+    caller: Caller,
+    session: Session,
+    settings: Settings,
+    tmp_path: Path,
+    operation: str,
+    its_work: str,
+) -> None:
+    path, body, headers = request = request_of(operation, caller)
+    before = work_done(session)
+    seen_while_dying = killed_at("keeping", request, settings, session, tmp_path)
     retry = client.post(path, json=body, headers=headers)  # on another host
     assert retry.status_code == 201, retry.text
+    assert "Idempotent-Replayed" not in retry.headers
     after = work_done(session)
     # The request's work was done once, by the retry: nothing of the dead host's is left.
     assert after == {**before, its_work: before[its_work] + 1}, (before, seen_while_dying, after)
     assert seen_while_dying == before
+
+
+@pytest.mark.parametrize(("operation", "its_work"), OPERATIONS)
+def test_a_host_killed_after_keeping_its_answer_has_it_replayed(
+    client: TestClient,
+    campaign: dict[str, Any],
+    caller: Caller,
+    session: Session,
+    settings: Settings,
+    tmp_path: Path,
+    operation: str,
+    its_work: str,
+) -> None:
+    path, body, headers = request = request_of(operation, caller)
+    before = work_done(session)
+    seen_while_dying = killed_at("answering", request, settings, session, tmp_path)
+    assert seen_while_dying == {**before, its_work: before[its_work] + 1}
+    retry = client.post(path, json=body, headers=headers)  # on another host
+    assert retry.status_code == 201, retry.text
+    assert retry.headers["Idempotent-Replayed"] == "true"
+    assert work_done(session) == seen_while_dying
