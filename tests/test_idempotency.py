@@ -19,6 +19,7 @@ from starlette.routing import Route
 
 from app.db import make_engine, make_sessionmaker, utcnow
 from app.delivery.email import email_backend
+from app.delivery.models import Delivery
 from app.delivery.worker import PURGE_BATCH, Worker
 from app.idempotency import service
 from app.idempotency.middleware import IdempotencyMiddleware
@@ -382,3 +383,28 @@ def test_a_worker_clears_a_flood_of_expired_keys_pass_after_pass(
         with sessions() as pass_session:
             worker.run_retention(pass_session)
     assert session.scalar(select(func.count()).select_from(IdempotencyKey)) == 0
+
+
+def test_a_request_that_rolls_back_part_of_its_work_keeps_the_rest_with_its_answer(
+    client: TestClient, campaign: dict[str, Any], caller: Caller, session: Session
+) -> None:
+    """A repeat action meets the first on a unique constraint and rolls its own rows
+    back, inside the keyed request's transaction: the notice it then writes commits with
+    the answer, on PostgreSQL as on SQLite, and a retry replays that answer."""
+    first = client.post(ACTIONS, json=action_body())
+    assert first.status_code == 201
+    notices = select(func.count()).where(Delivery.channel == "notice")
+    repeat = client.post(ACTIONS, json=action_body(), headers=keyed("repeat"))
+    again = client.post(ACTIONS, json=action_body(), headers=keyed("repeat"))
+    assert repeat.status_code == again.status_code == 201, repeat.text
+    assert again.content == repeat.content and again.headers["Idempotent-Replayed"] == "true"
+    assert action_count(session) == 1
+    assert session.scalar(notices) == 1
+    # A partner's key is told of the first action (409), and that refusal is kept too.
+    refused = client.post(ACTIONS, json=action_body(), headers=keyed("partner", **caller.headers))
+    replayed = client.post(ACTIONS, json=action_body(), headers=keyed("partner", **caller.headers))
+    assert refused.status_code == replayed.status_code == 409, refused.text
+    assert replayed.json()["action_id"] == first.json()["id"]
+    assert replayed.headers["Idempotent-Replayed"] == "true"
+    assert action_count(session) == 1
+    assert session.scalar(notices) == 1
