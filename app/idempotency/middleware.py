@@ -121,7 +121,12 @@ class IdempotencyMiddleware:
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
 
-        connection = await run_in_threadpool(begin_request_transaction, engine)
+        try:
+            connection = await run_in_threadpool(begin_request_transaction, engine)
+        except BaseException:  # the database is busy or gone: the request did nothing
+            with anyio.CancelScope(shield=True):
+                await run_in_threadpool(_let_go, state, None, claimed.key_id)
+            raise
         try:
             try:
                 async with anyio.create_task_group() as holding:
@@ -170,13 +175,16 @@ def _keep_with_the_work(
     connection.commit()
 
 
-def _let_go(state: State, connection: Connection, key_id: str) -> None:
-    """The request failed: nothing it did is kept, and a retry may run it afresh."""
-    try:
-        connection.rollback()
-    finally:
-        with state.sessionmaker() as session:
-            service.release(session, key_id)
+def _let_go(state: State, connection: Connection | None, key_id: str) -> None:
+    """The request failed: nothing it did is kept, and a retry may run it afresh. (If its
+    commit failed only on the way back, the key is kept as done, and release leaves it.)"""
+    if connection is not None:
+        try:
+            connection.rollback()
+        except Exception:  # a connection lost mid-request: its transaction is gone too
+            log.warning("could not roll back a keyed request's transaction", exc_info=True)
+    with state.sessionmaker() as session:
+        service.release(session, key_id)
 
 
 def _needs_a_key(scope: Scope) -> bool:
