@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import JSON, Connection, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -47,13 +47,17 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+# How long a write on SQLite waits for another connection's write lock.
+SQLITE_BUSY_SECONDS = 30
+
+
 def make_engine(url: str) -> Engine:
     # A failed statement's parameters (supporters' names, addresses, letters) must not
     # reach the logs with its error.
     if url.startswith("sqlite"):
         engine = create_engine(
             url,
-            connect_args={"check_same_thread": False, "timeout": 30},
+            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS},
             hide_parameters=True,
         )
         event.listen(engine, "connect", _configure_sqlite)
@@ -75,8 +79,37 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+# Where a request that runs in a transaction of its caller's finds it: a POST with an
+# Idempotency-Key, whose work and kept answer are committed together or not at all.
+REQUEST_TRANSACTION = "letterdesk.request_transaction"
+
+
+def begin_request_transaction(engine: Engine) -> Connection:
+    """A connection in a transaction that the sessions given to a request join: their
+    commits and rollbacks are savepoints inside it, and only its owner commits it.
+    SQLite's driver begins a transaction only before a write, so a savepoint would begin
+    one that the savepoint's release commits: BEGIN IMMEDIATE begins it, and takes the
+    write lock now rather than failing to upgrade a read later."""
+    connection = engine.connect()
+    try:
+        connection.begin()
+        if engine.dialect.name == "sqlite":
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def session_in(sessions: sessionmaker[Session], connection: Connection) -> Session:
+    """A session working inside `connection`'s transaction (see begin_request_transaction)."""
+    return sessions(bind=connection, join_transaction_mode="create_savepoint")
+
+
 def get_session(request: Request) -> Iterator[Session]:
-    with request.app.state.sessionmaker() as session:
+    connection = request.scope.get(REQUEST_TRANSACTION)
+    sessions = request.app.state.sessionmaker
+    with sessions() if connection is None else session_in(sessions, connection) as session:
         yield session
 
 

@@ -12,13 +12,16 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.orm import Session
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from app.db import make_engine, make_sessionmaker, utcnow
+from app.auth.models import Organisation
+from app.db import REQUEST_TRANSACTION, make_engine, make_sessionmaker, session_in, utcnow
 from app.delivery.email import email_backend
+from app.delivery.models import Delivery
 from app.idempotency import service
 from app.idempotency.jobs import PURGE_BATCH
 from app.idempotency.middleware import IdempotencyMiddleware
@@ -383,3 +386,64 @@ def test_a_worker_clears_a_flood_of_expired_keys_pass_after_pass(
         with sessions() as pass_session:
             worker.schedule.run_due(pass_session, settings)
     assert session.scalar(select(func.count()).select_from(IdempotencyKey)) == 0
+
+
+def test_a_request_that_rolls_back_part_of_its_work_keeps_the_rest_with_its_answer(
+    client: TestClient, campaign: dict[str, Any], caller: Caller, session: Session
+) -> None:
+    """A repeat action meets the first on a unique constraint and rolls its own rows
+    back, inside the keyed request's transaction: the notice it then writes commits with
+    the answer, on PostgreSQL as on SQLite, and a retry replays that answer."""
+    first = client.post(ACTIONS, json=action_body())
+    assert first.status_code == 201
+    notices = select(func.count()).where(Delivery.channel == "notice")
+    repeat = client.post(ACTIONS, json=action_body(), headers=keyed("repeat"))
+    again = client.post(ACTIONS, json=action_body(), headers=keyed("repeat"))
+    assert repeat.status_code == again.status_code == 201, repeat.text
+    assert again.content == repeat.content and again.headers["Idempotent-Replayed"] == "true"
+    assert action_count(session) == 1
+    assert session.scalar(notices) == 1
+    # A partner's key is told of the first action (409), and that refusal is kept too.
+    refused = client.post(ACTIONS, json=action_body(), headers=keyed("partner", **caller.headers))
+    replayed = client.post(ACTIONS, json=action_body(), headers=keyed("partner", **caller.headers))
+    assert refused.status_code == replayed.status_code == 409, refused.text
+    assert replayed.json()["action_id"] == first.json()["id"]
+    assert replayed.headers["Idempotent-Replayed"] == "true"
+    assert action_count(session) == 1
+    assert session.scalar(notices) == 1
+
+
+def test_a_request_that_fails_after_committing_keeps_nothing_it_did(
+    settings: Settings, session: Session
+) -> None:
+    """Its commits were savepoints in the keyed request's transaction: the failure rolls
+    them back with it, so a retry finds nothing done and runs it afresh."""
+    fail = [True]
+
+    async def commits_then_fails(request: Request) -> JSONResponse:
+        def write() -> None:
+            sessions = request.app.state.sessionmaker
+            with session_in(sessions, request.scope[REQUEST_TRANSACTION]) as work:
+                work.add(Organisation(name="Half done"))
+                work.commit()
+
+        await run_in_threadpool(write)
+        if fail[0]:
+            raise RuntimeError("a bug after the commit")
+        return JSONResponse({}, status_code=201)
+
+    app, engine = keyed_app(settings, commits_then_fails)
+
+    async def post() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            return await client.post("/v1/slow", content=b"x", headers={"Idempotency-Key": "f"})
+
+    try:
+        assert anyio.run(post).status_code == 500
+        assert session.scalar(select(func.count()).select_from(Organisation)) == 0
+        fail[0] = False
+        assert anyio.run(post).status_code == 201
+    finally:
+        engine.dispose()
+    assert session.scalar(select(func.count()).select_from(Organisation)) == 1

@@ -5,10 +5,13 @@ import logging
 import re
 
 import anyio
+from sqlalchemy import Connection, Engine
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import State
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.auth.deps import keyed_operations
+from app.db import REQUEST_TRANSACTION, begin_request_transaction, session_in
 from app.errors import DomainError, invalid_field, problem_response
 from app.idempotency import service
 from app.idempotency.service import Claimed, InProgress, Mismatch, StoredResponse
@@ -104,10 +107,12 @@ class IdempotencyMiddleware:
             await self._run_once(outcome, scope, body, send)
 
     async def _run_once(self, claimed: Claimed, scope: Scope, body: bytes, send: Send) -> None:
-        sessionmaker = scope["app"].state.sessionmaker
+        """Run the request in one transaction with the keeping of its answer: a host that
+        dies before the commit leaves neither, and a retry then runs the request afresh."""
+        state = scope["app"].state
+        engine: Engine = state.sessionmaker.kw["bind"]
         start: Message = {}
         chunks: list[bytes] = []
-        receive_body = _replaying(body)
 
         async def capture(message: Message) -> None:
             nonlocal start
@@ -117,32 +122,69 @@ class IdempotencyMiddleware:
                 chunks.append(message.get("body", b""))
 
         try:
-            async with anyio.create_task_group() as holding:
-                holding.start_soon(_hold, scope, claimed.key_id)
-                await self.app(scope, receive_body, capture)
-                holding.cancel_scope.cancel()
-        except BaseException:
-            with sessionmaker() as session:
-                await run_in_threadpool(service.release, session, claimed.key_id)
+            connection = await run_in_threadpool(begin_request_transaction, engine)
+        except BaseException:  # the database is busy or gone: the request did nothing
+            with anyio.CancelScope(shield=True):
+                await run_in_threadpool(_let_go, state, None, claimed.key_id)
             raise
-        response = StoredResponse(
-            start["status"],
-            [
-                (name.decode("latin-1"), value.decode("latin-1"))
-                for name, value in start.get("headers", [])
-            ],
-            b"".join(chunks),
-        )
-        with sessionmaker() as session:
-            if response.status_code >= 500 or response.status_code in _NOT_KEPT:
-                await run_in_threadpool(service.release, session, claimed.key_id)
-            else:
-                await run_in_threadpool(
-                    service.complete, session, claimed.key_id, response, scope["app"].state.settings
+        try:
+            try:
+                async with anyio.create_task_group() as holding:
+                    if engine.dialect.name != "sqlite":
+                        # On SQLite the request holds the database's write lock until it
+                        # commits: nobody can take its key over meanwhile (that is a
+                        # write), and a renewal, on another connection, would wait for it.
+                        holding.start_soon(_hold, scope, claimed.key_id)
+                    await self.app(
+                        dict(scope, **{REQUEST_TRANSACTION: connection}), _replaying(body), capture
+                    )
+                    holding.cancel_scope.cancel()
+                response = StoredResponse(
+                    start["status"],
+                    [
+                        (name.decode("latin-1"), value.decode("latin-1"))
+                        for name, value in start.get("headers", [])
+                    ],
+                    b"".join(chunks),
                 )
+                await run_in_threadpool(
+                    _keep_with_the_work, state, connection, claimed.key_id, response
+                )
+            except BaseException:
+                with anyio.CancelScope(shield=True):
+                    await run_in_threadpool(_let_go, state, connection, claimed.key_id)
+                raise
+        finally:
+            with anyio.CancelScope(shield=True):
+                await run_in_threadpool(connection.close)
         # Answered only once kept: a retry never finds the work done but no answer.
         await send(start)
         await send({"type": "http.response.body", "body": response.body})
+
+
+def _keep_with_the_work(
+    state: State, connection: Connection, key_id: str, response: StoredResponse
+) -> None:
+    """Keep the answer (or let the key go, for an answer not kept) in the request's own
+    transaction, and commit the two at once."""
+    with session_in(state.sessionmaker, connection) as session:
+        if response.status_code >= 500 or response.status_code in _NOT_KEPT:
+            service.release(session, key_id)
+        else:
+            service.complete(session, key_id, response, state.settings)
+    connection.commit()
+
+
+def _let_go(state: State, connection: Connection | None, key_id: str) -> None:
+    """The request failed: nothing it did is kept, and a retry may run it afresh. (If its
+    commit failed only on the way back, the key is kept as done, and release leaves it.)"""
+    if connection is not None:
+        try:
+            connection.rollback()
+        except Exception:  # a connection lost mid-request: its transaction is gone too
+            log.warning("could not roll back a keyed request's transaction", exc_info=True)
+    with state.sessionmaker() as session:
+        service.release(session, key_id)
 
 
 def _needs_a_key(scope: Scope) -> bool:

@@ -3,15 +3,17 @@ a POST is kept for a day and given again to a retry with the same key and reques
 without doing the work twice, even when the retry races the first request."""
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, delete, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from app.auth.service import authenticate
-from app.db import utcnow
+from app.db import SQLITE_BUSY_SECONDS, utcnow
 from app.errors import DomainError
 from app.idempotency.models import IdempotencyKey
 from app.sealing import InvalidToken, sealer
@@ -84,18 +86,22 @@ def claim(session: Session, owner: str, key: str, fingerprint: str, settings: Se
             "created_at": now,
             "expires_at": now + timedelta(hours=settings.idempotency_hours),
         }
-        row = IdempotencyKey(owner=owner, key=key, **fresh)
-        session.add(row)
-        try:
-            session.commit()
-            return Claimed(row.id)
-        except IntegrityError:
-            session.rollback()
+        # Looked up before trying to hold it: a key in use is answered without writing,
+        # so a retry never waits for the write lock a running request holds (SQLite).
         existing = session.scalar(
-            select(IdempotencyKey).where(IdempotencyKey.owner == owner, IdempotencyKey.key == key)
+            select(IdempotencyKey)
+            .where(IdempotencyKey.owner == owner, IdempotencyKey.key == key)
+            .execution_options(populate_existing=True)  # as it is now, not as last read
         )
         if existing is None:
-            continue  # released by a failed first request: try to hold it ourselves
+            row = IdempotencyKey(owner=owner, key=key, **fresh)
+            session.add(row)
+            try:
+                session.commit()
+                return Claimed(row.id)
+            except IntegrityError:
+                session.rollback()
+                continue  # another request held it first: look again
         if existing.expires_at <= now or (
             existing.state == "running" and existing.locked_until <= now
         ):
@@ -119,21 +125,45 @@ def claim(session: Session, owner: str, key: str, fingerprint: str, settings: Se
 
 def _take_over(session: Session, key_id: str, now: datetime, fresh: dict[str, object]) -> bool:
     """Hold a key whose answer expired, or whose request died holding it; only one of
-    several racing requests succeeds."""
-    taken = session.execute(
-        update(IdempotencyKey)
-        .where(
-            IdempotencyKey.id == key_id,
-            or_(
-                IdempotencyKey.expires_at <= now,
-                and_(IdempotencyKey.state == "running", IdempotencyKey.locked_until <= now),
-            ),
-        )
-        .values(**fresh, status_code=None, headers=None, body=None)
-        .execution_options(synchronize_session=False)
-    ).rowcount  # type: ignore[attr-defined]
+    several racing requests succeeds, and none while its request still runs."""
+    try:
+        with _not_waiting_for_the_write_lock(session):
+            taken = session.execute(
+                update(IdempotencyKey)
+                .where(
+                    IdempotencyKey.id == key_id,
+                    or_(
+                        IdempotencyKey.expires_at <= now,
+                        and_(IdempotencyKey.state == "running", IdempotencyKey.locked_until <= now),
+                    ),
+                )
+                .values(**fresh, status_code=None, headers=None, body=None)
+                .execution_options(synchronize_session=False)
+            ).rowcount  # type: ignore[attr-defined]
+    except OperationalError:
+        session.rollback()
+        if session.get_bind().dialect.name != "sqlite":
+            raise
+        return False  # SQLite's write lock is held: the request still runs
     session.commit()
     return bool(taken)
+
+
+@contextmanager
+def _not_waiting_for_the_write_lock(session: Session) -> Iterator[None]:
+    """On SQLite a keyed request holds the database's write lock from its start to its
+    commit (app.db.begin_request_transaction), and a dead host's lock went with its
+    process: a key whose lock is held is still running, whatever its lock time says, and
+    is answered 409 at once rather than after waiting for that request to end."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    connection.exec_driver_sql("PRAGMA busy_timeout = 0")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_BUSY_SECONDS * 1000}")
 
 
 def extend_lock(session: Session, key_id: str, settings: Settings) -> None:
