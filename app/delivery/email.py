@@ -20,6 +20,7 @@ import threading
 import time
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.errors import HeaderParseError, MessageDefect
@@ -32,6 +33,7 @@ from pathlib import Path
 from typing import Protocol
 
 from app.db import utcnow
+from app.delivery.dkim import signer
 from app.letters.models import Action, Letter
 from app.settings import Settings, secret_key
 
@@ -501,18 +503,24 @@ def eml_path(folder: Path, message_id: str) -> Path:
     return folder / f"{message_id.strip('<>').split('@')[0]}.eml"
 
 
+def _unsigned(data: bytes) -> bytes:
+    return data
+
+
 class FileBackend:
     """Each message an .eml file in a folder (the embedded default): named by its
-    Message-ID, so a letter sent twice is one file."""
+    Message-ID, so a letter sent twice is one file. `sign` adds the DKIM signature to
+    the bytes written (app.delivery.dkim)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, sign: Callable[[bytes], bytes] = _unsigned) -> None:
         self.folder = folder
+        self.sign = sign
         folder.mkdir(parents=True, exist_ok=True)
 
     def send(self, message: EmailMessage, envelope: Envelope) -> None:
         descriptor, temporary = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
         with os.fdopen(descriptor, "wb") as file:
-            file.write(wire_bytes(message))
+            file.write(self.sign(wire_bytes(message)))
         os.replace(temporary, eml_path(self.folder, str(message["Message-ID"])))
 
     def close(self) -> None:
@@ -523,8 +531,9 @@ class SMTPBackend:
     """SMTP with one reused connection per sending thread. A 4xx reply or a connection
     that fails is temporary; a 5xx reply is permanent, and its text is the reason."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, sign: Callable[[bytes], bytes] = _unsigned) -> None:
         self.settings = settings
+        self.sign = sign
         self._local = threading.local()
         self._connections: list[smtplib.SMTP] = []
         self._lock = threading.Lock()
@@ -588,7 +597,10 @@ class SMTPBackend:
             if options and not connection.has_extn("smtputf8"):
                 raise PermanentFailure("the server cannot take non-ASCII addresses (SMTPUTF8)")
             refused = connection.sendmail(
-                envelope.sender, envelope.recipients, wire_bytes(message), mail_options=options
+                envelope.sender,
+                envelope.recipients,
+                self.sign(wire_bytes(message)),
+                mail_options=options,
             )
         except smtplib.SMTPRecipientsRefused as error:
             raise _failure(*next(iter(error.recipients.values()))) from None
@@ -625,5 +637,5 @@ def _failure(code: int, reply: bytes | str) -> Exception:
 
 def email_backend(settings: Settings) -> EmailBackend:
     if settings.email_backend == "smtp":
-        return SMTPBackend(settings)
-    return FileBackend(settings.outbox_dir)
+        return SMTPBackend(settings, signer(settings))
+    return FileBackend(settings.outbox_dir, signer(settings))
