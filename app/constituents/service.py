@@ -56,7 +56,7 @@ log = logging.getLogger("letterdesk.constituents")
 # A letter is done when nothing more will happen to it; its retention runs from the day
 # it left (`sent_at`: sent, or mailed), or for one that never left, from the day it was
 # written (failed for good, cancelled, expired: nothing of it reached anyone).
-DONE = ("sent", "printed", "mailed", "failed", "cancelled", "expired")
+DONE = ("sent", "printed", "mailed", "failed", "cancelled", "expired", "bounced")
 RETENTION_BATCH = 500
 PRINT_BATCH_FILES_BATCH = 50
 

@@ -34,6 +34,7 @@ from typing import Protocol
 
 from app.db import utcnow
 from app.delivery.dkim import signer
+from app.inbound.addresses import verp_address
 from app.letters.models import Action, Letter
 from app.settings import Settings, secret_key
 
@@ -76,7 +77,8 @@ def message_id(settings: Settings, letter_id: str, purpose: str = "message-id") 
 
 
 def bounce_address(settings: Settings, letter_id: str) -> str:
-    return f"bounce+{_token(settings, 'bounce', letter_id)}@{settings.bounce_domain}"
+    """The envelope sender (VERP): bounces and auto-replies name the letter (app.inbound)."""
+    return verp_address(settings, letter_id)
 
 
 # --- Headers that carry someone's text -------------------------------------------------
@@ -426,7 +428,8 @@ def copy_message(
         language=letter.language,
     )
     message = build_message(headers, f"{heading}\n\n{letter.body_text}")
-    return message, Envelope(bounce_address(settings, letter.id), [to])
+    # Its own return path (the action's): a bounce of the copy is not the letter's.
+    return message, Envelope(bounce_address(settings, action.id), [to])
 
 
 def confirmation_token(settings: Settings, action_id: str) -> str:

@@ -246,7 +246,7 @@ class CampaignStats(BaseModel):
 
 LetterStatus = Literal[
     "pending_confirmation", "queued", "sending", "sent", "failed", "batched", "printed",
-    "mailed", "cancelled", "expired",
+    "mailed", "cancelled", "expired", "bounced",
 ]  # fmt: skip
 
 

@@ -6,7 +6,12 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from app.fields import OptionalSingleLine
 
 EventType = Literal[
-    "action.created", "letter.sent", "letter.failed", "letter.printed", "print_batch.ready"
+    "action.created",
+    "letter.sent",
+    "letter.failed",
+    "letter.bounced",
+    "letter.printed",
+    "print_batch.ready",
 ]
 
 WEBHOOK_EXAMPLE: dict[str, Any] = {

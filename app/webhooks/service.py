@@ -239,7 +239,7 @@ _LETTER_COLUMNS = (
 def record_letter_event(
     session: Session, organisation_id: str, letter_id: str, event_type: EventType
 ) -> None:
-    """`letter.sent` or `letter.failed`, with the letter as it now is."""
+    """`letter.sent`, `letter.failed` or `letter.bounced`, with the letter as it now is."""
     webhook_ids = subscribers(session, organisation_id).get(event_type, [])
     if not webhook_ids:
         return
