@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.auth.scopes import Scope
 from app.inbound.addresses import id_of_bounce_address, verp_address
 from app.inbound.listener import listener
 from app.inbound.models import InboundMessage
@@ -24,7 +25,7 @@ from app.inbound.service import receive
 from app.settings import Settings
 from app.webhooks.models import WebhookEvent
 from tests.campaign_data import action_body, make_campaign, make_directory
-from tests.conftest import Caller
+from tests.conftest import Caller, MakeCaller
 from tests.delivery_data import deliver_all
 from tests.inbound_mail import exim_bounce, out_of_office, postfix_dsn
 from tests.smtp_sink import Received, SinkHandler, _free_port
@@ -240,3 +241,24 @@ def test_return_path_tokens_are_opaque_and_verified(settings: Settings) -> None:
         assert id_of_bounce_address(settings, f"bounces+{changed}@letterdesk.localhost") is None
     assert id_of_bounce_address(settings, f"bounces+{token}@elsewhere.example") is None
     assert id_of_bounce_address(settings, f"bounces+{token[:-1]}@letterdesk.localhost") is None
+
+
+def test_erasure_redacts_what_came_back_about_the_supporter(
+    client: TestClient, caller: Caller, make_caller: MakeCaller, settings: Settings,
+    sent: dict[str, Received], session: Session,
+) -> None:  # fmt: skip
+    copy, miller = sent["amelie@example.org"], sent[MILLER]
+    receive(
+        session, settings, exim_bounce(copy.sender, "amelie@example.org", copy.raw), [copy.sender]
+    )
+    receive(session, settings, postfix_dsn(miller.sender, MILLER, miller.raw), [miller.sender])
+    reasons = session.scalars(select(InboundMessage.reason)).all()
+    assert any("amelie@example.org" in str(reason) for reason in reasons)
+    writer = make_caller([Scope.CONSTITUENTS_WRITE], caller.organisation_id)
+    response = client.delete(
+        "/v1/constituents", params={"email": "amelie@example.org"}, headers=writer.headers
+    )
+    assert response.status_code == 200, response.text
+    session.expire_all()
+    rows = session.execute(select(InboundMessage.kind, InboundMessage.reason)).all()
+    assert sorted(rows) == [("bounce", "redacted"), ("bounce", "redacted")]

@@ -45,6 +45,7 @@ from app.delivery.email import eml_path, message_id
 from app.delivery.models import Delivery, DeliveryAttempt, PrintBatch
 from app.delivery.printing import manifest_path, pdf_path
 from app.idempotency.service import forget_answers_naming
+from app.inbound.service import redact_inbound
 from app.letters.models import REDACTED, Action, Letter, email_key_of
 from app.letters.schemas import AttemptOut
 from app.letters.service import CANCELLABLE
@@ -343,6 +344,7 @@ def erase(session: Session, organisation_id: str, email: str, settings: Settings
     )
     letters = _scrub_letters(session, letter_ids, now)
     attempts = _scrub_attempts(session, letter_ids, action_ids)
+    redact_inbound(session, letter_ids, action_ids)
     actions = _scrub_actions(session, action_ids, now)
     forget_answers_naming(session, [*action_ids, *letter_ids], settings)
     forget_events_naming(session, organisation_id, [*action_ids, *letter_ids])
@@ -415,6 +417,7 @@ def apply_retention(
     action_ids = list(session.scalars(due_actions))
     if letter_ids or action_ids:
         _scrub_attempts(session, letter_ids, action_ids)
+        redact_inbound(session, letter_ids, action_ids)
     run.actions = _scrub_actions(session, action_ids, now)
     run.files_deleted = _delete(_outbox_files(session, settings, letter_ids, action_ids))
     batches = list(

@@ -12,13 +12,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from email.message import Message
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from app.inbound.addresses import id_of_bounce_address
 from app.inbound.classify import Verdict, classify
 from app.inbound.models import InboundMessage
-from app.letters.models import Action, Letter
+from app.letters.models import REDACTED, Action, Letter
 from app.settings import Settings
 from app.webhooks.service import record_letter_event
 
@@ -115,3 +115,24 @@ def _about_action(session: Session, action_id: str, verdict: Verdict) -> Outcome
     session.commit()
     log.info("inbound %s for action %s", verdict.kind, action_id)
     return Outcome(verdict.kind, action_id=action_id, reason=verdict.reason)
+
+
+def redact_inbound(session: Session, letter_ids: list[str], action_ids: list[str]) -> int:
+    """The reasons recorded for mail that came back about these letters and actions, at
+    erasure and retention: a bounce of the supporter's copy quotes their address. The
+    records (kind and date) stay, as the letter's state does."""
+    if not letter_ids and not action_ids:
+        return 0
+    redacted = session.execute(
+        update(InboundMessage)
+        .where(
+            or_(
+                InboundMessage.letter_id.in_(letter_ids),
+                InboundMessage.action_id.in_(action_ids),
+            ),
+            InboundMessage.reason.is_not(None),
+            InboundMessage.reason != REDACTED,
+        )
+        .values(reason=REDACTED)
+    )
+    return int(redacted.rowcount)  # type: ignore[attr-defined]
