@@ -9,19 +9,23 @@ import smtplib
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.auth.scopes import Scope
+from app.constituents.service import apply_retention
+from app.db import utcnow
 from app.inbound.addresses import id_of_bounce_address, verp_address
 from app.inbound.listener import listener
 from app.inbound.models import InboundMessage
 from app.inbound.service import receive
+from app.letters.models import Action, Letter
 from app.settings import Settings
 from app.webhooks.models import WebhookEvent
 from tests.campaign_data import action_body, make_campaign, make_directory
@@ -259,6 +263,64 @@ def test_erasure_redacts_what_came_back_about_the_supporter(
         "/v1/constituents", params={"email": "amelie@example.org"}, headers=writer.headers
     )
     assert response.status_code == 200, response.text
+    session.expire_all()
+    rows = session.execute(select(InboundMessage.kind, InboundMessage.reason)).all()
+    assert sorted(rows) == [("bounce", "redacted"), ("bounce", "redacted")]
+
+
+@pytest.mark.parametrize("on_bounce", ["nothing", "print"])
+def test_a_bounced_letter_falls_back_as_the_campaign_says(
+    client: TestClient, caller: Caller, settings: Settings, sent: dict[str, Received],
+    session: Session, on_bounce: str,
+) -> None:  # fmt: skip
+    campaign_id = client.get("/v1/campaigns", headers=caller.headers).json()["items"][0]["id"]
+    changed = client.patch(
+        f"/v1/campaigns/{campaign_id}", json={"on_bounce": on_bounce}, headers=caller.headers
+    )
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["on_bounce"] == on_bounce
+    miller = sent[MILLER]
+    letter_id = id_of_bounce_address(settings, miller.sender)
+    assert letter_id is not None
+    outcome = receive(
+        session, settings, postfix_dsn(miller.sender, MILLER, miller.raw), [miller.sender]
+    )
+    queued = client.get(
+        "/v1/letters", params={"channel": "print", "status": "queued"}, headers=caller.headers
+    ).json()["items"]
+    if on_bounce == "nothing":
+        assert outcome.fallback_letter_id is None and queued == []
+        return
+    (printed,) = queued
+    assert printed["id"] == outcome.fallback_letter_id != letter_id
+    bounced, full = letter(client, caller, letter_id), letter(client, caller, printed["id"])
+    assert bounced["status"] == "bounced"
+    assert full["body_text"] == bounced["body_text"] and full["action_id"] == bounced["action_id"]
+    assert full["recipient"]["display_name"] == bounced["recipient"]["display_name"]
+    batch = client.post("/v1/print-batches", headers=caller.headers)
+    assert batch.status_code == 201, batch.text
+    assert batch.json()["letter_count"] == 1
+    # The same bounce again queues nothing more.
+    receive(session, settings, postfix_dsn(miller.sender, MILLER, miller.raw), [miller.sender])
+    listed = client.get("/v1/letters", params={"channel": "print"}, headers=caller.headers)
+    assert [item["id"] for item in listed.json()["items"]] == [printed["id"]]
+
+
+def test_retention_redacts_what_came_back_with_the_letters(
+    client: TestClient, caller: Caller, settings: Settings, sent: dict[str, Received],
+    session: Session,
+) -> None:  # fmt: skip
+    copy, miller = sent["amelie@example.org"], sent[MILLER]
+    copy_bounce = exim_bounce(copy.sender, "amelie@example.org", copy.raw)
+    receive(session, settings, copy_bounce, [copy.sender])
+    receive(session, settings, postfix_dsn(miller.sender, MILLER, miller.raw), [miller.sender])
+    long_ago = utcnow() - timedelta(days=settings.retention_days + 1)
+    session.execute(update(Letter).values(created_at=long_ago, sent_at=long_ago))
+    session.execute(update(Action).values(created_at=long_ago))
+    session.commit()
+    run = apply_retention(session, settings)
+    session.commit()
+    assert run.letters >= 2 and run.actions == 1
     session.expire_all()
     rows = session.execute(select(InboundMessage.kind, InboundMessage.reason)).all()
     assert sorted(rows) == [("bounce", "redacted"), ("bounce", "redacted")]

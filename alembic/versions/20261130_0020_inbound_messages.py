@@ -1,5 +1,5 @@
-"""Messages that came back to a letter's own addresses: bounces, delays, auto-replies
-(issue 16).
+"""Messages that came back to a letter's own addresses: bounces, delays, auto-replies;
+and what a campaign does when a letter bounces (issue 16).
 
 Revision ID: 0020
 Revises: 0019
@@ -36,9 +36,15 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_inbound_messages_organisation_id'), ['organisation_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_inbound_messages_letter_id'), ['letter_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_inbound_messages_action_id'), ['action_id'], unique=False)
+    with op.batch_alter_table('campaigns', schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column('on_bounce', sa.String(length=10), server_default='nothing', nullable=False)
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('campaigns', schema=None) as batch_op:
+        batch_op.drop_column('on_bounce')
     with op.batch_alter_table('inbound_messages', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_inbound_messages_action_id'))
         batch_op.drop_index(batch_op.f('ix_inbound_messages_letter_id'))

@@ -77,6 +77,7 @@ CAMPAIGN_OUT_EXAMPLE = CAMPAIGN_EXAMPLE | {
     "without_email": "skip",
     "confirm_email": False,
     "copy_to_supporter": False,
+    "on_bounce": "nothing",
     "action_count": 412,
     "letter_count": 824,
     "sent_count": 810,
@@ -198,6 +199,12 @@ class CampaignFields(BaseModel):
     copy_to_supporter: bool = Field(
         False, description="Each emailed letter is also sent to the supporter, as a copy."
     )
+    on_bounce: Literal["nothing", "print"] = Field(
+        "nothing",
+        description="What follows an emailed letter that the official's server sends back: "
+        "nothing more, or the same letter queued for print (where the recipient has a "
+        "postal address).",
+    )
 
     @model_validator(mode="after")
     def _complete_in_every_language(self) -> "CampaignFields":
@@ -264,6 +271,7 @@ class CampaignUpdate(BaseModel):
     goal: int | None = Field(None, ge=1, le=100_000_000)
     confirm_email: bool | None = None
     copy_to_supporter: bool | None = None
+    on_bounce: Literal["nothing", "print"] | None = None
 
 
 class CampaignOut(CampaignFields):

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.inbound.addresses import id_of_bounce_address
 from app.inbound.classify import Verdict, classify
+from app.inbound.fallback import fall_back
 from app.inbound.models import InboundMessage
 from app.letters.models import REDACTED, Action, Letter
 from app.settings import Settings
@@ -39,6 +40,8 @@ class Outcome:
     action_id: str | None = None
     letter_status: str | None = None
     reason: str | None = None
+    # The print letter queued in its place, where the campaign says so.
+    fallback_letter_id: str | None = None
 
 
 def parse(raw: bytes) -> Message:
@@ -86,6 +89,7 @@ def _about_letter(session: Session, letter_id: str, verdict: Verdict) -> Outcome
             reason=verdict.reason,
         )
     )
+    fallback = None
     if verdict.kind == "bounce" and letter.status == "sent":
         bounced = session.execute(
             update(Letter)
@@ -94,10 +98,11 @@ def _about_letter(session: Session, letter_id: str, verdict: Verdict) -> Outcome
         )
         if bounced.rowcount:  # type: ignore[attr-defined]
             record_letter_event(session, letter.organisation_id, letter.id, "letter.bounced")
+            fallback = fall_back(session, letter)
     status = session.scalar(select(Letter.status).where(Letter.id == letter.id))
     session.commit()
     log.info("inbound %s for letter %s", verdict.kind, letter_id)
-    return Outcome(verdict.kind, letter_id, letter.action_id, status, verdict.reason)
+    return Outcome(verdict.kind, letter_id, letter.action_id, status, verdict.reason, fallback)
 
 
 def _about_action(session: Session, action_id: str, verdict: Verdict) -> Outcome:
