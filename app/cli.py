@@ -98,14 +98,16 @@ def inbound(
         ),
     ] = None,
 ) -> None:
-    """Read one message (a bounce, an auto-reply) on standard input and record it against
-    its letter: what an MTA's pipe transport or a .forward runs. Exits 75 (EX_TEMPFAIL)
-    when the database cannot be reached, so the MTA keeps the message and tries again."""
+    """Read one message (a bounce, an auto-reply, a reply) on standard input and record it
+    against its letter: what an MTA's pipe transport or a .forward runs. Exits 75
+    (EX_TEMPFAIL) when the database cannot be reached or a reply's forward cannot go yet,
+    so the MTA keeps the message and tries again."""
     import os
     import sys
 
     from sqlalchemy.exc import SQLAlchemyError
 
+    from app.delivery.email import TemporaryFailure, email_backend
     from app.inbound.service import receive
 
     settings = get_settings()
@@ -114,12 +116,15 @@ def inbound(
         os.environ[name] for name in ("ORIGINAL_RECIPIENT", "RECIPIENT") if os.environ.get(name)
     ]
     raw = sys.stdin.buffer.read()
+    backend = email_backend(settings)  # forwards replies to supporters
     try:
         with _sessionmaker()() as session:
-            outcome = receive(session, settings, raw, recipients)
-    except SQLAlchemyError as error:
-        print(f"letterdesk inbound: the database failed: {error}", file=sys.stderr)
+            outcome = receive(session, settings, raw, recipients, backend.send)
+    except (SQLAlchemyError, TemporaryFailure) as error:
+        print(f"letterdesk inbound: try again later: {error}", file=sys.stderr)
         raise typer.Exit(code=75) from None
+    finally:
+        backend.close()
     print(f"{outcome.kind} {outcome.letter_id or outcome.action_id or ''}".strip())
 
 

@@ -5,7 +5,7 @@ from app.campaigns.models import Campaign
 from app.delivery.models import Delivery, DeliveryAttempt, PrintBatch
 from app.directory.models import PostalCodeDistrict, Recipient, RecipientRole
 from app.idempotency.models import IdempotencyKey
-from app.inbound.models import InboundMessage
+from app.inbound.models import InboundMessage, Reply
 from app.letters.models import Action, Letter, RepeatNotice
 from app.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery, WebhookEvent
 
@@ -24,6 +24,7 @@ __all__ = [
     "Recipient",
     "RecipientRole",
     "RepeatNotice",
+    "Reply",
     "Webhook",
     "WebhookAttempt",
     "WebhookDelivery",

@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     outbox_dir: Path = VAR_DIR / "outbox"
     email_from_address: str = "letters@letterdesk.localhost"
     bounce_domain: str = "letterdesk.localhost"
+    # Where replies come to, for campaigns with reply capture (replies+<token>@this);
+    # the bounce domain when unset.
+    reply_domain: str | None = None
     email_test_recipient: str | None = None
     # DKIM: every email is signed with this key, published in DNS as
     # <selector>._domainkey.<domain>; the domain is the From address's unless set.

@@ -3,6 +3,8 @@ real-shaped bounces, delays and auto-replies to their return paths are fed back 
 both inbound paths (`letterdesk inbound` on standard input, in a subprocess; and the SMTP
 listener over loopback). The letter's state, the record and the webhook event follow."""
 
+import email
+import email.policy
 import json
 import os
 import smtplib
@@ -10,6 +12,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from datetime import timedelta
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +26,7 @@ from app.constituents.service import apply_retention
 from app.db import utcnow
 from app.inbound.addresses import id_of_bounce_address, verp_address
 from app.inbound.listener import listener
-from app.inbound.models import InboundMessage
+from app.inbound.models import InboundMessage, Reply
 from app.inbound.service import receive
 from app.letters.models import Action, Letter
 from app.settings import Settings
@@ -68,13 +71,19 @@ def letter(client: TestClient, caller: Caller, letter_id: str) -> dict[str, Any]
     return client.get(f"/v1/letters/{letter_id}", headers=caller.headers).json()  # type: ignore[no-any-return]
 
 
-def run_inbound(settings: Settings, raw: bytes, *arguments: str) -> str:
+def run_inbound(
+    settings: Settings, raw: bytes, *arguments: str, env: dict[str, str] | None = None
+) -> str:
     """`letterdesk inbound` as an MTA's pipe runs it."""
-    env = os.environ | {
-        "LETTERDESK_DATABASE_URL": settings.database_url,
-        "LETTERDESK_SECRET_KEY": str(settings.secret_key),
-        "LETTERDESK_LOG_LEVEL": "warning",
-    }
+    env = (
+        (env or {})
+        | os.environ
+        | {
+            "LETTERDESK_DATABASE_URL": settings.database_url,
+            "LETTERDESK_SECRET_KEY": str(settings.secret_key),
+            "LETTERDESK_LOG_LEVEL": "warning",
+        }
+    )
     command = [str(Path(sys.executable).parent / "letterdesk"), "inbound", *arguments]
     done = subprocess.run(command, input=raw, env=env, capture_output=True, check=True)
     return done.stdout.decode().strip()
@@ -324,3 +333,107 @@ def test_retention_redacts_what_came_back_with_the_letters(
     session.expire_all()
     rows = session.execute(select(InboundMessage.kind, InboundMessage.reason)).all()
     assert sorted(rows) == [("bounce", "redacted"), ("bounce", "redacted")]
+
+
+@pytest.fixture
+def capturing(
+    client: TestClient, caller: Caller, settings: Settings, sink: tuple[SinkHandler, int]
+) -> dict[str, Received]:
+    """Letters of a campaign with reply capture, sent; a webhook for letter.replied."""
+    make_directory(client, caller)
+    make_campaign(client, caller, reply_capture=True)
+    hook = {"url": "http://127.0.0.1:9/hook", "events": ["letter.replied"]}
+    assert client.post("/v1/webhooks", json=hook, headers=caller.headers).status_code == 201
+    body = action_body(language="fr")
+    assert client.post("/v1/campaigns/rescind-stca/actions", json=body).status_code == 201
+    deliver_all(client, settings)
+    return {item.recipients[0]: item for item in sink[0].received}
+
+
+def plain_text(message: EmailMessage) -> str:
+    body = message.get_body(("plain",))
+    assert body is not None
+    return str(body.get_content())
+
+
+def official_reply(letter: Received, text: str, extra: str = "") -> bytes:
+    """What Outlook sends when an office answers: To the Reply-To, threaded."""
+    subject = str(letter.message["Subject"])
+    return f"""From: Marc Miller <{MILLER}>
+To: {letter.message["Reply-To"].addresses[0].addr_spec}
+Subject: RE: {subject}
+In-Reply-To: {letter.message["Message-ID"]}
+References: {letter.message["Message-ID"]}
+Message-ID: <reply-1@parl.gc.ca>
+Date: Tue, 01 Dec 2026 15:00:00 -0500
+{extra}MIME-Version: 1.0
+Content-Type: text/plain; charset=utf-8
+Content-Transfer-Encoding: 8bit
+
+{text}
+""".replace("\n", "\r\n").encode()
+
+
+def test_a_reply_is_matched_stored_forwarded_and_announced(
+    client: TestClient, caller: Caller, make_caller: MakeCaller, settings: Settings,
+    capturing: dict[str, Received], sink: tuple[SinkHandler, int], session: Session,
+) -> None:  # fmt: skip
+    miller = capturing[MILLER]
+    reply_to = miller.message["Reply-To"].addresses[0].addr_spec
+    assert reply_to.startswith("replies+") and reply_to.endswith("@letterdesk.localhost")
+    assert "une réponse lui parvient par l'intermédiaire de" in plain_text(miller.message)
+    letter_id = id_of_bounce_address(settings, miller.sender)
+    text = "Madame Tremblay,\n\nMerci de votre lettre. Le ministre étudie la question.\n"
+    received = len(sink[0].received)
+    env_smtp = {"LETTERDESK_EMAIL_BACKEND": "smtp", "LETTERDESK_SMTP_PORT": str(sink[1])}
+    answer = run_inbound(
+        settings, official_reply(miller, text), "--recipient", reply_to, env=env_smtp
+    )
+    assert answer == f"reply_human {letter_id}"
+    (forward,) = sink[0].received[received:]
+    assert forward.recipients == ["amelie@example.org"]
+    parsed = email.message_from_bytes(forward.raw, policy=email.policy.strict)
+    assert str(parsed["Reply-To"]) == f"Marc Miller <{MILLER}>"
+    assert "Merci de votre lettre" in plain_text(parsed)
+    (event,) = events(session, "letter.replied")
+    assert event["data"]["id"] == letter_id
+    exported = client.get(
+        "/v1/constituents/export", params={"email": "amelie@example.org"}, headers=caller.headers
+    ).json()
+    replies = [r for a in exported["actions"] for item in a["letters"] for r in item["replies"]]
+    assert [(r["kind"], r["sender"]) for r in replies] == [("human", MILLER)]
+    assert "Merci de votre lettre" in replies[0]["body_text"] and replies[0]["forwarded_at"]
+    stored = session.scalars(select(Reply)).one()
+    assert stored.threaded
+    writer = make_caller([Scope.CONSTITUENTS_WRITE], caller.organisation_id)
+    assert (
+        client.delete(
+            "/v1/constituents", params={"email": "amelie@example.org"}, headers=writer.headers
+        ).status_code
+        == 200
+    )
+    session.expire_all()
+    stored = session.scalars(select(Reply)).one()
+    assert (stored.body_text, stored.subject, stored.kind) == ("redacted", "redacted", "human")
+
+
+def test_an_acknowledgement_by_the_smtp_listener_is_stored_not_forwarded(
+    client: TestClient, caller: Caller, settings: Settings, capturing: dict[str, Received],
+    sink: tuple[SinkHandler, int], session: Session, smtp_listener: int,
+) -> None:  # fmt: skip
+    miller = capturing[MILLER]
+    reply_to = miller.message["Reply-To"].addresses[0].addr_spec
+    received = len(sink[0].received)
+    receipt = official_reply(
+        miller,
+        "Nous avons bien reçu votre courriel. / We have received your email.",
+        "Auto-Submitted: auto-replied\n",
+    )
+    with smtplib.SMTP("127.0.0.1", smtp_listener) as connection:
+        connection.sendmail(MILLER, [reply_to], receipt)
+    assert len(sink[0].received) == received  # nothing forwarded
+    stored = session.scalars(select(Reply)).one()
+    assert (stored.kind, stored.forwarded_at) == ("acknowledgement", None)
+    assert [e["data"]["id"] for e in events(session, "letter.replied")] == [stored.letter_id]
+    letter_id = id_of_bounce_address(settings, miller.sender)
+    assert letter(client, caller, str(letter_id))["status"] == "sent"

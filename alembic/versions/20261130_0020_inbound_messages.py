@@ -40,10 +40,38 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column('on_bounce', sa.String(length=10), server_default='nothing', nullable=False)
         )
+        batch_op.add_column(
+            sa.Column('reply_capture', sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
+    op.create_table(
+        'replies',
+        sa.Column('id', sa.String(length=40), nullable=False),
+        sa.Column('organisation_id', sa.String(length=40), nullable=False),
+        sa.Column('letter_id', sa.String(length=40), nullable=False),
+        sa.Column('kind', sa.String(length=20), nullable=False),
+        sa.Column('sender', sa.String(length=254), nullable=False),
+        sa.Column('subject', sa.Text(), nullable=False),
+        sa.Column('body_text', sa.Text(), nullable=False),
+        sa.Column('threaded', sa.Boolean(), nullable=False),
+        sa.Column('received_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('forwarded_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('scrubbed_at', sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_replies_organisation_id_organisations'), ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['letter_id'], ['letters.id'], name=op.f('fk_replies_letter_id_letters'), ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_replies')),
+    )
+    with op.batch_alter_table('replies', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_replies_organisation_id'), ['organisation_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_replies_letter_id'), ['letter_id'], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('replies', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_replies_letter_id'))
+        batch_op.drop_index(batch_op.f('ix_replies_organisation_id'))
+    op.drop_table('replies')
     with op.batch_alter_table('campaigns', schema=None) as batch_op:
+        batch_op.drop_column('reply_capture')
         batch_op.drop_column('on_bounce')
     with op.batch_alter_table('inbound_messages', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_inbound_messages_action_id'))

@@ -78,6 +78,7 @@ CAMPAIGN_OUT_EXAMPLE = CAMPAIGN_EXAMPLE | {
     "confirm_email": False,
     "copy_to_supporter": False,
     "on_bounce": "nothing",
+    "reply_capture": False,
     "action_count": 412,
     "letter_count": 824,
     "sent_count": 810,
@@ -205,6 +206,12 @@ class CampaignFields(BaseModel):
         "nothing more, or the same letter queued for print (where the recipient has a "
         "postal address).",
     )
+    reply_capture: bool = Field(
+        False,
+        description="Each letter's Reply-To is an address of ours: replies are recorded, "
+        "forwarded to the supporter and announced (letter.replied). Off: the supporter's "
+        "own address is the Reply-To.",
+    )
 
     @model_validator(mode="after")
     def _complete_in_every_language(self) -> "CampaignFields":
@@ -272,6 +279,7 @@ class CampaignUpdate(BaseModel):
     confirm_email: bool | None = None
     copy_to_supporter: bool | None = None
     on_bounce: Literal["nothing", "print"] | None = None
+    reply_capture: bool | None = None
 
 
 class CampaignOut(CampaignFields):

@@ -39,13 +39,14 @@ from app.constituents.schemas import (
     ExportedAction,
     ExportedCampaign,
     ExportedLetter,
+    ExportedReply,
 )
 from app.db import utcnow
 from app.delivery.email import eml_path, message_id
 from app.delivery.models import Delivery, DeliveryAttempt, PrintBatch
 from app.delivery.printing import manifest_path, pdf_path
 from app.idempotency.service import forget_answers_naming
-from app.inbound.service import redact_inbound
+from app.inbound.service import redact_inbound, replies_to
 from app.letters.models import REDACTED, Action, Letter, email_key_of
 from app.letters.schemas import AttemptOut
 from app.letters.service import CANCELLABLE
@@ -111,14 +112,16 @@ def export(session: Session, organisation_id: str, email: str) -> ConstituentExp
     ).all():
         confirmations[str(action_id)].append(AttemptOut.model_validate(attempt))
     organisation = session.get_one(Organisation, organisation_id)
+    exported = [
+        _exported_action(action, campaigns[action.campaign_id], confirmations[action.id])
+        for action in actions
+    ]
+    letters = [letter for action in exported for letter in action.letters]
+    replies = replies_to(session, [letter.id for letter in letters])
+    for letter in letters:
+        letter.replies = [ExportedReply.model_validate(r) for r in replies.get(letter.id, [])]
     return ConstituentExport(
-        email=email,
-        organisation=organisation.name,
-        exported_at=utcnow(),
-        actions=[
-            _exported_action(action, campaigns[action.campaign_id], confirmations[action.id])
-            for action in actions
-        ],
+        email=email, organisation=organisation.name, exported_at=utcnow(), actions=exported
     )
 
 

@@ -34,7 +34,7 @@ from typing import Protocol
 
 from app.db import utcnow
 from app.delivery.dkim import signer
-from app.inbound.addresses import verp_address
+from app.inbound.addresses import reply_address, verp_address
 from app.letters.models import Action, Letter
 from app.settings import Settings, secret_key
 
@@ -358,36 +358,51 @@ def _via(organisation: str, language: str) -> str:
 FOOTER = {
     "en": (
         "{name} asked {organisation} to send this letter on their behalf; replying reaches "
-        "them directly. {confirmed}",
+        "{reaches}. {confirmed}",
         "Their email address was confirmed: they followed a link sent to it.",
         "Their email address has not been confirmed.",
     ),
     "fr": (
         "{name} a demandé à {organisation} d'envoyer cette lettre en son nom ; une réponse "
-        "lui parvient directement. {confirmed}",
+        "{reaches}. {confirmed}",
         "Son adresse courriel a été confirmée : la personne a suivi un lien qui y a été envoyé.",
         "Son adresse courriel n'a pas été confirmée.",
     ),
 }
 
 
-def letter_footer(action: Action, organisation: str, language: str) -> str:
-    """Below the letter, in its language: who asked for it to be sent, through whom, and
-    whether the supporter's address was confirmed."""
+REACHES = {
+    "en": ("them directly", "them through {organisation}"),
+    "fr": ("lui parvient directement", "lui parvient par l'intermédiaire de {organisation}"),
+}
+
+
+def letter_footer(
+    action: Action, organisation: str, language: str, reply_capture: bool = False
+) -> str:
+    """Below the letter, in its language: who asked for it to be sent, through whom, how a
+    reply reaches them, and whether the supporter's address was confirmed."""
     text, confirmed, unconfirmed = FOOTER[_in_language(language)]
+    directly, through = REACHES[_in_language(language)]
     return text.format(
         name=f"{action.first_name} {action.last_name}",
         organisation=organisation,
+        reaches=through.format(organisation=organisation) if reply_capture else directly,
         confirmed=confirmed if action.confirmed_at is not None else unconfirmed,
     )
 
 
 def letter_message(
-    letter: Letter, action: Action, settings: Settings, organisation: str
+    letter: Letter,
+    action: Action,
+    settings: Settings,
+    organisation: str,
+    reply_capture: bool = False,
 ) -> tuple[EmailMessage, Envelope]:
     """The letter as the official receives it, and the envelope it travels in. In test
     mode (`email_test_recipient`) it goes to that one address instead. `organisation` is
-    the name the organisation's email shows."""
+    the name the organisation's email shows. With `reply_capture` the Reply-To is the
+    letter's own reply address (app.inbound), not the supporter's."""
     supporter = f"{action.first_name} {action.last_name}"
     official = str(letter.recipient.get("display_name") or "")
     to_address = settings.email_test_recipient or str(letter.recipient["email"])
@@ -395,13 +410,15 @@ def letter_message(
         sender=Mailbox(
             f"{supporter} {_via(organisation, letter.language)}", settings.email_from_address
         ),
-        reply_to=Mailbox(supporter, action.email),
+        reply_to=Mailbox(
+            supporter, reply_address(settings, letter.id) if reply_capture else action.email
+        ),
         to=Mailbox(official, to_address),
         subject=letter.subject,
         message_id=message_id(settings, letter.id),
         language=letter.language,
     )
-    footer = letter_footer(action, organisation, letter.language)
+    footer = letter_footer(action, organisation, letter.language, reply_capture)
     message = build_message(
         headers,
         f"{letter.body_text.rstrip()}\n\n-- \n{footer}\n",

@@ -92,3 +92,21 @@ def id_of_address(settings: Settings, address: str, tag: str, domain: str) -> st
 
 def id_of_bounce_address(settings: Settings, address: str) -> str | None:
     return id_of_address(settings, address, BOUNCE_TAG, settings.bounce_domain)
+
+
+REPLY_TAG = "replies"
+
+
+def reply_domain(settings: Settings) -> str:
+    return settings.reply_domain or settings.bounce_domain
+
+
+def reply_address(settings: Settings, letter_id: str) -> str:
+    """The Reply-To of a letter whose campaign captures replies; its own key, so that a
+    return path's token is no reply address, nor the other way round."""
+    token = address_token(settings, letter_id, REPLY_TAG)
+    return f"{REPLY_TAG}+{token}@{reply_domain(settings)}"
+
+
+def id_of_reply_address(settings: Settings, address: str) -> str | None:
+    return id_of_address(settings, address, REPLY_TAG, reply_domain(settings))

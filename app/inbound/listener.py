@@ -1,4 +1,5 @@
-"""`letterdesk inbound-smtp`: an SMTP listener (aiosmtpd) for bounces and auto-replies,
+"""`letterdesk inbound-smtp`: an SMTP listener (aiosmtpd) for bounces, auto-replies and
+replies,
 for an installation whose MTA relays them by SMTP rather than a pipe. A recipient that is
 not one of our addresses is refused at RCPT (550), so nothing else is accepted and no
 bounce of a bounce is ever made; each message accepted is received as `letterdesk
@@ -11,7 +12,8 @@ from aiosmtpd.controller import Controller
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.inbound.addresses import id_of_bounce_address
+from app.delivery.email import TemporaryFailure, email_backend
+from app.inbound.addresses import id_of_bounce_address, id_of_reply_address
 from app.inbound.service import receive
 from app.settings import Settings
 
@@ -23,11 +25,16 @@ class InboundHandler:
     def __init__(self, sessions: sessionmaker[Session], settings: Settings) -> None:
         self.sessions = sessions
         self.settings = settings
+        # What forwards replies to supporters.
+        self.backend = email_backend(settings)
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
     ) -> str:
-        if id_of_bounce_address(self.settings, address) is None:
+        ours = id_of_bounce_address(self.settings, address) or id_of_reply_address(
+            self.settings, address
+        )
+        if ours is None:
             return "550 5.1.1 No such mailbox here"
         envelope.rcpt_tos.append(address)
         return "250 OK"
@@ -36,13 +43,13 @@ class InboundHandler:
         raw = envelope.original_content or envelope.content
         try:
             outcome = await asyncio.to_thread(self._receive, raw, list(envelope.rcpt_tos))
-        except SQLAlchemyError:
+        except (SQLAlchemyError, TemporaryFailure):
             return "451 4.3.0 Try again later"  # the sending MTA keeps it and retries
         return f"250 OK {outcome}"
 
     def _receive(self, raw: bytes, recipients: list[str]) -> str:
         with self.sessions() as session:
-            return receive(session, self.settings, raw, recipients).kind
+            return receive(session, self.settings, raw, recipients, self.backend.send).kind
 
 
 def listener(

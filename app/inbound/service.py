@@ -8,17 +8,20 @@ supporter's copy, a confirmation) is noted against the action."""
 
 import email
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from email.message import Message
+from functools import partial
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from app.inbound.addresses import id_of_bounce_address
+from app.db import utcnow
+from app.inbound.addresses import id_of_bounce_address, id_of_reply_address
 from app.inbound.classify import Verdict, classify
 from app.inbound.fallback import fall_back
-from app.inbound.models import InboundMessage
+from app.inbound.models import InboundMessage, Reply
+from app.inbound.replies import Send, take_reply
 from app.letters.models import REDACTED, Action, Letter
 from app.settings import Settings
 from app.webhooks.service import record_letter_event
@@ -49,22 +52,34 @@ def parse(raw: bytes) -> Message:
     return email.message_from_bytes(raw)
 
 
-def addressed_ids(settings: Settings, message: Message, recipients: Iterable[str]) -> list[str]:
-    """The ids our addresses among the envelope recipients name, else those of the
-    delivery headers an MTA added."""
-    found = [i for r in recipients if (i := id_of_bounce_address(settings, r)) is not None]
+def addressed_ids(
+    message: Message, recipients: Iterable[str], id_of: Callable[[str], str | None]
+) -> list[str]:
+    """The ids our addresses (read by `id_of`) among the envelope recipients name, else
+    those of the delivery headers an MTA added."""
+    found = [i for r in recipients if (i := id_of(r)) is not None]
     if found:
         return found
     headers = [str(v) for name in DELIVERED_TO_HEADERS for v in message.get_all(name, [])]
-    return [i for h in headers if (i := id_of_bounce_address(settings, h)) is not None]
+    return [i for h in headers if (i := id_of(h)) is not None]
 
 
 def receive(
-    session: Session, settings: Settings, raw: bytes, recipients: Iterable[str] = ()
+    session: Session,
+    settings: Settings,
+    raw: bytes,
+    recipients: Iterable[str] = (),
+    send: Send | None = None,
 ) -> Outcome:
-    """Take one message as it arrived (bytes) and the envelope recipients if known."""
+    """Take one message as it arrived (bytes) and the envelope recipients if known: a
+    reply to a letter's reply address (forwarded by `send`), or what came back to a
+    return path."""
     message = parse(raw)
-    ids = addressed_ids(settings, message, recipients)
+    recipients = list(recipients)
+    replied_to = addressed_ids(message, recipients, partial(id_of_reply_address, settings))
+    if replied_to:
+        return _reply(session, settings, raw, replied_to[0], send)
+    ids = addressed_ids(message, recipients, partial(id_of_bounce_address, settings))
     if not ids:
         log.info("inbound message for none of our addresses dropped")
         return Outcome("unknown")
@@ -73,6 +88,21 @@ def receive(
     if about.startswith("ltr_"):
         return _about_letter(session, about, verdict)
     return _about_action(session, about, verdict)
+
+
+def _reply(
+    session: Session, settings: Settings, raw: bytes, letter_id: str, send: Send | None
+) -> Outcome:
+    if session.scalar(select(Letter.id).where(Letter.id == letter_id)) is None:
+        return Outcome("unknown")
+    try:
+        kind, status = take_reply(session, settings, raw, letter_id, send)
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()
+    log.info("inbound reply (%s) to letter %s", kind, letter_id)
+    return Outcome(f"reply_{kind}", letter_id, letter_status=status)
 
 
 def _about_letter(session: Session, letter_id: str, verdict: Verdict) -> Outcome:
@@ -122,12 +152,29 @@ def _about_action(session: Session, action_id: str, verdict: Verdict) -> Outcome
     return Outcome(verdict.kind, action_id=action_id, reason=verdict.reason)
 
 
+def replies_to(session: Session, letter_ids: list[str]) -> dict[str, list[Reply]]:
+    """The replies captured for these letters, oldest first (the supporter's export)."""
+    found: dict[str, list[Reply]] = {}
+    if letter_ids:
+        for reply in session.scalars(
+            select(Reply).where(Reply.letter_id.in_(letter_ids)).order_by(Reply.received_at)
+        ):
+            found.setdefault(reply.letter_id, []).append(reply)
+    return found
+
+
 def redact_inbound(session: Session, letter_ids: list[str], action_ids: list[str]) -> int:
-    """The reasons recorded for mail that came back about these letters and actions, at
-    erasure and retention: a bounce of the supporter's copy quotes their address. The
-    records (kind and date) stay, as the letter's state does."""
+    """What came back about these letters and actions, at erasure and retention: the
+    recorded reasons (a bounce of the supporter's copy quotes their address), and the
+    words of the replies (written to the supporter). The records (kind, sender, dates)
+    stay, as the letter's state does."""
     if not letter_ids and not action_ids:
         return 0
+    session.execute(
+        update(Reply)
+        .where(Reply.letter_id.in_(letter_ids), Reply.scrubbed_at.is_(None))
+        .values(subject=REDACTED, body_text=REDACTED, scrubbed_at=utcnow())
+    )
     redacted = session.execute(
         update(InboundMessage)
         .where(

@@ -10,6 +10,7 @@ EventType = Literal[
     "letter.sent",
     "letter.failed",
     "letter.bounced",
+    "letter.replied",
     "letter.printed",
     "print_batch.ready",
 ]
