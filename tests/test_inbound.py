@@ -437,3 +437,51 @@ def test_an_acknowledgement_by_the_smtp_listener_is_stored_not_forwarded(
     assert [e["data"]["id"] for e in events(session, "letter.replied")] == [stored.letter_id]
     letter_id = id_of_bounce_address(settings, miller.sender)
     assert letter(client, caller, str(letter_id))["status"] == "sent"
+
+
+def test_responsiveness_counts_sent_bounced_and_answered_letters(
+    client: TestClient, caller: Caller, settings: Settings, capturing: dict[str, Received],
+    session: Session,
+) -> None:  # fmt: skip
+    miller = capturing[MILLER]
+    other_to, other = next((to, item) for to, item in capturing.items() if to != MILLER)
+    miller_id = id_of_bounce_address(settings, miller.sender)
+    session.execute(
+        update(Letter)
+        .where(Letter.id == miller_id)
+        .values(sent_at=utcnow() - timedelta(days=3, hours=1))
+    )
+    session.commit()
+    campaign_id = client.get("/v1/campaigns", headers=caller.headers).json()["items"][0]["id"]
+    before = client.get(f"/v1/campaigns/{campaign_id}/responsiveness", headers=caller.headers)
+    assert before.status_code == 200, before.text
+    assert before.json()["overall"] == {
+        "letters_sent": 2, "letters_bounced": 0, "replies_captured": 0,
+        "median_days_to_reply": None,
+    }  # fmt: skip
+    reply_to = miller.message["Reply-To"].addresses[0].addr_spec
+    forwarded: list[Any] = []
+    outcome = receive(
+        session,
+        settings,
+        official_reply(miller, "Merci."),
+        [reply_to],
+        lambda *message: forwarded.append(message),
+    )
+    assert outcome.kind == "reply_human" and len(forwarded) == 1
+    receive(session, settings, postfix_dsn(other.sender, other_to, other.raw), [other.sender])
+    figures = client.get(
+        f"/v1/campaigns/{campaign_id}/responsiveness", headers=caller.headers
+    ).json()
+    assert figures["overall"] == {
+        "letters_sent": 2, "letters_bounced": 1, "replies_captured": 1,
+        "median_days_to_reply": 3.0,
+    }  # fmt: skip
+    by_name = {row["display_name"]: row for row in figures["recipients"]}
+    assert by_name["Marc Miller"]["replies_captured"] == 1
+    assert by_name["Marc Miller"]["median_days_to_reply"] == 3.0
+    (bounced,) = [row for name, row in by_name.items() if name != "Marc Miller"]
+    assert (bounced["letters_bounced"], bounced["replies_captured"]) == (1, 0)
+    # Another organisation's key finds no such campaign.
+    assert client.get("/v1/campaigns/cmp_01JDQ9X5V6W7Y8Z9A0B1C2D3E4/responsiveness",
+                      headers=caller.headers).status_code == 404  # fmt: skip
