@@ -148,6 +148,7 @@ def inbound_smtp(
     console.print(f"Receiving mail for {settings.bounce_domain} on {host}:{port}.")
     stopping.wait()
     server.stop()
+    server.handler.backend.close()
 
 
 @db_cli.command("upgrade")
