@@ -1,4 +1,26 @@
-from pydantic import BaseModel, Field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+RESPONSIVENESS_EXAMPLE: dict[str, Any] = {
+    "campaign_id": "cmp_01JDQ9X5V6W7Y8Z9A0B1C2D3E4",
+    "overall": {
+        "letters_sent": 412,
+        "letters_bounced": 3,
+        "replies_captured": 57,
+        "median_days_to_reply": 9.5,
+    },
+    "recipients": [
+        {
+            "recipient_id": "rcp_01JDQ9X5V6W7Y8Z9A0B1C2D3E4",
+            "display_name": "Marc Miller",
+            "letters_sent": 380,
+            "letters_bounced": 0,
+            "replies_captured": 54,
+            "median_days_to_reply": 9.0,
+        }
+    ],
+}
 
 
 class Responsiveness(BaseModel):
@@ -22,6 +44,8 @@ class RecipientResponsiveness(Responsiveness):
 
 
 class CampaignResponsiveness(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [RESPONSIVENESS_EXAMPLE]})
+
     campaign_id: str
     overall: Responsiveness
     recipients: list[RecipientResponsiveness] = Field(
