@@ -90,6 +90,69 @@ def worker(
     console.print(f"Worker {runner.name} stopped after sending {runner.sent} letters.")
 
 
+@cli.command()
+def inbound(
+    recipient: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="The address the message was delivered to (Postfix: ${recipient}); "
+            "else $ORIGINAL_RECIPIENT or $RECIPIENT, else Delivered-To or X-Original-To."
+        ),
+    ] = None,
+) -> None:
+    """Read one message (a bounce, an auto-reply, a reply) on standard input and record it
+    against its letter: what an MTA's pipe transport or a .forward runs. Exits 75
+    (EX_TEMPFAIL) when the database cannot be reached or a reply's forward cannot go yet,
+    so the MTA keeps the message and tries again."""
+    import os
+    import sys
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from app.delivery.email import TemporaryFailure, email_backend
+    from app.inbound.service import receive
+
+    settings = get_settings()
+    configure_logging(settings)
+    recipients = recipient or [
+        os.environ[name] for name in ("ORIGINAL_RECIPIENT", "RECIPIENT") if os.environ.get(name)
+    ]
+    raw = sys.stdin.buffer.read()
+    backend = email_backend(settings)  # forwards replies to supporters
+    try:
+        with _sessionmaker()() as session:
+            outcome = receive(session, settings, raw, recipients, backend.send)
+    except (SQLAlchemyError, TemporaryFailure) as error:
+        print(f"letterdesk inbound: try again later: {error}", file=sys.stderr)
+        raise typer.Exit(code=75) from None
+    finally:
+        backend.close()
+    print(f"{outcome.kind} {outcome.letter_id or outcome.action_id or ''}".strip())
+
+
+@cli.command("inbound-smtp")
+def inbound_smtp(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 2525,
+) -> None:
+    """Listen for bounces and auto-replies by SMTP (until SIGTERM or Ctrl-C)."""
+    import threading
+
+    from app.inbound.listener import listener
+
+    settings = get_settings()
+    configure_logging(settings)
+    server = listener(_sessionmaker(), settings, host, port)
+    stopping = threading.Event()
+    for signal_number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signal_number, lambda *_: stopping.set())
+    server.start()
+    console.print(f"Receiving mail for {settings.bounce_domain} on {host}:{port}.")
+    stopping.wait()
+    server.stop()
+    server.handler.backend.close()
+
+
 @db_cli.command("upgrade")
 def db_upgrade(revision: str = "head") -> None:
     """Apply the migrations up to `revision` (the newest by default)."""

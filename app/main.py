@@ -18,6 +18,7 @@ from app.directory.lookup import RepresentProvider, district_provider
 from app.directory.router import router as directory_router
 from app.errors import install_problem_handlers
 from app.idempotency.middleware import IdempotencyMiddleware
+from app.inbound.router import router as inbound_router
 from app.letters.router import router as letters_router
 from app.logs import RequestIdMiddleware
 from app.metrics import HttpMetrics, metrics_registry
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(letters_router)
     app.include_router(delivery_router)
     app.include_router(constituents_router)
+    app.include_router(inbound_router)
     app.include_router(web_router)
     app.mount("/static/web", web_static_files, name="web-static")
 

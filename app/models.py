@@ -5,6 +5,7 @@ from app.campaigns.models import Campaign
 from app.delivery.models import Delivery, DeliveryAttempt, PrintBatch
 from app.directory.models import PostalCodeDistrict, Recipient, RecipientRole
 from app.idempotency.models import IdempotencyKey
+from app.inbound.models import InboundMessage, Reply
 from app.letters.models import Action, Letter, RepeatNotice
 from app.outbox.models import WorkerRow
 from app.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery, WebhookEvent
@@ -16,6 +17,7 @@ __all__ = [
     "Delivery",
     "DeliveryAttempt",
     "IdempotencyKey",
+    "InboundMessage",
     "Letter",
     "Organisation",
     "PostalCodeDistrict",
@@ -23,6 +25,7 @@ __all__ = [
     "Recipient",
     "RecipientRole",
     "RepeatNotice",
+    "Reply",
     "Webhook",
     "WebhookAttempt",
     "WebhookDelivery",

@@ -74,7 +74,16 @@ class Settings(BaseSettings):
     outbox_dir: Path = VAR_DIR / "outbox"
     email_from_address: str = "letters@letterdesk.localhost"
     bounce_domain: str = "letterdesk.localhost"
+    # Where replies come to, for campaigns with reply capture (replies+<token>@this);
+    # the bounce domain when unset.
+    reply_domain: str | None = None
     email_test_recipient: str | None = None
+    # DKIM: every email is signed with this key, published in DNS as
+    # <selector>._domainkey.<domain>; the domain is the From address's unless set.
+    # Unset selector: mail goes unsigned (a developer's machine).
+    dkim_selector: str | None = None
+    dkim_private_key_file: Path | None = None
+    dkim_domain: str | None = None
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
     smtp_security: Literal["none", "starttls", "tls"] = "none"

@@ -5,6 +5,7 @@ token) and delivery (which writes them into emails) need not import each other."
 import hashlib
 import hmac
 
+from app.inbound.addresses import verp_address
 from app.settings import Settings, secret_key
 
 
@@ -19,7 +20,8 @@ def message_id(settings: Settings, letter_id: str, purpose: str = "message-id") 
 
 
 def bounce_address(settings: Settings, letter_id: str) -> str:
-    return f"bounce+{_token(settings, 'bounce', letter_id)}@{settings.bounce_domain}"
+    """The envelope sender (VERP): bounces and auto-replies name the letter (app.inbound)."""
+    return verp_address(settings, letter_id)
 
 
 def confirmation_token(settings: Settings, action_id: str) -> str:

@@ -44,6 +44,7 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/v1/campaigns/{campaign_id}"): "campaigns:read",
     ("PATCH", "/v1/campaigns/{campaign_id}"): "campaigns:write",
     ("POST", "/v1/campaigns/{campaign_id}/preview"): "campaigns:read",
+    ("GET", "/v1/campaigns/{campaign_id}/responsiveness"): "letters:read",
     ("POST", "/v1/campaigns/{slug}/actions"): PUBLIC,
     ("GET", "/v1/campaigns/{slug}/stats"): PUBLIC,
     ("GET", "/v1/actions/{action_id}/confirm"): PUBLIC,

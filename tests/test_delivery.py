@@ -82,7 +82,7 @@ def test_a_letter_arrives_as_the_official_reads_it(
     assert str(message["To"]) == "Marc Miller <marc.miller@parl.gc.ca>"
     assert str(message["Subject"]) == "Annuler l'ETPS"
     assert message["Date"] is not None
-    assert miller.sender.startswith("bounce+") and miller.sender.endswith("@letterdesk.localhost")
+    assert miller.sender.startswith("bounces+") and miller.sender.endswith("@letterdesk.localhost")
     text = message.get_body(("plain",)).get_content().replace("\r\n", "\n")  # type: ignore[union-attr]
     html = message.get_body(("html",)).get_content()  # type: ignore[union-attr]
     sent_letter = next(

@@ -179,9 +179,13 @@ def read_back(received: Received) -> EmailMessage:
     return parsed
 
 
+# Well formed, as every id is: the return path is made from it.
+ACTION_ID, LETTER_ID = "act_01JDQ9X5V6W7Y8Z9A0B1C2D3E4", "ltr_01JDQ9X5V6W7Y8Z9A0B1C2D3E5"
+
+
 def supporter_action(first: str, last: str, email: str = "amelie@example.org") -> Action:
     return Action(
-        id="act_01", organisation_id="org_01", campaign_id="cmp_01", first_name=first,
+        id=ACTION_ID, organisation_id="org_01", campaign_id="cmp_01", first_name=first,
         last_name=last, email=email, email_key=email, street_address="1 Rue",
         city="Gatineau", province="QC", postal_code="J8X 1A1", phone=None, language="fr",
         intro="Intro.", concern=None, ask=None, intro_hash="h", consent_to_contact=False,
@@ -191,7 +195,7 @@ def supporter_action(first: str, last: str, email: str = "amelie@example.org") -
 
 def official_letter(official: str, subject: str, to: str = "marc.miller@parl.gc.ca") -> Letter:
     return Letter(
-        id="ltr_01", organisation_id="org_01", campaign_id="cmp_01", action_id="act_01",
+        id=LETTER_ID, organisation_id="org_01", campaign_id="cmp_01", action_id=ACTION_ID,
         recipient={"display_name": official, "email": to}, channel="email", status="sending",
         language="fr", subject=subject, salutation="Monsieur le Ministre,",
         body_text="Monsieur le Ministre,\n\nJe vous écris.\n",

@@ -53,6 +53,10 @@ class Campaign(Base):
     on_holder_change: Mapped[str] = mapped_column(
         String(10), default="readdress", server_default="readdress"
     )
+    # What follows an email letter that bounces: "nothing", or "print" (app.inbound).
+    on_bounce: Mapped[str] = mapped_column(String(10), default="nothing", server_default="nothing")
+    # Replies come to a per-letter address of ours and are forwarded (app.inbound).
+    reply_capture: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Counters kept in the transaction that takes an action, so the public counter is
     # one row read however many supporters there are.
     action_count: Mapped[int] = mapped_column(Integer, default=0)

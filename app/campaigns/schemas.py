@@ -77,6 +77,8 @@ CAMPAIGN_OUT_EXAMPLE = CAMPAIGN_EXAMPLE | {
     "without_email": "skip",
     "confirm_email": False,
     "copy_to_supporter": False,
+    "on_bounce": "nothing",
+    "reply_capture": False,
     "action_count": 412,
     "letter_count": 824,
     "sent_count": 810,
@@ -221,6 +223,18 @@ class CampaignFields(BaseModel):
         "queued: `readdress` re-writes it to the new holder when it is sent, `hold` keeps it "
         "for review. A role nobody holds holds its letters either way.",
     )
+    on_bounce: Literal["nothing", "print"] = Field(
+        "nothing",
+        description="What follows an emailed letter that the official's server sends back: "
+        "nothing more, or the same letter queued for print (where the recipient has a "
+        "postal address).",
+    )
+    reply_capture: bool = Field(
+        False,
+        description="Each letter's Reply-To is an address of ours: replies are recorded, "
+        "forwarded to the supporter and announced (letter.replied). Off: the supporter's "
+        "own address is the Reply-To.",
+    )
 
     @model_validator(mode="after")
     def _complete_in_every_language(self) -> "CampaignFields":
@@ -288,6 +302,8 @@ class CampaignUpdate(BaseModel):
     confirm_email: bool | None = None
     copy_to_supporter: bool | None = None
     on_holder_change: Literal["readdress", "hold"] | None = None
+    on_bounce: Literal["nothing", "print"] | None = None
+    reply_capture: bool | None = None
 
 
 class CampaignOut(CampaignFields):

@@ -78,6 +78,21 @@ class ExportedCampaign(BaseModel):
     title: dict[str, str]
 
 
+class ExportedReply(BaseModel):
+    """An answer to the letter captured at its reply address (campaigns with reply capture)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    kind: Literal["human", "auto_reply", "acknowledgement"]
+    sender: str = Field(description="The address it came from.")
+    subject: str
+    body_text: str
+    received_at: datetime
+    forwarded_at: datetime | None = Field(description="When it was forwarded to the supporter.")
+    scrubbed_at: datetime | None
+
+
 class ExportedLetter(BaseModel):
     id: str
     recipient: dict[str, Any] = Field(description="The official, as the letter addressed them.")
@@ -97,6 +112,9 @@ class ExportedLetter(BaseModel):
         description="When its text was erased by retention (its other letters may be newer)."
     )
     attempts: list[AttemptOut] = Field(description="Every attempt to deliver it.")
+    replies: list[ExportedReply] = Field(
+        default_factory=list, description="Answers captured at its reply address."
+    )
 
 
 class ExportedAction(BaseModel):

@@ -39,12 +39,14 @@ from app.constituents.schemas import (
     ExportedAction,
     ExportedCampaign,
     ExportedLetter,
+    ExportedReply,
 )
 from app.db import utcnow
 from app.delivery.email import eml_path
 from app.delivery.models import Delivery, DeliveryAttempt, PrintBatch
 from app.delivery.printing import manifest_path, pdf_path
 from app.idempotency.service import forget_answers_naming
+from app.inbound.service import redact_inbound, replies_to
 from app.letters import lifecycle
 from app.letters.lifecycle import DONE, LetterStatus
 from app.letters.models import REDACTED, Action, Letter, email_key_of
@@ -111,14 +113,16 @@ def export(session: Session, organisation_id: str, email: str) -> ConstituentExp
     ).all():
         confirmations[str(action_id)].append(AttemptOut.model_validate(attempt))
     organisation = session.get_one(Organisation, organisation_id)
+    exported = [
+        _exported_action(action, campaigns[action.campaign_id], confirmations[action.id])
+        for action in actions
+    ]
+    letters = [letter for action in exported for letter in action.letters]
+    replies = replies_to(session, [letter.id for letter in letters])
+    for letter in letters:
+        letter.replies = [ExportedReply.model_validate(r) for r in replies.get(letter.id, [])]
     return ConstituentExport(
-        email=email,
-        organisation=organisation.name,
-        exported_at=utcnow(),
-        actions=[
-            _exported_action(action, campaigns[action.campaign_id], confirmations[action.id])
-            for action in actions
-        ],
+        email=email, organisation=organisation.name, exported_at=utcnow(), actions=exported
     )
 
 
@@ -342,6 +346,7 @@ def erase(session: Session, organisation_id: str, email: str, settings: Settings
     )
     letters = _scrub_letters(session, letter_ids, now)
     attempts = _scrub_attempts(session, letter_ids, action_ids)
+    redact_inbound(session, letter_ids, action_ids)
     actions = _scrub_actions(session, action_ids, now)
     forget_answers_naming(session, [*action_ids, *letter_ids], settings)
     forget_events_naming(session, organisation_id, [*action_ids, *letter_ids])
@@ -414,6 +419,7 @@ def apply_retention(
     action_ids = list(session.scalars(due_actions))
     if letter_ids or action_ids:
         _scrub_attempts(session, letter_ids, action_ids)
+        redact_inbound(session, letter_ids, action_ids)
     run.actions = _scrub_actions(session, action_ids, now)
     run.files_deleted = _delete(_outbox_files(session, settings, letter_ids, action_ids))
     batches = list(

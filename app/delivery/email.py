@@ -18,6 +18,7 @@ import threading
 import time
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.errors import HeaderParseError, MessageDefect
@@ -30,6 +31,8 @@ from pathlib import Path
 from typing import Protocol
 
 from app.db import utcnow
+from app.delivery.dkim import signer
+from app.inbound.addresses import reply_address
 from app.letters.models import Action, Letter
 from app.settings import Settings
 from app.tokens import bounce_address, confirmation_link, message_id
@@ -345,36 +348,51 @@ def _via(organisation: str, language: str) -> str:
 FOOTER = {
     "en": (
         "{name} asked {organisation} to send this letter on their behalf; replying reaches "
-        "them directly. {confirmed}",
+        "{reaches}. {confirmed}",
         "Their email address was confirmed: they followed a link sent to it.",
         "Their email address has not been confirmed.",
     ),
     "fr": (
         "{name} a demandé à {organisation} d'envoyer cette lettre en son nom ; une réponse "
-        "lui parvient directement. {confirmed}",
+        "{reaches}. {confirmed}",
         "Son adresse courriel a été confirmée : la personne a suivi un lien qui y a été envoyé.",
         "Son adresse courriel n'a pas été confirmée.",
     ),
 }
 
 
-def letter_footer(action: Action, organisation: str, language: str) -> str:
-    """Below the letter, in its language: who asked for it to be sent, through whom, and
-    whether the supporter's address was confirmed."""
+REACHES = {
+    "en": ("them directly", "them through {organisation}"),
+    "fr": ("lui parvient directement", "lui parvient par l'intermédiaire de {organisation}"),
+}
+
+
+def letter_footer(
+    action: Action, organisation: str, language: str, reply_capture: bool = False
+) -> str:
+    """Below the letter, in its language: who asked for it to be sent, through whom, how a
+    reply reaches them, and whether the supporter's address was confirmed."""
     text, confirmed, unconfirmed = FOOTER[_in_language(language)]
+    directly, through = REACHES[_in_language(language)]
     return text.format(
         name=f"{action.first_name} {action.last_name}",
         organisation=organisation,
+        reaches=through.format(organisation=organisation) if reply_capture else directly,
         confirmed=confirmed if action.confirmed_at is not None else unconfirmed,
     )
 
 
 def letter_message(
-    letter: Letter, action: Action, settings: Settings, organisation: str
+    letter: Letter,
+    action: Action,
+    settings: Settings,
+    organisation: str,
+    reply_capture: bool = False,
 ) -> tuple[EmailMessage, Envelope]:
     """The letter as the official receives it, and the envelope it travels in. In test
     mode (`email_test_recipient`) it goes to that one address instead. `organisation` is
-    the name the organisation's email shows."""
+    the name the organisation's email shows. With `reply_capture` the Reply-To is the
+    letter's own reply address (app.inbound), not the supporter's."""
     supporter = f"{action.first_name} {action.last_name}"
     official = str(letter.recipient.get("display_name") or "")
     to_address = settings.email_test_recipient or str(letter.recipient["email"])
@@ -382,13 +400,15 @@ def letter_message(
         sender=Mailbox(
             f"{supporter} {_via(organisation, letter.language)}", settings.email_from_address
         ),
-        reply_to=Mailbox(supporter, action.email),
+        reply_to=Mailbox(
+            supporter, reply_address(settings, letter.id) if reply_capture else action.email
+        ),
         to=Mailbox(official, to_address),
         subject=letter.subject,
         message_id=message_id(settings, letter.id),
         language=letter.language,
     )
-    footer = letter_footer(action, organisation, letter.language)
+    footer = letter_footer(action, organisation, letter.language, reply_capture)
     message = build_message(
         headers,
         f"{letter.body_text.rstrip()}\n\n-- \n{footer}\n",
@@ -415,7 +435,8 @@ def copy_message(
         language=letter.language,
     )
     message = build_message(headers, f"{heading}\n\n{letter.body_text}")
-    return message, Envelope(bounce_address(settings, letter.id), [to])
+    # Its own return path (the action's): a bounce of the copy is not the letter's.
+    return message, Envelope(bounce_address(settings, action.id), [to])
 
 
 CONFIRMATION_TEXT = {
@@ -483,18 +504,24 @@ def eml_path(folder: Path, message_id: str) -> Path:
     return folder / f"{message_id.strip('<>').split('@')[0]}.eml"
 
 
+def _unsigned(data: bytes) -> bytes:
+    return data
+
+
 class FileBackend:
     """Each message an .eml file in a folder (the embedded default): named by its
-    Message-ID, so a letter sent twice is one file."""
+    Message-ID, so a letter sent twice is one file. `sign` adds the DKIM signature to
+    the bytes written (app.delivery.dkim)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, sign: Callable[[bytes], bytes] = _unsigned) -> None:
         self.folder = folder
+        self.sign = sign
         folder.mkdir(parents=True, exist_ok=True)
 
     def send(self, message: EmailMessage, envelope: Envelope) -> None:
         descriptor, temporary = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
         with os.fdopen(descriptor, "wb") as file:
-            file.write(wire_bytes(message))
+            file.write(self.sign(wire_bytes(message)))
         os.replace(temporary, eml_path(self.folder, str(message["Message-ID"])))
 
     def close(self) -> None:
@@ -505,8 +532,9 @@ class SMTPBackend:
     """SMTP with one reused connection per sending thread. A 4xx reply or a connection
     that fails is temporary; a 5xx reply is permanent, and its text is the reason."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, sign: Callable[[bytes], bytes] = _unsigned) -> None:
         self.settings = settings
+        self.sign = sign
         self._local = threading.local()
         self._connections: list[smtplib.SMTP] = []
         self._lock = threading.Lock()
@@ -573,7 +601,10 @@ class SMTPBackend:
             if options and not connection.has_extn("smtputf8"):
                 raise PermanentFailure("the server cannot take non-ASCII addresses (SMTPUTF8)")
             refused = connection.sendmail(
-                envelope.sender, envelope.recipients, wire_bytes(message), mail_options=options
+                envelope.sender,
+                envelope.recipients,
+                self.sign(wire_bytes(message)),
+                mail_options=options,
             )
         except smtplib.SMTPRecipientsRefused as error:
             raise _failure(*next(iter(error.recipients.values()))) from None
@@ -610,5 +641,5 @@ def _failure(code: int, reply: bytes | str) -> Exception:
 
 def email_backend(settings: Settings) -> EmailBackend:
     if settings.email_backend == "smtp":
-        return SMTPBackend(settings)
-    return FileBackend(settings.outbox_dir)
+        return SMTPBackend(settings, signer(settings))
+    return FileBackend(settings.outbox_dir, signer(settings))

@@ -249,20 +249,28 @@ def send_email(
     if held := follow_role_holder(session, delivery_id, date.today()):
         return Outcome("retry", held)  # held for review: its lease is given up, nothing to record
     row = session.execute(
-        select(Letter, Action, Campaign.copy_to_supporter, Organisation.name_in_email)
+        select(
+            Letter,
+            Action,
+            Campaign.copy_to_supporter,
+            Organisation.name_in_email,
+            Campaign.reply_capture,
+        )
         .join(Delivery, Delivery.letter_id == Letter.id)
         .join(Action, Action.id == Letter.action_id)
         .join(Campaign, Campaign.id == Letter.campaign_id)
         .join(Organisation, Organisation.id == Letter.organisation_id)
         .where(Delivery.id == delivery_id)
     ).one()
-    letter, action, copy_to_supporter, organisation = row
+    letter, action, copy_to_supporter, organisation, reply_capture = row
     _let_go(session)
     if letter.scrubbed_at is not None or action.scrubbed_at is not None:
         return Outcome("failed", ERASED)
     if not letter.recipient.get("email") and not settings.email_test_recipient:
         return Outcome("failed", "the recipient has no email address")
-    outcome = _sent_by(backend, lambda: letter_message(letter, action, settings, organisation))
+    outcome = _sent_by(
+        backend, lambda: letter_message(letter, action, settings, organisation, reply_capture)
+    )
     if outcome.kind == "sent" and copy_to_supporter:
         try:
             backend.send(*copy_message(letter, action, settings, organisation))

@@ -10,6 +10,7 @@ the one whose statement finds the letter still in a starting state does.
                               │                  └─give back→ queued
        queued or sending ─hold→ held_for_review (a role changed hands; letters.readdressing)
        (pending, queued or held) ─cancel→ cancelled
+       sent ─bounce→ bounced (the official's server sent it back; app.inbound)
 """
 
 from collections.abc import Collection
@@ -39,6 +40,8 @@ class LetterStatus(StrEnum):
     # A letter to a role whose holder changed (or that nobody holds) before it left, on a
     # campaign that holds such letters for review (letters.readdressing).
     HELD_FOR_REVIEW = "held_for_review"
+    # The official's server sent an email letter back for good (app.inbound).
+    BOUNCED = "bounced"
 
 
 S = LetterStatus
@@ -50,7 +53,8 @@ MOVES: dict[LetterStatus, frozenset[LetterStatus]] = {
     S.SENDING: frozenset({S.SENDING, S.SENT, S.QUEUED, S.FAILED, S.HELD_FOR_REVIEW}),
     S.HELD_FOR_REVIEW: frozenset({S.CANCELLED}),
     S.BATCHED: frozenset({S.QUEUED, S.MAILED, S.CANCELLED}),
-    S.SENT: frozenset(),
+    S.SENT: frozenset({S.BOUNCED}),
+    S.BOUNCED: frozenset(),
     S.FAILED: frozenset(),
     S.PRINTED: frozenset(),
     S.MAILED: frozenset(),
@@ -59,7 +63,7 @@ MOVES: dict[LetterStatus, frozenset[LetterStatus]] = {
 }
 CANCELLABLE = (S.PENDING_CONFIRMATION, S.QUEUED, S.HELD_FOR_REVIEW)
 # Nothing more will happen to these: retention may scrub them.
-DONE = (S.SENT, S.PRINTED, S.MAILED, S.FAILED, S.CANCELLED, S.EXPIRED)
+DONE = (S.SENT, S.PRINTED, S.MAILED, S.FAILED, S.CANCELLED, S.EXPIRED, S.BOUNCED)
 
 
 def move(
@@ -113,6 +117,11 @@ def hold_for_review(letter_id: str, reason: str) -> Update:
     return move(
         Letter.id == letter_id, [S.QUEUED, S.SENDING], S.HELD_FOR_REVIEW, held_reason=reason
     )
+
+
+def bounce(letter_id: str, reason: str) -> Update:
+    """A permanent failure reported after the letter was sent (a bounce); only once."""
+    return move(Letter.id == letter_id, [S.SENT], S.BOUNCED, failed_reason=reason)
 
 
 def batch_for_print(letter_ids: Collection[str], batch_id: str) -> Update:

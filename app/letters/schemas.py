@@ -246,7 +246,7 @@ class CampaignStats(BaseModel):
 
 LetterStatus = Literal[
     "pending_confirmation", "queued", "sending", "sent", "failed", "batched", "printed",
-    "mailed", "cancelled", "expired", "held_for_review",
+    "mailed", "cancelled", "expired", "held_for_review", "bounced",
 ]  # fmt: skip
 
 

@@ -14,6 +14,8 @@ EventType = Literal[
     "directory.synced",
     "letter.readdressed",
     "letter.held",
+    "letter.bounced",
+    "letter.replied",
 ]
 
 WEBHOOK_EXAMPLE: dict[str, Any] = {

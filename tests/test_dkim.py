@@ -1,0 +1,136 @@
+"""Every email we send carries a DKIM signature that verifies, with dkimpy's own
+verifier, against the organisation's public key (served by the test, not by DNS)."""
+
+import base64
+import email
+import email.policy
+from pathlib import Path
+from typing import Any
+
+import dkim
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from fastapi.testclient import TestClient
+
+from app.delivery.dkim import dkim_key, dkim_signed
+from app.settings import Settings
+from tests.campaign_data import action_body, make_campaign, make_directory
+from tests.conftest import Caller
+from tests.delivery_data import deliver_all
+from tests.smtp_sink import SinkHandler
+
+SELECTOR = "ld2026"
+DOMAIN = "letterdesk.localhost"
+
+
+def make_key(folder: Path) -> tuple[Path, bytes]:
+    """A fresh RSA key in a PEM file, and the DNS TXT record that publishes it."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    path = folder / "dkim.pem"
+    path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    public = key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return path, b"v=DKIM1; k=rsa; p=" + base64.b64encode(public)
+
+
+def dns_serving(record: bytes) -> Any:
+    """What dkimpy asks instead of DNS: our record under our selector, nothing else."""
+
+    def dnsfunc(name: bytes | str, timeout: int = 5) -> bytes | None:
+        wanted = f"{SELECTOR}._domainkey.{DOMAIN}."
+        asked = name.decode() if isinstance(name, bytes) else name
+        return record if asked == wanted else None
+
+    return dnsfunc
+
+
+@pytest.fixture
+def signing(tmp_path: Path) -> tuple[Path, bytes]:
+    return make_key(tmp_path)
+
+
+def test_every_email_sent_is_signed_and_verifies(
+    client: TestClient,
+    caller: Caller,
+    settings: Settings,
+    sink: tuple[SinkHandler, int],
+    signing: tuple[Path, bytes],
+    tmp_path: Path,
+) -> None:
+    key_file, record = signing
+    mail_settings = settings.model_copy(
+        update={
+            "email_backend": "smtp",
+            "smtp_port": sink[1],
+            "secret_key": "test-secret",
+            "dkim_selector": SELECTOR,
+            "dkim_private_key_file": key_file,
+        }
+    )
+    make_directory(client, caller)
+    make_campaign(client, caller, copy_to_supporter=True)
+    body = action_body(language="fr", intro="Je suis infirmière — « merci ».")
+    assert client.post("/v1/campaigns/rescind-stca/actions", json=body).status_code == 201
+    deliver_all(client, mail_settings)
+    handler, _ = sink
+    assert len(handler.received) >= 3  # two letters and the supporter's copies
+    for item in handler.received:
+        assert dkim.verify(item.raw, dnsfunc=dns_serving(record)), item.recipients
+        signature = email.message_from_bytes(item.raw, policy=email.policy.strict)
+        tags = dict(
+            part.strip().split("=", 1)
+            for part in "".join(str(signature["DKIM-Signature"]).split()).split(";")
+            if part.strip()
+        )
+        # Aligned with From (DMARC): the signing domain is the From address's.
+        assert tags["d"] == DOMAIN == str(signature["From"]).rpartition("@")[2].rstrip(">")
+        assert tags["s"] == SELECTOR
+        for name in ("from", "to", "subject", "date", "message-id"):
+            assert tags["h"].lower().split(":").count(name) == 2  # oversigned
+        # A changed word in the body, or a second Subject, no longer verifies.
+        changed = item.raw.replace(b"\r\n\r\n", b"\r\n\r\nX", 1)
+        assert not dkim.verify(changed + b"x\r\n", dnsfunc=dns_serving(record))
+        added = b"Subject: another\r\n" + item.raw
+        assert not dkim.verify(added, dnsfunc=dns_serving(record))
+
+
+def test_files_written_by_the_file_backend_are_signed(
+    client: TestClient,
+    caller: Caller,
+    settings: Settings,
+    signing: tuple[Path, bytes],
+    tmp_path: Path,
+) -> None:
+    key_file, record = signing
+    file_settings = settings.model_copy(
+        update={
+            "outbox_dir": tmp_path / "outbox",
+            "dkim_selector": SELECTOR,
+            "dkim_private_key_file": key_file,
+        }
+    )
+    make_directory(client, caller)
+    make_campaign(client, caller)
+    assert client.post("/v1/campaigns/rescind-stca/actions", json=action_body()).status_code == 201
+    deliver_all(client, file_settings)
+    files = sorted((tmp_path / "outbox").glob("*.eml"))
+    assert files
+    for path in files:
+        assert dkim.verify(path.read_bytes(), dnsfunc=dns_serving(record)), path.name
+
+
+def test_no_selector_means_unsigned_and_a_selector_without_a_key_is_refused(
+    settings: Settings,
+) -> None:
+    assert dkim_key(settings) is None
+    assert dkim_signed(b"Subject: x\r\n\r\nbody\r\n", None) == b"Subject: x\r\n\r\nbody\r\n"
+    with pytest.raises(ValueError, match="DKIM_PRIVATE_KEY_FILE"):
+        dkim_key(settings.model_copy(update={"dkim_selector": SELECTOR}))
