@@ -12,6 +12,30 @@ PART_LABELS: dict[str, dict[Language, str]] = {
     "intro": {"en": "introduction", "fr": "présentation"},
     "concern": {"en": "concern", "fr": "inquiétude"},
     "ask": {"en": "ask", "fr": "demande"},
+    "subject": {"en": "subject", "fr": "objet"},
+}
+# The supporter's details, named as a sentence names them ("Your postal code ...").
+SUPPORTER_LABELS: dict[str, dict[Language, str]] = {
+    "first_name": {"en": "first name", "fr": "prénom"},
+    "last_name": {"en": "last name", "fr": "nom"},
+    "email": {"en": "email address", "fr": "adresse courriel"},
+    "street_address": {"en": "street address", "fr": "adresse"},
+    "city": {"en": "city", "fr": "ville"},
+    "province": {"en": "province", "fr": "province"},
+    "postal_code": {"en": "postal code", "fr": "code postal"},
+    "phone": {"en": "phone number", "fr": "numéro de téléphone"},
+}
+# The campaign's parts with their article, for sentences about the campaign's own text
+# (French articles follow the noun's gender: la demande, l'objet).
+THE_PART: dict[str, dict[Language, str]] = {
+    "concern": {"en": "the concern", "fr": "l'inquiétude"},
+    "ask": {"en": "the ask", "fr": "la demande"},
+    "subject": {"en": "the subject", "fr": "l'objet"},
+}
+LEAVE_IT_OUT: dict[str, str] = {
+    "concern": "laissez-la",
+    "ask": "laissez-la",
+    "subject": "laissez-le",
 }
 LANGUAGE_NAMES: dict[str, dict[Language, str]] = {
     "en": {"en": "English", "fr": "anglais"},
@@ -55,6 +79,115 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "missing": {
         "en": "Your {part} is missing; please write it.",
         "fr": "Votre {part} manque; veuillez l'écrire.",
+    },
+    # The letters service's own refusals: the campaign's rules, the district choice.
+    "must_write": {
+        "en": "This campaign asks you to write {the_part} yourself; please write it.",
+        "fr": "Cette campagne vous demande d'écrire vous-même {the_part}; veuillez l'écrire.",
+    },
+    "fixed_part": {
+        "en": "This campaign does not let you change {the_part}; leave it out.",
+        "fr": "Cette campagne ne permet pas de modifier {the_part}; {leave} de côté.",
+    },
+    "language_not_offered": {
+        "en": "This campaign writes in {languages} only; choose one of them.",
+        "fr": "Cette campagne n'écrit qu'en {languages}; choisissez l'une de ces langues.",
+    },
+    "choose_district": {
+        "en": "Your postal code lies in more than one district; choose yours.",
+        "fr": "Votre code postal se trouve dans plus d'une circonscription; choisissez la vôtre.",
+    },
+    "not_a_district_of_postal_code": {
+        "en": "{district} is not a district of your postal code; choose one of its districts.",
+        "fr": "{district} n'est pas une circonscription de votre code postal; choisissez "
+        "l'une des siennes.",
+    },
+    "unknown_district": {
+        "en": "We know no district named {district}.",
+        "fr": "Nous ne connaissons aucune circonscription nommée {district}.",
+    },
+    "nobody_to_write_to": {
+        "en": "This campaign has nobody to write to for you.",
+        "fr": "Cette campagne n'a personne à qui écrire pour vous.",
+    },
+    # Recipients a letter cannot reach (warnings; the other letters go).
+    "mp_not_found": {
+        "en": "We could not find your MP from your postal code.",
+        "fr": "Nous n'avons pas trouvé votre député à partir de votre code postal.",
+    },
+    "no_mp_on_file": {
+        "en": "We have no MP for {district} on file.",
+        "fr": "Nous n'avons aucun député pour {district} dans nos données.",
+    },
+    "representative_across_districts": {
+        "en": "Your postal code lies in more than one {office} district we know; we could "
+        "not find your {office}.",
+        "fr": "Votre code postal se trouve dans plus d'une circonscription ({office}) que "
+        "nous connaissons; nous n'avons pas pu trouver votre élu ({office}).",
+    },
+    "representative_without_district": {
+        "en": "Your postal code is in no {office} district we know; we could not find your "
+        "{office}.",
+        "fr": "Votre code postal n'est dans aucune circonscription ({office}) que nous "
+        "connaissons; nous n'avons pas pu trouver votre élu ({office}).",
+    },
+    "no_representative_on_file": {
+        "en": "We have no {office} for {district} on file.",
+        "fr": "Nous n'avons aucun élu ({office}) pour {district} dans nos données.",
+    },
+    "role_vacant": {
+        "en": "Nobody holds the role {role} today.",
+        "fr": "Personne n'occupe aujourd'hui le rôle {role}.",
+    },
+    "recipient_left": {
+        "en": "A recipient of this campaign left the directory.",
+        "fr": "Un destinataire de cette campagne a quitté l'annuaire.",
+    },
+    "no_email_address": {
+        "en": "{name} has no email address, and this campaign writes by email only.",
+        "fr": "{name} n'a pas d'adresse courriel, et cette campagne n'écrit que par courriel.",
+    },
+    "no_postal_address": {
+        "en": "{name} has no postal address to print the letter for.",
+        "fr": "{name} n'a pas d'adresse postale où envoyer la lettre imprimée.",
+    },
+    # The schema's errors on the supporter's details and subject.
+    "invalid_email": {
+        "en": "Your email address is not one we can write to; please check it.",
+        "fr": "Votre adresse courriel n'est pas valide; veuillez la vérifier.",
+    },
+    "invalid_postal_code": {
+        "en": "Your postal code must be a Canadian one, such as K1A 0A6.",
+        "fr": "Votre code postal doit être un code canadien, comme K1A 0A6.",
+    },
+    "invalid_province": {
+        "en": "Your province must be a Canadian province or territory, such as ON or Quebec.",
+        "fr": "Votre province doit être une province ou un territoire du Canada, comme QC ou "
+        "Québec.",
+    },
+    "control_characters": {
+        "en": "Your {label} contains an invisible control character; please remove it.",
+        "fr": "Votre {label} contient un caractère de contrôle invisible; veuillez le retirer.",
+    },
+    "detail_too_long": {
+        "en": "Your {label} is {count} characters; please keep it under {most}.",
+        "fr": "Votre {label} compte {count} caractères; le maximum est de {most}.",
+    },
+    "detail_too_short": {
+        "en": "Your {label} is {count} characters; please write at least {least}.",
+        "fr": "Votre {label} compte {count} caractères; écrivez-en au moins {least}.",
+    },
+    "detail_empty": {
+        "en": "Your {label} is empty; please write it.",
+        "fr": "Votre {label} est vide; veuillez l'écrire.",
+    },
+    "detail_missing": {
+        "en": "Your {label} is missing; please write it.",
+        "fr": "Votre {label} manque; veuillez l'écrire.",
+    },
+    "detail_invalid": {
+        "en": "Your {label} is not valid; please check it.",
+        "fr": "Votre {label} n'est pas valide; veuillez vérifier ce champ.",
     },
     # Warnings: the letter goes, and would count for more with a change.
     "intro_short": {
@@ -165,7 +298,59 @@ def plain_field_errors(raw_errors: Any, language: Language) -> list[dict[str, An
             entry["message"] = say("string_too_short", language, part=part)
         elif entry["code"] == "missing":
             entry["message"] = say("missing", language, part=part)
+    for entry, raw in zip(named, raw_errors, strict=True):
+        label = DETAIL_LABELS.get(entry["field"])
+        if label is not None:
+            entry["message"] = detail_error(entry["field"], label[language], raw, language)
     return named
+
+
+# The other fields a supporter fills in, as sentences name them.
+DETAIL_LABELS: dict[str, dict[Language, str]] = {
+    f"supporter.{name}": label for name, label in SUPPORTER_LABELS.items()
+} | {"subject": PART_LABELS["subject"]}
+# Fields whose own check refuses a value in words of its own (a ValueError).
+INVALID_VALUE = {
+    "supporter.email": "invalid_email",
+    "supporter.postal_code": "invalid_postal_code",
+    "supporter.province": "invalid_province",
+}
+
+
+def detail_error(field: str, label: str, raw: Any, language: Language) -> str:
+    """Pydantic's error on one of the supporter's details (or their subject) in plain
+    words in the letter's language."""
+    kind = raw.get("type", "")
+    context = raw.get("ctx") or {}
+    given = raw.get("input")
+    count = int(context.get("actual_length") or (len(given) if isinstance(given, str) else 0))
+    if kind == "missing":
+        return say("detail_missing", language, label=label)
+    if kind in ("too_long", "string_too_long"):
+        most = int(context.get("max_length", 0))
+        return say("detail_too_long", language, label=label, count=count, most=most)
+    if kind in ("too_short", "string_too_short"):
+        least = int(context.get("min_length", 1))
+        if count == 0 or least <= 1:
+            return say("detail_empty", language, label=label)
+        return say("detail_too_short", language, label=label, count=count, least=least)
+    if kind == "value_error" and "control characters" in str(raw.get("msg", "")):
+        return say("control_characters", language, label=label)
+    if kind == "value_error" and field in INVALID_VALUE:
+        return say(INVALID_VALUE[field], language)
+    return say("detail_invalid", language, label=label)
+
+
+def part_refusal(code: str, part: str, language: Language) -> str:
+    """'This campaign does not let you change the ask; leave it out.' (code "fixed_part"),
+    or that it asks the supporter to write it ("must_write")."""
+    return say(code, language, the_part=THE_PART[part][language], leave=LEAVE_IT_OUT[part])
+
+
+def languages_named(codes: list[str], language: Language) -> str:
+    """["en", "fr"] as 'English or French' / 'anglais ou français'."""
+    joiner = " or " if language == "en" else " ou "
+    return joiner.join(LANGUAGE_NAMES[code][language] for code in codes if code in LANGUAGE_NAMES)
 
 
 def language_of_body(body: Any, fallback: Language) -> Language:

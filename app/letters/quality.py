@@ -12,7 +12,7 @@ Refused (422, nothing is stored or sent):
   and empty is refused;
 - an intro (or a part the campaign asks the supporter to write) that is mostly the
   campaign's own text: the campaign asked for the supporter's words there, and refusing
-  a part left unwritten is what the service already does (`is yours to write`).
+  a part left unwritten is what the service already does (`must_write`).
 Warned (the letter goes; the supporter may improve it):
 - a short intro, no place, the campaign's default text unchanged, an intro in the other
   language, capitals throughout, links, the campaign's guidance pasted into an editable

@@ -41,6 +41,7 @@ from app.fields import PROVINCES, fold
 from app.ids import is_well_formed, new_id
 from app.letters import lifecycle, quality, repeats
 from app.letters.lifecycle import LetterStatus
+from app.letters.messages import languages_named, part_refusal, say
 from app.letters.models import REDACTED, Action, IntroBand, Letter, email_key_of
 from app.letters.schemas import (
     ActionCreate,
@@ -112,9 +113,8 @@ class Composition:
 def letter_language(campaign: Campaign, body: ActionCreate) -> Language:
     language = body.language or ("fr" if campaign.languages[0] == "fr" else "en")
     if language not in campaign.languages:
-        raise invalid_field(
-            "language", f"must be one of this campaign's: {', '.join(campaign.languages)}"
-        )
+        offered = languages_named(campaign.languages, language)
+        raise invalid_field("language", say("language_not_offered", language, languages=offered))
     return language
 
 
@@ -130,17 +130,17 @@ def supporter_parts(
         given: str | None = getattr(body, part)
         if part in campaign.must_write:
             if not given:
-                raise invalid_field(part, "is yours to write for this campaign")
+                raise invalid_field(part, part_refusal("must_write", part, language))
             chosen[part] = given
         elif given is not None and given not in all_defaults(campaign, part, language):
             if part not in campaign.may_edit:
-                raise invalid_field(part, "cannot be changed in this campaign; leave it out")
+                raise invalid_field(part, part_refusal("fixed_part", part, language))
             chosen[part] = given
     edited = bool(chosen)
     subject = body.subject
     if subject is not None and subject not in all_defaults(campaign, "subject", language):
         if not campaign.subject_editable:
-            raise invalid_field("subject", "cannot be changed in this campaign; leave it out")
+            raise invalid_field("subject", part_refusal("fixed_part", "subject", language))
         chosen["subject"] = subject
     return chosen, edited
 
@@ -169,6 +169,7 @@ def own_mps(
     provider: DistrictProvider,
     postal_code: str,
     chosen_district: str | None,
+    language: Language,
 ) -> tuple[list[Recipient], list[QualityWarning]]:
     """The supporter's MP(s), from their postal code. A postal code that straddles
     districts needs the supporter's choice among them (a 422 names the candidates). A
@@ -176,21 +177,17 @@ def own_mps(
     supporter's choice of any district the directory has."""
     districts = provider.districts_for(session, organisation_id, postal_code)
     if chosen_district:
-        districts = _chosen_district(session, organisation_id, districts, chosen_district)
+        districts = _chosen_district(session, organisation_id, districts, chosen_district, language)
     if len(districts) > 1:
         names = [district.name for district in districts]
-        raise invalid_field(
-            "district",
-            "your postal code lies in more than one district: choose yours",
-            "Your postal code lies in more than one district.",
-            candidates=names,
-        )
+        choose = say("choose_district", language)
+        raise invalid_field("district", choose, choose, candidates=names)
     if not districts:
-        return [], [_recipients_warning("We could not find your MP from your postal code.")]
+        return [], [_recipients_warning(say("mp_not_found", language))]
     found = recipients_in_districts(session, organisation_id, [districts[0].key], with_roles=False)
     mps = [r for r in found[districts[0].key] if fold(r.elected_office or "") == "mp"]
     if not mps:
-        return [], [_recipients_warning(f"We have no MP for {districts[0].name} on file.")]
+        return [], [_recipients_warning(say("no_mp_on_file", language, district=districts[0].name))]
     return mps, []
 
 
@@ -200,40 +197,42 @@ def own_representatives(
     provider: DistrictProvider,
     postal_code: str,
     elected_office: str,
+    language: Language,
 ) -> tuple[list[Recipient], list[QualityWarning]]:
     """The supporter's representative(s) of `elected_office` (their MPP, MNA,
     councillor), from their postal code. A code that straddles that office's districts
     is not guessed: the letter is left out, and the supporter told."""
     districts = provider.districts_for(session, organisation_id, postal_code, elected_office)
     if len(districts) != 1:
-        why = "lies in more than one" if districts else "is in no"
-        return [], [
-            _recipients_warning(
-                f"Your postal code {why} {elected_office} district we know; we could not "
-                f"find your {elected_office}."
-            )
-        ]
+        why = "representative_across_districts" if districts else "representative_without_district"
+        return [], [_recipients_warning(say(why, language, office=elected_office))]
     key = districts[0].key
     found = recipients_in_districts(session, organisation_id, [key], with_roles=False)
     people = [r for r in found[key] if fold(r.elected_office or "") == fold(elected_office)]
     if not people:
-        return [], [
-            _recipients_warning(f"We have no {elected_office} for {districts[0].name} on file.")
-        ]
+        said = say(
+            "no_representative_on_file", language, office=elected_office, district=districts[0].name
+        )
+        return [], [_recipients_warning(said)]
     return people, []
 
 
 def _chosen_district(
-    session: Session, organisation_id: str, districts: list[DistrictMatch], chosen: str
+    session: Session,
+    organisation_id: str,
+    districts: list[DistrictMatch],
+    chosen: str,
+    language: Language,
 ) -> list[DistrictMatch]:
     matching = [district for district in districts if district.key == fold(chosen)]
     if matching:
         return matching
     if districts and not all(district.approximate for district in districts):
-        raise invalid_field("district", "is not a district of your postal code")
+        said = say("not_a_district_of_postal_code", language, district=chosen)
+        raise invalid_field("district", said)
     known = recipients_in_districts(session, organisation_id, [fold(chosen)], with_roles=False)
     if not known[fold(chosen)]:
-        raise invalid_field("district", "is not a district we know")
+        raise invalid_field("district", say("unknown_district", language, district=chosen))
     return [DistrictMatch(known[fold(chosen)][0].district_name or chosen)]
 
 
@@ -277,6 +276,7 @@ def resolve_targets(
     district: str | None,
     provider: DistrictProvider,
     today: date,
+    language: Language,
 ) -> tuple[list[Target], list[QualityWarning]]:
     """The campaign's targets as recipients today; one letter each, however many targets
     name the same person (a minister who is also the supporter's MP gets one). Without a
@@ -289,19 +289,20 @@ def resolve_targets(
         if spec["type"] == "role":
             holders = role_targets(session, organisation_id, spec["role"], today)
             if not holders:
-                warnings.append(_recipients_warning(f"Nobody holds the role {spec['role']} today."))
+                vacant = say("role_vacant", language, role=spec["role"])
+                warnings.append(_recipients_warning(vacant))
             targets += holders
         elif spec["type"] == "own_mp":
             if postal_code is None:
                 continue
-            mps, more = own_mps(session, organisation_id, provider, postal_code, district)
+            mps, more = own_mps(session, organisation_id, provider, postal_code, district, language)
             targets += [Target(mp, "own_mp") for mp in mps]
             warnings += more
         elif spec["type"] == "own_representative":
             if postal_code is None:
                 continue
             found, more = own_representatives(
-                session, organisation_id, provider, postal_code, spec["elected_office"]
+                session, organisation_id, provider, postal_code, spec["elected_office"], language
             )
             # Their own representative, as an own MP is: the texts and the constituent
             # sentence of letters to the supporter's own representative.
@@ -310,7 +311,7 @@ def resolve_targets(
         elif recipient := named.get(spec["recipient_id"]):
             targets.append(Target(recipient, "recipient"))
         else:
-            warnings.append(_recipients_warning("A recipient of this campaign left the directory."))
+            warnings.append(_recipients_warning(say("recipient_left", language)))
     unique: dict[str, Target] = {}
     for target in targets:
         kept = unique.get(target.recipient.id)
@@ -324,18 +325,19 @@ def resolve_targets(
 
 
 def channels_for(campaign: Campaign, recipient: Recipient) -> tuple[list[str], str | None]:
-    """The channels a letter to `recipient` goes by, and why there are none if so."""
+    """The channels a letter to `recipient` goes by, and why there are none if so (the
+    code of the sentence that says it: "no_email_address", "no_postal_address")."""
     wanted = list(campaign.channels)
     if "email" in wanted and not recipient.email:
         wanted.remove("email")
         if campaign.without_email == "print" and "print" not in wanted:
             wanted.append("print")
         elif not wanted:
-            return [], "has no email address, and this campaign writes by email only"
+            return [], "no_email_address"
     if "print" in wanted and not recipient.addresses:
         wanted.remove("print")
         if not wanted:
-            return [], "has no postal address to print the letter for"
+            return [], "no_postal_address"
     return wanted, None
 
 
@@ -448,14 +450,15 @@ def compose(
     )
     quality.refuse(errors, language)
     targets, warnings = resolve_targets(
-        session, campaign, body.supporter.postal_code, body.district, provider, today
+        session, campaign, body.supporter.postal_code, body.district, provider, today, language
     )
     composition = Composition(language, chosen.get("subject"))
     template = letter_template(campaign, language)
     for target in targets:
         channels, why_not = channels_for(campaign, target.recipient)
         if why_not:
-            warnings.append(_recipients_warning(f"{addressee_of(target).display_name} {why_not}."))
+            name = addressee_of(target).display_name
+            warnings.append(_recipients_warning(say(why_not, language, name=name)))
             continue
         parts = letter_parts(campaign, target, language, body.intro, chosen)
         own_share = quality.own_words_share(
@@ -484,7 +487,7 @@ def compose(
             )
     if not composition.letters:
         raise InvalidInput(
-            "This campaign has nobody to write to for you.",
+            say("nobody_to_write_to", language),
             errors=[{"field": "recipients", "message": w.message} for w in warnings],
         )
     identical = _identical_intros(session, campaign.id, body.intro)
@@ -610,13 +613,14 @@ def targets_for(
     the form is filled in: the targets an action would resolve today that a letter can
     reach, and why any cannot."""
     targets, warnings = resolve_targets(
-        session, campaign, postal_code, district, provider, date.today()
+        session, campaign, postal_code, district, provider, date.today(), language
     )
     reachable = []
     for target in targets:
         _, why_not = channels_for(campaign, target.recipient)
         if why_not:
-            warnings.append(_recipients_warning(f"{addressee_of(target).display_name} {why_not}."))
+            name = addressee_of(target).display_name
+            warnings.append(_recipients_warning(say(why_not, language, name=name)))
         else:
             reachable.append(_letter_recipient(target, language))
     return reachable, warnings

@@ -15,7 +15,7 @@ from app.directory.lookup import DistrictProvider
 from app.errors import DomainError, InvalidInput, TooManyRequests, UpstreamUnavailable
 from app.fields import PROVINCES, normalise_postal_code
 from app.letters import service as letters
-from app.letters.messages import WRITTEN_PARTS, plain_field_errors
+from app.letters.messages import WRITTEN_PARTS, plain_field_errors, say
 from app.letters.schemas import ActionCreate, LetterRecipient, PreviewOut, QualityWarning
 from app.web import i18n
 from app.web.i18n import Language
@@ -154,6 +154,10 @@ def warning_for_page(
     return warning.model_copy(update={"part": part, "message": warning_message(warning, language)})
 
 
+# The letters service's "no MP found" in either language: the page says it in its own words.
+MP_NOT_FOUND = {say("mp_not_found", "en"), say("mp_not_found", "fr")}
+
+
 def warning_message(warning: QualityWarning, language: Language) -> str:
     """A warning in the page's language: quality warnings come in the letter's language,
     which is the page's; those about recipients name people and reasons, and are said as
@@ -161,7 +165,7 @@ def warning_message(warning: QualityWarning, language: Language) -> str:
     key = f"warning_{warning.code}"
     if key in i18n.STRINGS:
         return i18n.text(key, language)
-    if warning.code == "recipient_not_found" and warning.message.startswith("We could not find"):
+    if warning.code == "recipient_not_found" and warning.message in MP_NOT_FOUND:
         return i18n.text("mp_not_found", language)
     return warning.message
 
