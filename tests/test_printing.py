@@ -202,6 +202,8 @@ def test_mail_to_parliament_is_marked_postage_free(postal_code: str, postage: st
     }  # fmt: skip
     row = manifest_row("ltr_x", recipient, start_page=1, pages=1, language="fr")
     assert row["postage"] == postage and row["language"] == "fr"
+
+
 def test_an_unwritable_print_folder_answers_503_naming_it(
     client: TestClient, caller: Caller, print_letters: list[dict[str, Any]], tmp_path: Path
 ) -> None:

@@ -13,8 +13,8 @@ rare duplicate (a crash between the server's accept and our commit).
 import logging
 import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 from email.message import EmailMessage
