@@ -51,6 +51,7 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/v1/letters"): "letters:read",
     ("GET", "/v1/letters/{letter_id}"): "letters:read",
     ("POST", "/v1/letters/{letter_id}/cancel"): "letters:write",
+    ("POST", "/v1/letters/{letter_id}/release"): "letters:write",
     ("GET", "/v1/letters/{letter_id}/pdf"): "letters:read",
     ("POST", "/v1/print-batches"): "letters:write",
     ("GET", "/v1/print-batches"): "letters:read",

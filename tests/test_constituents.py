@@ -25,6 +25,7 @@ from tests.campaign_data import action_body, make_campaign, make_directory
 from tests.conftest import Caller, MakeCaller
 from tests.delivery_data import deliver_all
 from tests.smtp_sink import SinkHandler
+from tests.test_letters_follow_the_shuffle import queued_to_joly
 
 AMELIE = action_body()  # Amélie Tremblay, amelie@example.org, 24 Rue Principale, T5A 1B7
 AMELIE_MARKS = (
@@ -407,6 +408,34 @@ def test_retention_scrubs_what_is_done_and_old_in_batches_and_only_that(
     deliver_all(client, file_settings)
     with sessions_of(client)() as session:
         assert session.scalars(select(Letter.scrubbed_at).order_by(Letter.id)).all() == scrubbed_at
+
+
+def test_a_letter_held_for_review_past_retention_is_cancelled_and_scrubbed(
+    client: TestClient, caller: Caller, settings: Settings, mail_settings: Settings
+) -> None:
+    """A held letter waits for someone to decide; if nobody does within the retention
+    period, it is cancelled (as an erasure cancels unsent letters) and scrubbed with the
+    rest: the supporter's details are not kept for ever by a letter nobody will send."""
+    settings.webhook_allow_private_addresses = True
+    held = queued_to_joly(client, caller)  # nobody holds the role now: held when sent
+    deliver_all(client, mail_settings)
+    with sessions_of(client)() as session:
+        letter = session.get_one(Letter, held["letter_id"])
+        action_id = letter.action_id
+        assert letter.status == "held_for_review"
+        recent = apply_retention(session, mail_settings)
+        assert (recent.letters, recent.actions, recent.held_cancelled) == (0, 0, 0)
+    assert _scrubbed(client, action_id) == (False, {False})
+    _age(client, [action_id], days=100, sent_days=None)
+    with sessions_of(client)() as session:
+        run = apply_retention(session, mail_settings)
+        assert (run.held_cancelled, run.letters, run.actions) == (1, 1, 1)
+        delivery = session.scalars(select(Delivery).where(Delivery.letter_id == held["letter_id"]))
+        assert delivery.one().due_at is None
+    assert _scrubbed(client, action_id) == (True, {True})
+    letter_shown = client.get(f"/v1/letters/{held['letter_id']}", headers=caller.headers).json()
+    assert letter_shown["status"] == "cancelled" and letter_shown["body_text"] == "redacted"
+    assert rows_holding(client, AMELIE_MARKS) == []
 
 
 def test_the_worker_scrubs_past_retention_and_deletes_mailed_batches(

@@ -12,9 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.directory import jobs
+from app.directory.models import DirectorySync, DirectorySyncFailure
 from app.settings import Settings
 from app.webhooks.models import WebhookEvent
-from tests.conftest import Caller
+from tests.conftest import Caller, MakeCaller
 from tests.directory_feeds import (
     MEMBERS_2023,
     MEMBERS_2025,
@@ -241,11 +242,50 @@ def test_the_scheduled_sync_keeps_the_configured_sources_current_once_per_interv
 ) -> None:
     feeds.serve_house(members(MEMBERS_2025), roles(ROLES_2025))
     settings.sync_organisation_id = caller.organisation_id
-    assert jobs.sync_is_due(session, settings) is False  # no source configured
+    assert jobs.due_sources(session, settings) == []  # no source configured, none synced
     settings.sync_house_of_commons = True
-    (report,) = jobs.sync_when_due(session, settings)
+    (report,) = jobs.run_directory_sync(session, settings)
     assert report.applied and report.counts.created == 343
-    assert jobs.sync_when_due(session, settings) == []  # done for this interval
+    assert jobs.run_directory_sync(session, settings) == []  # done for this interval
     settings.sync_interval_hours = 0
-    (again,) = jobs.sync_when_due(session, settings)
+    (again,) = jobs.run_directory_sync(session, settings)
     assert again.counts.unchanged == 343
+
+
+def test_the_scheduled_sync_keeps_every_organisations_synced_sources_current(
+    client: TestClient, caller: Caller, make_caller: MakeCaller, feeds: Feeds,
+    settings: Settings, session: Session,
+) -> None:  # fmt: skip
+    """No setting names these organisations: each synced from a feed once (by API), and
+    the schedule keeps each of them current from then on, one failing without stopping
+    the others, and its failure recorded."""
+    house = members(MEMBERS_2025)
+    feeds.serve_house(house, roles(ROLES_2025))
+    feeds.serve_represent("ontario-legislature", [representative(m) for m in house[:3]], 100)
+    feeds.serve_represent("gone-council", [representative(m) for m in house[3:5]], 100)
+    ontario, gone = make_caller(), make_caller()
+    assert sync(client, caller, "house-of-commons").status_code == 200
+    assert sync(client, ontario, "represent:ontario-legislature").status_code == 200
+    assert sync(client, gone, "represent:gone-council").status_code == 200
+    assert jobs.run_directory_sync(session, settings) == []  # all synced this interval
+
+    for path in [p for p in feeds.answers if "gone-council" in p]:
+        del feeds.answers[path]  # that feed now answers 404
+    feeds.serve_represent("ontario-legislature", [representative(m) for m in house[:4]], 100)
+    settings.sync_interval_hours = 0
+    reports = jobs.run_directory_sync(session, settings)
+    by_source = {(r.source, r.counts.created, r.counts.unchanged) for r in reports}
+    assert by_source == {("house-of-commons", 0, 343), ("represent:ontario-legislature", 1, 3)}
+    scheduled = session.scalars(
+        select(DirectorySync.organisation_id).where(DirectorySync.requested_by == jobs.REQUESTED_BY)
+    ).all()
+    assert sorted(scheduled) == sorted([caller.organisation_id, ontario.organisation_id])
+    (failure,) = session.scalars(select(DirectorySyncFailure)).all()
+    assert (failure.organisation_id, failure.source) == (
+        gone.organisation_id,
+        "represent:gone-council",
+    )
+    assert "gone-council" in failure.error
+    # A failure counts for the interval too: the failing feed is not asked at every look.
+    settings.sync_interval_hours = 24
+    assert jobs.due_sources(session, settings) == []

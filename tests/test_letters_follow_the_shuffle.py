@@ -160,3 +160,68 @@ def test_a_print_letter_follows_the_role_into_its_batch(
         letter["status"] == "batched"
         and letter["readdressed_from"]["display_name"] == "Mélanie Joly"
     )
+
+
+def held_for_review(client: TestClient, caller: Caller, settings: Settings) -> dict[str, Any]:
+    """A letter to the Minister of Foreign Affairs held because the role changed hands on
+    a campaign that holds such letters; Anand holds the role now."""
+    queued = queued_to_joly(client, caller, on_holder_change="hold")
+    anand = ANAND | {
+        "roles": [
+            {
+                "title_en": FOREIGN_AFFAIRS,
+                "title_fr": "ministre des Affaires étrangères",
+                "start_date": date.today().isoformat(),
+            }
+        ]
+    }
+    assert client.post("/v1/recipients", json=anand, headers=caller.headers).status_code == 201
+    deliver_all(client, settings)
+    assert shown(client, caller, queued["letter_id"])["status"] == "held_for_review"
+    return queued
+
+
+def test_releasing_a_held_letter_readdresses_it_to_the_holder_and_sends_it(
+    client: TestClient, caller: Caller, mail_settings: Settings,
+    sink: tuple[SinkHandler, int], session: Session,
+) -> None:  # fmt: skip
+    held = held_for_review(client, caller, mail_settings)
+    released = client.post(f"/v1/letters/{held['letter_id']}/release", headers=caller.headers)
+    assert released.status_code == 200, released.text
+    letter = released.json()
+    assert letter["status"] == "queued" and letter["recipient_name"] == "Anita Anand"
+    assert letter["readdressed_from"]["display_name"] == "Mélanie Joly"
+    assert letter["held_reason"] is None
+    assert len(events(session, "letter.readdressed")) == 1
+    deliver_all(client, mail_settings)
+    (received,) = sink[0].received
+    assert received.recipients == ["anita.anand@parl.gc.ca"]
+    body = received.message.get_body(("plain",))
+    assert body is not None
+    text = body.get_content()
+    assert "Madame la Ministre" in text and "Anita Anand" in text and "Joly" not in text
+    assert shown(client, caller, held["letter_id"])["status"] == "sent"
+
+
+def test_a_held_letter_whose_role_nobody_holds_cannot_be_released(
+    client: TestClient, caller: Caller, mail_settings: Settings, sink: tuple[SinkHandler, int]
+) -> None:
+    queued = queued_to_joly(client, caller)
+    deliver_all(client, mail_settings)
+    released = client.post(f"/v1/letters/{queued['letter_id']}/release", headers=caller.headers)
+    assert released.status_code == 409, released.text
+    assert released.headers["content-type"] == "application/problem+json"
+    assert f"Nobody holds the role {FOREIGN_AFFAIRS} today." in released.json()["detail"]
+    assert shown(client, caller, queued["letter_id"])["status"] == "held_for_review"
+    assert sink[0].received == []
+
+
+def test_only_a_held_letter_can_be_released(
+    client: TestClient, caller: Caller, mail_settings: Settings
+) -> None:
+    queued = queued_to_joly(client, caller)
+    released = client.post(f"/v1/letters/{queued['letter_id']}/release", headers=caller.headers)
+    assert released.status_code == 409, released.text
+    assert "queued" in released.json()["detail"]
+    missing = client.post("/v1/letters/ltr_nothere/release", headers=caller.headers)
+    assert missing.status_code == 404

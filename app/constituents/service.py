@@ -371,6 +371,7 @@ class RetentionRun:
 
     letters: int = 0
     actions: int = 0
+    held_cancelled: int = 0
     print_batches: int = 0
     files_deleted: int = 0
     more: bool = False
@@ -383,6 +384,43 @@ def _skip_locked(query: Select[str], session: Session) -> Select[str]:
     return query
 
 
+def _cancel_held_past(session: Session, cutoff: datetime, limit: int) -> list[str]:
+    """Letters held for review (letters.readdressing) that nobody released or cancelled
+    within the retention period, counted from the day they were written as for any letter
+    that never left, are cancelled, so that the scrub that follows takes them: a held
+    letter would otherwise keep its supporter's details for ever. Their deliveries are
+    locked first, as a release, a cancel and an erasure lock them; one locked by another
+    party is left for the next pass."""
+    held = (
+        select(Delivery.letter_id)
+        .join(Letter, Letter.id == Delivery.letter_id)
+        .where(
+            Letter.status == LetterStatus.HELD_FOR_REVIEW,
+            Letter.created_at < cutoff,
+            Letter.scrubbed_at.is_(None),
+        )
+        .order_by(Letter.created_at)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        held = held.with_for_update(of=Delivery, skip_locked=True)
+    letter_ids = [letter_id for letter_id in session.scalars(held) if letter_id is not None]
+    if not letter_ids:
+        return []
+    cancelled = session.execute(
+        lifecycle.move(
+            Letter.id.in_(letter_ids),
+            [LetterStatus.HELD_FOR_REVIEW],
+            LetterStatus.CANCELLED,
+        ).returning(Letter.id)
+    )
+    cancelled_ids = list(cancelled.scalars())
+    session.execute(
+        update(Delivery).where(Delivery.letter_id.in_(cancelled_ids)).values(due_at=None)
+    )
+    return cancelled_ids
+
+
 def apply_retention(
     session: Session, settings: Settings, limit: int = RETENTION_BATCH
 ) -> RetentionRun:
@@ -393,6 +431,8 @@ def apply_retention(
     now = utcnow()
     cutoff = now - timedelta(days=settings.retention_days)
     run = RetentionRun()
+    held_ids = _cancel_held_past(session, cutoff, limit)
+    run.held_cancelled = len(held_ids)
     due_letters = _skip_locked(
         select(Letter.id)
         .where(
@@ -451,13 +491,16 @@ def apply_retention(
     run.print_batches = len(emptied)
     session.commit()
     run.more = (
-        len(letter_ids) == limit
+        len(held_ids) == limit
+        or len(letter_ids) == limit
         or len(action_ids) == limit
         or len(batches) == PRINT_BATCH_FILES_BATCH
     )
     if run.letters or run.actions or run.print_batches:
         log.info(
-            "retention scrubbed %d letters and %d actions, deleted the files of %d print batches",
+            "retention cancelled %d letters held for review past it, scrubbed %d letters and "
+            "%d actions, deleted the files of %d print batches",
+            run.held_cancelled,
             run.letters,
             run.actions,
             run.print_batches,

@@ -144,6 +144,29 @@ class DirectorySync(Base):
     synced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class DirectorySyncFailure(Base):
+    """A scheduled sync of a source that failed (its feed unreachable or malformed) or
+    that the retirement guard stopped: nothing was applied. The schedule counts its
+    interval from these too, so a failing feed is not asked again at every look."""
+
+    __tablename__ = "directory_sync_failures"
+    __table_args__ = (
+        Index(
+            "ix_directory_sync_failures_organisation_id_source_failed_at",
+            "organisation_id",
+            "source",
+            "failed_at",
+        ),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("syf"))
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    source: Mapped[str] = mapped_column(String(200))
+    requested_by: Mapped[str] = mapped_column(String(200))
+    error: Mapped[str] = mapped_column(Text)
+    failed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 # The tables themselves, for bulk writes through Core: an ORM bulk insert splits rows
 # into one statement per distinct set of None columns, which costs imports dearly.
 RECIPIENTS = cast(Table, Recipient.__table__)

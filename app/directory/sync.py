@@ -368,6 +368,11 @@ def fetch_source(settings: Settings, source: str) -> tuple[list[dict[str, Any]],
 REPRESENT_SET = re.compile(r"^represent:([a-z0-9][a-z0-9-]{0,99})$")
 
 
+def is_feed(source: str) -> bool:
+    """Whether `source` names a feed a sync reads (not a file, such as the demo's)."""
+    return source == house_of_commons.SOURCE or REPRESENT_SET.match(source) is not None
+
+
 def represent_set_of(source: str) -> str:
     match = REPRESENT_SET.match(source)
     if match is None:

@@ -9,6 +9,7 @@ the one whose statement finds the letter still in a starting state does.
           └─expire→ expired   ├─batch→ batched ─mail→ mailed
                               │                  └─give back→ queued
        queued or sending ─hold→ held_for_review (a role changed hands; letters.readdressing)
+                                held_for_review ─release→ queued (re-addressed to the holder)
        (pending, queued or held) ─cancel→ cancelled
        sent ─bounce→ bounced (the official's server sent it back; app.inbound)
 """
@@ -51,7 +52,7 @@ MOVES: dict[LetterStatus, frozenset[LetterStatus]] = {
     S.QUEUED: frozenset({S.SENDING, S.BATCHED, S.CANCELLED, S.HELD_FOR_REVIEW}),
     # `sending` to `sending`: a worker takes over a letter whose lease ran out.
     S.SENDING: frozenset({S.SENDING, S.SENT, S.QUEUED, S.FAILED, S.HELD_FOR_REVIEW}),
-    S.HELD_FOR_REVIEW: frozenset({S.CANCELLED}),
+    S.HELD_FOR_REVIEW: frozenset({S.QUEUED, S.CANCELLED}),
     S.BATCHED: frozenset({S.QUEUED, S.MAILED, S.CANCELLED}),
     S.SENT: frozenset({S.BOUNCED}),
     S.BOUNCED: frozenset(),
@@ -122,6 +123,11 @@ def hold_for_review(letter_id: str, reason: str) -> Update:
 def bounce(letter_id: str, reason: str) -> Update:
     """A permanent failure reported after the letter was sent (a bounce); only once."""
     return move(Letter.id == letter_id, [S.SENT], S.BOUNCED, failed_reason=reason)
+
+
+def release_from_review(letter_id: str) -> Update:
+    """Someone decided: the held letter goes (to the role's holder now; letters.readdressing)."""
+    return move(Letter.id == letter_id, [S.HELD_FOR_REVIEW], S.QUEUED, held_reason=None)
 
 
 def batch_for_print(letter_ids: Collection[str], batch_id: str) -> Update:

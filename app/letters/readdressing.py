@@ -5,7 +5,9 @@ address) or held for review, as its campaign says (`on_holder_change`); a role n
 holds, or that the directory says several people hold, holds its letters. Either is
 written on the letter and told to webhooks (`letter.readdressed`, `letter.held`).
 
-The send paths call `follow_role_holder` with one line, before they read the letter."""
+The send paths call `follow_role_holder` with one line, before they read the letter.
+Someone who reviewed a held letter lets it go with `release_held_letter` (written to the
+role's holder then, and queued) or cancels it; retention cancels one nobody decided on."""
 
 from datetime import date
 
@@ -18,12 +20,20 @@ from app.campaigns.rendering import html_of, render_text
 from app.campaigns.service import letter_template
 from app.db import utcnow
 from app.delivery.models import Delivery
+from app.errors import Conflict
 from app.letters import lifecycle
 from app.letters.events import record_letter_event
 from app.letters.lifecycle import LetterStatus
 from app.letters.models import Letter
 from app.letters.schemas import Supporter
-from app.letters.service import ComposedLetter, Target, addressee_of, letter_context, role_targets
+from app.letters.service import (
+    ComposedLetter,
+    Target,
+    addressee_of,
+    get_letter,
+    letter_context,
+    role_targets,
+)
 
 
 def follow_role_holder(session: Session, delivery_id: str, today: date) -> str | None:
@@ -57,16 +67,24 @@ def follow_role_holder(session: Session, delivery_id: str, today: date) -> str |
 def _reason_to_hold(letter: Letter, campaign: Campaign, holders: list[Target]) -> str | None:
     role = letter.role_target
     written_to = letter.recipient.get("display_name") or "its first addressee"
+    if campaign.on_holder_change == "hold" and len(holders) == 1:
+        name = addressee_of(holders[0]).display_name
+        return (
+            f"The role {role} changed hands: the letter was written to {written_to}; "
+            f"{name} holds it now."
+        )
+    return _reason_it_cannot_go_to(letter, holders)
+
+
+def _reason_it_cannot_go_to(letter: Letter, holders: list[Target]) -> str | None:
+    """Why the letter cannot be written again to the role's holder(s), whatever the
+    campaign says; None when it can."""
+    role = letter.role_target
     if not holders:
         return f"Nobody holds the role {role} today."
     names = ", ".join(addressee_of(holder).display_name for holder in holders)
     if len(holders) > 1:
         return f"The directory says several people hold the role {role} today ({names})."
-    if campaign.on_holder_change == "hold":
-        return (
-            f"The role {role} changed hands: the letter was written to {written_to}; "
-            f"{names} holds it now."
-        )
     if letter.channel == "email" and not holders[0].recipient.email:
         return f"The role {role} changed hands and {names}, who holds it now, has no email address."
     if not letter.parts:
@@ -118,6 +136,54 @@ def _readdress(
     letter.content_hash = composed.content_hash
     letter.parts = context
     session.flush()
+
+
+def release_held_letter(
+    session: Session, organisation_id: str, letter_id: str, today: date
+) -> Letter:
+    """Someone reviewed a held letter and lets it go: re-addressed to whoever holds its
+    role on `today` (unless that is still its addressee) and queued, its delivery due now.
+    The delivery's row is locked first, as a cancel and a worker's claim lock it; the
+    state check and the change are one statement (lifecycle), so a cancel racing this
+    either wins (409 here) or finds the letter queued."""
+    letter = get_letter(session, organisation_id, letter_id)
+    session.execute(select(Delivery.id).where(Delivery.letter_id == letter.id).with_for_update())
+    session.refresh(letter)
+    if letter.status != LetterStatus.HELD_FOR_REVIEW:
+        session.rollback()
+        raise Conflict(
+            f"This letter is {letter.status}: only a letter held for review can be released.",
+            letter_status=letter.status,
+        )
+    # Only letters to a role are held today; one to a person would go back as written.
+    holders = _holders_of(session, letter, today)
+    reason = None if letter.role_target is None else _reason_it_cannot_go_to(letter, holders)
+    if reason is not None:
+        session.rollback()
+        raise Conflict(f"This letter cannot be released yet. {reason}", letter_status=letter.status)
+    released = session.execute(lifecycle.release_from_review(letter.id))
+    if released.rowcount == 0:  # type: ignore[attr-defined]
+        session.rollback()
+        raise Conflict("This letter is no longer held for review.", letter_status=letter.status)
+    if holders and holders[0].recipient.id != letter.recipient_id:
+        campaign = session.get_one(Campaign, letter.campaign_id)
+        _readdress(session, letter, campaign, holders[0], today)
+        record_letter_event(session, letter.organisation_id, letter.id, "letter.readdressed")
+    session.execute(
+        update(Delivery)
+        .where(Delivery.letter_id == letter.id)
+        .values(due_at=utcnow(), leased_by=None, leased_until=None)
+    )
+    session.commit()
+    session.refresh(letter)
+    return letter
+
+
+def _holders_of(session: Session, letter: Letter, today: date) -> list[Target]:
+    """Whoever holds the letter's role on `today` (nobody, for a letter to a person)."""
+    if letter.role_target is None:
+        return []
+    return role_targets(session, letter.organisation_id, letter.role_target, today)
 
 
 def _hold(session: Session, letter: Letter, delivery_id: str, reason: str) -> None:

@@ -1,4 +1,5 @@
 from collections.abc import Callable, Coroutine
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response
@@ -12,7 +13,7 @@ from app.campaigns.service import get_campaign, live_campaign
 from app.db import SessionDep
 from app.directory.deps import DistrictProviderDep
 from app.errors import InvalidInput
-from app.letters import service
+from app.letters import readdressing, service
 from app.letters.messages import language_of_body, plain_field_errors, say
 from app.letters.schemas import (
     ActionCreate,
@@ -163,6 +164,24 @@ def get_letter(letter_id: str, principal: LettersReader, session: SessionDep) ->
 def cancel_letter(letter_id: str, principal: LettersWriter, session: SessionDep) -> LetterDetail:
     """Stop a letter that has not left yet (waiting for confirmation, or queued)."""
     letter = service.cancel_letter(session, principal.organisation_id, letter_id)
+    return service.letter_detail(letter)
+
+
+@router.post(
+    "/v1/letters/{letter_id}/release",
+    response_model=LetterDetail,
+    tags=["letters"],
+    responses=NOT_FOUND
+    | conflict("The letter is not held for review, or its role has no single holder today."),
+)
+def release_letter(letter_id: str, principal: LettersWriter, session: SessionDep) -> LetterDetail:
+    """Let a letter held for review go: it is written again to whoever holds its role
+    today (in their forms of address, with the supporter's words as they were), recorded
+    on the letter (`readdressed_from`) and told to webhooks (`letter.readdressed`), and
+    queued to be sent now."""
+    letter = readdressing.release_held_letter(
+        session, principal.organisation_id, letter_id, date.today()
+    )
     return service.letter_detail(letter)
 
 
