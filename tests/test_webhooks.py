@@ -214,7 +214,14 @@ def test_an_action_arrives_signed_once(
     assert received.headers["content-type"] == "application/json"
     body = json.loads(received.body)
     assert body["type"] == "action.created" and body["id"].startswith("evt_")
-    assert body["data"] == taken
+    data = body["data"]
+    assert {key: data[key] for key in taken} == taken
+    assert data["supporter"]["email"] == "amelie@example.org"
+    assert data["supporter"]["postal_code"] == "T5A 1B7"
+    assert (data["consent_to_contact"], data["language"], data["source"]) == (False, "en", "api")
+    assert data["confirmation"] == "not_required" and data["created_at"]
+    read_back = client.get(f"/v1/actions/{taken['id']}", headers=caller.headers).json()
+    assert data["supporter"] == read_back["supporter"]
     assert received.headers["letterdesk-event-id"] == body["id"]
     assert received.headers["letterdesk-event-type"] == "action.created"
     signature = received.headers["letterdesk-signature"]

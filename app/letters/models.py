@@ -64,6 +64,14 @@ class Action(Base):
     ask: Mapped[str | None] = mapped_column(Text)
     intro_hash: Mapped[str] = mapped_column(String(64))
     consent_to_contact: Mapped[bool] = mapped_column(Boolean)
+    # The partner's own keys and values (their ids), echoed wherever the action appears.
+    # `metadata` is SQLAlchemy's own name on a model, hence `meta` here.
+    meta: Mapped[dict[str, str]] = mapped_column(
+        "metadata", JSONDocument, default=dict, server_default=text("'{}'")
+    )
+    # Where it was taken: "api" (anonymous JSON), "key" (a keyed caller), "page" (the
+    # action page or its embed).
+    source: Mapped[str] = mapped_column(String(10), default="api", server_default="api")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When the supporter's details and words were erased (on request, or by retention).

@@ -1,24 +1,35 @@
 from collections.abc import Callable, Coroutine
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 
-from app.auth.deps import CampaignsReader, LettersReader, LettersWriter, OptionalPrincipal
+from app.auth.deps import (
+    CampaignsReader,
+    ConstituentsReader,
+    LettersReader,
+    LettersWriter,
+    OptionalPrincipal,
+)
 from app.auth.scopes import Scope, grants
 from app.auth.service import Principal
 from app.campaigns.service import get_campaign, live_campaign
 from app.db import SessionDep
 from app.directory.deps import DistrictProviderDep
 from app.errors import InvalidInput
-from app.letters import service
+from app.letters import actions, service
 from app.letters.messages import language_of_body, plain_field_errors, say
 from app.letters.schemas import (
     ActionCreate,
+    ActionList,
     ActionOut,
+    ActionRecord,
+    ActionSource,
     CampaignStats,
     Confirmation,
+    ConfirmationState,
     LetterDetail,
     LetterList,
     LetterStatus,
@@ -95,7 +106,10 @@ def take_action(
     campaign = live_campaign(session, slug)
     reveal = principal is not None and may_read_letters(principal, campaign.organisation_id)
     settings = request.app.state.settings
-    return service.take_action(session, campaign, body, provider, settings, reveal_repeat=reveal)
+    source: ActionSource = "api" if principal is None else "key"
+    return service.take_action(
+        session, campaign, body, provider, settings, reveal_repeat=reveal, source=source
+    )
 
 
 def may_read_letters(principal: Principal, organisation_id: str) -> bool:
@@ -163,6 +177,46 @@ def cancel_letter(letter_id: str, principal: LettersWriter, session: SessionDep)
     """Stop a letter that has not left yet (waiting for confirmation, or queued)."""
     letter = service.cancel_letter(session, principal.organisation_id, letter_id)
     return service.letter_detail(letter)
+
+
+@router.get("/v1/actions", response_model=ActionList, tags=["actions"])
+def list_actions(
+    principal: ConstituentsReader,
+    session: SessionDep,
+    campaign_id: Annotated[str | None, Query(max_length=40)] = None,
+    consent_to_contact: bool | None = None,
+    confirmation: ConfirmationState | None = None,
+    created_after: Annotated[
+        datetime | None, Query(description="Only actions taken after this instant.")
+    ] = None,
+    created_before: Annotated[
+        datetime | None, Query(description="Only actions taken before this instant.")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> ActionList:
+    """The organisation's actions, oldest first: each supporter, their consent to hear
+    from you, your `metadata`, and where each of their letters stands. Personal data:
+    the key needs constituents:read."""
+    filters = actions.ActionFilters(
+        campaign_id, consent_to_contact, confirmation, created_after, created_before
+    )
+    items, next_cursor = actions.list_actions(
+        session, principal.organisation_id, filters, limit, cursor
+    )
+    return ActionList(items=items, next_cursor=next_cursor)
+
+
+@router.get(
+    "/v1/actions/{action_id}", response_model=ActionRecord, tags=["actions"], responses=NOT_FOUND
+)
+def get_action(
+    action_id: Annotated[str, Path(max_length=40)],
+    principal: ConstituentsReader,
+    session: SessionDep,
+) -> ActionRecord:
+    """One action, as the list shows it. Personal data: the key needs constituents:read."""
+    return actions.get_action(session, principal.organisation_id, action_id)
 
 
 @router.get(

@@ -41,12 +41,16 @@ from app.errors import Conflict, Gone, InvalidInput, NotFound, invalid_field
 from app.fields import PROVINCES, fold
 from app.ids import is_well_formed, new_id
 from app.letters import quality, repeats
+from app.letters.actions import supporter_of
 from app.letters.models import REDACTED, Action, IntroBand, Letter, email_key_of
 from app.letters.schemas import (
     ActionCreate,
+    ActionCreatedEvent,
     ActionOut,
+    ActionSource,
     AttemptOut,
     CampaignStats,
+    ConfirmationState,
     LetterDetail,
     LetterOut,
     LetterRecipient,
@@ -616,6 +620,7 @@ def take_action(
     *,
     reveal_repeat: bool = False,
     near_duplicates: bool = True,
+    source: ActionSource = "api",
 ) -> ActionOut:
     """A second action by the same address is found by the unique constraint at commit
     (no query for it on the way of every first action). Only a caller who may read the
@@ -640,6 +645,8 @@ def take_action(
         ask=body.ask,
         intro_hash=quality.intro_hash(body.intro),
         consent_to_contact=body.consent_to_contact,
+        meta=body.metadata,
+        source=source,
     )
     session.add(action)
     waiting = campaign.confirm_email
@@ -683,14 +690,24 @@ def take_action(
             )
         )
     taken = ActionOut(
-        id=action.id, campaign=campaign.slug, letters=stored, warnings=composition.warnings
+        id=action.id,
+        campaign=campaign.slug,
+        campaign_id=campaign.id,
+        metadata=body.metadata,
+        letters=stored,
+        warnings=composition.warnings,
     )
     try:
         session.flush()
         if near_duplicates:
             _index_intro(session, action)
         _count_action(session, campaign, len(stored))
-        record_event(session, campaign.organisation_id, "action.created", taken)
+        record_event(
+            session,
+            campaign.organisation_id,
+            "action.created",
+            _created_event(taken, action, "pending" if waiting else "not_required"),
+        )
         session.commit()
     except IntegrityError:
         session.rollback()
@@ -704,6 +721,22 @@ def take_action(
             ) from None
         _answer_repeat(session, campaign, first, supporter.email, len(stored), settings)
     return taken
+
+
+def _created_event(
+    taken: ActionOut, action: Action, confirmation: ConfirmationState
+) -> ActionCreatedEvent:
+    supporter = supporter_of(action)
+    assert supporter is not None  # a new action is not erased
+    return ActionCreatedEvent(
+        **taken.model_dump(),
+        supporter=supporter,
+        consent_to_contact=action.consent_to_contact,
+        language="fr" if action.language == "fr" else "en",
+        source=action.source,
+        confirmation=confirmation,
+        created_at=action.created_at,
+    )
 
 
 def _index_intro(session: Session, action: Action) -> None:
