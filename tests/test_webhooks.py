@@ -685,3 +685,17 @@ def test_old_events_are_deleted_with_retention_once_delivered(
     assert purge_old_events(session, retention_days=90) == 1
     session.expire_all()
     assert set(session.scalars(select(WebhookEvent.id))) == {third}
+
+
+def test_action_events_carry_personal_data_so_need_the_constituents_scope(
+    client: TestClient, caller: Caller, make_caller: MakeCaller
+) -> None:
+    hooks_only = make_caller([Scope.WEBHOOKS_WRITE], caller.organisation_id)
+    body = {"url": "https://8.8.8.8/hook", "events": ["letter.sent", "action.created"]}
+    refused = client.post("/v1/webhooks", json=body, headers=hooks_only.headers)
+    assert refused.status_code == 403, refused.text
+    assert refused.json()["required_scope"] == "constituents:read"
+    letters_only = {"url": "https://8.8.8.8/hook", "events": ["letter.sent"]}
+    assert client.post("/v1/webhooks", json=letters_only, headers=hooks_only.headers).is_success
+    both = make_caller([Scope.WEBHOOKS_WRITE, Scope.CONSTITUENTS_READ], caller.organisation_id)
+    assert client.post("/v1/webhooks", json=body, headers=both.headers).status_code == 201
