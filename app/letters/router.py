@@ -20,6 +20,7 @@ from app.db import SessionDep
 from app.directory.deps import DistrictProviderDep
 from app.errors import InvalidInput
 from app.letters import actions, service
+from app.letters.limits import ActionsByCaller, submits_for_supporters
 from app.letters.messages import language_of_body, plain_field_errors, say
 from app.letters.schemas import (
     ActionCreate,
@@ -36,7 +37,7 @@ from app.letters.schemas import (
     PreviewOut,
 )
 from app.pagination import DEFAULT_LIMIT, MAX_LIMIT
-from app.rate_limits import ActionsByAddress, ConfirmationsByAddress, check_supporter_email
+from app.rate_limits import ConfirmationsByAddress, check_address, check_supporter_email
 from app.responses import NOT_FOUND, RATE_LIMITED, UNAUTHENTICATED, UPSTREAM, conflict, gone
 
 
@@ -87,7 +88,7 @@ SlugPath = Path(max_length=80, description="The campaign's slug.")
 )
 def take_action(
     request: Request,
-    _: ActionsByAddress,
+    _: ActionsByCaller,
     body: ActionCreate,
     session: SessionDep,
     provider: DistrictProviderDep,
@@ -96,7 +97,9 @@ def take_action(
 ) -> ActionOut:
     """Public: a supporter writes. One letter per target is rendered and stored, with its
     queued delivery, in one transaction; the answer holds the letters and any warnings.
-    Rate-limited per client address and per supporter email (429 with Retry-After).
+    Rate-limited per client address and per supporter email (429 with Retry-After); with
+    an `actions:write` key of the campaign's organisation, per key instead of per address
+    (and per the supporter's address if `Letterdesk-Supporter-Address` gives it).
 
     An address that already acted here is answered as a first action (201, the letters
     of what was sent, ids that name nothing stored) and nothing more is sent but a
@@ -104,9 +107,12 @@ def take_action(
     409 with the first action's `action_id`. A key sent must be live (else 401)."""
     check_supporter_email(request, body.supporter.email)
     campaign = live_campaign(session, slug)
+    own_key = principal is not None and principal.organisation_id == campaign.organisation_id
+    if submits_for_supporters(principal) and not own_key:
+        check_address(request, "action-address")  # another organisation's key: the public's
     reveal = principal is not None and may_read_letters(principal, campaign.organisation_id)
     settings = request.app.state.settings
-    source: ActionSource = "api" if principal is None else "key"
+    source: ActionSource = "key" if own_key else "api"
     return service.take_action(
         session, campaign, body, provider, settings, reveal_repeat=reveal, source=source
     )

@@ -37,11 +37,10 @@ PERSONAL_EVENTS_FORBIDDEN = problem(
     "forbidden",
     "This API key lacks the scope this needs",
     "The key does not grant `webhooks:write`; or it subscribes to an event holding "
-    "supporters' personal data (`action.created`) without granting `constituents:read` "
-    "(`required_scope` names which).",
-    "action.created carries supporters' personal data: this needs the "
-    "'constituents:read' scope too.",
-    required_scope="constituents:read",
+    "supporters' personal data (`action.created`) without granting `constituents:read`. "
+    "`required_scope` names which.",
+    "This needs the 'webhooks:write' scope.",
+    required_scope="webhooks:write",
 )
 
 
