@@ -134,7 +134,7 @@ def test_an_unknown_event_is_refused_naming_it(client: TestClient, caller: Calle
 
 def test_webhooks_need_their_scopes(client: TestClient, make_caller: MakeCaller) -> None:
     owner = make_caller([Scope.WEBHOOKS_WRITE])
-    made = make_webhook(client, owner, "https://8.8.8.8/hook")
+    made = make_webhook(client, owner, "https://8.8.8.8/hook", ["letter.sent"])
     reader = make_caller([Scope.WEBHOOKS_READ], organisation_id=owner.organisation_id)
     letters = make_caller([Scope.LETTERS_WRITE], organisation_id=owner.organisation_id)
     assert client.get("/v1/webhooks", headers=reader.headers).status_code == 200
@@ -413,6 +413,7 @@ def test_letters_sent_and_failed_are_told_as_the_api_shows_them(
     listed = letters_listed(client, caller)
     sent, failed = events["letter.sent"]["data"], events["letter.failed"]["data"]
     assert sent == listed[sent["id"]] and sent["status"] == "sent"
+    assert (sent["campaign"], sent["campaign_id"]) == ("rescind-stca", campaign["id"])
     assert failed == listed[failed["id"]]
     assert failed["failed_reason"] == "550 5.1.1 No such mailbox"
     assert {sent["id"], failed["id"]} == {letter["id"] for letter in taken["letters"]}

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Select, and_, exists, not_, select
 from sqlalchemy.orm import Session, selectinload
 
-from app.campaigns.models import Campaign
+from app.campaigns.service import campaign_slugs
 from app.errors import NotFound
 from app.ids import is_well_formed
 from app.letters.models import Action, Letter
@@ -131,9 +131,7 @@ def _of_organisation(organisation_id: str) -> Select[Action]:
 
 def _records(session: Session, actions: list[Action]) -> list[ActionRecord]:
     """The actions, each with its campaign's slug (one query for the page's campaigns)."""
-    campaign_ids = {action.campaign_id for action in actions}
-    found = session.execute(select(Campaign.id, Campaign.slug).where(Campaign.id.in_(campaign_ids)))
-    slugs = {campaign_id: slug for campaign_id, slug in found}
+    slugs = campaign_slugs(session, {action.campaign_id for action in actions})
     return [action_record(action, slugs[action.campaign_id]) for action in actions]
 
 

@@ -8,6 +8,7 @@ from app.db import Base, JSONDocument, UTCDateTime, utcnow
 from app.ids import new_id
 
 if TYPE_CHECKING:
+    from app.campaigns.models import Campaign
     from app.delivery.models import Delivery
 
 # What the API shows, and error columns hold, in place of a supporter's erased data.
@@ -130,6 +131,8 @@ class Letter(Base):
     scrubbed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     action: Mapped[Action] = relationship(back_populates="letters")
+    # Read for one letter's slug (`GET /v1/letters/{id}`); lists read slugs in one query.
+    campaign: Mapped["Campaign"] = relationship()
     delivery: Mapped["Delivery"] = relationship(back_populates="letter")
 
 

@@ -38,7 +38,15 @@ from app.letters.schemas import (
 )
 from app.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from app.rate_limits import ConfirmationsByAddress, check_address, check_supporter_email
-from app.responses import NOT_FOUND, RATE_LIMITED, UNAUTHENTICATED, UPSTREAM, conflict, gone
+from app.responses import (
+    DUPLICATE_ACTION_OR_CLOSED,
+    LETTER_NOT_CANCELLABLE,
+    NOT_FOUND,
+    RATE_LIMITED,
+    UNAUTHENTICATED,
+    UPSTREAM,
+    gone,
+)
 
 
 class LetterLanguageRoute(APIRoute):
@@ -68,21 +76,18 @@ class LetterLanguageRoute(APIRoute):
 
 router = APIRouter(tags=["actions"], route_class=LetterLanguageRoute)
 
-SlugPath = Path(max_length=80, description="The campaign's slug.")
+CampaignName = Annotated[
+    str, Path(max_length=80, description="The campaign's `cmp_` id, or its slug.")
+]
+
+SlugPath = Path(max_length=80, description="The campaign's slug, or its `cmp_` id.")
 
 
 @router.post(
     "/v1/campaigns/{slug}/actions",
     status_code=201,
     response_model=ActionOut,
-    responses=NOT_FOUND
-    | UPSTREAM
-    | conflict(
-        "The campaign has closed; or, to a key that may read this organisation's letters, "
-        "this email address already took action here (`action_id` names that action)."
-    )
-    | UNAUTHENTICATED
-    | RATE_LIMITED,
+    responses=NOT_FOUND | UPSTREAM | DUPLICATE_ACTION_OR_CLOSED | UNAUTHENTICATED | RATE_LIMITED,
     # Public; a key is optional (it may be told of a repeat).
     openapi_extra={"security": [{}, {"HTTPBearer": []}]},
 )
@@ -131,7 +136,7 @@ def may_read_letters(principal: Principal, organisation_id: str) -> bool:
 )
 def preview_letters(
     provider: DistrictProviderDep,
-    campaign_id: str,
+    campaign_id: CampaignName,
     body: ActionCreate,
     principal: CampaignsReader,
     session: SessionDep,
@@ -177,7 +182,7 @@ def get_letter(letter_id: str, principal: LettersReader, session: SessionDep) ->
     "/v1/letters/{letter_id}/cancel",
     response_model=LetterDetail,
     tags=["letters"],
-    responses=NOT_FOUND | conflict("The letter is being sent, or was."),
+    responses=NOT_FOUND | LETTER_NOT_CANCELLABLE,
 )
 def cancel_letter(letter_id: str, principal: LettersWriter, session: SessionDep) -> LetterDetail:
     """Stop a letter that has not left yet (waiting for confirmation, or queued)."""

@@ -67,6 +67,7 @@ WARNING_EXAMPLE: dict[str, Any] = {
 SUMMARY_EXAMPLE: dict[str, Any] = {
     "id": "ltr_01JD3ZK8Y2M0000000000000000",
     "campaign_id": "cmp_01JD3ZK8Y2M0000000000000000",
+    "campaign": "rescind-stca",
     "action_id": "act_01JD3ZK8Y2M0000000000000000",
     "recipient_id": "rcp_01JD3ZK8Y2M0000000000000000",
     "recipient_name": "The Honourable Marc Miller, P.C., M.P.",
@@ -375,6 +376,7 @@ class CampaignStats(BaseModel):
             "examples": [
                 {
                     "campaign": "rescind-stca",
+                    "campaign_id": "cmp_01JD3ZK8Y2M0000000000000000",
                     "actions": 412,
                     "letters": 824,
                     "letters_sent": 810,
@@ -384,7 +386,8 @@ class CampaignStats(BaseModel):
         }
     )
 
-    campaign: str
+    campaign: str = Field(description="The campaign's slug.")
+    campaign_id: str
     actions: int = Field(description="People who have taken action.")
     letters: int = Field(
         description="Letters written: one per official, and per channel where a campaign "
@@ -412,6 +415,7 @@ class AttemptOut(BaseModel):
 class LetterSummary(BaseModel):
     id: str
     campaign_id: str
+    campaign: str = Field(description="The campaign's slug.")
     action_id: str
     recipient_id: str | None
     recipient_name: str
@@ -483,11 +487,12 @@ class Confirmation(BaseModel):
     letters_queued: int = Field(description="Letters this confirmation sent on their way.")
 
 
-def summary_fields(letter: "Letter") -> dict[str, Any]:
+def summary_fields(letter: "Letter", campaign_slug: str) -> dict[str, Any]:
     """A letter's fields as `LetterSummary` (and `LetterDetail`) show them."""
     return {
         "id": letter.id,
         "campaign_id": letter.campaign_id,
+        "campaign": campaign_slug,
         "action_id": letter.action_id,
         "recipient_id": letter.recipient_id,
         "recipient_name": str(letter.recipient.get("display_name") or ""),

@@ -22,7 +22,7 @@ from app.campaigns.addressing import (
 )
 from app.campaigns.models import Campaign
 from app.campaigns.rendering import html_of, localised_date, render_text
-from app.campaigns.service import letter_template
+from app.campaigns.service import campaign_slugs, letter_template, published_campaign
 from app.campaigns.texts import (
     TargetKind,
     all_defaults,
@@ -37,7 +37,14 @@ from app.directory.lookup import DistrictProvider
 from app.directory.models import Recipient
 from app.directory.schemas import name_of, recipient_out
 from app.directory.service import holders_of_role, recipients_in_districts
-from app.errors import Conflict, Gone, InvalidInput, NotFound, invalid_field
+from app.errors import (
+    DuplicateAction,
+    Gone,
+    InvalidInput,
+    LetterNotCancellable,
+    NotFound,
+    invalid_field,
+)
 from app.fields import PROVINCES, fold
 from app.ids import is_well_formed, new_id
 from app.letters import quality, repeats
@@ -715,7 +722,7 @@ def take_action(
         if first is None:
             raise
         if reveal_repeat:
-            raise Conflict(
+            raise DuplicateAction(
                 "You have already taken action on this campaign with this email address.",
                 action_id=first.id,
             ) from None
@@ -750,11 +757,10 @@ def _index_intro(session: Session, action: Action) -> None:
 
 
 def stats(session: Session, slug: str) -> CampaignStats:
-    campaign = session.scalar(select(Campaign).where(Campaign.slug == slug))
-    if campaign is None or campaign.status == "draft":
-        raise NotFound(f"No campaign {slug!r}.")
+    campaign = published_campaign(session, slug)
     return CampaignStats(
         campaign=campaign.slug,
+        campaign_id=campaign.id,
         actions=campaign.action_count,
         letters=campaign.letter_count,
         letters_sent=campaign.sent_count,
@@ -787,7 +793,11 @@ def list_letters(
         if value is not None:
             query = query.where(column == value)
     letters, next_cursor = page_of(session, query, Letter.id, limit, cursor)
-    return [LetterSummary(**summary_fields(letter)) for letter in letters], next_cursor
+    slugs = campaign_slugs(session, {letter.campaign_id for letter in letters})
+    summaries = [
+        LetterSummary(**summary_fields(letter, slugs[letter.campaign_id])) for letter in letters
+    ]
+    return summaries, next_cursor
 
 
 def get_letter(session: Session, organisation_id: str, letter_id: str) -> Letter:
@@ -801,7 +811,7 @@ def letter_detail(letter: Letter) -> LetterDetail:
     delivery = letter.delivery
     scrubbed = letter.scrubbed_at is not None
     return LetterDetail(
-        **summary_fields(letter),
+        **summary_fields(letter, letter.campaign.slug),
         recipient=letter.recipient,
         salutation=letter.salutation,
         body_text=REDACTED if scrubbed else letter.body_text,
@@ -830,7 +840,7 @@ def cancel_letter(session: Session, organisation_id: str, letter_id: str) -> Let
     )
     if changed.rowcount == 0:  # type: ignore[attr-defined]
         session.rollback()
-        raise Conflict(
+        raise LetterNotCancellable(
             f"This letter is {letter.status} and can no longer be cancelled.",
             letter_status=letter.status,
         )

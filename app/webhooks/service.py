@@ -7,9 +7,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import Select, delete, insert, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from app.campaigns.models import Campaign
 from app.db import utcnow
 from app.delivery.models import PrintBatch
 from app.delivery.schemas import PrintBatchOut
@@ -216,7 +217,7 @@ def record_event(
 def letter_data(letter: Any) -> dict[str, Any]:
     """A letter as `GET /v1/letters` lists it: without its text, its recipient's full
     snapshot and its attempts (`GET /v1/letters/{id}` answers those)."""
-    return LetterSummary(**summary_fields(letter)).model_dump(mode="json")
+    return LetterSummary(**summary_fields(letter, letter.campaign_slug)).model_dump(mode="json")
 
 
 _LETTER_COLUMNS = (
@@ -233,7 +234,12 @@ _LETTER_COLUMNS = (
     Letter.sent_at,
     Letter.failed_reason,
     Letter.scrubbed_at,
+    Campaign.slug.label("campaign_slug"),
 )
+
+
+def _letters() -> Select[Any]:
+    return select(*_LETTER_COLUMNS).join(Campaign, Campaign.id == Letter.campaign_id)
 
 
 def record_letter_event(
@@ -243,7 +249,7 @@ def record_letter_event(
     webhook_ids = subscribers(session, organisation_id).get(event_type, [])
     if not webhook_ids:
         return
-    letter = session.execute(select(*_LETTER_COLUMNS).where(Letter.id == letter_id)).one()
+    letter = session.execute(_letters().where(Letter.id == letter_id)).one()
     write_events(session, organisation_id, event_type, [letter_data(letter)], webhook_ids)
 
 
@@ -274,7 +280,7 @@ def _batch_letters(session: Session, batch_id: str, size: int = 500) -> Iterable
     after = ""
     while True:
         page = session.execute(
-            select(*_LETTER_COLUMNS)
+            _letters()
             .where(Letter.print_batch_id == batch_id, Letter.id > after)
             .order_by(Letter.id)
             .limit(size)
