@@ -277,7 +277,8 @@ def complete_problems(document: dict[str, Any], scopes: Mapping[tuple[str, str],
                 declared |= UNAUTHENTICATED | forbidden(scope)
                 operation["x-required-scope"] = scope
             body = operation.get("requestBody", {}).get("content", {})
-            if operation.get("parameters") or body:
+            # Under /v1 an unknown query parameter is a 422 too (app.query_params).
+            if operation.get("parameters") or body or path.startswith("/v1"):
                 declared |= INVALID
             if list(body) == ["application/json"]:
                 declared |= MALFORMED_JSON
