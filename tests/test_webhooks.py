@@ -700,3 +700,17 @@ def test_action_events_carry_personal_data_so_need_the_constituents_scope(
     assert client.post("/v1/webhooks", json=letters_only, headers=hooks_only.headers).is_success
     both = make_caller([Scope.WEBHOOKS_WRITE, Scope.CONSTITUENTS_READ], caller.organisation_id)
     assert client.post("/v1/webhooks", json=body, headers=both.headers).status_code == 201
+
+
+def test_a_cancelled_letter_is_told(
+    client: TestClient, caller: Caller, campaign: dict[str, Any], receiver: Receiver,
+    settings: Settings,
+) -> None:  # fmt: skip
+    make_webhook(client, caller, receiver.url, ["letter.cancelled"])
+    letter_id = take_action(client)["letters"][0]["id"]
+    cancelled = client.post(f"/v1/letters/{letter_id}/cancel", headers=caller.headers)
+    assert cancelled.status_code == 200, cancelled.text
+    deliver_all(client, settings)
+    (body,) = [item for item in bodies(receiver) if item["type"] == "letter.cancelled"]
+    assert body["data"] == letters_listed(client, caller)[letter_id]
+    assert body["data"]["status"] == "cancelled"

@@ -69,7 +69,7 @@ from app.letters.schemas import (
 )
 from app.pagination import page_of
 from app.settings import Settings
-from app.webhooks.service import record_event
+from app.webhooks.service import record_event, record_letter_event
 
 
 @dataclass(frozen=True)
@@ -849,6 +849,7 @@ def cancel_letter(session: Session, organisation_id: str, letter_id: str) -> Let
         .where(Delivery.letter_id == letter.id, Delivery.leased_by.is_(None))
         .values(due_at=None)
     )
+    record_letter_event(session, organisation_id, letter.id, "letter.cancelled")
     session.commit()
     session.refresh(letter)
     return letter

@@ -6,7 +6,12 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from app.fields import OptionalSingleLine
 
 EventType = Literal[
-    "action.created", "letter.sent", "letter.failed", "letter.printed", "print_batch.ready"
+    "action.created",
+    "letter.sent",
+    "letter.failed",
+    "letter.printed",
+    "letter.cancelled",
+    "print_batch.ready",
 ]
 # Events whose data holds a supporter's personal data: a key subscribing to them must
 # also grant constituents:read, as reading those data through the API does.

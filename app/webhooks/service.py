@@ -245,7 +245,7 @@ def _letters() -> Select[Any]:
 def record_letter_event(
     session: Session, organisation_id: str, letter_id: str, event_type: EventType
 ) -> None:
-    """`letter.sent` or `letter.failed`, with the letter as it now is."""
+    """`letter.sent`, `letter.failed` or `letter.cancelled`, with the letter as it now is."""
     webhook_ids = subscribers(session, organisation_id).get(event_type, [])
     if not webhook_ids:
         return
