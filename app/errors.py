@@ -52,6 +52,27 @@ class Conflict(DomainError):
     title = "Conflict"
 
 
+# Conflicts a client acts on differently, each its own type (RFC 9457 3.1.1).
+class DuplicateAction(Conflict):
+    slug = "duplicate-action"
+    title = "This email address already took action on this campaign"
+
+
+class CampaignClosed(Conflict):
+    slug = "campaign-closed"
+    title = "This campaign has closed"
+
+
+class LetterNotCancellable(Conflict):
+    slug = "letter-not-cancellable"
+    title = "This letter can no longer be cancelled"
+
+
+class SlugFixed(Conflict):
+    slug = "slug-fixed"
+    title = "This campaign's slug can no longer change"
+
+
 class InvalidInput(DomainError):
     status = 422
     slug = "validation-error"

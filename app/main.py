@@ -2,7 +2,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from app import health, metrics
@@ -22,6 +22,7 @@ from app.inbound.router import router as inbound_router
 from app.letters.router import router as letters_router
 from app.logs import RequestIdMiddleware
 from app.metrics import HttpMetrics, metrics_registry
+from app.query_params import reject_unknown_query
 from app.rate_limits import RedisCounter, make_rate_limiter
 from app.responses import complete_problems, restore_null_examples
 from app.settings import Settings, cors_origins, get_settings, require_shared_secret
@@ -81,14 +82,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     app.include_router(health.router)
     app.include_router(metrics.router)
-    app.include_router(api_keys_router)
-    app.include_router(organisation_router)
-    app.include_router(directory_router)
-    app.include_router(campaigns_router)
-    app.include_router(letters_router)
-    app.include_router(delivery_router)
-    app.include_router(constituents_router)
-    app.include_router(inbound_router)
+    for api_router in (
+        api_keys_router,
+        organisation_router,
+        directory_router,
+        campaigns_router,
+        letters_router,
+        delivery_router,
+        constituents_router,
+        inbound_router,
+    ):
+        app.include_router(api_router, dependencies=[Depends(reject_unknown_query)])
     app.include_router(web_router)
     app.mount("/static/web", web_static_files, name="web-static")
 
@@ -101,5 +105,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
-    app.include_router(webhooks_router)
+    app.include_router(webhooks_router, dependencies=[Depends(reject_unknown_query)])
     return app

@@ -109,11 +109,12 @@ class RateLimiter:
         self.pseudonymise = pseudonymise
         self.clock = clock
 
-    def check(self, name: str, who: str) -> None:
-        """Count a hit by `who` against the limit `name`; raise 429 past it. If the
-        shared counter cannot be reached, let the hit through: a Redis outage should
-        not take the campaign down with it. Any other Redis error is a fault to see."""
-        limit = self.limits[name]
+    def check(self, name: str, who: str, limit: Limit | None = None) -> None:
+        """Count a hit by `who` against the limit `name` (or `limit`, one of `who`'s
+        own); raise 429 past it. If the shared counter cannot be reached, let the hit
+        through: a Redis outage should not take the campaign down with it. Any other
+        Redis error is a fault to see."""
+        limit = limit or self.limits[name]
         now = self.clock()
         key = f"{name}:{self.pseudonymise(who)}:{limit.seconds}"
         try:
@@ -134,6 +135,7 @@ def make_rate_limiter(settings: Settings) -> RateLimiter:
     limits = {
         "action-address": Limit.parse(settings.rate_limit_actions_per_address),
         "action-email": Limit.parse(settings.rate_limit_actions_per_email),
+        "action-key": Limit.parse(settings.rate_limit_actions_per_key),
         "confirm-address": Limit.parse(settings.rate_limit_confirmations_per_address),
         "page-address": Limit.parse(settings.rate_limit_page_calls_per_address),
     }
@@ -160,6 +162,11 @@ def client_address(request: Request) -> str:
         address = ipaddress.ip_address(host)
     except ValueError:
         return host
+    return counted_address(address)
+
+
+def counted_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
+    """An address as the limits count it."""
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
         return str(address.ipv4_mapped)  # an IPv4 client seen through a dual-stack socket
     if address.version == 6:

@@ -38,7 +38,9 @@ class Problem(BaseModel):
         examples=["/problems/not-found"],
         description="One of: /problems/malformed-json (400), /problems/unauthenticated (401), "
         "/problems/forbidden (403), /problems/not-found (404), /problems/method-not-allowed "
-        "(405), /problems/conflict (409), /problems/idempotency-key-in-use (409), "
+        "(405), /problems/conflict (409), /problems/duplicate-action (409), "
+        "/problems/campaign-closed (409), /problems/letter-not-cancellable (409), "
+        "/problems/slug-fixed (409), /problems/idempotency-key-in-use (409), "
         "/problems/gone (410), /problems/payload-too-large (413), "
         "/problems/validation-error (422), /problems/idempotency-key-reused (422), "
         "/problems/rate-limited (429), /problems/internal-error (500), "
@@ -49,6 +51,25 @@ class Problem(BaseModel):
     detail: str | None = None
     instance: str | None = Field(None, description="The path that was asked for.")
     errors: list[InvalidField] | None = Field(None, description="For invalid input: each field.")
+    # The members some problems carry, declared so that generated clients keep them.
+    action_id: str | None = Field(None, description="duplicate-action: the first action.")
+    candidates: list[str] | None = Field(
+        None, description="validation-error on `district`: the districts to choose from."
+    )
+    retry_after: int | None = Field(
+        None, description="rate-limited, idempotency-key-in-use: seconds to wait."
+    )
+    required_scope: str | None = Field(None, description="forbidden: the scope needed.")
+    max_bytes: int | None = Field(None, description="payload-too-large: the bound.")
+    letter_status: str | None = Field(
+        None, description="letter-not-cancellable: where the letter stands."
+    )
+    batch_status: str | None = Field(None, description="conflict on a print batch: its state.")
+    campaign: str | None = Field(None, description="campaign-closed: the campaign's slug.")
+    campaign_id: str | None = Field(None, description="campaign-closed: the campaign's id.")
+    known_columns: list[str] | None = Field(
+        None, description="validation-error of an import: the columns it reads."
+    )
 
 
 def problem(
@@ -109,6 +130,34 @@ def conflict(description: str = "The request clashes with the state of the resou
 
 
 CONFLICT = conflict()
+DUPLICATE_ACTION_OR_CLOSED = problem(
+    409,
+    "duplicate-action",
+    "This email address already took action on this campaign",
+    "`/problems/duplicate-action`: to a key that may read this organisation's letters, "
+    "this email address already took action here (`action_id` names that action). "
+    "`/problems/campaign-closed`: the campaign has closed (`campaign`, `campaign_id`).",
+    "You have already taken action on this campaign with this email address.",
+    action_id="act_01JD3ZK8Y2M0000000000000000",
+)
+LETTER_NOT_CANCELLABLE = problem(
+    409,
+    "letter-not-cancellable",
+    "This letter can no longer be cancelled",
+    "`/problems/letter-not-cancellable`: the letter is being sent, or left "
+    "(`letter_status` says where it stands).",
+    "This letter is sent and can no longer be cancelled.",
+    letter_status="sent",
+)
+SLUG_TAKEN_OR_FIXED = problem(
+    409,
+    "slug-fixed",
+    "This campaign's slug can no longer change",
+    "`/problems/slug-fixed`: the campaign has been public and its slug cannot change; "
+    "`/problems/conflict`: another campaign has this slug. `errors` names `slug`.",
+    "This campaign has been public: its slug is in links supporters were given.",
+    errors=[{"field": "slug", "in": "body", "message": "cannot change once public"}],
+)
 
 
 def gone(description: str = "Expired.") -> Responses:
@@ -228,7 +277,8 @@ def complete_problems(document: dict[str, Any], scopes: Mapping[tuple[str, str],
                 declared |= UNAUTHENTICATED | forbidden(scope)
                 operation["x-required-scope"] = scope
             body = operation.get("requestBody", {}).get("content", {})
-            if operation.get("parameters") or body:
+            # Under /v1 an unknown query parameter is a 422 too (app.query_params).
+            if operation.get("parameters") or body or path.startswith("/v1"):
                 declared |= INVALID
             if list(body) == ["application/json"]:
                 declared |= MALFORMED_JSON

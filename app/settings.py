@@ -128,6 +128,8 @@ class Settings(BaseSettings):
     rate_limits_enabled: bool = True
     rate_limit_actions_per_address: str = "60/hour"
     rate_limit_actions_per_email: str = "10/hour"
+    # Actions submitted with an actions:write key, per key (a key may set its own).
+    rate_limit_actions_per_key: str = "36000/hour"
     rate_limit_confirmations_per_address: str = "120/hour"
     rate_limit_page_calls_per_address: str = "600/hour"
     # Set to share rate limits between API processes and hosts ("redis://host:6379/0").

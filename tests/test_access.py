@@ -48,6 +48,8 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/v1/campaigns/{slug}/actions"): PUBLIC,
     ("GET", "/v1/campaigns/{slug}/stats"): PUBLIC,
     ("GET", "/v1/actions/{action_id}/confirm"): PUBLIC,
+    ("GET", "/v1/actions"): "constituents:read",
+    ("GET", "/v1/actions/{action_id}"): "constituents:read",
     ("GET", "/v1/letters"): "letters:read",
     ("GET", "/v1/letters/{letter_id}"): "letters:read",
     ("POST", "/v1/letters/{letter_id}/cancel"): "letters:write",

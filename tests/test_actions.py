@@ -119,6 +119,7 @@ def test_the_counter_counts_people_and_letters(
     assert stats.status_code == 200
     assert stats.json() == {
         "campaign": "rescind-stca",
+        "campaign_id": campaign["id"],
         "actions": 3,
         "letters": 6,
         "letters_sent": 0,

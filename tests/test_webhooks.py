@@ -134,7 +134,7 @@ def test_an_unknown_event_is_refused_naming_it(client: TestClient, caller: Calle
 
 def test_webhooks_need_their_scopes(client: TestClient, make_caller: MakeCaller) -> None:
     owner = make_caller([Scope.WEBHOOKS_WRITE])
-    made = make_webhook(client, owner, "https://8.8.8.8/hook")
+    made = make_webhook(client, owner, "https://8.8.8.8/hook", ["letter.sent"])
     reader = make_caller([Scope.WEBHOOKS_READ], organisation_id=owner.organisation_id)
     letters = make_caller([Scope.LETTERS_WRITE], organisation_id=owner.organisation_id)
     assert client.get("/v1/webhooks", headers=reader.headers).status_code == 200
@@ -214,7 +214,14 @@ def test_an_action_arrives_signed_once(
     assert received.headers["content-type"] == "application/json"
     body = json.loads(received.body)
     assert body["type"] == "action.created" and body["id"].startswith("evt_")
-    assert body["data"] == taken
+    data = body["data"]
+    assert {key: data[key] for key in taken} == taken
+    assert data["supporter"]["email"] == "amelie@example.org"
+    assert data["supporter"]["postal_code"] == "T5A 1B7"
+    assert (data["consent_to_contact"], data["language"], data["source"]) == (False, "en", "api")
+    assert data["confirmation"] == "not_required" and data["created_at"]
+    read_back = client.get(f"/v1/actions/{taken['id']}", headers=caller.headers).json()
+    assert data["supporter"] == read_back["supporter"]
     assert received.headers["letterdesk-event-id"] == body["id"]
     assert received.headers["letterdesk-event-type"] == "action.created"
     signature = received.headers["letterdesk-signature"]
@@ -406,6 +413,7 @@ def test_letters_sent_and_failed_are_told_as_the_api_shows_them(
     listed = letters_listed(client, caller)
     sent, failed = events["letter.sent"]["data"], events["letter.failed"]["data"]
     assert sent == listed[sent["id"]] and sent["status"] == "sent"
+    assert (sent["campaign"], sent["campaign_id"]) == ("rescind-stca", campaign["id"])
     assert failed == listed[failed["id"]]
     assert failed["failed_reason"] == "550 5.1.1 No such mailbox"
     assert {sent["id"], failed["id"]} == {letter["id"] for letter in taken["letters"]}
@@ -678,3 +686,31 @@ def test_old_events_are_deleted_with_retention_once_delivered(
     assert purge_old_events(session, retention_days=90) == 1
     session.expire_all()
     assert set(session.scalars(select(WebhookEvent.id))) == {third}
+
+
+def test_action_events_carry_personal_data_so_need_the_constituents_scope(
+    client: TestClient, caller: Caller, make_caller: MakeCaller
+) -> None:
+    hooks_only = make_caller([Scope.WEBHOOKS_WRITE], caller.organisation_id)
+    body = {"url": "https://8.8.8.8/hook", "events": ["letter.sent", "action.created"]}
+    refused = client.post("/v1/webhooks", json=body, headers=hooks_only.headers)
+    assert refused.status_code == 403, refused.text
+    assert refused.json()["required_scope"] == "constituents:read"
+    letters_only = {"url": "https://8.8.8.8/hook", "events": ["letter.sent"]}
+    assert client.post("/v1/webhooks", json=letters_only, headers=hooks_only.headers).is_success
+    both = make_caller([Scope.WEBHOOKS_WRITE, Scope.CONSTITUENTS_READ], caller.organisation_id)
+    assert client.post("/v1/webhooks", json=body, headers=both.headers).status_code == 201
+
+
+def test_a_cancelled_letter_is_told(
+    client: TestClient, caller: Caller, campaign: dict[str, Any], receiver: Receiver,
+    settings: Settings,
+) -> None:  # fmt: skip
+    make_webhook(client, caller, receiver.url, ["letter.cancelled"])
+    letter_id = take_action(client)["letters"][0]["id"]
+    cancelled = client.post(f"/v1/letters/{letter_id}/cancel", headers=caller.headers)
+    assert cancelled.status_code == 200, cancelled.text
+    deliver_all(client, settings)
+    (body,) = [item for item in bodies(receiver) if item["type"] == "letter.cancelled"]
+    assert body["data"] == letters_listed(client, caller)[letter_id]
+    assert body["data"]["status"] == "cancelled"

@@ -44,6 +44,9 @@ class ApiKey(Base):
     prefix: Mapped[str] = mapped_column(String(20))
     digest: Mapped[str] = mapped_column(String(64), unique=True)
     scopes: Mapped[list[str]] = mapped_column(JSONDocument)
+    # How many actions may be submitted with it ("600/minute"); None: the settings'
+    # rate_limit_actions_per_key. Only an actions:write key's actions count against it.
+    action_limit: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -19,7 +19,9 @@ organisation_router = APIRouter(prefix="/v1/organisation", tags=["organisation"]
 
 @router.post("", status_code=201, response_model=ApiKeyCreated)
 def create_api_key(body: ApiKeyCreate, principal: Admin, session: SessionDep) -> ApiKeyCreated:
-    api_key, key = service.issue_key(session, principal.organisation_id, body.name, body.scopes)
+    api_key, key = service.issue_key(
+        session, principal.organisation_id, body.name, body.scopes, action_limit=body.action_limit
+    )
     session.commit()
     return ApiKeyCreated(**ApiKeyOut.model_validate(api_key).model_dump(), key=key)
 

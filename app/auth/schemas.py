@@ -1,16 +1,28 @@
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from app.auth.scopes import Scope
 from app.fields import OptionalOrganisationName, SingleLine
+from app.rate_limits import Limit
+
+
+def _reads_as_a_limit(text: str) -> str:
+    Limit.parse(text)  # its ValueError is the 422's message
+    return text
+
+
+ActionLimit = Annotated[
+    str, StringConstraints(max_length=40, strip_whitespace=True), AfterValidator(_reads_as_a_limit)
+]
 
 KEY_EXAMPLE: dict[str, Any] = {
     "id": "key_01JD3ZK8Y2M0000000000000000",
     "name": "website",
     "prefix": "ld_AbCd1234",
     "scopes": ["campaigns:read", "letters:read"],
+    "action_limit": None,
     "created_at": "2026-11-29T05:00:00Z",
     "revoked_at": None,
 }
@@ -24,6 +36,13 @@ class ApiKeyCreate(BaseModel):
 
     name: SingleLine
     scopes: list[Scope] = Field(min_length=1)
+    action_limit: ActionLimit | None = Field(
+        None,
+        description="How many actions may be submitted with this key, such as "
+        "`600/minute` or `20/10minutes`; the server's `LETTERDESK_RATE_LIMIT_ACTIONS_PER_KEY` "
+        "when left out. It counts only where the key grants `actions:write`.",
+        examples=["600/minute"],
+    )
 
 
 class ApiKeyOut(BaseModel):
@@ -33,6 +52,9 @@ class ApiKeyOut(BaseModel):
     name: str
     prefix: str
     scopes: list[str]
+    action_limit: str | None = Field(
+        description="Its own limit on actions; null: the server's default."
+    )
     created_at: datetime
     revoked_at: datetime | None
 

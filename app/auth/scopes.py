@@ -8,6 +8,8 @@ class Scope(StrEnum):
     CAMPAIGNS_WRITE = "campaigns:write"
     LETTERS_READ = "letters:read"
     LETTERS_WRITE = "letters:write"
+    # Submitting actions from a server: counted per key, not per the server's address.
+    ACTIONS_WRITE = "actions:write"
     CONSTITUENTS_READ = "constituents:read"
     CONSTITUENTS_WRITE = "constituents:write"
     WEBHOOKS_READ = "webhooks:read"

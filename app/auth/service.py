@@ -21,6 +21,7 @@ class Principal:
     organisation_id: str
     key_id: str
     scopes: list[str]
+    action_limit: str | None = None
 
 
 def digest_of(key: str) -> str:
@@ -87,6 +88,7 @@ def issue_key(
     name: str,
     scopes: list[Scope],
     key: str | None = None,
+    action_limit: str | None = None,
 ) -> tuple[ApiKey, str]:
     """Store a new key (or the given one, for a demo whose key is set) and return it in
     the clear: the only time it is ever available."""
@@ -97,6 +99,7 @@ def issue_key(
         prefix=display_prefix(key),
         digest=digest_of(key),
         scopes=sorted({str(scope) for scope in scopes}),
+        action_limit=action_limit,
     )
     session.add(api_key)
     session.flush()
@@ -154,7 +157,9 @@ def authenticate(session: Session, key: str) -> Principal:
         raise Unauthenticated("The API key is not known.", headers=BEARER_CHALLENGE)
     if api_key.revoked_at is not None:
         raise Unauthenticated("The API key has been revoked.", headers=BEARER_CHALLENGE)
-    return Principal(api_key.organisation_id, api_key.id, list(api_key.scopes))
+    return Principal(
+        api_key.organisation_id, api_key.id, list(api_key.scopes), api_key.action_limit
+    )
 
 
 BEARER_CHALLENGE = {"WWW-Authenticate": 'Bearer realm="letterdesk"'}

@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 
 from app.auth.deps import CampaignsReader, CampaignsWriter
 from app.campaigns import service
@@ -14,9 +14,13 @@ from app.campaigns.schemas import (
 )
 from app.db import SessionDep
 from app.pagination import DEFAULT_LIMIT, MAX_LIMIT
-from app.responses import CONFLICT, NOT_FOUND
+from app.responses import CONFLICT, NOT_FOUND, SLUG_TAKEN_OR_FIXED
 
 router = APIRouter(prefix="/v1/campaigns", tags=["campaigns"])
+
+CampaignName = Annotated[
+    str, Path(max_length=80, description="The campaign's `cmp_` id, or its slug.")
+]
 
 
 @router.post("", status_code=201, response_model=CampaignOut, responses=CONFLICT)
@@ -41,13 +45,19 @@ def list_campaigns(
 
 
 @router.get("/{campaign_id}", response_model=CampaignOut, responses=NOT_FOUND)
-def get_campaign(campaign_id: str, principal: CampaignsReader, session: SessionDep) -> CampaignOut:
+def get_campaign(
+    campaign_id: CampaignName, principal: CampaignsReader, session: SessionDep
+) -> CampaignOut:
     return campaign_out(service.get_campaign(session, principal.organisation_id, campaign_id))
 
 
-@router.patch("/{campaign_id}", response_model=CampaignOut, responses=NOT_FOUND | CONFLICT)
+@router.patch(
+    "/{campaign_id}",
+    response_model=CampaignOut,
+    responses=NOT_FOUND | SLUG_TAKEN_OR_FIXED,
+)
 def update_campaign(
-    campaign_id: str, body: CampaignUpdate, principal: CampaignsWriter, session: SessionDep
+    campaign_id: CampaignName, body: CampaignUpdate, principal: CampaignsWriter, session: SessionDep
 ) -> CampaignOut:
     return campaign_out(
         service.update_campaign(session, principal.organisation_id, campaign_id, body)

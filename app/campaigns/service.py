@@ -22,9 +22,8 @@ from app.campaigns.schemas import (
     CampaignUpdate,
 )
 from app.directory.models import Recipient
-from app.errors import Conflict, InvalidInput, NotFound, field_errors
+from app.errors import CampaignClosed, Conflict, InvalidInput, NotFound, SlugFixed, field_errors
 from app.ids import is_well_formed
-from app.owned import owned_or_404
 from app.pagination import page_of
 
 
@@ -90,21 +89,32 @@ def _assign(campaign: Campaign, fields: CampaignFields) -> None:
         setattr(campaign, name, values[name])
 
 
-def get_campaign(session: Session, organisation_id: str, campaign_id: str) -> Campaign:
-    return owned_or_404(session, Campaign, campaign_id, organisation_id, "campaign")
-
-
 _SLUG = re.compile(SLUG_PATTERN)
 
 
+def find_campaign(session: Session, name: str) -> Campaign | None:
+    """The campaign `name` names: its `cmp_` id, or its slug (a slug holds no `_`, so
+    the two never meet). What is neither (too long, a NUL) names nothing."""
+    if name.startswith("cmp_"):
+        return session.get(Campaign, name) if is_well_formed(name) else None
+    if len(name) > 80 or not _SLUG.match(name):
+        return None
+    return session.scalar(select(Campaign).where(Campaign.slug == name))
+
+
+def get_campaign(session: Session, organisation_id: str, campaign_id: str) -> Campaign:
+    """One of the organisation's campaigns, by id or slug."""
+    campaign = find_campaign(session, campaign_id)
+    if campaign is None or campaign.organisation_id != organisation_id:
+        raise NotFound(f"No campaign {campaign_id[:80]!r}.")
+    return campaign
+
+
 def published_campaign(session: Session, slug: str) -> Campaign:
-    """The campaign supporters see by slug, live or closed (a draft is not found)."""
-    # What cannot be a slug (too long, a NUL, which PostgreSQL refuses) is simply absent.
-    if len(slug) > 80 or not _SLUG.match(slug):
-        raise NotFound(f"No campaign {slug[:80]!r}.")
-    campaign = session.scalar(select(Campaign).where(Campaign.slug == slug))
+    """The campaign supporters see by slug (or id), live or closed (a draft is not found)."""
+    campaign = find_campaign(session, slug)
     if campaign is None or campaign.status == "draft":
-        raise NotFound(f"No campaign {slug!r}.")
+        raise NotFound(f"No campaign {slug[:80]!r}.")
     return campaign
 
 
@@ -112,7 +122,11 @@ def live_campaign(session: Session, slug: str) -> Campaign:
     """The campaign supporters write to by slug: it must be live (a draft is not found)."""
     campaign = published_campaign(session, slug)
     if campaign.status == "closed":
-        raise Conflict("This campaign has closed: it takes no more letters.", slug=slug)
+        raise CampaignClosed(
+            "This campaign has closed: it takes no more letters.",
+            campaign=campaign.slug,
+            campaign_id=campaign.id,
+        )
     return campaign
 
 
@@ -129,6 +143,12 @@ def update_campaign(
     session: Session, organisation_id: str, campaign_id: str, changes: CampaignUpdate
 ) -> Campaign:
     campaign = get_campaign(session, organisation_id, campaign_id)
+    if changes.slug is not None and changes.slug != campaign.slug and has_been_public(campaign):
+        raise SlugFixed(
+            "This campaign has been public: its slug is in links supporters were given. "
+            "Make a new campaign for a new address.",
+            errors=[{"field": "slug", "in": "body", "message": "cannot change once public"}],
+        )
     current: dict[str, Any] = {name: getattr(campaign, name) for name in CAMPAIGN_FIELDS}
     merged = current | changes.model_dump(mode="json", exclude_unset=True)
     try:
@@ -143,6 +163,18 @@ def update_campaign(
         _check_templates(fields)
     _assign(campaign, fields)
     return _save(session, campaign)
+
+
+def campaign_slugs(session: Session, campaign_ids: set[str]) -> dict[str, str]:
+    """Each campaign's slug by id, in one query: lists name both."""
+    found = session.execute(select(Campaign.id, Campaign.slug).where(Campaign.id.in_(campaign_ids)))
+    return {campaign_id: slug for campaign_id, slug in found}
+
+
+def has_been_public(campaign: Campaign) -> bool:
+    """Live or closed now, or taken action on: its page's address may be out there. (A
+    campaign set back to draft before anyone acted is not known to have been public.)"""
+    return campaign.status != "draft" or campaign.action_count > 0
 
 
 def letter_template(campaign: Campaign, language: str) -> Template:

@@ -226,6 +226,7 @@ def _scrub_actions(session: Session, action_ids: list[str], now: datetime) -> in
             concern=None,
             ask=None,
             intro_hash="",
+            meta={},
             scrubbed_at=now,
         )
     )

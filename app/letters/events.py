@@ -4,9 +4,10 @@ know nothing of letters)."""
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from app.campaigns.models import Campaign
 from app.letters.models import Letter
 from app.letters.schemas import LetterSummary, summary_fields
 from app.webhooks.schemas import EventType
@@ -16,7 +17,7 @@ from app.webhooks.service import subscribers, write_events
 def letter_data(letter: Any) -> dict[str, Any]:
     """A letter as `GET /v1/letters` lists it: without its text, its recipient's full
     snapshot and its attempts (`GET /v1/letters/{id}` answers those)."""
-    return LetterSummary(**summary_fields(letter)).model_dump(mode="json")
+    return LetterSummary(**summary_fields(letter, letter.campaign_slug)).model_dump(mode="json")
 
 
 LETTER_COLUMNS = (
@@ -36,18 +37,24 @@ LETTER_COLUMNS = (
     Letter.role_target,
     Letter.held_reason,
     Letter.readdressed_from,
+    Campaign.slug.label("campaign_slug"),
 )
+
+
+def _letters() -> Select[Any]:
+    """The letters' columns, with their campaign's slug (events name both campaign ids)."""
+    return select(*LETTER_COLUMNS).join(Campaign, Campaign.id == Letter.campaign_id)
 
 
 def record_letter_event(
     session: Session, organisation_id: str, letter_id: str, event_type: EventType
 ) -> None:
-    """`letter.sent` or `letter.failed`, with the letter as it now is (read only when a
-    webhook wants it)."""
+    """`letter.sent`, `letter.failed`, `letter.cancelled` and the others, with the letter
+    as it now is (read only when a webhook wants it)."""
     webhook_ids = subscribers(session, organisation_id).get(event_type, [])
     if not webhook_ids:
         return
-    letter = session.execute(select(*LETTER_COLUMNS).where(Letter.id == letter_id)).one()
+    letter = session.execute(_letters().where(Letter.id == letter_id)).one()
     write_events(session, organisation_id, event_type, [letter_data(letter)], webhook_ids)
 
 
@@ -56,7 +63,7 @@ def letters_of_batch(session: Session, batch_id: str, size: int = 500) -> Iterab
     after = ""
     while True:
         page = session.execute(
-            select(*LETTER_COLUMNS)
+            _letters()
             .where(Letter.print_batch_id == batch_id, Letter.id > after)
             .order_by(Letter.id)
             .limit(size)

@@ -8,6 +8,7 @@ from app.db import Base, JSONDocument, UTCDateTime, utcnow
 from app.ids import new_id
 
 if TYPE_CHECKING:
+    from app.campaigns.models import Campaign
     from app.delivery.models import Delivery
 
 # What the API shows, and error columns hold, in place of a supporter's erased data.
@@ -64,6 +65,14 @@ class Action(Base):
     ask: Mapped[str | None] = mapped_column(Text)
     intro_hash: Mapped[str] = mapped_column(String(64))
     consent_to_contact: Mapped[bool] = mapped_column(Boolean)
+    # The partner's own keys and values (their ids), echoed wherever the action appears.
+    # `metadata` is SQLAlchemy's own name on a model, hence `meta` here.
+    meta: Mapped[dict[str, str]] = mapped_column(
+        "metadata", JSONDocument, default=dict, server_default=text("'{}'")
+    )
+    # Where it was taken: "api" (anonymous JSON), "key" (a keyed caller), "page" (the
+    # action page or its embed).
+    source: Mapped[str] = mapped_column(String(10), default="api", server_default="api")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When the supporter's details and words were erased (on request, or by retention).
@@ -129,6 +138,8 @@ class Letter(Base):
     readdressed_from: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
 
     action: Mapped[Action] = relationship(back_populates="letters")
+    # Read for one letter's slug (`GET /v1/letters/{id}`); lists read slugs in one query.
+    campaign: Mapped["Campaign"] = relationship()
     delivery: Mapped["Delivery"] = relationship(back_populates="letter")
 
 

@@ -1,33 +1,53 @@
 from collections.abc import Callable, Coroutine
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 
-from app.auth.deps import CampaignsReader, LettersReader, LettersWriter, OptionalPrincipal
+from app.auth.deps import (
+    CampaignsReader,
+    ConstituentsReader,
+    LettersReader,
+    LettersWriter,
+    OptionalPrincipal,
+)
 from app.auth.scopes import Scope, grants
 from app.auth.service import Principal
 from app.campaigns.service import get_campaign, live_campaign
 from app.db import SessionDep
 from app.directory.deps import DistrictProviderDep
 from app.errors import InvalidInput
-from app.letters import readdressing, service
+from app.letters import actions, readdressing, service
+from app.letters.limits import ActionsByCaller, submits_for_supporters
 from app.letters.messages import language_of_body, plain_field_errors, say
 from app.letters.schemas import (
     ActionCreate,
+    ActionList,
     ActionOut,
+    ActionRecord,
+    ActionSource,
     CampaignStats,
     Confirmation,
+    ConfirmationState,
     LetterDetail,
     LetterList,
     LetterStatus,
     PreviewOut,
 )
 from app.pagination import DEFAULT_LIMIT, MAX_LIMIT
-from app.rate_limits import ActionsByAddress, ConfirmationsByAddress, check_supporter_email
-from app.responses import NOT_FOUND, RATE_LIMITED, UNAUTHENTICATED, UPSTREAM, conflict, gone
+from app.rate_limits import ConfirmationsByAddress, check_address, check_supporter_email
+from app.responses import (
+    DUPLICATE_ACTION_OR_CLOSED,
+    LETTER_NOT_CANCELLABLE,
+    NOT_FOUND,
+    RATE_LIMITED,
+    UNAUTHENTICATED,
+    UPSTREAM,
+    conflict,
+    gone,
+)
 from app.settings import SettingsDep
 
 
@@ -58,27 +78,24 @@ class LetterLanguageRoute(APIRoute):
 
 router = APIRouter(tags=["actions"], route_class=LetterLanguageRoute)
 
-SlugPath = Path(max_length=80, description="The campaign's slug.")
+CampaignName = Annotated[
+    str, Path(max_length=80, description="The campaign's `cmp_` id, or its slug.")
+]
+
+SlugPath = Path(max_length=80, description="The campaign's slug, or its `cmp_` id.")
 
 
 @router.post(
     "/v1/campaigns/{slug}/actions",
     status_code=201,
     response_model=ActionOut,
-    responses=NOT_FOUND
-    | UPSTREAM
-    | conflict(
-        "The campaign has closed; or, to a key that may read this organisation's letters, "
-        "this email address already took action here (`action_id` names that action)."
-    )
-    | UNAUTHENTICATED
-    | RATE_LIMITED,
+    responses=NOT_FOUND | UPSTREAM | DUPLICATE_ACTION_OR_CLOSED | UNAUTHENTICATED | RATE_LIMITED,
     # Public; a key is optional (it may be told of a repeat).
     openapi_extra={"security": [{}, {"HTTPBearer": []}]},
 )
 def take_action(
     request: Request,
-    _: ActionsByAddress,
+    _: ActionsByCaller,
     body: ActionCreate,
     session: SessionDep,
     provider: DistrictProviderDep,
@@ -87,7 +104,9 @@ def take_action(
 ) -> ActionOut:
     """Public: a supporter writes. One letter per target is rendered and stored, with its
     queued delivery, in one transaction; the answer holds the letters and any warnings.
-    Rate-limited per client address and per supporter email (429 with Retry-After).
+    Rate-limited per client address and per supporter email (429 with Retry-After); with
+    an `actions:write` key of the campaign's organisation, per key instead of per address
+    (and per the supporter's address if `Letterdesk-Supporter-Address` gives it).
 
     An address that already acted here is answered as a first action (201, the letters
     of what was sent, ids that name nothing stored) and nothing more is sent but a
@@ -95,9 +114,15 @@ def take_action(
     409 with the first action's `action_id`. A key sent must be live (else 401)."""
     check_supporter_email(request, body.supporter.email)
     campaign = live_campaign(session, slug)
+    own_key = principal is not None and principal.organisation_id == campaign.organisation_id
+    if submits_for_supporters(principal) and not own_key:
+        check_address(request, "action-address")  # another organisation's key: the public's
     reveal = principal is not None and may_read_letters(principal, campaign.organisation_id)
     settings = request.app.state.settings
-    return service.take_action(session, campaign, body, provider, settings, reveal_repeat=reveal)
+    source: ActionSource = "key" if own_key else "api"
+    return service.take_action(
+        session, campaign, body, provider, settings, reveal_repeat=reveal, source=source
+    )
 
 
 def may_read_letters(principal: Principal, organisation_id: str) -> bool:
@@ -113,7 +138,7 @@ def may_read_letters(principal: Principal, organisation_id: str) -> bool:
 )
 def preview_letters(
     provider: DistrictProviderDep,
-    campaign_id: str,
+    campaign_id: CampaignName,
     body: ActionCreate,
     principal: CampaignsReader,
     session: SessionDep,
@@ -159,7 +184,7 @@ def get_letter(letter_id: str, principal: LettersReader, session: SessionDep) ->
     "/v1/letters/{letter_id}/cancel",
     response_model=LetterDetail,
     tags=["letters"],
-    responses=NOT_FOUND | conflict("The letter is being sent, or was."),
+    responses=NOT_FOUND | LETTER_NOT_CANCELLABLE,
 )
 def cancel_letter(letter_id: str, principal: LettersWriter, session: SessionDep) -> LetterDetail:
     """Stop a letter that has not left yet (waiting for confirmation, or queued)."""
@@ -183,6 +208,46 @@ def release_letter(letter_id: str, principal: LettersWriter, session: SessionDep
         session, principal.organisation_id, letter_id, date.today()
     )
     return service.letter_detail(letter)
+
+
+@router.get("/v1/actions", response_model=ActionList, tags=["actions"])
+def list_actions(
+    principal: ConstituentsReader,
+    session: SessionDep,
+    campaign_id: Annotated[str | None, Query(max_length=40)] = None,
+    consent_to_contact: bool | None = None,
+    confirmation: ConfirmationState | None = None,
+    created_after: Annotated[
+        datetime | None, Query(description="Only actions taken after this instant.")
+    ] = None,
+    created_before: Annotated[
+        datetime | None, Query(description="Only actions taken before this instant.")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> ActionList:
+    """The organisation's actions, oldest first: each supporter, their consent to hear
+    from you, your `metadata`, and where each of their letters stands. Personal data:
+    the key needs constituents:read."""
+    filters = actions.ActionFilters(
+        campaign_id, consent_to_contact, confirmation, created_after, created_before
+    )
+    items, next_cursor = actions.list_actions(
+        session, principal.organisation_id, filters, limit, cursor
+    )
+    return ActionList(items=items, next_cursor=next_cursor)
+
+
+@router.get(
+    "/v1/actions/{action_id}", response_model=ActionRecord, tags=["actions"], responses=NOT_FOUND
+)
+def get_action(
+    action_id: Annotated[str, Path(max_length=40)],
+    principal: ConstituentsReader,
+    session: SessionDep,
+) -> ActionRecord:
+    """One action, as the list shows it. Personal data: the key needs constituents:read."""
+    return actions.get_action(session, principal.organisation_id, action_id)
 
 
 @router.get(

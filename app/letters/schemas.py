@@ -67,6 +67,7 @@ WARNING_EXAMPLE: dict[str, Any] = {
 SUMMARY_EXAMPLE: dict[str, Any] = {
     "id": "ltr_01JD3ZK8Y2M0000000000000000",
     "campaign_id": "cmp_01JD3ZK8Y2M0000000000000000",
+    "campaign": "rescind-stca",
     "action_id": "act_01JD3ZK8Y2M0000000000000000",
     "recipient_id": "rcp_01JD3ZK8Y2M0000000000000000",
     "recipient_name": "The Honourable Marc Miller, P.C., M.P.",
@@ -118,6 +119,28 @@ Subject = Annotated[
 ]
 
 
+# A partner's own keys and values (their CRM's ids, a referrer): flat strings, bounded
+# as Stripe bounds its metadata, so that no action carries a document.
+METADATA_KEYS_MAX = 20
+METADATA_VALUE_MAX = 500
+MetadataKey = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{1,40}$")]
+MetadataValue = Annotated[
+    str, StringConstraints(max_length=METADATA_VALUE_MAX), AfterValidator(reject_control_characters)
+]
+Metadata = Annotated[
+    dict[MetadataKey, MetadataValue],
+    Field(
+        max_length=METADATA_KEYS_MAX,
+        description=f"Your own keys and values, echoed wherever the action appears: at most "
+        f"{METADATA_KEYS_MAX} keys of 1 to 40 letters, digits or `_.:-`, each a string of "
+        f"at most {METADATA_VALUE_MAX} characters on one line. Erased with the supporter.",
+        examples=[{"crm_id": "C-1042"}],
+    ),
+]
+ConfirmationState = Literal["not_required", "pending", "confirmed", "expired"]
+ActionSource = Literal["api", "key", "page"]
+
+
 class Supporter(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -153,6 +176,7 @@ class ActionCreate(BaseModel):
         description="Where the postal code straddles districts, the supporter's choice "
         "among them (the candidates are named in the 422 that asks for it).",
     )
+    metadata: Metadata = Field(default_factory=dict)
 
 
 class QualityWarning(BaseModel):
@@ -193,6 +217,8 @@ class ActionOut(BaseModel):
                 {
                     "id": "act_01JD3ZK8Y2M0000000000000000",
                     "campaign": "rescind-stca",
+                    "campaign_id": "cmp_01JD3ZK8Y2M0000000000000000",
+                    "metadata": {"crm_id": "C-1042"},
                     "letters": [LETTER_EXAMPLE],
                     "warnings": [],
                 }
@@ -202,8 +228,133 @@ class ActionOut(BaseModel):
 
     id: str
     campaign: str = Field(description="The campaign's slug.")
+    campaign_id: str
+    metadata: dict[str, str]
     letters: list[LetterOut]
     warnings: list[QualityWarning]
+
+
+class SupporterOut(BaseModel):
+    first_name: str
+    last_name: str
+    email: str
+    street_address: str
+    city: str
+    province: str
+    postal_code: str
+    phone: str | None
+
+
+SUPPORTER_EXAMPLE: dict[str, Any] = ACTION_EXAMPLE["supporter"] | {"postal_code": "J8X 1A1"}
+CONFIRMATION_DESCRIPTION = (
+    "`not_required` (the campaign asks none), `pending` (letters wait for the supporter "
+    "to follow the link in their email), `confirmed`, or `expired` (never confirmed; "
+    "the letters were not sent)."
+)
+
+
+class ActionCreatedEvent(ActionOut):
+    """`action.created`'s data: the answer the supporter got, and who they are."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "act_01JD3ZK8Y2M0000000000000000",
+                    "campaign": "rescind-stca",
+                    "campaign_id": "cmp_01JD3ZK8Y2M0000000000000000",
+                    "metadata": {"crm_id": "C-1042"},
+                    "supporter": SUPPORTER_EXAMPLE,
+                    "consent_to_contact": True,
+                    "language": "fr",
+                    "source": "api",
+                    "confirmation": "not_required",
+                    "created_at": "2026-11-29T05:00:00Z",
+                    "letters": [LETTER_EXAMPLE],
+                    "warnings": [],
+                }
+            ]
+        }
+    )
+
+    supporter: SupporterOut
+    consent_to_contact: bool
+    language: Literal["en", "fr"]
+    source: ActionSource
+    confirmation: ConfirmationState = Field(description=CONFIRMATION_DESCRIPTION)
+    created_at: datetime
+
+
+class ActionLetter(BaseModel):
+    id: str
+    recipient_id: str | None
+    recipient_name: str
+    channel: Literal["email", "print"]
+    status: str = Field(examples=["sent"])
+    created_at: datetime
+    sent_at: datetime | None
+
+
+ACTION_RECORD_EXAMPLE: dict[str, Any] = {
+    "id": "act_01JD3ZK8Y2M0000000000000000",
+    "campaign_id": "cmp_01JD3ZK8Y2M0000000000000000",
+    "campaign": "rescind-stca",
+    "supporter": SUPPORTER_EXAMPLE,
+    "consent_to_contact": True,
+    "language": "fr",
+    "source": "api",
+    "metadata": {"crm_id": "C-1042"},
+    "confirmation": "not_required",
+    "confirmed_at": None,
+    "created_at": "2026-11-29T05:00:00Z",
+    "scrubbed_at": None,
+    "letters": [
+        {
+            "id": "ltr_01JD3ZK8Y2M0000000000000000",
+            "recipient_id": "rcp_01JD3ZK8Y2M0000000000000000",
+            "recipient_name": "The Honourable Marc Miller, P.C., M.P.",
+            "channel": "email",
+            "status": "sent",
+            "created_at": "2026-11-29T05:00:00Z",
+            "sent_at": "2026-11-29T05:00:03Z",
+        }
+    ],
+}
+
+
+class ActionRecord(BaseModel):
+    """An action as a CRM reads it back: the supporter, their consent, and where each
+    of their letters stands. Their words are in the letters (`GET /v1/letters/{id}`)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [ACTION_RECORD_EXAMPLE]})
+
+    id: str
+    campaign_id: str
+    campaign: str = Field(description="The campaign's slug.")
+    supporter: SupporterOut | None = Field(
+        description="None once the supporter's details were erased (`scrubbed_at`)."
+    )
+    consent_to_contact: bool
+    language: Literal["en", "fr"]
+    source: ActionSource = Field(
+        description="`api` (the JSON API without a key), `key` (a keyed caller), `page` "
+        "(the action page or its embed)."
+    )
+    metadata: dict[str, str]
+    confirmation: ConfirmationState = Field(description=CONFIRMATION_DESCRIPTION)
+    confirmed_at: datetime | None
+    created_at: datetime
+    scrubbed_at: datetime | None
+    letters: list[ActionLetter]
+
+
+class ActionList(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"items": [ACTION_RECORD_EXAMPLE], "next_cursor": None}]}
+    )
+
+    items: list[ActionRecord]
+    next_cursor: str | None
 
 
 class PreviewOut(BaseModel):
@@ -225,6 +376,7 @@ class CampaignStats(BaseModel):
             "examples": [
                 {
                     "campaign": "rescind-stca",
+                    "campaign_id": "cmp_01JD3ZK8Y2M0000000000000000",
                     "actions": 412,
                     "letters": 824,
                     "letters_sent": 810,
@@ -234,7 +386,8 @@ class CampaignStats(BaseModel):
         }
     )
 
-    campaign: str
+    campaign: str = Field(description="The campaign's slug.")
+    campaign_id: str
     actions: int = Field(description="People who have taken action.")
     letters: int = Field(
         description="Letters written: one per official, and per channel where a campaign "
@@ -262,6 +415,7 @@ class AttemptOut(BaseModel):
 class LetterSummary(BaseModel):
     id: str
     campaign_id: str
+    campaign: str = Field(description="The campaign's slug.")
     action_id: str
     recipient_id: str | None
     recipient_name: str
@@ -344,11 +498,12 @@ class Confirmation(BaseModel):
     letters_queued: int = Field(description="Letters this confirmation sent on their way.")
 
 
-def summary_fields(letter: "Letter") -> dict[str, Any]:
+def summary_fields(letter: "Letter", campaign_slug: str) -> dict[str, Any]:
     """A letter's fields as `LetterSummary` (and `LetterDetail`) show them."""
     return {
         "id": letter.id,
         "campaign_id": letter.campaign_id,
+        "campaign": campaign_slug,
         "action_id": letter.action_id,
         "recipient_id": letter.recipient_id,
         "recipient_name": str(letter.recipient.get("display_name") or ""),

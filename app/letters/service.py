@@ -22,7 +22,7 @@ from app.campaigns.addressing import (
 )
 from app.campaigns.models import Campaign
 from app.campaigns.rendering import html_of, localised_date, render_text
-from app.campaigns.service import letter_template
+from app.campaigns.service import campaign_slugs, letter_template, published_campaign
 from app.campaigns.texts import (
     TargetKind,
     all_defaults,
@@ -36,18 +36,30 @@ from app.directory.lookup import DistrictMatch, DistrictProvider
 from app.directory.models import Recipient
 from app.directory.schemas import name_of, recipient_out
 from app.directory.service import holders_of_role, recipients_in_districts
-from app.errors import Conflict, Gone, InvalidInput, NotFound, invalid_field
+from app.errors import (
+    DuplicateAction,
+    Gone,
+    InvalidInput,
+    LetterNotCancellable,
+    NotFound,
+    invalid_field,
+)
 from app.fields import PROVINCES, fold
 from app.ids import is_well_formed, new_id
 from app.letters import lifecycle, quality, repeats
+from app.letters.actions import supporter_of
+from app.letters.events import record_letter_event
 from app.letters.lifecycle import LetterStatus
 from app.letters.messages import languages_named, part_refusal, say
 from app.letters.models import REDACTED, Action, IntroBand, Letter, email_key_of
 from app.letters.schemas import (
     ActionCreate,
+    ActionCreatedEvent,
     ActionOut,
+    ActionSource,
     AttemptOut,
     CampaignStats,
+    ConfirmationState,
     LetterDetail,
     LetterOut,
     LetterRecipient,
@@ -678,6 +690,7 @@ def take_action(
     *,
     reveal_repeat: bool = False,
     near_duplicates: bool = True,
+    source: ActionSource = "api",
 ) -> ActionOut:
     """A second action by the same address is found by the unique constraint at commit
     (no query for it on the way of every first action). Only a caller who may read the
@@ -702,6 +715,8 @@ def take_action(
         ask=body.ask,
         intro_hash=quality.intro_hash(body.intro),
         consent_to_contact=body.consent_to_contact,
+        meta=body.metadata,
+        source=source,
     )
     session.add(action)
     waiting = campaign.confirm_email
@@ -746,14 +761,24 @@ def take_action(
             )
         )
     taken = ActionOut(
-        id=action.id, campaign=campaign.slug, letters=stored, warnings=composition.warnings
+        id=action.id,
+        campaign=campaign.slug,
+        campaign_id=campaign.id,
+        metadata=body.metadata,
+        letters=stored,
+        warnings=composition.warnings,
     )
     try:
         session.flush()
         if near_duplicates:
             _index_intro(session, action)
         _count_action(session, campaign, len(stored))
-        record_event(session, campaign.organisation_id, "action.created", taken)
+        record_event(
+            session,
+            campaign.organisation_id,
+            "action.created",
+            _created_event(taken, action, "pending" if waiting else "not_required"),
+        )
         session.commit()
     except IntegrityError:
         session.rollback()
@@ -761,12 +786,28 @@ def take_action(
         if first is None:
             raise
         if reveal_repeat:
-            raise Conflict(
+            raise DuplicateAction(
                 "You have already taken action on this campaign with this email address.",
                 action_id=first.id,
             ) from None
         _answer_repeat(session, campaign, first, supporter.email, len(stored), settings)
     return taken
+
+
+def _created_event(
+    taken: ActionOut, action: Action, confirmation: ConfirmationState
+) -> ActionCreatedEvent:
+    supporter = supporter_of(action)
+    assert supporter is not None  # a new action is not erased
+    return ActionCreatedEvent(
+        **taken.model_dump(),
+        supporter=supporter,
+        consent_to_contact=action.consent_to_contact,
+        language="fr" if action.language == "fr" else "en",
+        source=action.source,
+        confirmation=confirmation,
+        created_at=action.created_at,
+    )
 
 
 def _index_intro(session: Session, action: Action) -> None:
@@ -780,11 +821,10 @@ def _index_intro(session: Session, action: Action) -> None:
 
 
 def stats(session: Session, slug: str) -> CampaignStats:
-    campaign = session.scalar(select(Campaign).where(Campaign.slug == slug))
-    if campaign is None or campaign.status == "draft":
-        raise NotFound(f"No campaign {slug!r}.")
+    campaign = published_campaign(session, slug)
     return CampaignStats(
         campaign=campaign.slug,
+        campaign_id=campaign.id,
         actions=campaign.action_count,
         letters=campaign.letter_count,
         letters_sent=campaign.sent_count,
@@ -817,7 +857,11 @@ def list_letters(
         if value is not None:
             query = query.where(column == value)
     letters, next_cursor = page_of(session, query, Letter.id, limit, cursor)
-    return [LetterSummary(**summary_fields(letter)) for letter in letters], next_cursor
+    slugs = campaign_slugs(session, {letter.campaign_id for letter in letters})
+    summaries = [
+        LetterSummary(**summary_fields(letter, slugs[letter.campaign_id])) for letter in letters
+    ]
+    return summaries, next_cursor
 
 
 def get_letter(session: Session, organisation_id: str, letter_id: str) -> Letter:
@@ -828,7 +872,7 @@ def letter_detail(letter: Letter) -> LetterDetail:
     delivery = letter.delivery
     scrubbed = letter.scrubbed_at is not None
     return LetterDetail(
-        **summary_fields(letter),
+        **summary_fields(letter, letter.campaign.slug),
         recipient=letter.recipient,
         salutation=letter.salutation,
         body_text=REDACTED if scrubbed else letter.body_text,
@@ -850,7 +894,7 @@ def cancel_letter(session: Session, organisation_id: str, letter_id: str) -> Let
     changed = session.execute(lifecycle.cancel(Letter.id == letter.id))
     if changed.rowcount == 0:  # type: ignore[attr-defined]
         session.rollback()
-        raise Conflict(
+        raise LetterNotCancellable(
             f"This letter is {letter.status} and can no longer be cancelled.",
             letter_status=letter.status,
         )
@@ -859,6 +903,7 @@ def cancel_letter(session: Session, organisation_id: str, letter_id: str) -> Let
         .where(Delivery.letter_id == letter.id, Delivery.leased_by.is_(None))
         .values(due_at=None)
     )
+    record_letter_event(session, organisation_id, letter.id, "letter.cancelled")
     session.commit()
     session.refresh(letter)
     return letter

@@ -334,7 +334,9 @@ def submit_form(
             )
         check_supporter_email(request, body.supporter.email)
         # Anonymous: a repeat is answered as a first action, with the thank-you page.
-        action = letters.take_action(session, campaign, body, provider, request.app.state.settings)
+        action = letters.take_action(
+            session, campaign, body, provider, request.app.state.settings, source="page"
+        )
     except DomainError as error:
         session.rollback()
         errors = service.form_errors(error, form, language)

@@ -3,13 +3,18 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from app.auth.deps import WebhooksReader, WebhooksWriter
+from app.auth.scopes import Scope, grants
+from app.auth.service import Principal
 from app.db import SessionDep
+from app.errors import Forbidden
 from app.pagination import DEFAULT_LIMIT, MAX_LIMIT
-from app.responses import not_found
+from app.responses import not_found, problem
 from app.settings import SettingsDep
 from app.webhooks import service
 from app.webhooks.models import Webhook
 from app.webhooks.schemas import (
+    PERSONAL_EVENTS,
+    EventType,
     WebhookCreate,
     WebhookCreated,
     WebhookDeliveryList,
@@ -28,15 +33,42 @@ def _created(webhook: Webhook, secret: str) -> WebhookCreated:
     return WebhookCreated(**WebhookOut.model_validate(webhook).model_dump(), secret=secret)
 
 
+PERSONAL_EVENTS_FORBIDDEN = problem(
+    403,
+    "forbidden",
+    "This API key lacks the scope this needs",
+    "The key does not grant `webhooks:write`; or it subscribes to an event holding "
+    "supporters' personal data (`action.created`) without granting `constituents:read`. "
+    "`required_scope` names which.",
+    "This needs the 'webhooks:write' scope.",
+    required_scope="webhooks:write",
+)
+
+
+def check_personal_events(principal: Principal, events: list[EventType]) -> None:
+    """Who may read supporters' details through the API may have them pushed, no one else."""
+    personal = sorted(PERSONAL_EVENTS.intersection(events))
+    if personal and not grants(principal.scopes, Scope.CONSTITUENTS_READ):
+        raise Forbidden(
+            f"{', '.join(personal)} carries supporters' personal data: this needs the "
+            f"'constituents:read' scope too.",
+            required_scope=Scope.CONSTITUENTS_READ.value,
+        )
+
+
 @router.post(
     "",
     status_code=201,
     response_model=WebhookCreated,
+    responses=PERSONAL_EVENTS_FORBIDDEN,
 )
 def create_webhook(
     settings: SettingsDep, body: WebhookCreate, principal: WebhooksWriter, session: SessionDep
 ) -> WebhookCreated:
-    """Subscribe a URL to events. The answer holds the signing secret, shown this once."""
+    """Subscribe a URL to events. The answer holds the signing secret, shown this once.
+    `action.created` holds supporters' personal data: subscribing to it needs a key that
+    also grants `constituents:read`."""
+    check_personal_events(principal, body.events)
     webhook, secret = service.create_webhook(session, principal.organisation_id, body, settings)
     return _created(webhook, secret)
 

@@ -10,6 +10,7 @@ EventType = Literal[
     "letter.sent",
     "letter.failed",
     "letter.printed",
+    "letter.cancelled",
     "print_batch.ready",
     "directory.synced",
     "letter.readdressed",
@@ -17,6 +18,9 @@ EventType = Literal[
     "letter.bounced",
     "letter.replied",
 ]
+# Events whose data holds a supporter's personal data: a key subscribing to them must
+# also grant constituents:read, as reading those data through the API does.
+PERSONAL_EVENTS: frozenset[EventType] = frozenset({"action.created"})
 
 WEBHOOK_EXAMPLE: dict[str, Any] = {
     "id": "whk_01JDQ9X5V6W7Y8Z9A0B1C2D3E4",
@@ -56,7 +60,7 @@ class WebhookCreate(BaseModel):
             "examples": [
                 {
                     "url": "https://crm.example.org/letterdesk/events",
-                    "events": ["action.created", "letter.sent"],
+                    "events": ["letter.sent", "letter.failed"],
                     "description": "Our CRM",
                 }
             ]
@@ -67,7 +71,7 @@ class WebhookCreate(BaseModel):
         description="Where events are POSTed: http or https, reachable on the internet.",
         examples=["https://crm.example.org/letterdesk/events"],
     )
-    events: list[EventType] = Field(min_length=1, examples=[["action.created", "letter.sent"]])
+    events: list[EventType] = Field(min_length=1, examples=[["letter.sent", "letter.failed"]])
     description: OptionalSingleLine = None
 
 
