@@ -59,6 +59,8 @@
     var postalInput = document.getElementById("postal_code");
     var previewBox = document.getElementById("preview-letters");
     var previewStatus = document.getElementById("preview-status");
+    var liveErrors = document.getElementById("live-errors");
+    var announcedRecipients = null;
     var lastLookup = null;
     var previewSeq = 0;
     // Errors the page came with stay until their field is changed: the preview cannot
@@ -149,17 +151,31 @@
           data.ownWords.replace("{percent}", String(Math.round(letter.own_words_share * 100)))));
         previewBox.appendChild(article);
       });
-      previewStatus.textContent = data.previewUpdated;
+      // Said politely, and only when whom the letters go to changes: not on every pause
+      // in typing, which would talk over the supporter.
+      var recipients = letters.map(function (letter) { return letter.recipient.display_name; })
+        .join("\n");
+      if (recipients !== announcedRecipients) {
+        announcedRecipients = recipients;
+        previewStatus.textContent = data.previewUpdated;
+      }
     }
 
     function showPreviewErrors(errors) {
       var named = {};
+      var fresh = [];
       errors.forEach(function (error) { named[error.field] = error.message; });
       FIELDS.forEach(function (name) {
         var input = form.elements[name];
         if (!input || !changed[name] || input.value.trim() === "") return; // no nagging yet
-        setError(name, named[name] || "");
+        var message = named[name] || "";
+        var shown = document.getElementById(name + "-error");
+        if (message && shown && shown.textContent !== message) fresh.push(message);
+        setError(name, message);
       });
+      // An error the preview adds is said once, when it appears; one still standing is
+      // not said again at the next pause.
+      if (fresh.length) liveErrors.textContent = fresh.join(" ");
     }
 
     function preview() {
@@ -200,8 +216,24 @@
     }
     form.addEventListener("input", onEdit);
     form.addEventListener("change", onEdit);
+    form.addEventListener("submit", showSending);
     lookUp();
     preview();
+  }
+
+  // Send shows it is busy, and a second press while the first is on its way sends
+  // nothing more. The button stays enabled: a disabled submitter is left out of the
+  // form's data, and the server needs its intent.
+  function showSending(event) {
+    var button = event.submitter;
+    if (!button || button.value !== "send") return;
+    if (button.getAttribute("aria-busy") === "true") {
+      event.preventDefault();
+      return;
+    }
+    button.setAttribute("aria-busy", "true");
+    button.setAttribute("aria-disabled", "true");
+    if (button.dataset.busy) button.textContent = button.dataset.busy;
   }
 
   function enhanceShare() {
