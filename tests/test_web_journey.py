@@ -303,3 +303,52 @@ def test_the_preview_is_announced_rarely_and_a_live_error_once(
     shot(page, f"journey-07-live-error-{view_name}")
     assert changes(page, "live-errors") == 1  # said when it appeared, not at each pause
     context.close()
+
+
+def test_a_new_campaign_shows_its_offset_or_no_count_at_all(
+    view: tuple[str, Page], server: LiveServer
+) -> None:
+    name, page = view
+    language = "fr" if "-fr-" in name else "en"
+    page.goto(f"/c/refugees-in-mexico?lang={language}")  # the demo's offset: 312
+    expect(page.locator(".counter .count")).to_be_visible()
+    assert action_page.actions_taken(page) >= 312
+    shot(page, f"journey-08-counter-offset-{name}")
+    page.goto(f"/c/dont-help-close-the-door?lang={language}")  # hidden below 25
+    expect(page.locator("h1")).to_be_visible()
+    expect(page.locator(".counter")).to_have_count(0)
+    assert axe_finds_nothing_serious(name, page)
+    shot(page, f"journey-09-counter-hidden-{name}")
+
+
+def test_fields_show_their_limit_and_a_count_in_the_pages_language(
+    view: tuple[str, Page], server: LiveServer
+) -> None:
+    name, page = view
+    french = "-fr-" in name
+    page.goto(f"/c/{action_page.SLUG}?lang={'fr' if french else 'en'}")
+    count = page.locator("#intro-count")
+    if name.endswith("-nojs"):
+        expect(count).to_have_text(
+            "1\u202f500 caractères au plus." if french else "At most 1,500 characters."
+        )
+    else:
+        expect(count).to_have_text(
+            "0 sur 1\u202f500 caractères" if french else "0 of 1,500 characters"
+        )
+    action_page.fill_supporter(page, f"long-{name}@example.org")
+    page.fill("#intro", "Edmonton. " * 160)  # 1,600 characters
+    if not name.endswith("-nojs"):
+        expect(count).to_have_text(
+            "1\u202f600 caractères : 100 de trop (1\u202f500 au plus)"
+            if french
+            else "1,600 characters: 100 too many (at most 1,500)"
+        )
+        shot(page, f"journey-10-count-over-{name}")
+    page.click("button[value=send]")
+    # refused in the page's language, with its numbers as the page writes them
+    expect(page.locator("#intro-error")).to_contain_text(
+        "gardez-la sous 1\u202f500" if french else "please keep it under 1,500."
+    )
+    assert axe_finds_nothing_serious(name, page)
+    shot(page, f"journey-11-too-long-{name}")

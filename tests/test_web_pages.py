@@ -461,3 +461,22 @@ def test_a_repeat_gets_a_thank_you_address_like_a_first_actions(
     page = client.get(repeat.headers["location"])
     assert page.status_code == 200 and "Thank you, Jean!" in page.text
     assert "already" not in page.text
+
+
+def test_the_counter_adds_its_offset_and_hides_below_its_threshold(
+    client: TestClient, caller: Caller
+) -> None:
+    make_directory(client, caller)
+    make_campaign(client, caller, slug="offset", counter_offset=1203)
+    make_campaign(client, caller, slug="quiet", counter_hidden_below=2)
+    assert "1,203 people have taken action" in client.get("/c/offset").text
+    assert "1\u202f203 personnes" in client.get("/c/offset?lang=fr").text
+    client.post("/c/offset", data=form())
+    assert "1,204 people have taken action" in client.get("/c/offset").text
+    assert client.get("/v1/campaigns/offset/stats").json()["actions"] == 1  # the true count
+    quiet = client.get("/c/quiet").text
+    assert "taken action" not in quiet and "<progress" not in quiet
+    thanks = client.post("/c/quiet", data=form(email="q1@example.org"))
+    assert "Thank you, Amélie!" in thanks.text and "taken action" not in thanks.text
+    client.post("/c/quiet", data=form(email="q2@example.org"))
+    assert "2 people have taken action" in client.get("/c/quiet").text

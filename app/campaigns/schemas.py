@@ -198,6 +198,20 @@ class CampaignFields(BaseModel):
     copy_to_supporter: bool = Field(
         False, description="Each emailed letter is also sent to the supporter, as a copy."
     )
+    counter_offset: int = Field(
+        0,
+        ge=0,
+        le=100_000_000,
+        description="Added to the count the action page shows (actions taken elsewhere, "
+        "e.g. on paper); the stats answer the true count.",
+    )
+    counter_hidden_below: int = Field(
+        0,
+        ge=0,
+        le=100_000_000,
+        description="The action page shows no count (nor progress) while the count it "
+        "would show, offset included, is below this; 0 always shows it.",
+    )
 
     @model_validator(mode="after")
     def _complete_in_every_language(self) -> "CampaignFields":
@@ -264,6 +278,8 @@ class CampaignUpdate(BaseModel):
     goal: int | None = Field(None, ge=1, le=100_000_000)
     confirm_email: bool | None = None
     copy_to_supporter: bool | None = None
+    counter_offset: int | None = Field(None, ge=0, le=100_000_000)
+    counter_hidden_below: int | None = Field(None, ge=0, le=100_000_000)
 
 
 class CampaignOut(CampaignFields):

@@ -94,6 +94,12 @@ STRINGS: dict[str, dict[Language, str]] = {
     "submit": {"en": "Send my letter", "fr": "Envoyer ma lettre"},
     "sending": {"en": "Sending…", "fr": "Envoi en cours…"},
     "error_title": {"en": "Error: {title}", "fr": "Erreur : {title}"},
+    "char_limit": {"en": "At most {max} characters.", "fr": "{max} caractères au plus."},
+    "char_count": {"en": "{count} of {max} characters", "fr": "{count} sur {max} caractères"},
+    "char_over": {
+        "en": "{count} characters: {over} too many (at most {max})",
+        "fr": "{count} caractères : {over} de trop ({max} au plus)",
+    },
     "error_summary": {
         "en": "Please correct what is marked below",
         "fr": "Veuillez corriger ce qui est signalé ci-dessous",

@@ -161,15 +161,17 @@ def common_context(
         return i18n.text(key, language, **values)
 
     stats = letters.stats(session, campaign.slug)
+    shown = stats.actions + campaign.counter_offset
     return {
         "t": t,
+        "show_counter": shown >= campaign.counter_hidden_below,
         "lang": language,
         "bilingual": len(campaign.languages) > 1,
         "embed": embed,
         "title": campaign.title[language],
         "summary": campaign.summary.get(language, ""),
-        "counter": i18n.counter(stats.actions, language),
-        "actions": stats.actions,
+        "counter": i18n.counter(shown, language),
+        "actions": shown,
         "goal": stats.goal,
         "goal_text": t("goal", goal=i18n.number(stats.goal, language)) if stats.goal else "",
         "urls": page_urls(request, campaign.slug, language, embed),
@@ -219,6 +221,8 @@ def render_page(
         "values": values,
         "errors": errors.messages,
         "form_level": service.FORM_LEVEL,
+        "max_lengths": i18n.MAX_LENGTHS,
+        "number": lambda value: i18n.number(value, language),
         "preview": service.preview_view(preview, campaign, language) if preview else None,
     }
     if errors.messages:  # the title is the first thing a screen reader says of a page

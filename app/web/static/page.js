@@ -236,6 +236,33 @@
     if (button.dataset.busy) button.textContent = button.dataset.busy;
   }
 
+  // Each limited field counts its characters as they are typed, in the page's words
+  // (the template holds them). Not a live region: a count at every key would drown
+  // the supporter's own typing; it is read with the field (aria-describedby).
+  function formatNumber(value, lang) {
+    var grouped = String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+    return lang === "fr" ? grouped.replace(/,/g, "\u202f") : grouped;
+  }
+
+  function enhanceCounts(form) {
+    var lang = form.dataset.lang;
+    document.querySelectorAll(".char-count").forEach(function (count) {
+      var input = document.getElementById(count.id.replace(/-count$/, ""));
+      if (!input) return;
+      var max = Number(count.dataset.max);
+      function update() {
+        var length = Array.from(input.value).length;  // characters, as the server counts
+        var over = length - max;
+        count.classList.toggle("over", over > 0);
+        count.textContent = (over > 0 ? count.dataset.over : count.dataset.counting)
+          .replace("{count}", formatNumber(length, lang))
+          .replace("{over}", formatNumber(over, lang));
+      }
+      input.addEventListener("input", update);
+      update();
+    });
+  }
+
   function enhanceShare() {
     var button = document.getElementById("copy-link");
     var input = document.getElementById("share-link");
@@ -252,7 +279,10 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.querySelector("form.action");
-    if (form) enhanceForm(form);
+    if (form) {
+      enhanceForm(form);
+      enhanceCounts(form);
+    }
     enhanceShare();
     var summary = document.getElementById("error-summary");
     var thanks = document.getElementById("thanks-heading");
