@@ -233,6 +233,7 @@
     }
     button.setAttribute("aria-busy", "true");
     button.setAttribute("aria-disabled", "true");
+    button.dataset.label = button.textContent;
     if (button.dataset.busy) button.textContent = button.dataset.busy;
   }
 
@@ -276,6 +277,16 @@
       });
     });
   }
+
+  // A page restored from the back/forward cache comes back as it was left: Send not busy.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    document.querySelectorAll("button[aria-busy]").forEach(function (button) {
+      button.removeAttribute("aria-busy");
+      button.removeAttribute("aria-disabled");
+      if (button.dataset.label) button.textContent = button.dataset.label;
+    });
+  });
 
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.querySelector("form.action");
