@@ -156,7 +156,8 @@ def confirmed_page(
             "required": True,
             "content": {
                 "application/x-www-form-urlencoded": {
-                    "schema": {"type": "object", "properties": {"token": {"type": "string"}}}
+                    "schema": {"type": "object", "properties": {"token": {"type": "string"}}},
+                    "example": {"token": "a29e5c49a453295427b1a89aacb4d130"},
                 }
             },
         }
