@@ -30,4 +30,5 @@ def confirmation_token(settings: Settings, action_id: str) -> str:
 
 def confirmation_link(settings: Settings, action_id: str) -> str:
     token = confirmation_token(settings, action_id)
-    return f"{settings.public_url.rstrip('/')}/v1/actions/{action_id}/confirm?token={token}"
+    # The page, not the API: the link shows a button, and only the button confirms.
+    return f"{settings.public_url.rstrip('/')}/actions/{action_id}/confirm?token={token}"

@@ -7,8 +7,10 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from app.auth.scopes import Scope
+from app.letters.schemas import ActionOut
 from app.settings import Settings
 from app.tokens import confirmation_token
+from app.web.thanks import seal_thanks
 from app.webhooks.schemas import WebhookCreate
 from app.webhooks.service import create_webhook
 from tests.campaign_data import action_body, make_campaign, make_directory
@@ -61,6 +63,7 @@ def make_organisation(client: TestClient, make_caller: MakeCaller) -> Organisati
         "batch_id": batch["id"],
         "key_id": spare["id"],
         "webhook_id": webhook,
+        "sealed": seal_thanks(settings, ActionOut.model_validate(action), {"first_name": "A"}),
     }
     organisation.confirm_token = confirmation_token(settings, waiting["id"])
     return organisation

@@ -76,6 +76,10 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/embed/c/{slug}"): PUBLIC,
     ("POST", "/embed/c/{slug}"): PUBLIC,
     ("GET", "/c/{slug}/targets"): PUBLIC,
+    ("GET", "/c/{slug}/thanks/{sealed}"): PUBLIC,
+    ("GET", "/embed/c/{slug}/thanks/{sealed}"): PUBLIC,
+    ("GET", "/actions/{action_id}/confirm"): PUBLIC,
+    ("POST", "/actions/{action_id}/confirm"): PUBLIC,
     ("POST", "/c/{slug}/preview"): PUBLIC,
 }
 # Served beside the document, not in it: public by design.

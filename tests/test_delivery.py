@@ -3,6 +3,7 @@ read what arrived."""
 
 import email
 import email.policy
+import html
 import os
 import signal
 import subprocess
@@ -450,19 +451,62 @@ def test_letters_wait_for_the_supporter_to_follow_the_link(
     assert str(confirmation.message["Subject"]) == "Please confirm your email address"
     assert "Your 2 letters will be sent" in confirmation.message.get_content()
     link = _link_in(confirmation.message)
-    assert link.startswith(f"/v1/actions/{waiting['id']}/confirm?token=")
-    first = client.get(link)
-    assert first.status_code == 200 and first.json() == {"status": "confirmed", "letters_queued": 2}
-    again = client.get(link)
-    assert again.status_code == 200 and again.json()["letters_queued"] == 0
+    assert link.startswith(f"/actions/{waiting['id']}/confirm?token=")
+    # Following the link (as a mail scanner does) shows a page and confirms nothing.
+    asked = client.get(link)
+    assert asked.status_code == 200 and asked.headers["content-type"].startswith("text/html")
+    assert "Yes, send my letters" in asked.text
+    assert {letter(client, caller, item["id"])["status"] for item in waiting["letters"]} == {
+        "pending_confirmation"
+    }
+    token = link.partition("token=")[2]
+    first = client.post(f"/actions/{waiting['id']}/confirm", data={"token": token})
+    assert first.status_code == 200 and "your letters are on their way" in first.text
+    assert "Letters by email are sent within minutes." in first.text
+    again = client.post(f"/actions/{waiting['id']}/confirm", data={"token": token})
+    assert again.status_code == 200 and "You had already confirmed" in again.text
+    assert "You had already confirmed" in client.get(link).text
     deliver_all(client, mail_settings)
     assert len(handler.received) == 3
     assert {letter(client, caller, item["id"])["status"] for item in waiting["letters"]} == {"sent"}
 
 
+def test_api_clients_confirm_with_the_token_of_the_link(
+    client: TestClient,
+    caller: Caller,
+    waiting: dict[str, Any],
+    mail_settings: Settings,
+    sink: tuple[SinkHandler, int],
+) -> None:
+    handler, _ = sink
+    deliver_all(client, mail_settings)
+    token = _link_in(handler.received[0].message).partition("token=")[2]
+    api = f"/v1/actions/{waiting['id']}/confirm?token={token}"
+    first = client.get(api)
+    assert first.status_code == 200 and first.json() == {"status": "confirmed", "letters_queued": 2}
+    assert client.get(api).json()["letters_queued"] == 0
+
+
 def test_a_link_we_did_not_send_is_404(client: TestClient, waiting: dict[str, Any]) -> None:
     assert client.get(f"/v1/actions/{waiting['id']}/confirm?token=forged").status_code == 404
     assert client.get("/v1/actions/act_nope/confirm?token=x").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("en", "This confirmation link is not one we sent"), ("fr", "n'est pas l'un des nôtres")],
+)
+def test_a_link_we_did_not_send_is_a_page_in_the_browsers_language(
+    client: TestClient, waiting: dict[str, Any], language: str, words: str
+) -> None:
+    headers = {"Accept-Language": language}
+    for page in (
+        client.get(f"/actions/{waiting['id']}/confirm?token=forged", headers=headers),
+        client.get("/actions/act_nope/confirm?token=x", headers=headers),
+        client.post(f"/actions/{waiting['id']}/confirm", data={"token": "x"}, headers=headers),
+    ):
+        assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+        assert words in html.unescape(page.text) and f'<html lang="{language}">' in page.text
 
 
 def test_letters_not_confirmed_in_time_expire(
@@ -486,7 +530,14 @@ def test_letters_not_confirmed_in_time_expire(
         "expired"
     }
     response = client.get(link)
-    assert response.status_code == 410
+    assert (
+        response.status_code == 410 and "has expired: your letters were not sent" in response.text
+    )
+    token = link.partition("token=")[2]
+    pressed = client.post(link.partition("?")[0], data={"token": token})
+    assert pressed.status_code == 410 and "has expired" in pressed.text
+    api = client.get(link.replace("/actions/", "/v1/actions/"))
+    assert api.status_code == 410 and api.headers["content-type"] == "application/problem+json"
     assert len(handler.received) == 1
 
 

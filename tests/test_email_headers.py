@@ -353,7 +353,10 @@ def test_the_reviews_names_arrive_as_typed_through_the_api(
         assert Counter(parsed.keys()) == Counter(HEADER_NAMES["confirmation"])
         assert mailbox(parsed, "From") == (ORGANISATION, FROM_ADDRESS)
         confirmed.add(mailbox(parsed, "To"))
-        assert client.get(_link_in(parsed)).status_code == 200
+        link = _link_in(parsed)  # the page asks; its button (a POST) confirms
+        assert client.get(link).status_code == 200
+        page, _, token = link.partition("?token=")
+        assert client.post(page, data={"token": token}).status_code == 200
     assert confirmed == supporters
     deliver_all(client, mail_settings)
     assert len(handler.received) == 4 + len(letters)

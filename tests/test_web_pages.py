@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from app.delivery.models import Delivery
 from app.letters.models import Action
 from app.web.i18n import counter, page_language, preferred_languages
+from app.web.thanks import open_thanks
 from tests.campaign_data import make_campaign, make_directory
 from tests.conftest import Caller
 
@@ -412,3 +413,70 @@ def test_a_supporter_writes_their_own_subject_where_the_campaign_allows_it(
     assert session.scalars(select(Action).where(Action.email == "b@example.org")).one().subject == (
         mine
     )
+
+
+def test_the_form_redirects_to_a_thank_you_page_that_can_be_reloaded(
+    client: TestClient, campaign: dict[str, Any], session: Session
+) -> None:
+    posted = client.post(f"/c/{SLUG}?lang=fr", data=form(), follow_redirects=False)
+    assert posted.status_code == 303
+    address = posted.headers["location"]
+    assert address.startswith(f"/c/{SLUG}/thanks/") and address.endswith("?lang=fr")
+    for _ in range(2):  # a reload is the same page, and takes no second action
+        page = client.get(address)
+        assert page.status_code == 200 and "Merci, Amélie !" in page.text
+        assert "Ziad Aboultaif" in page.text and "déjà" not in page.text
+    assert actions(session) == 1
+    # The address holds the supporter's name and email sealed: not readable, not forgeable.
+    assert "amelie" not in address.lower() and "Aboultaif" not in address
+    tampered = address[: -len("?lang=fr") - 5] + "AAAAA?lang=fr"
+    assert client.get(tampered).status_code == 404
+    embedded = client.post(f"/embed/c/{SLUG}", data=form(email="e@example.org"))
+    assert embedded.url.path.startswith(f"/embed/c/{SLUG}/thanks/")
+    assert "Thank you, Amélie!" in embedded.text
+
+
+def test_a_repeat_gets_a_thank_you_address_like_a_first_actions(
+    client: TestClient, campaign: dict[str, Any], session: Session
+) -> None:
+    """The thank-you address of an anonymous repeat names nothing stored and opens the
+    same page a first action's does: it cannot tell anyone the address wrote before."""
+    first = client.post(f"/c/{SLUG}", data=form(), follow_redirects=False)
+    repeat = client.post(
+        f"/c/{SLUG}", data=form(first_name="Jean", email="Amelie@Example.org"),
+        follow_redirects=False,
+    )  # fmt: skip
+    assert first.status_code == repeat.status_code == 303
+    (stored,) = session.scalars(select(Action)).all()
+    settings = client.app.state.settings  # type: ignore[attr-defined]
+    shown = []
+    for answer in (first, repeat):
+        opened = open_thanks(settings, answer.headers["location"].split("/thanks/")[1][:-8])
+        assert opened is not None
+        shown.append(opened)
+    assert shown[0].keys() == shown[1].keys()
+    for seen in shown:
+        assert stored.id not in str(seen)
+        assert all("id" not in letter["recipient"] for letter in seen["letters"])
+    page = client.get(repeat.headers["location"])
+    assert page.status_code == 200 and "Thank you, Jean!" in page.text
+    assert "already" not in page.text
+
+
+def test_the_counter_adds_its_offset_and_hides_below_its_threshold(
+    client: TestClient, caller: Caller
+) -> None:
+    make_directory(client, caller)
+    make_campaign(client, caller, slug="offset", counter_offset=1203)
+    make_campaign(client, caller, slug="quiet", counter_hidden_below=2)
+    assert "1,203 people have taken action" in client.get("/c/offset").text
+    assert "1\u202f203 personnes" in client.get("/c/offset?lang=fr").text
+    client.post("/c/offset", data=form())
+    assert "1,204 people have taken action" in client.get("/c/offset").text
+    assert client.get("/v1/campaigns/offset/stats").json()["actions"] == 1  # the true count
+    quiet = client.get("/c/quiet").text
+    assert "taken action" not in quiet and "<progress" not in quiet
+    thanks = client.post("/c/quiet", data=form(email="q1@example.org"))
+    assert "Thank you, Amélie!" in thanks.text and "taken action" not in thanks.text
+    client.post("/c/quiet", data=form(email="q2@example.org"))
+    assert "2 people have taken action" in client.get("/c/quiet").text

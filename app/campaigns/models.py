@@ -57,6 +57,10 @@ class Campaign(Base):
     on_bounce: Mapped[str] = mapped_column(String(10), default="nothing", server_default="nothing")
     # Replies come to a per-letter address of ours and are forwarded (app.inbound).
     reply_capture: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The page's counter: actions taken elsewhere (on paper, another tool) added to ours,
+    # and a count below which the page shows none ("0 people have taken action" deters).
+    counter_offset: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    counter_hidden_below: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Counters kept in the transaction that takes an action, so the public counter is
     # one row read however many supporters there are.
     action_count: Mapped[int] = mapped_column(Integer, default=0)

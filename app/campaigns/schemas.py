@@ -235,6 +235,20 @@ class CampaignFields(BaseModel):
         "forwarded to the supporter and announced (letter.replied). Off: the supporter's "
         "own address is the Reply-To.",
     )
+    counter_offset: int = Field(
+        0,
+        ge=0,
+        le=100_000_000,
+        description="Added to the count the action page shows (actions taken elsewhere, "
+        "e.g. on paper); the stats answer the true count.",
+    )
+    counter_hidden_below: int = Field(
+        0,
+        ge=0,
+        le=100_000_000,
+        description="The action page shows no count (nor progress) while the count it "
+        "would show, offset included, is below this; 0 always shows it.",
+    )
 
     @model_validator(mode="after")
     def _complete_in_every_language(self) -> "CampaignFields":
@@ -304,6 +318,8 @@ class CampaignUpdate(BaseModel):
     on_holder_change: Literal["readdress", "hold"] | None = None
     on_bounce: Literal["nothing", "print"] | None = None
     reply_capture: bool | None = None
+    counter_offset: int | None = Field(None, ge=0, le=100_000_000)
+    counter_hidden_below: int | None = Field(None, ge=0, le=100_000_000)
 
 
 class CampaignOut(CampaignFields):

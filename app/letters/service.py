@@ -909,25 +909,36 @@ def cancel_letter(session: Session, organisation_id: str, letter_id: str) -> Let
     return letter
 
 
-def confirm_action(session: Session, action_id: str, token: str, settings: Settings) -> int:
-    """The supporter followed the link in their confirmation email: their waiting letters
-    are queued. Following it again changes nothing. Answers how many letters it queued."""
+def confirmable_action(session: Session, action_id: str, token: str, settings: Settings) -> Action:
+    """The action a confirmation link names, if the link is one we sent and can still be
+    followed: NotFound for a link we never made, Gone (`reason` "erased" or "expired")
+    for one that can no longer send anything. Looks, changes nothing: the page a link
+    opens asks before it confirms, so a mail scanner following links confirms nobody."""
     action = session.get(Action, action_id) if is_well_formed(action_id) else None
     expected = confirmation_token(settings, action.id).encode() if action else b""
     if action is None or not hmac.compare_digest(token.encode(), expected):
         raise NotFound("This confirmation link is not one we sent.")
     if action.scrubbed_at is not None:
-        raise Gone("Your details were erased; the letters were not sent.")
+        raise Gone("Your details were erased; the letters were not sent.", reason="erased")
+    if action.confirmed_at is None and action.created_at < utcnow() - timedelta(
+        days=settings.confirmation_days
+    ):
+        raise Gone(
+            f"This link was valid for {settings.confirmation_days} days; the letters were "
+            "not sent.",
+            reason="expired",
+        )
+    return action
+
+
+def confirm_action(session: Session, action_id: str, token: str, settings: Settings) -> int:
+    """The supporter confirmed their address: their waiting letters are queued. Confirming
+    again changes nothing. Answers how many letters it queued."""
+    action = confirmable_action(session, action_id, token, settings)
     now = utcnow()
     waiting = select(Letter.id).where(
         Letter.action_id == action.id, Letter.status == LetterStatus.PENDING_CONFIRMATION
     )
-    if action.confirmed_at is None and action.created_at < now - timedelta(
-        days=settings.confirmation_days
-    ):
-        raise Gone(
-            f"This link was valid for {settings.confirmation_days} days; the letters were not sent."
-        )
     queued = session.execute(
         update(Delivery).where(Delivery.letter_id.in_(waiting)).values(due_at=now)
     ).rowcount  # type: ignore[attr-defined]

@@ -92,6 +92,14 @@ STRINGS: dict[str, dict[Language, str]] = {
     "by_email": {"en": "by email", "fr": "par courriel"},
     "by_post": {"en": "by post", "fr": "par la poste"},
     "submit": {"en": "Send my letter", "fr": "Envoyer ma lettre"},
+    "sending": {"en": "Sending…", "fr": "Envoi en cours…"},
+    "error_title": {"en": "Error: {title}", "fr": "Erreur : {title}"},
+    "char_limit": {"en": "At most {max} characters.", "fr": "{max} caractères au plus."},
+    "char_count": {"en": "{count} of {max} characters", "fr": "{count} sur {max} caractères"},
+    "char_over": {
+        "en": "{count} characters: {over} too many (at most {max})",
+        "fr": "{count} caractères : {over} de trop ({max} au plus)",
+    },
     "error_summary": {
         "en": "Please correct what is marked below",
         "fr": "Veuillez corriger ce qui est signalé ci-dessous",
@@ -109,6 +117,13 @@ STRINGS: dict[str, dict[Language, str]] = {
     },
     "thanks_title": {"en": "Thank you, {name}!", "fr": "Merci, {name} !"},
     "thanks_letters": {"en": "Your letters", "fr": "Vos lettres"},
+    "thanks_gone_title": {"en": "Page not found", "fr": "Page introuvable"},
+    "thanks_gone": {
+        "en": "This thank-you page is not one we made, or it is more than 30 days old. "
+        "Letters you sent are not affected.",
+        "fr": "Cette page de remerciement n'est pas l'une des nôtres, ou elle date de plus de "
+        "30 jours. Les lettres que vous avez envoyées n'en sont pas touchées.",
+    },
     "thanks_confirm": {
         "en": "One more step: we have sent an email to {email}. Follow the link in it within "
         "{days} days to send your letters. Until then they wait.",
@@ -130,6 +145,69 @@ STRINGS: dict[str, dict[Language, str]] = {
     "copy": {"en": "Copy the link", "fr": "Copier le lien"},
     "copied": {"en": "Copied", "fr": "Copié"},
     # Errors, as a supporter reads them beside the field.
+    "confirm_title": {"en": "Confirm your letters", "fr": "Confirmez vos lettres"},
+    "confirm_ask": {
+        "en": 'Hello {name}, you wrote about "{title}". Your letters go as soon as you '
+        "confirm that this email address is yours.",
+        "fr": "Bonjour {name}, vous avez écrit au sujet de « {title} ». Vos lettres partent "
+        "dès que vous confirmez que cette adresse courriel est la vôtre.",
+    },
+    "confirm_button": {"en": "Yes, send my letters", "fr": "Oui, envoyer mes lettres"},
+    "confirm_ignore": {
+        "en": "If you did not write, close this page: nothing is sent. The link works for "
+        "{days} days.",
+        "fr": "Si vous n'avez pas écrit, fermez cette page : rien n'est envoyé. Le lien est "
+        "valable {days} jours.",
+    },
+    "confirmed_title": {
+        "en": "Thank you: your letters are on their way",
+        "fr": "Merci : vos lettres sont en route",
+    },
+    "confirmed": {
+        "en": "Your email address is confirmed: your letters no longer wait.",
+        "fr": "Votre adresse courriel est confirmée : vos lettres n'attendent plus.",
+    },
+    "confirmed_already": {
+        "en": "You had already confirmed: your letters were on their way.",
+        "fr": "Vous aviez déjà confirmé : vos lettres étaient en route.",
+    },
+    "next_email": {
+        "en": "Letters by email are sent within minutes.",
+        "fr": "Les lettres par courriel partent dans les minutes qui suivent.",
+    },
+    "next_post": {
+        "en": "Letters by post are printed and mailed with the organisation's next batch.",
+        "fr": "Les lettres par la poste sont imprimées et postées avec le prochain envoi de "
+        "l'organisme.",
+    },
+    "next_replies": {
+        "en": "Officials who answer write to your email address.",
+        "fr": "Les élus qui répondent écrivent à votre adresse courriel.",
+    },
+    "back_to_campaign": {"en": "Back to the campaign", "fr": "Retour à la campagne"},
+    "confirm_failed_title": {"en": "This link does not work", "fr": "Ce lien ne fonctionne pas"},
+    "confirm_invalid": {
+        "en": "This confirmation link is not one we sent. Check that you opened the whole "
+        "link from the email.",
+        "fr": "Ce lien de confirmation n'est pas l'un des nôtres. Vérifiez que vous avez "
+        "ouvert le lien complet du courriel.",
+    },
+    "confirm_expired": {
+        "en": "This link was valid for {days} days and has expired: your letters were not "
+        "sent. You can write again from the campaign's page.",
+        "fr": "Ce lien était valable {days} jours et a expiré : vos lettres n'ont pas été "
+        "envoyées. Vous pouvez écrire de nouveau depuis la page de la campagne.",
+    },
+    "confirm_erased": {
+        "en": "Your details were erased: your letters were not sent.",
+        "fr": "Vos données ont été effacées : vos lettres n'ont pas été envoyées.",
+    },
+    "confirm_too_many": {
+        "en": "Too many confirmation links were opened from here just now. Please try again "
+        "in a few minutes.",
+        "fr": "Trop de liens de confirmation ont été ouverts d'ici à l'instant. Réessayez "
+        "dans quelques minutes.",
+    },
     "required": {"en": "Please fill this in.", "fr": "Veuillez remplir ce champ."},
     "email_invalid": {
         "en": "Enter an email address such as name@example.org.",

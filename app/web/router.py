@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi import Path as PathParam
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -33,11 +33,11 @@ from app.errors import (
 )
 from app.fields import normalise_postal_code
 from app.letters import service as letters
-from app.letters.schemas import ActionOut, PreviewOut
+from app.letters.schemas import LetterRecipient, PreviewOut
 from app.rate_limits import PageCallsByAddress, check_address, check_supporter_email
 from app.responses import NOT_FOUND, RATE_LIMITED, conflict
 from app.settings import Settings
-from app.web import i18n, service
+from app.web import i18n, service, thanks
 from app.web.i18n import Language
 from app.web.schemas import PageTargets
 
@@ -101,7 +101,8 @@ PAGE_RESPONSES: dict[int | str, dict[str, Any]] = {
     404: html("No live or closed campaign here."),
 }
 SUBMIT_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: html("The thank-you page, or a preview."),
+    200: html("A preview."),
+    303: {"description": "Action taken: to the thank-you page, at an address of its own."},
     404: PAGE_RESPONSES[404],
     409: html("The campaign has closed: the page again, saying so."),
     422: html("The page again with each error beside its field, keeping what was typed."),
@@ -160,15 +161,17 @@ def common_context(
         return i18n.text(key, language, **values)
 
     stats = letters.stats(session, campaign.slug)
+    shown = stats.actions + campaign.counter_offset
     return {
         "t": t,
+        "show_counter": shown >= campaign.counter_hidden_below,
         "lang": language,
         "bilingual": len(campaign.languages) > 1,
         "embed": embed,
         "title": campaign.title[language],
         "summary": campaign.summary.get(language, ""),
-        "counter": i18n.counter(stats.actions, language),
-        "actions": stats.actions,
+        "counter": i18n.counter(shown, language),
+        "actions": shown,
         "goal": stats.goal,
         "goal_text": t("goal", goal=i18n.number(stats.goal, language)) if stats.goal else "",
         "urls": page_urls(request, campaign.slug, language, embed),
@@ -218,8 +221,14 @@ def render_page(
         "values": values,
         "errors": errors.messages,
         "form_level": service.FORM_LEVEL,
+        "max_lengths": i18n.MAX_LENGTHS,
+        "number": lambda value: i18n.number(value, language),
         "preview": service.preview_view(preview, campaign, language) if preview else None,
     }
+    if errors.messages:  # the title is the first thing a screen reader says of a page
+        context["document_title"] = i18n.text(
+            "error_title", language, title=campaign.title[language]
+        )
     return templates.TemplateResponse(
         request,
         "campaign.html",
@@ -235,30 +244,37 @@ def render_thanks(
     campaign: Campaign,
     language: Language,
     embed: bool,
-    action: ActionOut,
-    form: dict[str, str],
+    shown: dict[str, Any],
 ) -> HTMLResponse:
+    """The thank-you page, from what its sealed address holds (see `thanks`)."""
     settings: Settings = request.app.state.settings
     context = common_context(request, session, campaign, language, embed) | {
-        "first_name": form.get("first_name", "").strip(),
-        "email": form.get("email", "").strip(),
+        "first_name": shown["first_name"],
+        "email": shown["email"],
         "confirm": campaign.confirm_email,
         "days": settings.confirmation_days,
         "letters": [
             {
-                "recipient": service.page_recipient(letter.recipient, language),
-                "subject": letter.subject,
-                "channel": i18n.text(
-                    "by_email" if letter.channel == "email" else "by_post", language
+                "recipient": service.page_recipient(
+                    LetterRecipient(id=None, **letter["recipient"]), language
                 ),
-                "status": i18n.text(f"status_{letter.status}", language),
+                "subject": letter["subject"],
+                "channel": i18n.text(
+                    "by_email" if letter["channel"] == "email" else "by_post", language
+                ),
+                "status": i18n.text(f"status_{letter['status']}", language),
             }
-            for letter in action.letters
+            for letter in shown["letters"]
         ],
     }
     return templates.TemplateResponse(
         request, "thanks.html", context, headers=security_headers(settings, embed)
     )
+
+
+def thanks_address(slug: str, language: Language, embed: bool, sealed: str) -> str:
+    base = f"/embed/c/{slug}" if embed else f"/c/{slug}"
+    return f"{base}/thanks/{sealed}?lang={language}"
 
 
 def render_message(
@@ -309,7 +325,7 @@ def submit_form(
     lang: str | None,
     form: dict[str, str],
     embed: bool,
-) -> HTMLResponse:
+) -> Response:
     """The form, posted: a preview when its Preview button sent it, else the action,
     taken by the one call to the letters service the JSON API makes."""
     try:
@@ -347,7 +363,23 @@ def submit_form(
         )  # fmt: skip
         page.headers.update(error.headers or {})
         return page
-    return render_thanks(request, session, campaign, language, embed, action, form)
+    # Post/Redirect/Get: a reload or Back shows the thank-you again, never posts again.
+    sealed = thanks.seal_thanks(request.app.state.settings, action, form)
+    return RedirectResponse(thanks_address(slug, language, embed, sealed), status_code=303)
+
+
+def show_thanks(
+    request: Request, session: Session, slug: str, sealed: str, lang: str | None, embed: bool
+) -> HTMLResponse:
+    try:
+        campaign = published_campaign(session, slug)
+    except NotFound:
+        return not_found_page(request, lang, embed)
+    language = language_for(request, campaign.languages, lang)
+    shown = thanks.open_thanks(request.app.state.settings, sealed)
+    if shown is None:
+        return render_message(request, "thanks_gone", "thanks_gone_title", language, embed, 404)
+    return render_thanks(request, session, campaign, language, embed, shown)
 
 
 @router.get("/c/{slug}", response_class=HTMLResponse, responses=PAGE_RESPONSES)
@@ -372,9 +404,10 @@ def submit_campaign_form(
     form: FormDep,
     slug: str = SlugPath,
     lang: Annotated[str | None, LangQuery] = None,
-) -> HTMLResponse:
+) -> Response:
     """Public: the action page's form (application/x-www-form-urlencoded); takes action as
-    `POST /v1/campaigns/{slug}/actions` does, or with `intent=preview` shows the letters."""
+    `POST /v1/campaigns/{slug}/actions` does and answers 303 to the thank-you page, or
+    with `intent=preview` shows the letters."""
     return submit_form(request, session, provider, slug, lang, form, embed=False)
 
 
@@ -403,9 +436,42 @@ def submit_embedded_form(
     form: FormDep,
     slug: str = SlugPath,
     lang: Annotated[str | None, LangQuery] = None,
-) -> HTMLResponse:
+) -> Response:
     """Public: the embedded form, posted; as `POST /c/{slug}`."""
     return submit_form(request, session, provider, slug, lang, form, embed=True)
+
+
+ThanksPath = PathParam(max_length=8000, description="The sealed address the form answered.")
+THANKS_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: html("The thank-you page: the supporter's letters, what happens next, sharing."),
+    404: html("No such campaign, or an address we did not make (or older than 30 days)."),
+}
+
+
+@router.get("/c/{slug}/thanks/{sealed}", response_class=HTMLResponse, responses=THANKS_RESPONSES)
+def thanks_page(
+    request: Request,
+    session: SessionDep,
+    slug: str = SlugPath,
+    sealed: str = ThanksPath,
+    lang: Annotated[str | None, LangQuery] = None,
+) -> HTMLResponse:
+    """Public: the thank-you page the form's POST redirects to; reloading it is harmless."""
+    return show_thanks(request, session, slug, sealed, lang, embed=False)
+
+
+@router.get(
+    "/embed/c/{slug}/thanks/{sealed}", response_class=HTMLResponse, responses=THANKS_RESPONSES
+)
+def embedded_thanks_page(
+    request: Request,
+    session: SessionDep,
+    slug: str = SlugPath,
+    sealed: str = ThanksPath,
+    lang: Annotated[str | None, LangQuery] = None,
+) -> HTMLResponse:
+    """Public: the embedded form's thank-you page."""
+    return show_thanks(request, session, slug, sealed, lang, embed=True)
 
 
 @router.get(

@@ -31,7 +31,10 @@ QUALITY_REFUSALS = ("abusive_language", "intro_too_short", "copied_campaign_text
 MAX_PAIRS = 50
 
 
-def parse_form(raw: bytes) -> dict[str, str]:
+PAGE_FORM_FIELDS = (*TEXT_FIELDS, "consent_to_contact", "intent")
+
+
+def parse_form(raw: bytes, known: tuple[str, ...] = PAGE_FORM_FIELDS) -> dict[str, str]:
     """An application/x-www-form-urlencoded body; the first value of each known field.
     Bytes that are not UTF-8 are replaced, so they fail validation as text, not here.
     Only the first 50 pairs are read (the page sends fewer): a padded form is answered
@@ -39,7 +42,7 @@ def parse_form(raw: bytes) -> dict[str, str]:
     values: dict[str, str] = {}
     first_pairs = "&".join(raw.decode("utf-8", "replace").split("&", MAX_PAIRS)[:MAX_PAIRS])
     for name, value in parse_qsl(first_pairs, keep_blank_values=True):
-        if name in (*TEXT_FIELDS, "consent_to_contact", "intent") and name not in values:
+        if name in known and name not in values:
             values[name] = value
     return values
 

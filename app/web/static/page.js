@@ -59,6 +59,8 @@
     var postalInput = document.getElementById("postal_code");
     var previewBox = document.getElementById("preview-letters");
     var previewStatus = document.getElementById("preview-status");
+    var liveErrors = document.getElementById("live-errors");
+    var announcedRecipients = null;
     var lastLookup = null;
     var previewSeq = 0;
     // Errors the page came with stay until their field is changed: the preview cannot
@@ -149,17 +151,31 @@
           data.ownWords.replace("{percent}", String(Math.round(letter.own_words_share * 100)))));
         previewBox.appendChild(article);
       });
-      previewStatus.textContent = data.previewUpdated;
+      // Said politely, and only when whom the letters go to changes: not on every pause
+      // in typing, which would talk over the supporter.
+      var recipients = letters.map(function (letter) { return letter.recipient.display_name; })
+        .join("\n");
+      if (recipients !== announcedRecipients) {
+        announcedRecipients = recipients;
+        previewStatus.textContent = data.previewUpdated;
+      }
     }
 
     function showPreviewErrors(errors) {
       var named = {};
+      var fresh = [];
       errors.forEach(function (error) { named[error.field] = error.message; });
       FIELDS.forEach(function (name) {
         var input = form.elements[name];
         if (!input || !changed[name] || input.value.trim() === "") return; // no nagging yet
-        setError(name, named[name] || "");
+        var message = named[name] || "";
+        var shown = document.getElementById(name + "-error");
+        if (message && shown && shown.textContent !== message) fresh.push(message);
+        setError(name, message);
       });
+      // An error the preview adds is said once, when it appears; one still standing is
+      // not said again at the next pause.
+      if (fresh.length) liveErrors.textContent = fresh.join(" ");
     }
 
     function preview() {
@@ -200,8 +216,52 @@
     }
     form.addEventListener("input", onEdit);
     form.addEventListener("change", onEdit);
+    form.addEventListener("submit", showSending);
     lookUp();
     preview();
+  }
+
+  // Send shows it is busy, and a second press while the first is on its way sends
+  // nothing more. The button stays enabled: a disabled submitter is left out of the
+  // form's data, and the server needs its intent.
+  function showSending(event) {
+    var button = event.submitter;
+    if (!button || button.value !== "send") return;
+    if (button.getAttribute("aria-busy") === "true") {
+      event.preventDefault();
+      return;
+    }
+    button.setAttribute("aria-busy", "true");
+    button.setAttribute("aria-disabled", "true");
+    button.dataset.label = button.textContent;
+    if (button.dataset.busy) button.textContent = button.dataset.busy;
+  }
+
+  // Each limited field counts its characters as they are typed, in the page's words
+  // (the template holds them). Not a live region: a count at every key would drown
+  // the supporter's own typing; it is read with the field (aria-describedby).
+  function formatNumber(value, lang) {
+    var grouped = String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+    return lang === "fr" ? grouped.replace(/,/g, "\u202f") : grouped;
+  }
+
+  function enhanceCounts(form) {
+    var lang = form.dataset.lang;
+    document.querySelectorAll(".char-count").forEach(function (count) {
+      var input = document.getElementById(count.id.replace(/-count$/, ""));
+      if (!input) return;
+      var max = Number(count.dataset.max);
+      function update() {
+        var length = Array.from(input.value).length;  // characters, as the server counts
+        var over = length - max;
+        count.classList.toggle("over", over > 0);
+        count.textContent = (over > 0 ? count.dataset.over : count.dataset.counting)
+          .replace("{count}", formatNumber(length, lang))
+          .replace("{over}", formatNumber(over, lang));
+      }
+      input.addEventListener("input", update);
+      update();
+    });
   }
 
   function enhanceShare() {
@@ -218,9 +278,22 @@
     });
   }
 
+  // A page restored from the back/forward cache comes back as it was left: Send not busy.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    document.querySelectorAll("button[aria-busy]").forEach(function (button) {
+      button.removeAttribute("aria-busy");
+      button.removeAttribute("aria-disabled");
+      if (button.dataset.label) button.textContent = button.dataset.label;
+    });
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.querySelector("form.action");
-    if (form) enhanceForm(form);
+    if (form) {
+      enhanceForm(form);
+      enhanceCounts(form);
+    }
     enhanceShare();
     var summary = document.getElementById("error-summary");
     var thanks = document.getElementById("thanks-heading");
