@@ -53,5 +53,4 @@ def update_organisation(
     body: OrganisationUpdate, principal: Admin, session: SessionDep
 ) -> OrganisationOut:
     organisation = service.set_email_name(session, principal.organisation_id, body.email_name)
-    session.commit()
     return OrganisationOut.model_validate(organisation)

@@ -78,7 +78,7 @@ def set_email_name(session: Session, organisation_id: str, email_name: str | Non
     """The name the organisation's emails show; None: its own name."""
     organisation = find_organisation(session, organisation_id)
     organisation.email_name = email_name
-    session.flush()
+    session.commit()
     return organisation
 
 
