@@ -6,7 +6,7 @@ ever, so that the test kills it (SIGKILL) exactly there:
   the request's work;
 - `answering`: when it comes to send an answer, after everything was committed.
 
-Used only by tests/test_idempotency_crash.py."""
+Used only by tests/idempotency/test_idempotency_crash.py."""
 
 import os
 import time

@@ -1,7 +1,7 @@
 """Forms of address in Canadian protocol, English and French: the address block's name
 line, the salutation and the closing. Table-driven: each form is one row below, so a
 correction is a one-line change that the table of expected outputs in
-tests/test_addressing.py checks.
+tests/campaigns/test_addressing.py checks.
 
 Sources:
 - [CH] Canadian Heritage, "Styles of address" (canada.ca, Protocol guidelines): the

@@ -5,7 +5,7 @@ template `letter.typ` beside this file, using only fonts embedded in typst (Libe
 Serif), so a fresh machine needs nothing else. Letter text goes in as DATA only: a JSON
 array in `sys.inputs`, decoded by the template and shown as text. It is never spliced
 into typst markup, which could `#read` or `#include` files: `#read("/etc/passwd")`,
-`$x$` or `*bold*` in a letter print as typed (tests/test_pdf.py checks it). The compiler's
+`$x$` or `*bold*` in a letter print as typed (tests/delivery/test_pdf.py checks it). The compiler's
 root is this folder, so even the template can read nothing else.
 
 Layout: page 1 is laid out for a #10 window envelope (numbers and the reasoning in

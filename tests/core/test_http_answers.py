@@ -58,7 +58,7 @@ def test_every_problem_type_is_documented_in_the_readme_and_the_openapi_document
     raised = {cls.slug for cls in DomainError.__subclasses__()}
     answered = {"malformed-json", "method-not-allowed", "internal-error"}
     kept = {"idempotency-key-in-use", "idempotency-key-reused"}
-    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    readme = (Path(__file__).parent.parent.parent / "README.md").read_text()
     app = create_app(Settings(database_url="sqlite://", secret_key="x", _env_file=None))
     described = app.openapi()["components"]["schemas"]["Problem"]["properties"]["type"]
     for slug in raised | answered | kept:

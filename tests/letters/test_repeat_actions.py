@@ -22,7 +22,7 @@ from tests.campaign_data import action_body, make_campaign, make_directory
 from tests.conftest import Caller, MakeCaller
 from tests.delivery_data import deliver_all
 from tests.smtp_sink import SinkHandler
-from tests.test_web_pages import SLUG, form
+from tests.web.test_web_pages import SLUG, form
 
 ACTIONS = f"/v1/campaigns/{SLUG}/actions"
 # What differs between any two answers, first or not.

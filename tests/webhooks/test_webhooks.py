@@ -32,7 +32,7 @@ from tests.delivery_data import deliver_all
 from tests.http_receiver import Receiver, http_receiver
 from tests.smtp_sink import SinkHandler, self_signed_certificate
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = Path(__file__).resolve().parent.parent.parent / "README.md"
 
 
 def readme_verify() -> Callable[[str, str, bytes], bool]:

@@ -7,7 +7,7 @@ import pytest
 from app.letters.quality import abusive_found, says_where_from
 from app.letters.schemas import Supporter
 
-WORDLISTS = Path(__file__).parent.parent / "app" / "letters" / "wordlists"
+WORDLISTS = Path(__file__).parent.parent.parent / "app" / "letters" / "wordlists"
 ENTRIES = [
     line.split("#", 1)[0].strip()
     for path in sorted(WORDLISTS.glob("abusive-*.txt"))

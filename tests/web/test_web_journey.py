@@ -15,8 +15,8 @@ from sqlalchemy import select, update
 from app.db import utcnow
 from app.letters.models import Action, Letter
 from app.tokens import confirmation_link
-from tests import test_web_browser as action_page
-from tests.test_web_browser import SUPPORTER, new_page, serious_violations, shot
+from tests.web import test_web_browser as action_page
+from tests.web.test_web_browser import SUPPORTER, new_page, serious_violations, shot
 from tests.web_server import LiveServer
 
 # The action page's module fixtures: a live service and Debian's chromium.

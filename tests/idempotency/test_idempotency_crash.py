@@ -31,7 +31,7 @@ from tests.campaign_data import action_body, make_campaign, make_directory
 from tests.conftest import Caller
 
 ACTIONS = "/v1/campaigns/rescind-stca/actions"
-REPOSITORY = Path(__file__).resolve().parent.parent
+REPOSITORY = Path(__file__).resolve().parent.parent.parent
 
 
 def work_done(session: Session) -> dict[str, int]:

@@ -16,7 +16,7 @@ from app.rate_limits import Limit, MemoryCounter, RateLimiter, RedisCounter, cli
 from app.settings import Settings
 from tests.campaign_data import action_body, make_campaign, make_directory
 from tests.conftest import MakeCaller
-from tests.test_web_pages import form
+from tests.web.test_web_pages import form
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 

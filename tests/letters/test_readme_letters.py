@@ -2,7 +2,7 @@
 through the API (a minister, the supporter's own MP, a named senator; English and
 French) and must appear in the README word for word, the date aside.
 
-To print them for the README: pytest tests/test_readme_letters.py -k sqlite -s
+To print them for the README: pytest tests/letters/test_readme_letters.py -k sqlite -s
 with LETTERDESK_PRINT_EXAMPLES=1."""
 
 import os
@@ -16,7 +16,7 @@ from app.campaigns.rendering import localised_date
 from tests.campaign_data import HILL, action_body, make_campaign, make_directory
 from tests.conftest import Caller
 
-README = Path(__file__).parent.parent / "README.md"
+README = Path(__file__).parent.parent.parent / "README.md"
 README_DATES = {"en": "November 30, 2026", "fr": "30 novembre 2026"}
 SENATOR = {
     "first_name": "Rosemary",

@@ -24,8 +24,8 @@ from app.worker import Worker
 from tests.campaign_data import action_body, make_campaign, make_directory
 from tests.conftest import Caller, MakeCaller
 from tests.delivery_data import deliver_all
+from tests.letters.test_letters_follow_the_shuffle import queued_to_joly
 from tests.smtp_sink import SinkHandler
-from tests.test_letters_follow_the_shuffle import queued_to_joly
 
 AMELIE = action_body()  # Amélie Tremblay, amelie@example.org, 24 Rue Principale, T5A 1B7
 AMELIE_MARKS = (

@@ -17,8 +17,8 @@ from tests.conftest import Caller
 
 # Every name and district of both House of Commons files of the shared data, extracted
 # with their provenance (see the file's head).
-NAMES = Path(__file__).parent / "data" / "directory-names.txt"
-ORDINARY = Path(__file__).parent / "data" / "ordinary-words.txt"
+NAMES = Path(__file__).parent.parent / "data" / "directory-names.txt"
+ORDINARY = Path(__file__).parent.parent / "data" / "ordinary-words.txt"
 SLUG = "rescind-stca"
 
 

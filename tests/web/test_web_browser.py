@@ -29,7 +29,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-ARTEFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "web"
+ARTEFACTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts" / "web"
 SLUG = "rescind-safe-third-country"  # to the immigration minister and the supporter's MP
 
 

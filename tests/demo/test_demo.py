@@ -125,7 +125,7 @@ def test_the_directory_status_says_the_date_of_the_demo_data(
 
 
 def test_the_shipped_data_keeps_its_provenance_beside_it() -> None:
-    data = Path(__file__).parent.parent / "app" / "demo" / "data"
+    data = Path(__file__).parent.parent.parent / "app" / "demo" / "data"
     provenance = (data / "PROVENANCE.md").read_text()
     assert "ourcommons.ca" in provenance
     for name in (
