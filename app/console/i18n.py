@@ -87,6 +87,61 @@ STRINGS: dict[str, dict[Language, str]] = {
     },
     "not_found": {"en": "Not found", "fr": "Introuvable"},
     "language_link": {"en": "Français", "fr": "English"},
+    "supporters": {"en": "Supporters", "fr": "Sympathisant·es"},
+    "supporters_of": {"en": "Supporters: {title}", "fr": "Sympathisant·es : {title}"},
+    "personal_data": {"en": "Personal data", "fr": "Données personnelles"},
+    "personal_data_message": {
+        "en": "Your role does not show supporters' personal data. Ask an owner of your "
+        "organisation.",
+        "fr": "Votre rôle ne donne pas accès aux données personnelles des sympathisant·es. "
+        "Adressez-vous à une personne propriétaire de votre organisme.",
+    },
+    "not_found_message": {
+        "en": "There is nothing here, or it is not your organisation's.",
+        "fr": "Il n'y a rien ici, ou cela n'appartient pas à votre organisme.",
+    },
+    "consent_filter": {"en": "Show", "fr": "Afficher"},
+    "consent_all": {"en": "everyone", "fr": "tout le monde"},
+    "consent_yes": {
+        "en": "those who agreed to hear from us",
+        "fr": "les personnes qui acceptent d'avoir de nos nouvelles",
+    },
+    "consent_no": {"en": "those who did not", "fr": "les autres"},
+    "apply": {"en": "Apply", "fr": "Appliquer"},
+    "matching": {
+        "en": "{total} supporters match; the newest {shown} are shown. The export has them all.",
+        "fr": "{total} personnes correspondent ; les {shown} plus récentes sont affichées. "
+        "L'export les contient toutes.",
+    },
+    "export_opt_in": {
+        "en": "Download the opt-in list (CSV)",
+        "fr": "Télécharger la liste des consentements (CSV)",
+    },
+    "export_shown": {"en": "Download this list (CSV)", "fr": "Télécharger cette liste (CSV)"},
+    "name": {"en": "Name", "fr": "Nom"},
+    "postal_code": {"en": "Postal code", "fr": "Code postal"},
+    "consent": {"en": "Consent", "fr": "Consentement"},
+    "yes": {"en": "yes", "fr": "oui"},
+    "no": {"en": "no", "fr": "non"},
+    "taken": {"en": "Acted", "fr": "Action"},
+    "confirmed": {"en": "Confirmed", "fr": "Confirmé"},
+    "letters": {"en": "Letters", "fr": "Lettres"},
+    "one_person": {"en": "One person's data", "fr": "Les données d'une personne"},
+    "one_person_intro": {
+        "en": "Everything your organisation holds on one supporter, by email address: "
+        "download it to give them, or erase it. Erasing removes their details and words from "
+        "every action and letter and cancels letters not yet sent; counts stay.",
+        "fr": "Tout ce que votre organisme détient sur une personne, par adresse courriel : "
+        "téléchargez-le pour le lui remettre, ou effacez-le. L'effacement retire ses "
+        "coordonnées et ses mots de chaque action et lettre et annule les lettres pas encore "
+        "envoyées ; les totaux restent.",
+    },
+    "export": {"en": "Download their data (JSON)", "fr": "Télécharger ses données (JSON)"},
+    "erase": {"en": "Erase their data", "fr": "Effacer ses données"},
+    "erased": {
+        "en": "Erased for {email}: {actions} actions, {letters} letters ({cancelled} cancelled).",
+        "fr": "Effacé pour {email} : {actions} actions, {letters} lettres ({cancelled} annulées).",
+    },
 }
 
 

@@ -16,3 +16,8 @@ def may_change_campaigns(role: str) -> bool:
 
 def may_run_organisation(role: str) -> bool:
     return role == Role.OWNER
+
+
+def may_see_personal_data(role: str) -> bool:
+    """Supporters' details, the opt-in export, a person's export and erasure."""
+    return role in (Role.OWNER, Role.EDITOR)

@@ -15,15 +15,18 @@ from typing import Annotated, Any
 from urllib.parse import urlparse
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sqlalchemy import select
 
 from app.campaigns.models import Campaign
-from app.console import i18n, service
+from app.campaigns.service import get_campaign
+from app.console import i18n, service, supporters
 from app.console.models import ConsoleSession, User
-from app.console.roles import may_change_campaigns
+from app.console.roles import may_change_campaigns, may_see_personal_data
+from app.console.supporters import SupporterFilter
+from app.constituents import service as constituents
 from app.db import SessionDep
 from app.errors import Gone, NotFound, TooManyRequests
 from app.rate_limits import check_address
@@ -153,6 +156,7 @@ def home(request: Request, session: SessionDep, viewer: ViewerDep) -> Response:
         organisation=service.organisation_of(session, viewer.user).name,
         campaigns=[campaign_row(c, viewer.language) for c in campaigns],
         may_change=may_change_campaigns(viewer.user.role),
+        may_see_people=may_see_personal_data(viewer.user.role),
     )
 
 
@@ -160,6 +164,7 @@ def campaign_row(campaign: Campaign, language: Language) -> dict[str, Any]:
     title = campaign.title.get(language) or next(iter(campaign.title.values()), campaign.slug)
     return {
         "title": title,
+        "id": campaign.id,
         "slug": campaign.slug,
         "status": campaign.status,
         "actions": campaign.action_count,
@@ -343,3 +348,164 @@ async def sign_out(
     answer = to_sign_in()
     answer.delete_cookie(COOKIE, path="/")
     return answer
+
+
+def refused(request: Request, viewer: Viewer, status: int, key: str) -> HTMLResponse:
+    return page(
+        request,
+        "message.html",
+        viewer.language,
+        viewer,
+        status=status,
+        title=i18n.text("error_title", viewer.language, title=i18n.text(key, viewer.language)),
+        message=i18n.text(key + "_message", viewer.language),
+    )
+
+
+def consent_filter(consent: str) -> SupporterFilter:
+    return SupporterFilter({"yes": True, "no": False}.get(consent))
+
+
+ConsentQuery = Annotated[str, Query(pattern="^(all|yes|no)$")]
+
+
+@router.get("/console/campaigns/{campaign_id}/supporters", response_model=None)
+def campaign_supporters(
+    request: Request,
+    session: SessionDep,
+    viewer: ViewerDep,
+    campaign_id: str,
+    consent: ConsentQuery = "all",
+) -> Response:
+    """A campaign's supporters (owners and editors): the newest, filtered by consent."""
+    if viewer is None:
+        return to_sign_in()
+    if not may_see_personal_data(viewer.user.role):
+        return refused(request, viewer, 403, "personal_data")
+    try:
+        campaign = get_campaign(session, viewer.user.organisation_id, campaign_id[:80])
+    except NotFound:
+        return refused(request, viewer, 404, "not_found")
+    shown, total, letters = supporters.newest_supporters(
+        session, viewer.user.organisation_id, campaign.id, consent_filter(consent)
+    )
+    row = campaign_row(campaign, viewer.language)
+    return page(
+        request,
+        "supporters.html",
+        viewer.language,
+        viewer,
+        title=i18n.text("supporters_of", viewer.language, title=row["title"]),
+        campaign=campaign,
+        consent=consent,
+        shown=shown,
+        total=total,
+        letters=letters,
+    )
+
+
+@router.get("/console/campaigns/{campaign_id}/supporters.csv", response_model=None)
+def campaign_supporters_csv(
+    request: Request,
+    session: SessionDep,
+    viewer: ViewerDep,
+    campaign_id: str,
+    consent: ConsentQuery = "yes",
+) -> Response:
+    """The opt-in list (consent=yes by default) as CSV, every matching supporter."""
+    if viewer is None:
+        return to_sign_in()
+    if not may_see_personal_data(viewer.user.role):
+        return refused(request, viewer, 403, "personal_data")
+    try:
+        campaign = get_campaign(session, viewer.user.organisation_id, campaign_id[:80])
+    except NotFound:
+        return refused(request, viewer, 404, "not_found")
+    lines = supporters.csv_lines(
+        session, viewer.user.organisation_id, campaign.id, consent_filter(consent)
+    )
+    name = f"{campaign.slug}-supporters-{consent}.csv"
+    return StreamingResponse(
+        lines,
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@router.get("/console/supporters", response_model=None)
+def one_supporter(request: Request, viewer: ViewerDep) -> Response:
+    """Export or erase what the organisation holds on one person, by email address."""
+    if viewer is None:
+        return to_sign_in()
+    if not may_see_personal_data(viewer.user.role):
+        return refused(request, viewer, 403, "personal_data")
+    return page(
+        request,
+        "person.html",
+        viewer.language,
+        viewer,
+        title=i18n.text("one_person", viewer.language),
+    )
+
+
+@router.get("/console/supporters/export", response_model=None)
+def export_one_supporter(
+    request: Request,
+    session: SessionDep,
+    viewer: ViewerDep,
+    email: Annotated[str, Query(max_length=320)],
+) -> Response:
+    """The same document as GET /v1/constituents/export, as a download."""
+    if viewer is None:
+        return to_sign_in()
+    if not may_see_personal_data(viewer.user.role):
+        return refused(request, viewer, 403, "personal_data")
+    document = constituents.export(session, viewer.user.organisation_id, email.strip())
+    return Response(
+        document.model_dump_json(indent=2),
+        media_type="application/json",
+        headers={
+            "Content-Disposition": 'attachment; filename="supporter-export.json"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@router.post("/console/supporters/erase", response_model=None)
+async def erase_one_supporter(
+    request: Request, session: SessionDep, settings: SettingsDep, viewer: ViewerDep
+) -> Response:
+    """As DELETE /v1/constituents: their details and words everywhere, letters not yet
+    sent cancelled; counts and states stay."""
+    if viewer is None:
+        return to_sign_in()
+    form = await form_of(request, "email")
+    if not service.csrf_holds(settings, viewer.session.id, form.get("csrf", "")):
+        return forbidden_form(request, viewer)
+    if not may_see_personal_data(viewer.user.role):
+        return refused(request, viewer, 403, "personal_data")
+    email = form.get("email", "").strip()[:320]
+    if "@" not in email:
+        return page(
+            request,
+            "person.html",
+            viewer.language,
+            viewer,
+            status=422,
+            title=i18n.text("one_person", viewer.language),
+            error=i18n.text("email_invalid", viewer.language),
+            email=email,
+        )
+    erased = constituents.erase(session, viewer.user.organisation_id, email, settings)
+    return page(
+        request,
+        "person.html",
+        viewer.language,
+        viewer,
+        title=i18n.text("one_person", viewer.language),
+        erased=erased,
+        email=email,
+    )

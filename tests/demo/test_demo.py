@@ -203,4 +203,5 @@ def test_the_demo_has_a_console_owner_who_signs_in_from_the_outbox(
     [eml] = list(settings.outbox_dir.glob("*.eml"))
     parsed = BytesParser(policy=email.policy.strict).parsebytes(eml.read_bytes())
     assert parsed["To"].addresses[0].addr_spec == owner.email
-    assert "/console/sign-in/sil_" in parsed.get_body(("plain",)).get_content()
+    body = parsed.get_body(("plain",))
+    assert body is not None and "/console/sign-in/sil_" in body.get_content()
