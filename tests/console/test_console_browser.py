@@ -86,10 +86,22 @@ def test_the_demo_owner_signs_in_from_the_emailed_link(
         assert serious_violations(page) == []
         shot(page, f"{device}-04-campaigns")
 
+        page.get_by_role(
+            "link", name="Supporters: Rescind the Safe Third Country Agreement"
+        ).click()
+        expect(page.locator("h1")).to_contain_text("Supporters")
+        expect(page.locator("main")).to_contain_text("Download the opt-in list (CSV)")
+        assert serious_violations(page) == []
+        shot(page, f"{device}-05-supporters")
+        page.goto("/console/supporters")
+        expect(page.locator("h1")).to_have_text("One person's data")
+        assert serious_violations(page) == []
+        shot(page, f"{device}-06-one-person")
+
         page.click("text=Sessions")
         expect(page.locator("table")).to_contain_text("this browser")
         assert serious_violations(page) == []
-        shot(page, f"{device}-05-sessions")
+        shot(page, f"{device}-07-sessions")
 
         page.click("button:has-text('Sign out')")
         expect(page.locator("h1")).to_have_text("Sign in to the console")
