@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.auth import service as auth_service
 from app.auth.models import Organisation
 from app.auth.scopes import Scope
+from app.console.roles import Role
 from app.db import make_engine, make_sessionmaker
 from app.directory import importer, postal_table
 from app.errors import DomainError
@@ -26,9 +27,13 @@ cli = typer.Typer(
 db_cli = typer.Typer(help="The database.", no_args_is_help=True)
 org_cli = typer.Typer(help="Organisations and their API keys.", no_args_is_help=True)
 directory_cli = typer.Typer(help="The directory of recipients.", no_args_is_help=True)
+user_cli = typer.Typer(
+    help="The console's users (people; API keys are for machines).", no_args_is_help=True
+)
 cli.add_typer(db_cli, name="db")
 cli.add_typer(org_cli, name="org")
 cli.add_typer(directory_cli, name="directory")
+cli.add_typer(user_cli, name="user")
 console = Console()
 
 
@@ -192,6 +197,35 @@ def _organisation_for(session: Session, name_or_id: str | None) -> Organisation:
     return organisations[0]
 
 
+@user_cli.command("add")
+def user_add(
+    email: str,
+    org: Annotated[str, typer.Option(help="Organisation name or id.")],
+    role: Annotated[Role, typer.Option(help="owner, editor or viewer.")] = Role.VIEWER,
+    name: Annotated[str, typer.Option(help="How the console greets them.")] = "",
+    language: Annotated[
+        str, typer.Option(help="en or fr: the console's and emails' language.")
+    ] = "en",
+) -> None:
+    """Add a console user to an organisation. They sign in at /console with a link
+    emailed to EMAIL."""
+    import app.models  # noqa: F401  (every table's mapper, for the relationships)
+    from app.console import service as console_service
+
+    settings = get_settings()
+    with _sessionmaker()() as session:
+        try:
+            organisation = auth_service.find_organisation(session, org)
+            user = console_service.add_user(
+                session, organisation.id, email, role.value, name, language
+            )
+        except DomainError as error:
+            raise _fail(error) from None
+        session.commit()
+        console.print(f"User {user.id} ({user.email}, {user.role}) added to {organisation.name}.")
+    console.print(f"They sign in at {settings.public_url.rstrip('/')}/console/sign-in.")
+
+
 @cli.command("import")
 def import_file(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
@@ -303,6 +337,15 @@ def demo() -> None:
     else:
         console.print(f"Demo API key (kept in {settings.demo_key_file}):")
         print(report.key)
+    console.print(
+        f"Console: open {settings.public_url.rstrip('/')}/console/sign-in and give "
+        f"{report.owner_email}; the worker emails the sign-in link"
+        + (
+            f" into {settings.outbox_dir} (a .eml file)."
+            if settings.email_backend == "file"
+            else "."
+        )
+    )
 
 
 def main() -> None:

@@ -2,6 +2,7 @@
 
 from app.auth.models import ApiKey, Organisation
 from app.campaigns.models import Campaign
+from app.console.models import ConsoleSession, SignInLink, User
 from app.delivery.models import Delivery, DeliveryAttempt, PrintBatch
 from app.directory.models import PostalCodeDistrict, Recipient, RecipientRole
 from app.idempotency.models import IdempotencyKey
@@ -14,6 +15,7 @@ __all__ = [
     "Action",
     "ApiKey",
     "Campaign",
+    "ConsoleSession",
     "Delivery",
     "DeliveryAttempt",
     "IdempotencyKey",
@@ -26,6 +28,8 @@ __all__ = [
     "RecipientRole",
     "RepeatNotice",
     "Reply",
+    "SignInLink",
+    "User",
     "Webhook",
     "WebhookAttempt",
     "WebhookDelivery",

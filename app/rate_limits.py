@@ -138,6 +138,7 @@ def make_rate_limiter(settings: Settings) -> RateLimiter:
         "action-key": Limit.parse(settings.rate_limit_actions_per_key),
         "confirm-address": Limit.parse(settings.rate_limit_confirmations_per_address),
         "page-address": Limit.parse(settings.rate_limit_page_calls_per_address),
+        "sign-in-address": Limit.parse(settings.rate_limit_sign_in_per_address),
     }
     counter: Counter = (
         RedisCounter(settings.redis_url, settings.redis_prefix)

@@ -96,6 +96,11 @@ class Settings(BaseSettings):
     # Where the service is reached from outside, for links in emails.
     public_url: str = "http://127.0.0.1:8000"
     confirmation_days: int = 7
+    # The console: a sign-in link works once, for this long; a session ends after this
+    # long unused, and after the longer one whatever happens.
+    console_link_minutes: int = Field(15, ge=1, le=1440)
+    console_session_idle_hours: int = Field(12, ge=1)
+    console_session_max_days: int = Field(14, ge=1)
     # Someone acting again with an address that already acted is answered as a first
     # action; the address is told by email, at most once per mailbox in this many hours.
     repeat_notice_hours: int = Field(24, ge=1)
@@ -132,6 +137,8 @@ class Settings(BaseSettings):
     rate_limit_actions_per_key: str = "36000/hour"
     rate_limit_confirmations_per_address: str = "120/hour"
     rate_limit_page_calls_per_address: str = "600/hour"
+    # Console sign-in links asked for, per address (each sends an email).
+    rate_limit_sign_in_per_address: str = "10/hour"
     # Set to share rate limits between API processes and hosts ("redis://host:6379/0").
     redis_url: str | None = None
     redis_prefix: str = "letterdesk:"

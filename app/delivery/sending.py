@@ -25,6 +25,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.auth.models import Organisation
 from app.campaigns.models import Campaign
+from app.console.mail import sign_in_message
+from app.console.models import SignInLink, User
 from app.db import utcnow
 from app.delivery.email import (
     EmailBackend,
@@ -50,7 +52,7 @@ from app.settings import Settings
 
 log = logging.getLogger("letterdesk.worker")
 
-CHANNELS = ("email", "confirmation", "notice")
+CHANNELS = ("email", "confirmation", "notice", "sign_in")
 # An outcome whose record fails is recorded again this many times in all.
 RECORD_TRIES = 4
 DELIVERIES = Queue(Delivery)
@@ -280,8 +282,25 @@ def send_email(
     return outcome
 
 
+def send_sign_in(
+    session: Session, delivery_id: str, backend: EmailBackend, settings: Settings
+) -> Outcome:
+    """A console user's sign-in link (app.console). One that expired while queued is
+    not sent: it could open nothing."""
+    link, user, organisation = session.execute(
+        select(SignInLink, User, Organisation.name_in_email)
+        .join(User, User.id == SignInLink.user_id)
+        .join(Organisation, Organisation.id == User.organisation_id)
+        .where(SignInLink.delivery_id == delivery_id)
+    ).one()
+    _let_go(session)
+    if link.expires_at <= utcnow():
+        return Outcome("failed", "the sign-in link expired before it could be sent")
+    return _sent_by(backend, lambda: sign_in_message(link, user, organisation, settings))
+
+
 # What each channel of the email lane sends.
-SENDERS = {"confirmation": send_confirmation, "notice": send_notice}
+SENDERS = {"confirmation": send_confirmation, "notice": send_notice, "sign_in": send_sign_in}
 
 
 @dataclass

@@ -20,6 +20,9 @@ from app.auth.scopes import Scope
 from app.campaigns import service as campaigns_service
 from app.campaigns.models import Campaign
 from app.campaigns.schemas import CAMPAIGN_FIELDS, CampaignCreate, CampaignUpdate, campaign_out
+from app.console import service as console_service
+from app.console.models import User
+from app.console.roles import Role
 from app.directory import importer, postal_table, sync
 from app.directory.addresses import parse_address_block
 from app.directory.honorifics import read_house_honorific
@@ -39,6 +42,7 @@ MEMBERS_2023_FILE = DATA / "house-of-commons-members-2023-12.json"
 ROLES_2023_FILE = DATA / "cabinet-roles-2023-12.csv"
 DEMO_ORGANISATION = "Demo: Canadian refugee rights campaign"
 DEMO_SOURCE = "demo"
+DEMO_OWNER_EMAIL = "organiser@example.org"
 # What PROVENANCE.md says the data is as of: the members' snapshot.
 DATA_AS_OF = date(2025, 12, 11)
 ADDRESS_KINDS = {"central": "legislature", "main-local": "constituency", "local": "constituency"}
@@ -52,6 +56,7 @@ class DemoReport:
     recipients: ImportResult
     postal_codes: PostalCodeImportResult
     campaigns: dict[str, str]
+    owner_email: str = ""
 
     def summary(self) -> str:
         counts = self.recipients.counts
@@ -210,7 +215,20 @@ def load_demo(session: Session, settings: Settings) -> DemoReport:
     entries = postal_table.validate_entries(fsa_entries())
     postal_codes = postal_table.replace_table(session, organisation.id, entries)
     campaigns = load_campaigns(session, organisation.id)
-    return DemoReport(organisation.id, key, key_source, recipients, postal_codes, campaigns)
+    owner = _demo_owner(session, organisation.id)
+    return DemoReport(organisation.id, key, key_source, recipients, postal_codes, campaigns, owner)
+
+
+def _demo_owner(session: Session, organisation_id: str) -> str:
+    """The demo's console owner, made once: signing in emails a link (to the outbox
+    folder with the default file backend)."""
+    existing = session.scalar(select(User).where(User.email == DEMO_OWNER_EMAIL))
+    if existing is None:
+        console_service.add_user(
+            session, organisation_id, DEMO_OWNER_EMAIL, Role.OWNER, "Demo organiser"
+        )
+        session.commit()
+    return DEMO_OWNER_EMAIL
 
 
 def adopt_earlier_demo_recipients(session: Session, organisation_id: str) -> None:

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
+from app.console.models import SignInLink
 from app.main import create_app
 from app.settings import Settings
 from tests.conftest import ThrowawayPostgres
@@ -137,3 +139,20 @@ def test_directory_sync_plans_applies_and_stops_at_the_guard(database: str) -> N
         assert stopped.returncode == 1 and "would retire 243 of the source's 343" in stopped.stdout
         forced = run(database, *sync, "--force", env=env).stdout
         assert "243 retired" in forced
+
+
+def test_user_add_makes_a_console_user_who_can_ask_for_a_link(database: str) -> None:
+    run(database, "org", "create", "Amnistie")
+    output = run(
+        database, "user", "add", "Owner@Example.org", "--org", "Amnistie", "--role", "owner"
+    )
+    assert "owner@example.org, owner" in output.stdout and "/console/sign-in" in output.stdout
+    again = run(database, "user", "add", "owner@example.org", "--org", "Amnistie", check=False)
+    assert again.returncode == 1 and "already a user" in again.stdout
+    unknown = run(database, "user", "add", "x@example.org", "--org", "Nobody", check=False)
+    assert unknown.returncode == 1 and "No organisation" in unknown.stdout
+    settings = Settings(database_url=database, secret_key="test-secret", _env_file=None)
+    with TestClient(create_app(settings)) as client:
+        client.post("/console/sign-in", data={"email": "owner@example.org"})
+        with client.app.state.sessionmaker() as session:  # type: ignore[attr-defined]
+            assert session.scalar(select(SignInLink.id)) is not None

@@ -1,11 +1,15 @@
 """The demo organisation: the real House of Commons (45th Parliament), the Carney
 ministry's roles, the approximate postal table."""
 
+import email.policy
+from email.parser import BytesParser
 from pathlib import Path
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.console.models import User
 from app.demo.service import (
     MEMBERS_2023_FILE,
     ROLES_2023_FILE,
@@ -16,6 +20,7 @@ from app.demo.service import (
 from app.directory import importer
 from app.settings import Settings
 from tests.conftest import Caller
+from tests.delivery_data import deliver_all
 
 
 def demo_caller(session: Session, settings: Settings) -> Caller:
@@ -184,3 +189,19 @@ def test_the_demo_campaigns_write_to_the_minister_and_the_mp_in_their_own_terms(
         assert "As my Member of Parliament, I ask you" in mp["body_text"]
         assert "telling me where you stand." in mp["body_text"]
         assert minister["subject"] != mp["subject"]
+
+
+def test_the_demo_has_a_console_owner_who_signs_in_from_the_outbox(
+    client: TestClient, session: Session, settings: Settings
+) -> None:
+    first = load_demo(session, settings)
+    assert load_demo(session, settings).owner_email == first.owner_email
+    [owner] = session.scalars(select(User)).all()
+    assert (owner.email, owner.role) == (first.owner_email, "owner")
+    assert client.post("/console/sign-in", data={"email": owner.email}).status_code == 200
+    deliver_all(client, settings)
+    [eml] = list(settings.outbox_dir.glob("*.eml"))
+    parsed = BytesParser(policy=email.policy.strict).parsebytes(eml.read_bytes())
+    assert parsed["To"].addresses[0].addr_spec == owner.email
+    body = parsed.get_body(("plain",))
+    assert body is not None and "/console/sign-in/sil_" in body.get_content()
