@@ -29,6 +29,7 @@ from app.console.supporters import SupporterFilter
 from app.constituents import service as constituents
 from app.db import SessionDep
 from app.errors import Gone, NotFound, TooManyRequests
+from app.letters.results import results
 from app.rate_limits import check_address
 from app.settings import Settings, SettingsDep
 from app.web.i18n import Language, page_language
@@ -508,4 +509,38 @@ async def erase_one_supporter(
         title=i18n.text("one_person", viewer.language),
         erased=erased,
         email=email,
+    )
+
+
+RESULT_SORTS = {"letters": lambda row: (-row.letters, row.name), "name": lambda row: row.name}
+
+
+@router.get("/console/campaigns/{campaign_id}/results", response_model=None)
+def campaign_results(
+    request: Request,
+    session: SessionDep,
+    viewer: ViewerDep,
+    campaign_id: str,
+    sort: Annotated[str, Query(pattern="^(letters|name)$")] = "letters",
+) -> Response:
+    """The figures of GET /v1/campaigns/{id}/results, as a page (every role)."""
+    if viewer is None:
+        return to_sign_in()
+    try:
+        campaign = get_campaign(session, viewer.user.organisation_id, campaign_id[:80])
+    except NotFound:
+        return refused(request, viewer, 404, "not_found")
+    figures = results(session, campaign)
+    figures.by_recipient.sort(key=RESULT_SORTS[sort])
+    row = campaign_row(campaign, viewer.language)
+    return page(
+        request,
+        "results.html",
+        viewer.language,
+        viewer,
+        title=i18n.text("results_of", viewer.language, title=row["title"]),
+        campaign=campaign,
+        figures=figures,
+        sort=sort,
+        per_day=[{"day": d.day.isoformat(), "actions": d.actions} for d in figures.actions_per_day],
     )

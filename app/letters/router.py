@@ -22,12 +22,14 @@ from app.errors import InvalidInput
 from app.letters import actions, readdressing, service
 from app.letters.limits import ActionsByCaller, submits_for_supporters
 from app.letters.messages import language_of_body, plain_field_errors, say
+from app.letters.results import results
 from app.letters.schemas import (
     ActionCreate,
     ActionList,
     ActionOut,
     ActionRecord,
     ActionSource,
+    CampaignResults,
     CampaignStats,
     Confirmation,
     ConfirmationState,
@@ -146,6 +148,19 @@ def preview_letters(
     """The letters an action with this body would write, exactly; nothing is stored."""
     campaign = get_campaign(session, principal.organisation_id, campaign_id)
     return service.preview(session, campaign, body, provider)
+
+
+@router.get(
+    "/v1/campaigns/{campaign_id}/results", response_model=CampaignResults, responses=NOT_FOUND
+)
+def campaign_results(
+    principal: CampaignsReader, session: SessionDep, campaign_id: CampaignName
+) -> CampaignResults:
+    """A campaign's results (scope `campaigns:read`): actions per day, progress to the
+    goal, the share confirmed, letters by state and channel, by recipient and by riding,
+    and where actions came from. The console's results page shows the same figures."""
+    campaign = get_campaign(session, principal.organisation_id, campaign_id)
+    return results(session, campaign)
 
 
 @router.get("/v1/campaigns/{slug}/stats", response_model=CampaignStats, responses=NOT_FOUND)

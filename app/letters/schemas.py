@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
@@ -395,6 +395,76 @@ class CampaignStats(BaseModel):
     )
     letters_sent: int = Field(description="Letters delivered so far.")
     goal: int | None
+
+
+class DayCount(BaseModel):
+    day: date = Field(description="A day (UTC).")
+    actions: int
+
+
+class RecipientResult(BaseModel):
+    recipient_id: str | None = Field(description="Null for letters whose recipient is gone.")
+    name: str
+    district: str | None = Field(description="The riding an MP represents; null for others.")
+    letters: int
+    sent: int = Field(description="Letters that left: emailed, or printed and posted.")
+
+
+class RidingResult(BaseModel):
+    district: str
+    letters: int
+    sent: int
+
+
+class CampaignResults(BaseModel):
+    """What a campaign's organisers watch: counts only, no one's details."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "campaign_id": "cmp_01JD3ZK8Y2M0000000000000000",
+                    "slug": "rescind-stca",
+                    "actions": 412,
+                    "goal": 1000,
+                    "progress": 0.412,
+                    "confirmed": 380,
+                    "confirmed_share": 0.9223,
+                    "actions_per_day": [{"day": "2026-11-28", "actions": 250}],
+                    "letters_by_state": {"queued": 14, "sent": 810},
+                    "letters_by_channel": {"email": 824},
+                    "by_recipient": [
+                        {
+                            "recipient_id": "rcp_01JD3ZK8Y2M0000000000000000",
+                            "name": "Lena Metlege Diab",
+                            "district": "Halifax West",
+                            "letters": 412,
+                            "sent": 405,
+                        }
+                    ],
+                    "by_riding": [{"district": "Halifax West", "letters": 420, "sent": 413}],
+                    "sources": {"api": 12, "page": 400},
+                }
+            ]
+        }
+    )
+
+    campaign_id: str
+    slug: str
+    actions: int = Field(description="Actions taken here (the page's counter offset aside).")
+    goal: int | None
+    progress: float | None = Field(description="Actions over the goal; null with no goal.")
+    confirmed: int = Field(description="Actions whose supporter confirmed their address.")
+    confirmed_share: float | None = Field(description="Confirmed over actions.")
+    actions_per_day: list[DayCount]
+    letters_by_state: dict[str, int]
+    letters_by_channel: dict[str, int]
+    by_recipient: list[RecipientResult] = Field(description="Most letters first.")
+    by_riding: list[RidingResult] = Field(
+        description="Letters by the riding of the official who received them (a minister "
+        "who is an MP counts in her riding); most letters first."
+    )
+    sources: dict[str, int] = Field(description="Actions by where they came from.")
 
 
 LetterStatus = Literal[

@@ -45,6 +45,7 @@ ACCESS: dict[tuple[str, str], str] = {
     ("PATCH", "/v1/campaigns/{campaign_id}"): "campaigns:write",
     ("POST", "/v1/campaigns/{campaign_id}/preview"): "campaigns:read",
     ("GET", "/v1/campaigns/{campaign_id}/responsiveness"): "letters:read",
+    ("GET", "/v1/campaigns/{campaign_id}/results"): "campaigns:read",
     ("POST", "/v1/campaigns/{slug}/actions"): PUBLIC,
     ("GET", "/v1/campaigns/{slug}/stats"): PUBLIC,
     ("GET", "/v1/actions/{action_id}/confirm"): PUBLIC,
