@@ -5,7 +5,6 @@ import json
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -31,73 +30,7 @@ from tests.conftest import Caller, MakeCaller
 from tests.delivery_data import deliver_all
 from tests.http_receiver import Receiver, http_receiver
 from tests.smtp_sink import SinkHandler, self_signed_certificate
-
-README = Path(__file__).resolve().parent.parent.parent / "README.md"
-
-
-def readme_verify() -> Callable[[str, str, bytes], bool]:
-    """The receiver's example in the README, run exactly as it is written there."""
-    text = README.read_text()
-    marker = text.index("<!-- webhook-verify-example")
-    code = re.search(r"```python\n(.*?)```", text[marker:], re.DOTALL)
-    assert code is not None
-    namespace: dict[str, Any] = {}
-    exec(compile(code.group(1), "README.md", "exec"), namespace)
-    return namespace["verify"]  # type: ignore[no-any-return]
-
-
-@pytest.fixture
-def settings(settings: Settings, sink: tuple[SinkHandler, int]) -> Settings:
-    return settings.model_copy(
-        update={
-            "email_backend": "smtp",
-            "smtp_port": sink[1],
-            "delivery_backoff_seconds": 0.0,
-            "delivery_max_attempts": 3,
-            "worker_poll_seconds": 0.05,
-            "webhook_timeout_seconds": 30.0,
-            "webhook_allow_private_addresses": True,
-        }
-    )
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    with http_receiver() as running:
-        yield running
-
-
-def make_webhook(
-    client: TestClient, caller: Caller, url: str, events: list[str] | None = None
-) -> dict[str, Any]:
-    body = {"url": url, "events": events or ["action.created"], "description": "our CRM"}
-    response = client.post("/v1/webhooks", json=body, headers=caller.headers)
-    assert response.status_code == 201, response.text
-    return response.json()  # type: ignore[no-any-return]
-
-
-def take_action(client: TestClient, email: str = "amelie@example.org") -> dict[str, Any]:
-    response = client.post(
-        "/v1/campaigns/rescind-stca/actions", json=action_body(supporter={"email": email})
-    )
-    assert response.status_code == 201, response.text
-    return response.json()  # type: ignore[no-any-return]
-
-
-def deliveries(client: TestClient, caller: Caller, webhook_id: str) -> list[dict[str, Any]]:
-    response = client.get(f"/v1/webhooks/{webhook_id}/deliveries", headers=caller.headers)
-    assert response.status_code == 200, response.text
-    return response.json()["items"]  # type: ignore[no-any-return]
-
-
-def bodies(receiver: Receiver) -> list[dict[str, Any]]:
-    return [json.loads(item.body) for item in receiver.received]
-
-
-@pytest.fixture
-def campaign(client: TestClient, caller: Caller) -> dict[str, Any]:
-    make_directory(client, caller)
-    return make_campaign(client, caller)
+from tests.webhook_data import bodies, deliveries, make_webhook, readme_verify, take_action
 
 
 def test_a_webhook_shows_its_secret_once(client: TestClient, caller: Caller) -> None:
