@@ -11,7 +11,7 @@ from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from app.db import utcnow
-from app.errors import NotFound, invalid_field
+from app.errors import InvalidInput, NotFound, invalid_field
 from app.ids import new_id
 from app.owned import owned_or_404
 from app.pagination import page_of
@@ -26,10 +26,28 @@ from app.webhooks.schemas import (
 )
 from app.webhooks.sealing import new_secret, seal
 
+PRIVATE_ADDRESSES_SETTING = "LETTERDESK_WEBHOOK_ALLOW_PRIVATE_ADDRESSES"
+
 
 def check_url(url: str, settings: Settings) -> None:
     try:
         addresses.allowed_addresses(addresses.parse(url), settings.webhook_allow_private_addresses)
+    except addresses.PrivateAddress as error:
+        # Who meets this is most often a developer with a receiver on their own machine.
+        message = (
+            f"{error}. A receiver on your own network or machine (while developing) is "
+            f"allowed by the service's setting {PRIVATE_ADDRESSES_SETTING}=true"
+        )
+        raise InvalidInput(
+            errors=[
+                {
+                    "field": "url",
+                    "in": "body",
+                    "message": message,
+                    "setting": PRIVATE_ADDRESSES_SETTING,
+                }
+            ]
+        ) from error
     except addresses.Unreachable as error:
         raise invalid_field("url", str(error)) from error
 
