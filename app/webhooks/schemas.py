@@ -17,6 +17,8 @@ EventType = Literal[
     "letter.held",
     "letter.bounced",
     "letter.replied",
+    "action.confirmed",
+    "supporter.erased",
 ]
 # Events whose data holds a supporter's personal data: a key subscribing to them must
 # also grant constituents:read, as reading those data through the API does.
