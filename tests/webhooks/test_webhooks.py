@@ -531,6 +531,9 @@ def test_the_openapi_document_describes_the_webhook_routes(client: TestClient) -
         ("delete", "/v1/webhooks/{webhook_id}"): "204",
         ("post", "/v1/webhooks/{webhook_id}/rotate-secret"): "200",
         ("get", "/v1/webhooks/{webhook_id}/deliveries"): "200",
+        ("patch", "/v1/webhooks/{webhook_id}"): "200",
+        ("post", "/v1/webhooks/{webhook_id}/test"): "202",
+        ("post", "/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver"): "202",
     }
     for (method, path), success in operations.items():
         responses = paths[path][method]["responses"]
@@ -540,6 +543,13 @@ def test_the_openapi_document_describes_the_webhook_routes(client: TestClient) -
             assert "404" in responses, (method, path)
     created = paths["/v1/webhooks"]["post"]["responses"]["201"]["content"]["application/json"]
     assert created["schema"]["$ref"].endswith("/WebhookCreated")
+    for path in (
+        "/v1/webhooks/{webhook_id}/test",
+        "/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver",
+    ):
+        assert "409" in paths[path]["post"]["responses"], path
+    changed = paths["/v1/webhooks/{webhook_id}"]["patch"]["requestBody"]["content"]
+    assert changed["application/json"]["schema"]["$ref"].endswith("/WebhookUpdate")
 
 
 def test_a_secret_sealed_under_another_service_key_is_not_used(
