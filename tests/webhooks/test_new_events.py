@@ -38,10 +38,10 @@ def test_a_confirmation_is_told_once_without_personal_data(
     token = confirmation_token(settings, taken["id"])
     for _ in range(2):  # following the link again changes nothing
         assert client.get(link, params={"token": token}).status_code == 200
+    shown = client.get(f"/v1/actions/{taken['id']}", headers=caller.headers).json()
     deliver_all(client, settings)
     (event,) = of_type(receiver, "action.confirmed")
     data = event["data"]
-    shown = client.get(f"/v1/actions/{taken['id']}", headers=caller.headers).json()
     assert (data["id"], data["campaign_id"], data["campaign"]) == (
         taken["id"], campaign["id"], "rescind-stca",
     )  # fmt: skip
@@ -50,7 +50,10 @@ def test_a_confirmation_is_told_once_without_personal_data(
     assert {letter["id"] for letter in data["letters"]} == {
         letter["id"] for letter in taken["letters"]
     }
-    assert {letter["status"] for letter in data["letters"]} == {"queued"}
+    # The letters as they stood once confirmed (queued, or held while the supporter may
+    # still stop them), as the API showed them then.
+    assert data["letters"] == shown["letters"]
+    assert "pending_confirmation" not in {letter["status"] for letter in data["letters"]}
     assert set(data) == {"id", "campaign", "campaign_id", "metadata", "confirmed_at", "letters"}
     for personal in ("amelie", "Tremblay", "Principale", "T5A"):
         assert personal not in json.dumps(event)
