@@ -1,3 +1,4 @@
+from collections.abc import Iterable
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
@@ -15,7 +16,6 @@ from app.webhooks.models import Webhook
 from app.webhooks.schemas import (
     PERSONAL_EVENTS,
     DeliveryStatus,
-    EventType,
     WebhookCreate,
     WebhookCreated,
     WebhookDeliveryList,
@@ -54,7 +54,7 @@ PERSONAL_EVENTS_FORBIDDEN = problem(
 )
 
 
-def check_personal_events(principal: Principal, events: list[EventType]) -> None:
+def check_personal_events(principal: Principal, events: Iterable[str]) -> None:
     """Who may read supporters' details through the API may have them pushed, no one else."""
     personal = sorted(PERSONAL_EVENTS.intersection(events))
     if personal and not grants(principal.scopes, Scope.CONSTITUENTS_READ):
@@ -115,9 +115,11 @@ def update_webhook(
     session: SessionDep,
 ) -> WebhookOut:
     """Change a webhook's `url`, `events`, `description`, or pause it (`active`): what the
-    body leaves out stays. The signing secret does not change (rotate it explicitly)."""
-    if body.events is not None:
-        check_personal_events(principal, body.events)
+    body leaves out stays. The signing secret does not change (rotate it explicitly).
+    Changing a webhook that is to receive `action.created` needs `constituents:read`
+    too (its URL could otherwise be pointed elsewhere by a key that may not read them)."""
+    current = service.get_webhook(session, principal.organisation_id, webhook_id)
+    check_personal_events(principal, body.events or current.events)
     webhook = service.update_webhook(session, principal.organisation_id, webhook_id, body, settings)
     return WebhookOut.model_validate(webhook)
 

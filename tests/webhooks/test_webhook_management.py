@@ -84,6 +84,15 @@ def test_changing_a_webhook_needs_its_scopes_and_its_organisation(
     assert personal.status_code == 403
     assert personal.json()["required_scope"] == "constituents:read"
     assert patch(client, hooks_only, made["id"], {"events": ["action.confirmed"]}).is_success
+    # A webhook that receives supporters' details is not pointed elsewhere by a key that
+    # may not read them.
+    personal_hook = make_webhook(client, caller, "https://8.8.8.8/crm", ["action.created"])
+    moved = patch(client, hooks_only, personal_hook["id"], {"url": "https://8.8.4.4/elsewhere"})
+    assert moved.status_code == 403 and moved.json()["required_scope"] == "constituents:read"
+    shown = client.get(f"/v1/webhooks/{personal_hook['id']}", headers=caller.headers).json()
+    assert shown["url"] == "https://8.8.8.8/crm"
+    safe = patch(client, hooks_only, personal_hook["id"], {"events": ["letter.sent"]})
+    assert safe.status_code == 200, safe.text
     stranger = make_caller()
     for method, path in (
         ("PATCH", f"/v1/webhooks/{made['id']}"),
