@@ -12,7 +12,7 @@ from app.settings import Settings
 from app.tokens import confirmation_token
 from app.web.thanks import seal_thanks
 from app.webhooks.schemas import WebhookCreate
-from app.webhooks.service import create_webhook
+from app.webhooks.service import create_webhook, send_test_event
 from tests.campaign_data import action_body, make_campaign, make_directory
 from tests.conftest import Caller, MakeCaller
 
@@ -53,7 +53,7 @@ def make_organisation(client: TestClient, make_caller: MakeCaller) -> Organisati
         client.post("/v1/api-keys", json={"name": "spare", "scopes": ["admin"]}, headers=headers)
     )
     settings = client.app.state.settings  # type: ignore[attr-defined]
-    webhook = _webhook(client, organisation.admin.organisation_id, settings)
+    webhook, delivery = _webhook(client, organisation.admin.organisation_id, settings)
     organisation.ids = {
         "recipient_id": recipients["joly"],
         "campaign_id": campaign["id"],
@@ -63,17 +63,19 @@ def make_organisation(client: TestClient, make_caller: MakeCaller) -> Organisati
         "batch_id": batch["id"],
         "key_id": spare["id"],
         "webhook_id": webhook,
+        "delivery_id": delivery,
         "sealed": seal_thanks(settings, ActionOut.model_validate(action), {"first_name": "A"}),
     }
     organisation.confirm_token = confirmation_token(settings, waiting["id"])
     return organisation
 
 
-def _webhook(client: TestClient, organisation_id: str, settings: Settings) -> str:
+def _webhook(client: TestClient, organisation_id: str, settings: Settings) -> tuple[str, str]:
     """A webhook to a loopback address nobody listens on (the API refuses such addresses
-    unless allowed; nothing here sends to it)."""
+    unless allowed; nothing here sends to it), and a delivery of a test event to it."""
     body = WebhookCreate(url="http://127.0.0.1:9/hook", events=["action.created"])
     loopback = settings.model_copy(update={"webhook_allow_private_addresses": True})
     with client.app.state.sessionmaker() as session:  # type: ignore[attr-defined]
         webhook, _ = create_webhook(session, organisation_id, body, loopback)
-    return webhook.id
+        delivery = send_test_event(session, organisation_id, webhook.id, personal_data=False)
+    return webhook.id, delivery.id

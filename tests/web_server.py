@@ -64,6 +64,13 @@ def live_server(folder: Path) -> Iterator[LiveServer]:
     with app.state.sessionmaker() as session:
         report = load_demo(session, settings)
         add_a_postal_code_in_two_districts(session, report.organisation_id)
+    with serve(app) as url:
+        yield LiveServer(url, app, report.key)
+
+
+@contextmanager
+def serve(app: FastAPI) -> Iterator[str]:
+    """`app` served by uvicorn in a thread on a loopback port; yields its base URL."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))  # the port is ours from here: no race for a free one
     port = listener.getsockname()[1]
@@ -76,7 +83,7 @@ def live_server(folder: Path) -> Iterator[LiveServer]:
     if not server.started:
         raise RuntimeError("The service did not start; its log is above.")
     try:
-        yield LiveServer(f"http://127.0.0.1:{port}", app, report.key)
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join()

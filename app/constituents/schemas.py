@@ -177,3 +177,26 @@ class Erasure(BaseModel):
         description="Print batches whose PDF holds (or, being built, may hold) some of these "
         "letters: printed, or ready to be; retention deletes the files once mailed."
     )
+
+
+class SupporterErasedEvent(BaseModel):
+    """`supporter.erased`'s data: the ids whose personal data were just erased, so that a
+    partner erases what it holds of them too. Ids only: nothing of the supporter."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "action_ids": ["act_01JD3ZK8Y2M0000000000000000"],
+                    "letter_ids": ["ltr_01JD3ZK8Y2M0000000000000000"],
+                    "campaign_ids": ["cmp_01JD3ZK8Y2M0000000000000000"],
+                    "erased_at": "2026-11-30T09:00:00Z",
+                }
+            ]
+        }
+    )
+
+    action_ids: list[str]
+    letter_ids: list[str]
+    campaign_ids: list[str]
+    erased_at: datetime

@@ -40,6 +40,7 @@ from app.constituents.schemas import (
     ExportedCampaign,
     ExportedLetter,
     ExportedReply,
+    SupporterErasedEvent,
 )
 from app.db import utcnow
 from app.delivery.email import eml_path
@@ -53,7 +54,7 @@ from app.letters.models import REDACTED, Action, Letter, email_key_of
 from app.letters.schemas import AttemptOut
 from app.settings import Settings
 from app.tokens import message_id
-from app.webhooks.service import forget_events_naming
+from app.webhooks.service import forget_events_naming, record_event
 
 log = logging.getLogger("letterdesk.constituents")
 
@@ -351,6 +352,8 @@ def erase(session: Session, organisation_id: str, email: str, settings: Settings
     actions = _scrub_actions(session, action_ids, now)
     forget_answers_naming(session, [*action_ids, *letter_ids], settings)
     forget_events_naming(session, organisation_id, [*action_ids, *letter_ids])
+    if actions:  # after the forgetting, which would empty this event too
+        _record_erased(session, organisation_id, action_ids, letter_ids, now)
     # Before the commit: a file deleted for an erasure that then fails is no loss (the
     # message went long ago), a file left behind by an erasure that succeeded would be.
     files = _delete(_outbox_files(session, settings, letter_ids, action_ids)) if actions else 0
@@ -364,6 +367,25 @@ def erase(session: Session, organisation_id: str, email: str, settings: Settings
         files_deleted=files,
         print_batches=batches,
     )
+
+
+def _record_erased(
+    session: Session,
+    organisation_id: str,
+    action_ids: list[str],
+    letter_ids: list[str],
+    now: datetime,
+) -> None:
+    campaign_ids = session.scalars(
+        select(Action.campaign_id).where(Action.id.in_(action_ids)).distinct()
+    )
+    erased = SupporterErasedEvent(
+        action_ids=sorted(action_ids),
+        letter_ids=sorted(letter_ids),
+        campaign_ids=sorted(campaign_ids),
+        erased_at=now,
+    )
+    record_event(session, organisation_id, "supporter.erased", erased)
 
 
 @dataclass

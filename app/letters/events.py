@@ -8,8 +8,9 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from app.campaigns.models import Campaign
-from app.letters.models import Letter
-from app.letters.schemas import LetterSummary, summary_fields
+from app.letters.actions import action_record
+from app.letters.models import Action, Letter
+from app.letters.schemas import ActionConfirmedEvent, LetterSummary, summary_fields
 from app.webhooks.schemas import EventType
 from app.webhooks.service import subscribers, write_events
 
@@ -56,6 +57,22 @@ def record_letter_event(
         return
     letter = session.execute(_letters().where(Letter.id == letter_id)).one()
     write_events(session, organisation_id, event_type, [letter_data(letter)], webhook_ids)
+
+
+def record_action_confirmed(session: Session, action: Action) -> None:
+    """`action.confirmed`, with the action's letters as they stand once queued (read only
+    when a webhook wants it); in the caller's transaction."""
+    webhook_ids = subscribers(session, action.organisation_id).get("action.confirmed", [])
+    if not webhook_ids or action.confirmed_at is None:
+        return
+    session.flush()
+    session.refresh(action, ["letters"])
+    for letter in action.letters:
+        session.refresh(letter, ["status"])  # moved by a bulk statement
+    slug = session.scalar(select(Campaign.slug).where(Campaign.id == action.campaign_id))
+    record = action_record(action, slug or "")
+    data = ActionConfirmedEvent.model_validate(record.model_dump())
+    write_events(session, action.organisation_id, "action.confirmed", [data], webhook_ids)
 
 
 def letters_of_batch(session: Session, batch_id: str, size: int = 500) -> Iterable[Any]:

@@ -348,6 +348,34 @@ class ActionRecord(BaseModel):
     letters: list[ActionLetter]
 
 
+class ActionConfirmedEvent(BaseModel):
+    """`action.confirmed`'s data: which action was confirmed and where its letters now
+    stand; ids and states only, no personal data (the supporter is in `action.created`
+    and `GET /v1/actions/{id}`)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "act_01JD3ZK8Y2M0000000000000000",
+                    "campaign": "rescind-stca",
+                    "campaign_id": "cmp_01JD3ZK8Y2M0000000000000000",
+                    "metadata": {"crm_id": "C-1042"},
+                    "confirmed_at": "2026-11-29T05:07:00Z",
+                    "letters": [ACTION_RECORD_EXAMPLE["letters"][0] | {"status": "queued"}],
+                }
+            ]
+        }
+    )
+
+    id: str
+    campaign: str = Field(description="The campaign's slug.")
+    campaign_id: str
+    metadata: dict[str, str]
+    confirmed_at: datetime
+    letters: list[ActionLetter]
+
+
 class ActionList(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={"examples": [{"items": [ACTION_RECORD_EXAMPLE], "next_cursor": None}]}

@@ -48,7 +48,7 @@ from app.fields import PROVINCES, fold
 from app.ids import is_well_formed, new_id
 from app.letters import lifecycle, quality, repeats
 from app.letters.actions import supporter_of
-from app.letters.events import record_letter_event
+from app.letters.events import record_action_confirmed, record_letter_event
 from app.letters.lifecycle import LetterStatus
 from app.letters.messages import languages_named, part_refusal, say
 from app.letters.models import REDACTED, Action, IntroBand, Letter, email_key_of
@@ -945,5 +945,6 @@ def confirm_action(session: Session, action_id: str, token: str, settings: Setti
     session.execute(lifecycle.confirm(action.id))
     if action.confirmed_at is None:
         action.confirmed_at = now
+        record_action_confirmed(session, action)
     session.commit()
     return int(queued)

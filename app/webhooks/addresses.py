@@ -14,6 +14,11 @@ class Unreachable(Exception):
     """The URL may not be, or cannot be, reached; the message says why."""
 
 
+class PrivateAddress(Unreachable):
+    """The URL's host is, or resolves to, an address off the internet (which
+    LETTERDESK_WEBHOOK_ALLOW_PRIVATE_ADDRESSES allows)."""
+
+
 # IPv6 prefixes that carry an IPv4 address in their last 32 bits (NAT64, RFC 6052 and 8215):
 # through a NAT64 gateway they reach that IPv4 address, private or not.
 _NAT64 = (IPv6Network("64:ff9b::/96"), IPv6Network("64:ff9b:1::/48"))
@@ -60,7 +65,7 @@ def allowed_addresses(url: httpx.URL, allow_private: bool) -> list[str]:
     if not allow_private:
         for address in addresses:
             if not is_public(ip_address(address)):
-                raise Unreachable(
+                raise PrivateAddress(
                     f"its host {url.host!r} is a loopback, private or link-local address "
                     f"({address}); receivers must be reachable on the internet"
                 )

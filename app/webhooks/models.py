@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, JSONDocument, UTCDateTime, utcnow
@@ -10,8 +10,9 @@ from app.ids import new_id
 class Webhook(Base):
     """A partner's URL and the events it wants. Its signing secret is kept encrypted
     (it must be read back to sign); during a rotation the previous one signs too, until
-    `previous_secret_expires_at`. A deleted webhook keeps its row, for its delivery log,
-    and receives nothing more."""
+    `previous_secret_expires_at`. A paused webhook (not `active`) is sent nothing until it
+    is made active again. A deleted webhook keeps its row, for its delivery log, and
+    receives nothing more."""
 
     __tablename__ = "webhooks"
 
@@ -25,6 +26,7 @@ class Webhook(Base):
     secret: Mapped[str] = mapped_column(Text)
     previous_secret: Mapped[str | None] = mapped_column(Text)
     previous_secret_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -68,14 +70,16 @@ class WebhookDelivery(Base):
     leased_by: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A delivery made again by hand (`POST .../redeliver`) names the one it repeats.
+    redelivery_of: Mapped[str | None] = mapped_column(String(40))
 
     event: Mapped[WebhookEvent] = relationship()
     attempt_log: Mapped[list["WebhookAttempt"]] = relationship(order_by="WebhookAttempt.started_at")
 
 
 class WebhookAttempt(Base):
-    """One POST of a delivery: the receiver's status code (or why there was none), how
-    long it took, and the start of what it answered."""
+    """One POST of a delivery: the headers it carried, the receiver's status code (or why
+    there was none), how long it took, and the start of what it answered."""
 
     __tablename__ = "webhook_attempts"
 
@@ -90,3 +94,5 @@ class WebhookAttempt(Base):
     outcome: Mapped[str] = mapped_column(String(20))  # delivered | retry | failed
     error: Mapped[str | None] = mapped_column(Text)
     response_body: Mapped[str | None] = mapped_column(Text)
+    # What was sent besides the body, the signature's digests left out.
+    request_headers: Mapped[dict[str, str] | None] = mapped_column(JSONDocument)

@@ -1,3 +1,4 @@
+from collections.abc import Iterable
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
@@ -8,23 +9,31 @@ from app.auth.service import Principal
 from app.db import SessionDep
 from app.errors import Forbidden
 from app.pagination import DEFAULT_LIMIT, MAX_LIMIT
-from app.responses import not_found, problem
+from app.responses import conflict, not_found, problem
 from app.settings import SettingsDep
 from app.webhooks import service
 from app.webhooks.models import Webhook
 from app.webhooks.schemas import (
     PERSONAL_EVENTS,
-    EventType,
+    DeliveryStatus,
     WebhookCreate,
     WebhookCreated,
     WebhookDeliveryList,
+    WebhookDeliveryOut,
     WebhookList,
     WebhookOut,
+    WebhookUpdate,
 )
 
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
 
 NO_WEBHOOK = not_found("No such webhook in your organisation (or it was deleted).")
+NO_DELIVERY = not_found("No such webhook in your organisation, or no such delivery of it.")
+PAUSED = conflict("The webhook is paused (`active` is false): make it active first.")
+PAUSED_OR_PENDING = conflict(
+    "The webhook is paused (`active` is false), or the delivery is still being tried "
+    "(`pending`): redeliver it once it has been delivered or has failed."
+)
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 Cursor = Annotated[str | None, Query(max_length=200)]
 
@@ -45,7 +54,7 @@ PERSONAL_EVENTS_FORBIDDEN = problem(
 )
 
 
-def check_personal_events(principal: Principal, events: list[EventType]) -> None:
+def check_personal_events(principal: Principal, events: Iterable[str]) -> None:
     """Who may read supporters' details through the API may have them pushed, no one else."""
     personal = sorted(PERSONAL_EVENTS.intersection(events))
     if personal and not grants(principal.scopes, Scope.CONSTITUENTS_READ):
@@ -93,6 +102,28 @@ def get_webhook(webhook_id: str, principal: WebhooksReader, session: SessionDep)
     )
 
 
+@router.patch(
+    "/{webhook_id}",
+    response_model=WebhookOut,
+    responses=NO_WEBHOOK | PERSONAL_EVENTS_FORBIDDEN,
+)
+def update_webhook(
+    settings: SettingsDep,
+    webhook_id: str,
+    body: WebhookUpdate,
+    principal: WebhooksWriter,
+    session: SessionDep,
+) -> WebhookOut:
+    """Change a webhook's `url`, `events`, `description`, or pause it (`active`): what the
+    body leaves out stays. The signing secret does not change (rotate it explicitly).
+    Changing a webhook that is to receive `action.created` needs `constituents:read`
+    too (its URL could otherwise be pointed elsewhere by a key that may not read them)."""
+    current = service.get_webhook(session, principal.organisation_id, webhook_id)
+    check_personal_events(principal, body.events or current.events)
+    webhook = service.update_webhook(session, principal.organisation_id, webhook_id, body, settings)
+    return WebhookOut.model_validate(webhook)
+
+
 @router.delete(
     "/{webhook_id}",
     status_code=204,
@@ -117,17 +148,64 @@ def rotate_secret(
     return _created(webhook, secret)
 
 
+def _personal_data(principal: Principal) -> bool:
+    return grants(principal.scopes, Scope.CONSTITUENTS_READ)
+
+
+@router.post(
+    "/{webhook_id}/test",
+    status_code=202,
+    response_model=WebhookDeliveryOut,
+    responses=NO_WEBHOOK | PAUSED,
+)
+def send_test_event(
+    webhook_id: str, principal: WebhooksWriter, session: SessionDep
+) -> WebhookDeliveryOut:
+    """Send this webhook a `webhook.test` event, signed as every event is. The answer is
+    its delivery, due at once; the delivery log shows how it went."""
+    return service.send_test_event(
+        session, principal.organisation_id, webhook_id, _personal_data(principal)
+    )
+
+
+@router.post(
+    "/{webhook_id}/deliveries/{delivery_id}/redeliver",
+    status_code=202,
+    response_model=WebhookDeliveryOut,
+    responses=NO_DELIVERY | PAUSED_OR_PENDING,
+)
+def redeliver(
+    webhook_id: str, delivery_id: str, principal: WebhooksWriter, session: SessionDep
+) -> WebhookDeliveryOut:
+    """Send a delivery's event again: a new delivery (`redelivery_of` names the one it
+    repeats) of the same body with the same event id, due at once, with its own attempts."""
+    return service.redeliver(
+        session, principal.organisation_id, webhook_id, delivery_id, _personal_data(principal)
+    )
+
+
 @router.get("/{webhook_id}/deliveries", response_model=WebhookDeliveryList, responses=NO_WEBHOOK)
 def list_deliveries(
     webhook_id: str,
     principal: WebhooksReader,
     session: SessionDep,
+    status: Annotated[
+        DeliveryStatus | None, Query(description="Only the deliveries in this state.")
+    ] = None,
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
 ) -> WebhookDeliveryList:
-    """The delivery log: each event sent to this webhook, its status, every attempt (the
-    receiver's status code or the error, and how long it took) and the next attempt."""
+    """The delivery log: each event sent to this webhook, what was sent (`request_body`,
+    and each attempt's `request_headers`), its status, every attempt (the receiver's
+    status code and the start of its answer, or the error, and how long it took) and the
+    next attempt. `request_body` of an `action.created` needs `constituents:read`."""
     deliveries, next_cursor = service.list_deliveries(
-        session, principal.organisation_id, webhook_id, limit, cursor
+        session,
+        principal.organisation_id,
+        webhook_id,
+        status,
+        _personal_data(principal),
+        limit,
+        cursor,
     )
     return WebhookDeliveryList(items=deliveries, next_cursor=next_cursor)

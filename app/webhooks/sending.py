@@ -39,7 +39,8 @@ WEBHOOK_DELIVERIES = Queue(WebhookDelivery)
 def claim_due_webhook_deliveries(
     session: Session, worker: str, limit: int, lease_seconds: float
 ) -> list[str]:
-    """Lease up to `limit` due deliveries of live webhooks to `worker`."""
+    """Lease up to `limit` due deliveries of live (not deleted, not paused) webhooks to
+    `worker`."""
     now = utcnow()
     claimed = [
         row.id
@@ -47,7 +48,7 @@ def claim_due_webhook_deliveries(
             session,
             select(WebhookDelivery.id)
             .join(Webhook, Webhook.id == WebhookDelivery.webhook_id)
-            .where(Webhook.deleted_at.is_(None)),
+            .where(Webhook.deleted_at.is_(None), Webhook.active),
             limit,
             now,
         )
@@ -68,7 +69,7 @@ class Request:
 
 def take_up(session: Session, delivery_id: str, worker: str, settings: Settings) -> Request | None:
     """Renew `worker`'s lease just before sending, and read what to send; None when the
-    lease was lost or the webhook deleted meanwhile."""
+    lease was lost or the webhook deleted or paused meanwhile."""
     now = utcnow()
     renewed = WEBHOOK_DELIVERIES.heartbeat(
         session,
@@ -82,7 +83,7 @@ def take_up(session: Session, delivery_id: str, worker: str, settings: Settings)
             select(Webhook, WebhookEvent.id, WebhookEvent.type, WebhookEvent.body)
             .join(WebhookDelivery, WebhookDelivery.webhook_id == Webhook.id)
             .join(WebhookEvent, WebhookEvent.id == WebhookDelivery.event_id)
-            .where(WebhookDelivery.id == delivery_id, Webhook.deleted_at.is_(None))
+            .where(WebhookDelivery.id == delivery_id, Webhook.deleted_at.is_(None), Webhook.active)
         ).one_or_none()
         if renewed
         else None
@@ -105,6 +106,14 @@ class Attempt:
     status_code: int | None = None
     error: str | None = None
     response_body: str | None = None
+    request_headers: dict[str, str] | None = None
+
+
+def headers_kept(headers: dict[str, str]) -> dict[str, str]:
+    """The headers as the delivery log shows them: the signature's time, not its digests
+    (a receiver's log should not hold what would pass its check)."""
+    signature = headers[SIGNATURE_HEADER].split(",")[0] + ",v1=(not kept)"
+    return headers | {SIGNATURE_HEADER: signature}
 
 
 def post(client: httpx.Client, request: Request, settings: Settings) -> Attempt:
@@ -133,6 +142,7 @@ def post(client: httpx.Client, request: Request, settings: Settings) -> Attempt:
         "Letterdesk-Event-Type": request.event_type,
         SIGNATURE_HEADER: signature_header(request.secrets, timestamp, request.body),
     }
+    sent = headers_kept(headers)
     refused: httpx.HTTPError | None = None
     for address in checked:
         try:
@@ -148,13 +158,17 @@ def post(client: httpx.Client, request: Request, settings: Settings) -> Attempt:
             refused = error
             continue  # the name's next address, if it has several
         except httpx.HTTPError as error:
-            return attempt("retry", error=_described(error))
+            return attempt("retry", error=_described(error), request_headers=sent)
         status = response.status_code
-        text = kept.decode("utf-8", "replace") or None
+        answered = {
+            "status_code": status,
+            "response_body": kept.decode("utf-8", "replace") or None,
+            "request_headers": sent,
+        }
         if 200 <= status < 300:
-            return attempt("delivered", status_code=status, response_body=text)
-        return attempt("retry", status_code=status, error=f"HTTP {status}", response_body=text)
-    return attempt("retry", error=_described(refused))
+            return attempt("delivered", **answered)
+        return attempt("retry", error=f"HTTP {status}", **answered)
+    return attempt("retry", error=_described(refused), request_headers=sent)
 
 
 def _described(error: Exception | None) -> str:
@@ -211,6 +225,7 @@ def record_attempt(
             outcome=outcome,
             error=attempt.error,
             response_body=attempt.response_body,
+            request_headers=attempt.request_headers,
         )
     )
     session.commit()

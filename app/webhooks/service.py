@@ -11,25 +11,47 @@ from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from app.db import utcnow
-from app.errors import NotFound, invalid_field
-from app.ids import new_id
+from app.errors import Conflict, InvalidInput, NotFound, invalid_field
+from app.ids import is_well_formed, new_id
 from app.owned import owned_or_404
 from app.pagination import page_of
 from app.settings import Settings
 from app.webhooks import addresses
 from app.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery, WebhookEvent
 from app.webhooks.schemas import (
+    PERSONAL_EVENTS,
+    DeliveryStatus,
     EventType,
+    SentEventType,
     WebhookAttemptOut,
     WebhookCreate,
     WebhookDeliveryOut,
+    WebhookUpdate,
 )
 from app.webhooks.sealing import new_secret, seal
+
+PRIVATE_ADDRESSES_SETTING = "LETTERDESK_WEBHOOK_ALLOW_PRIVATE_ADDRESSES"
 
 
 def check_url(url: str, settings: Settings) -> None:
     try:
         addresses.allowed_addresses(addresses.parse(url), settings.webhook_allow_private_addresses)
+    except addresses.PrivateAddress as error:
+        # Who meets this is most often a developer with a receiver on their own machine.
+        message = (
+            f"{error}. A receiver on your own network or machine (while developing) is "
+            f"allowed by the service's setting {PRIVATE_ADDRESSES_SETTING}=true"
+        )
+        raise InvalidInput(
+            errors=[
+                {
+                    "field": "url",
+                    "in": "body",
+                    "message": message,
+                    "setting": PRIVATE_ADDRESSES_SETTING,
+                }
+            ]
+        ) from error
     except addresses.Unreachable as error:
         raise invalid_field("url", str(error)) from error
 
@@ -60,6 +82,37 @@ def get_webhook(session: Session, organisation_id: str, webhook_id: str) -> Webh
     return webhook
 
 
+def update_webhook(
+    session: Session,
+    organisation_id: str,
+    webhook_id: str,
+    body: WebhookUpdate,
+    settings: Settings,
+) -> Webhook:
+    """Change what the body gives (the URL checked as at creation); the secret stays.
+    Deliveries still pending go to the new URL. Pausing cancels what was pending."""
+    webhook = get_webhook(session, organisation_id, webhook_id)
+    changes = body.model_dump(exclude_unset=True)
+    if "url" in changes:
+        check_url(changes["url"], settings)
+    if "events" in changes:
+        changes["events"] = list(dict.fromkeys(changes["events"]))
+    if changes.get("active") is False and webhook.active:
+        _cancel_pending(session, webhook.id)
+    for name, value in changes.items():
+        setattr(webhook, name, value)
+    session.commit()
+    return webhook
+
+
+def _cancel_pending(session: Session, webhook_id: str) -> None:
+    session.execute(
+        update(WebhookDelivery)
+        .where(WebhookDelivery.webhook_id == webhook_id, WebhookDelivery.status == "pending")
+        .values(status="cancelled", due_at=None, leased_until=None, leased_by=None)
+    )
+
+
 def list_webhooks(
     session: Session, organisation_id: str, limit: int, cursor: str | None
 ) -> tuple[list[Webhook], str | None]:
@@ -74,11 +127,7 @@ def delete_webhook(session: Session, organisation_id: str, webhook_id: str) -> N
     on its way when it is deleted may still arrive). Its delivery log is kept."""
     webhook = get_webhook(session, organisation_id, webhook_id)
     webhook.deleted_at = utcnow()
-    session.execute(
-        update(WebhookDelivery)
-        .where(WebhookDelivery.webhook_id == webhook.id, WebhookDelivery.status == "pending")
-        .values(status="cancelled", due_at=None, leased_until=None, leased_by=None)
-    )
+    _cancel_pending(session, webhook.id)
     session.commit()
 
 
@@ -98,32 +147,117 @@ def rotate_secret(
 
 
 def list_deliveries(
-    session: Session, organisation_id: str, webhook_id: str, limit: int, cursor: str | None
+    session: Session,
+    organisation_id: str,
+    webhook_id: str,
+    status: DeliveryStatus | None,
+    personal_data: bool,
+    limit: int,
+    cursor: str | None,
 ) -> tuple[list[WebhookDeliveryOut], str | None]:
+    """The webhook's deliveries, those in `status` if given; what was sent is shown, but
+    for events holding supporters' personal data only to whom `personal_data` allows."""
     webhook = get_webhook(session, organisation_id, webhook_id)
     query = (
         select(WebhookDelivery)
         .where(WebhookDelivery.webhook_id == webhook.id)
-        .options(
-            selectinload(WebhookDelivery.event).load_only(WebhookEvent.type),
-            selectinload(WebhookDelivery.attempt_log),
-        )
+        .options(selectinload(WebhookDelivery.event), selectinload(WebhookDelivery.attempt_log))
     )
+    if status is not None:
+        query = query.where(WebhookDelivery.status == status)
     deliveries, next_cursor = page_of(session, query, WebhookDelivery.id, limit, cursor)
-    return [_delivery_out(delivery) for delivery in deliveries], next_cursor
+    return [_delivery_out(delivery, personal_data) for delivery in deliveries], next_cursor
 
 
-def _delivery_out(delivery: WebhookDelivery) -> WebhookDeliveryOut:
+def _delivery_out(delivery: WebhookDelivery, personal_data: bool) -> WebhookDeliveryOut:
+    event = delivery.event
+    shown = personal_data or event.type not in PERSONAL_EVENTS
     return WebhookDeliveryOut(
         id=delivery.id,
         event_id=delivery.event_id,
-        event_type=delivery.event.type,
+        event_type=event.type,
         status=delivery.status,
         created_at=delivery.created_at,
         delivered_at=delivery.delivered_at,
         next_attempt_at=delivery.due_at,
+        redelivery_of=delivery.redelivery_of,
+        request_body=event.body if shown else None,
         attempts=[WebhookAttemptOut.model_validate(a) for a in delivery.attempt_log],
     )
+
+
+def _live_webhook(session: Session, organisation_id: str, webhook_id: str) -> Webhook:
+    webhook = get_webhook(session, organisation_id, webhook_id)
+    if not webhook.active:
+        raise Conflict("This webhook is paused: make it active (PATCH `active`) first.")
+    return webhook
+
+
+def _due_now(webhook_id: str, event_id: str, redelivery_of: str | None = None) -> WebhookDelivery:
+    return WebhookDelivery(
+        id=new_id("wdl"),
+        webhook_id=webhook_id,
+        event_id=event_id,
+        status="pending",
+        attempts=0,
+        due_at=utcnow(),
+        redelivery_of=redelivery_of,
+        attempt_log=[],
+    )
+
+
+def send_test_event(
+    session: Session, organisation_id: str, webhook_id: str, personal_data: bool
+) -> WebhookDeliveryOut:
+    """A `webhook.test` event for this webhook alone, due now: signed and sent as every
+    event is, and kept in its delivery log."""
+    webhook = _live_webhook(session, organisation_id, webhook_id)
+    now = utcnow()
+    event_id = new_id("evt")
+    data = {"webhook_id": webhook.id, "message": "A test event from letterdesk."}
+    envelope = _Envelope(id=event_id, type="webhook.test", created_at=now, data=data)
+    event = WebhookEvent(
+        id=event_id,
+        organisation_id=organisation_id,
+        type="webhook.test",
+        body=envelope.model_dump_json(),
+        created_at=now,
+    )
+    delivery = _due_now(webhook.id, event_id)
+    delivery.event = event
+    session.add_all([event, delivery])
+    session.commit()
+    return _delivery_out(delivery, personal_data)
+
+
+def redeliver(
+    session: Session, organisation_id: str, webhook_id: str, delivery_id: str, personal_data: bool
+) -> WebhookDeliveryOut:
+    """A new delivery of a delivery's event to the same webhook, due now: the same body
+    and event id (`Letterdesk-Event-Id`), signed afresh, with its own attempts in the log.
+    A delivery still being tried is not repeated beside itself."""
+    webhook = _live_webhook(session, organisation_id, webhook_id)
+    original = (
+        session.scalar(
+            select(WebhookDelivery).where(
+                WebhookDelivery.id == delivery_id, WebhookDelivery.webhook_id == webhook.id
+            )
+        )
+        if is_well_formed(delivery_id)
+        else None
+    )
+    if original is None:
+        raise NotFound(f"No delivery {delivery_id!r} of this webhook.")
+    if original.status == "pending":
+        raise Conflict(
+            "This delivery is still being tried (see `next_attempt_at`): redeliver it once "
+            "it has been delivered or has failed."
+        )
+    delivery = _due_now(webhook.id, original.event_id, redelivery_of=original.id)
+    delivery.event = original.event
+    session.add(delivery)
+    session.commit()
+    return _delivery_out(delivery, personal_data)
 
 
 # Events. Each writer first asks which webhooks want the event: one query on an index,
@@ -131,11 +265,13 @@ def _delivery_out(delivery: WebhookDelivery) -> WebhookDeliveryOut:
 
 
 def subscribers(session: Session, organisation_id: str) -> dict[str, list[str]]:
-    """The organisation's webhooks (ids) by the event types they want."""
+    """The organisation's webhooks (ids, not those paused) by the event types they want."""
     wanted: dict[str, list[str]] = {}
     for webhook_id, events in session.execute(
         select(Webhook.id, Webhook.events).where(
-            Webhook.organisation_id == organisation_id, Webhook.deleted_at.is_(None)
+            Webhook.organisation_id == organisation_id,
+            Webhook.deleted_at.is_(None),
+            Webhook.active,
         )
     ):
         for event_type in events:
@@ -145,7 +281,7 @@ def subscribers(session: Session, organisation_id: str) -> dict[str, list[str]]:
 
 class _Envelope(BaseModel):
     id: str
-    type: EventType
+    type: SentEventType
     created_at: datetime
     data: dict[str, Any]
 
@@ -266,8 +402,8 @@ def purge_old_events(session: Session, retention_days: int, batch: int = 500) ->
     and attempts, once none of them is still pending; the worker calls it with retention.
     Answers how many."""
     cutoff = utcnow() - timedelta(days=retention_days)
-    # A delivery to a webhook deleted while its event was being written stays pending,
-    # never to be sent: it holds nothing back.
+    # A delivery to a webhook deleted (or paused) while its event was being written stays
+    # pending, not to be sent: it holds nothing back.
     pending = (
         select(WebhookDelivery.id)
         .join(Webhook, Webhook.id == WebhookDelivery.webhook_id)
@@ -275,6 +411,7 @@ def purge_old_events(session: Session, retention_days: int, batch: int = 500) ->
             WebhookDelivery.event_id == WebhookEvent.id,
             WebhookDelivery.status == "pending",
             Webhook.deleted_at.is_(None),
+            Webhook.active,
         )
     )
     old = list(

@@ -68,6 +68,9 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/v1/webhooks"): "webhooks:read",
     ("GET", "/v1/webhooks/{webhook_id}"): "webhooks:read",
     ("DELETE", "/v1/webhooks/{webhook_id}"): "webhooks:write",
+    ("PATCH", "/v1/webhooks/{webhook_id}"): "webhooks:write",
+    ("POST", "/v1/webhooks/{webhook_id}/test"): "webhooks:write",
+    ("POST", "/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver"): "webhooks:write",
     ("POST", "/v1/webhooks/{webhook_id}/rotate-secret"): "webhooks:write",
     ("GET", "/v1/webhooks/{webhook_id}/deliveries"): "webhooks:read",
     # Guarded by LETTERDESK_METRICS_TOKEN when set, not by API keys.

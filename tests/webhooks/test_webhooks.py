@@ -5,7 +5,6 @@ import json
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -31,73 +30,7 @@ from tests.conftest import Caller, MakeCaller
 from tests.delivery_data import deliver_all
 from tests.http_receiver import Receiver, http_receiver
 from tests.smtp_sink import SinkHandler, self_signed_certificate
-
-README = Path(__file__).resolve().parent.parent.parent / "README.md"
-
-
-def readme_verify() -> Callable[[str, str, bytes], bool]:
-    """The receiver's example in the README, run exactly as it is written there."""
-    text = README.read_text()
-    marker = text.index("<!-- webhook-verify-example")
-    code = re.search(r"```python\n(.*?)```", text[marker:], re.DOTALL)
-    assert code is not None
-    namespace: dict[str, Any] = {}
-    exec(compile(code.group(1), "README.md", "exec"), namespace)
-    return namespace["verify"]  # type: ignore[no-any-return]
-
-
-@pytest.fixture
-def settings(settings: Settings, sink: tuple[SinkHandler, int]) -> Settings:
-    return settings.model_copy(
-        update={
-            "email_backend": "smtp",
-            "smtp_port": sink[1],
-            "delivery_backoff_seconds": 0.0,
-            "delivery_max_attempts": 3,
-            "worker_poll_seconds": 0.05,
-            "webhook_timeout_seconds": 30.0,
-            "webhook_allow_private_addresses": True,
-        }
-    )
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    with http_receiver() as running:
-        yield running
-
-
-def make_webhook(
-    client: TestClient, caller: Caller, url: str, events: list[str] | None = None
-) -> dict[str, Any]:
-    body = {"url": url, "events": events or ["action.created"], "description": "our CRM"}
-    response = client.post("/v1/webhooks", json=body, headers=caller.headers)
-    assert response.status_code == 201, response.text
-    return response.json()  # type: ignore[no-any-return]
-
-
-def take_action(client: TestClient, email: str = "amelie@example.org") -> dict[str, Any]:
-    response = client.post(
-        "/v1/campaigns/rescind-stca/actions", json=action_body(supporter={"email": email})
-    )
-    assert response.status_code == 201, response.text
-    return response.json()  # type: ignore[no-any-return]
-
-
-def deliveries(client: TestClient, caller: Caller, webhook_id: str) -> list[dict[str, Any]]:
-    response = client.get(f"/v1/webhooks/{webhook_id}/deliveries", headers=caller.headers)
-    assert response.status_code == 200, response.text
-    return response.json()["items"]  # type: ignore[no-any-return]
-
-
-def bodies(receiver: Receiver) -> list[dict[str, Any]]:
-    return [json.loads(item.body) for item in receiver.received]
-
-
-@pytest.fixture
-def campaign(client: TestClient, caller: Caller) -> dict[str, Any]:
-    make_directory(client, caller)
-    return make_campaign(client, caller)
+from tests.webhook_data import bodies, deliveries, make_webhook, readme_verify, take_action
 
 
 def test_a_webhook_shows_its_secret_once(client: TestClient, caller: Caller) -> None:
@@ -598,6 +531,9 @@ def test_the_openapi_document_describes_the_webhook_routes(client: TestClient) -
         ("delete", "/v1/webhooks/{webhook_id}"): "204",
         ("post", "/v1/webhooks/{webhook_id}/rotate-secret"): "200",
         ("get", "/v1/webhooks/{webhook_id}/deliveries"): "200",
+        ("patch", "/v1/webhooks/{webhook_id}"): "200",
+        ("post", "/v1/webhooks/{webhook_id}/test"): "202",
+        ("post", "/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver"): "202",
     }
     for (method, path), success in operations.items():
         responses = paths[path][method]["responses"]
@@ -607,6 +543,13 @@ def test_the_openapi_document_describes_the_webhook_routes(client: TestClient) -
             assert "404" in responses, (method, path)
     created = paths["/v1/webhooks"]["post"]["responses"]["201"]["content"]["application/json"]
     assert created["schema"]["$ref"].endswith("/WebhookCreated")
+    for path in (
+        "/v1/webhooks/{webhook_id}/test",
+        "/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver",
+    ):
+        assert "409" in paths[path]["post"]["responses"], path
+    changed = paths["/v1/webhooks/{webhook_id}"]["patch"]["requestBody"]["content"]
+    assert changed["application/json"]["schema"]["$ref"].endswith("/WebhookUpdate")
 
 
 def test_a_secret_sealed_under_another_service_key_is_not_used(
