@@ -39,6 +39,7 @@ from app.delivery.email import (
 )
 from app.delivery.models import Delivery, DeliveryAttempt
 from app.ids import new_id
+from app.impact.questionnaires import NotToAsk, questionnaire_message
 from app.letters import lifecycle
 from app.letters.events import record_letter_event
 from app.letters.models import Action, Letter
@@ -50,7 +51,7 @@ from app.settings import Settings
 
 log = logging.getLogger("letterdesk.worker")
 
-CHANNELS = ("email", "confirmation", "notice")
+CHANNELS = ("email", "confirmation", "notice", "questionnaire")
 # An outcome whose record fails is recorded again this many times in all.
 RECORD_TRIES = 4
 DELIVERIES = Queue(Delivery)
@@ -243,6 +244,20 @@ def send_notice(
     return _sent_by(backend, lambda: built)
 
 
+def send_questionnaire(
+    session: Session, delivery_id: str, backend: EmailBackend, settings: Settings
+) -> Outcome:
+    """The question whether the official answered (app.impact), unless it is no longer
+    to be asked."""
+    try:
+        built = questionnaire_message(session, delivery_id, settings)
+    except (NotToAsk, UnsafeMessage) as error:
+        _let_go(session)
+        return Outcome("failed", str(error))
+    _let_go(session)
+    return _sent_by(backend, lambda: built)
+
+
 def send_email(
     session: Session, delivery_id: str, backend: EmailBackend, settings: Settings
 ) -> Outcome:
@@ -281,7 +296,11 @@ def send_email(
 
 
 # What each channel of the email lane sends.
-SENDERS = {"confirmation": send_confirmation, "notice": send_notice}
+SENDERS = {
+    "confirmation": send_confirmation,
+    "notice": send_notice,
+    "questionnaire": send_questionnaire,
+}
 
 
 @dataclass
