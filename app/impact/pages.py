@@ -6,6 +6,8 @@ the page (Post/Redirect/Get): mail scanners and link previews follow every link 
 email, and must not answer for the supporter. The token is an HMAC of the question's id
 (app.tokens): 128 bits nobody can guess, so the page needs no rate limit of its own."""
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -14,13 +16,25 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from app.campaigns.rendering import localised_date
-from app.db import SessionDep
+from app.campaigns.service import published_campaign
+from app.db import SessionDep, utcnow
+from app.errors import NotFound
 from app.impact import words
 from app.impact.questionnaires import ANSWERS, Asked, NotToAsk, asked_by_link, record_answer
+from app.inbound.figures import responsiveness
+from app.inbound.schemas import CampaignResponsiveness
 from app.settings import Settings
 from app.web import i18n
 from app.web.i18n import Language
-from app.web.router import html, language_for, security_headers, templates
+from app.web.router import (
+    LangQuery,
+    SlugPath,
+    html,
+    language_for,
+    not_found_page,
+    security_headers,
+    templates,
+)
 from app.web.service import parse_form
 
 router = APIRouter(tags=["action pages"])
@@ -153,7 +167,6 @@ async def answer_form(request: Request) -> dict[str, str]:
     "/questionnaires/{questionnaire_id}",
     response_class=HTMLResponse,
     responses=QUESTION_RESPONSES,
-    status_code=303,
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -189,3 +202,110 @@ def answer_question(
         return question_page(request, opened, token, None, status=422)
     record_answer(session, opened, answer)
     return RedirectResponse(f"/questionnaires/{questionnaire_id}?token={token}", status_code=303)
+
+
+# The league table's care (WriteToThem's): a figure rests on at least this many letters,
+# or the page says there are too few to say; an official with one unanswered letter is
+# not shamed, nor one with one answered praised.
+PUBLIC_MINIMUM = 5
+
+
+@dataclass(frozen=True)
+class LeagueRow:
+    name: str
+    office: str
+    sent: str
+    share: str | None
+    median_days: str | None
+
+
+def _share(answered: int, known: int, language: Language) -> str | None:
+    if known < PUBLIC_MINIMUM:
+        return None
+    percent = round(100 * answered / known)
+    return f"{percent}\u202f%" if language == "fr" else f"{percent}%"
+
+
+def _days(value: float | None, captured: int, language: Language) -> str | None:
+    if value is None or captured < PUBLIC_MINIMUM:
+        return None
+    shown = f"{value:.1f}"
+    return shown.replace(".", ",") if language == "fr" else shown
+
+
+def league(figures: CampaignResponsiveness, language: Language) -> list[LeagueRow]:
+    """The officials, those with a share shown first, best answered first; the others
+    (too few letters whose outcome is known) after, most letters first."""
+    offices = {holder: o.office for o in figures.offices for holder in o.holders}
+    rows = [
+        (
+            (r.reply_rate if r.outcomes_known >= PUBLIC_MINIMUM else -1.0),
+            LeagueRow(
+                name=r.display_name,
+                office=offices.get(r.display_name, ""),
+                sent=i18n.number(r.letters_sent, language),
+                share=_share(r.letters_answered, r.outcomes_known, language),
+                median_days=_days(r.median_days_to_reply, r.replies_captured, language),
+            ),
+        )
+        for r in figures.recipients
+    ]
+    rows.sort(key=lambda ranked: -(ranked[0] or 0.0))
+    return [row for _, row in rows]
+
+
+def _date(value: datetime | None, language: Language) -> str:
+    return localised_date((value or utcnow()).date(), language)
+
+
+@router.get(
+    "/c/{slug}/responsiveness",
+    response_class=HTMLResponse,
+    responses={
+        200: html("The league table: who answered the campaign's letters, and how fast."),
+        404: html("No such campaign, or its organisation does not show these figures."),
+    },
+)
+def public_responsiveness(
+    request: Request,
+    session: SessionDep,
+    slug: str = SlugPath,
+    lang: Annotated[str | None, LangQuery] = None,
+) -> HTMLResponse:
+    """Public, where the campaign turns it on (`responsiveness_public`): per official,
+    the emailed letters sent, the share answered and the median days to a reply, with
+    the dates of the period; a figure shows only when it rests on at least
+    5 letters."""
+    try:
+        campaign = published_campaign(session, slug)
+    except NotFound:
+        campaign = None
+    if campaign is None or not campaign.responsiveness_public:
+        return not_found_page(request, lang, embed=False)
+    language = language_for(request, campaign.languages, lang)
+    figures = responsiveness(session, campaign)
+    title = campaign.title.get(language) or next(iter(campaign.title.values()))
+    period = figures.period
+    return page(
+        request,
+        "responsiveness.html",
+        language,
+        title=words.text("responsiveness_title", language, title=title),
+        rows=league(figures, language),
+        period=words.text(
+            "responsiveness_period",
+            language,
+            start=_date(period.first_sent_at, language),
+            end=_date(period.last_sent_at, language),
+            today=_date(None, language),
+        )
+        if period.first_sent_at
+        else words.text("responsiveness_none", language),
+        how=words.text("responsiveness_how", language, minimum=PUBLIC_MINIMUM),
+        campaign_link=f"/c/{campaign.slug}?lang={language}",
+        other_language=(
+            f"/c/{campaign.slug}/responsiveness?lang={'en' if language == 'fr' else 'fr'}"
+            if len(campaign.languages) > 1
+            else ""
+        ),
+    )

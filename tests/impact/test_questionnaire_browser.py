@@ -2,8 +2,8 @@
 through Playwright) against the live service with the demo loaded: a supporter writes,
 the worker's email lane sends the letters (the file backend), time passes, the question
 goes, and its link is opened, desktop and a 360 px phone, English and French, JavaScript
-on and off. axe-core finds nothing serious or critical; screenshots go to
-test-artifacts/web/."""
+on and off; then the public responsiveness page. axe-core finds nothing serious or
+critical; screenshots go to test-artifacts/web/."""
 
 import email
 import email.policy
@@ -26,7 +26,7 @@ from app.letters.models import Letter
 from app.tokens import message_id
 from app.worker import Worker
 from tests.web import test_web_browser as action_page
-from tests.web.test_web_browser import SUPPORTER, new_page, shot
+from tests.web.test_web_browser import SUPPORTER, new_page, serious_violations, shot
 from tests.web.test_web_journey import PHONE, axe_finds_nothing_serious
 from tests.web_server import LiveServer
 
@@ -149,3 +149,22 @@ def test_the_question_is_answered_by_the_button_not_the_link(
     shot(page, f"questionnaire-02-recorded-{name}")
     page.reload()  # Post/Redirect/Get: the page again, nothing posted twice
     expect(page.locator(".recorded")).to_be_visible()
+
+
+def test_the_public_responsiveness_page_reads_well(page: Page, server: LiveServer) -> None:
+    campaigns = httpx.get(f"{server.url}/v1/campaigns", headers=server.headers).json()["items"]
+    (campaign,) = [item for item in campaigns if item["slug"] == SLUG]
+    turned_on = httpx.patch(
+        f"{server.url}/v1/campaigns/{campaign['id']}",
+        json={"responsiveness_public": True},
+        headers=server.headers,
+    )
+    assert turned_on.status_code == 200, turned_on.text
+    taken = act(server, SLUG, "public-page@example.org", "en")
+    send_everything(server)
+    for language in ("en", "fr"):
+        page.goto(f"/c/{SLUG}/responsiveness?lang={language}")
+        expect(page.locator("table.league tbody tr").first).to_be_visible()
+        assert serious_violations(page) == [], language
+        shot(page, f"responsiveness-{language}")
+    assert taken["id"]
