@@ -20,6 +20,7 @@ from app.directory.lookup import RepresentProvider, district_provider
 from app.directory.router import router as directory_router
 from app.errors import install_problem_handlers
 from app.idempotency.middleware import IdempotencyMiddleware
+from app.impact.pages import router as impact_pages_router
 from app.inbound.router import router as inbound_router
 from app.letters.router import router as letters_router
 from app.logs import RequestIdMiddleware
@@ -98,6 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(api_router, dependencies=[Depends(reject_unknown_query)])
     app.include_router(web_router)
     app.include_router(confirmation_router)
+    app.include_router(impact_pages_router)
     app.mount("/static/web", web_static_files, name="web-static")
     app.include_router(console_router)
     app.mount("/static/console", console_static_files, name="console-static")

@@ -6,6 +6,7 @@ from app.console.models import ConsoleSession, SignInLink, User
 from app.delivery.models import Delivery, DeliveryAttempt, PrintBatch
 from app.directory.models import PostalCodeDistrict, Recipient, RecipientRole
 from app.idempotency.models import IdempotencyKey
+from app.impact.models import Questionnaire
 from app.inbound.models import InboundMessage, Reply
 from app.letters.models import Action, Letter, RepeatNotice
 from app.outbox.models import WorkerRow
@@ -24,6 +25,7 @@ __all__ = [
     "Organisation",
     "PostalCodeDistrict",
     "PrintBatch",
+    "Questionnaire",
     "Recipient",
     "RecipientRole",
     "RepeatNotice",

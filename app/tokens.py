@@ -32,3 +32,15 @@ def confirmation_link(settings: Settings, action_id: str) -> str:
     token = confirmation_token(settings, action_id)
     # The page, not the API: the link shows a button, and only the button confirms.
     return f"{settings.public_url.rstrip('/')}/actions/{action_id}/confirm?token={token}"
+
+
+def questionnaire_token(settings: Settings, questionnaire_id: str) -> str:
+    return _token(settings, "questionnaire", questionnaire_id)
+
+
+def questionnaire_link(settings: Settings, questionnaire_id: str, answer: str) -> str:
+    """A page that asks again and records the answer only by its button (a POST): mail
+    scanners that follow the link answer nothing."""
+    token = questionnaire_token(settings, questionnaire_id)
+    base = settings.public_url.rstrip("/")
+    return f"{base}/questionnaires/{questionnaire_id}?answer={answer}&token={token}"

@@ -21,6 +21,7 @@ from app.delivery.email import EmailBackend
 from app.delivery.sending import EmailLane
 from app.directory import jobs as directory_jobs
 from app.idempotency import jobs as idempotency_jobs
+from app.impact import jobs as impact_jobs
 from app.letters import jobs as letters_jobs
 from app.outbox import workers
 from app.outbox.periodic import PeriodicJob, Schedule
@@ -37,6 +38,7 @@ PERIODIC_JOBS: list[PeriodicJob] = [
     *webhooks_jobs.JOBS,
     *constituents_jobs.JOBS,
     *directory_jobs.JOBS,
+    *impact_jobs.JOBS,
 ]
 
 

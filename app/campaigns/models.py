@@ -57,6 +57,14 @@ class Campaign(Base):
     on_bounce: Mapped[str] = mapped_column(String(10), default="nothing", server_default="nothing")
     # Replies come to a per-letter address of ours and are forwarded (app.inbound).
     reply_capture: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Days after a letter leaves that its supporter is asked whether the official
+    # answered (app.impact); None asks nothing. (No default here: the API gives 14, and
+    # the ORM would put a default in place of an explicit None.)
+    questionnaire_days: Mapped[int | None] = mapped_column(Integer)
+    # The campaign's responsiveness figures shown on a public page (app.impact).
+    responsiveness_public: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     # The page's counter: actions taken elsewhere (on paper, another tool) added to ours,
     # and a count below which the page shows none ("0 people have taken action" deters).
     counter_offset: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

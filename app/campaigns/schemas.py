@@ -79,6 +79,8 @@ CAMPAIGN_OUT_EXAMPLE = CAMPAIGN_EXAMPLE | {
     "copy_to_supporter": False,
     "on_bounce": "nothing",
     "reply_capture": False,
+    "questionnaire_days": 14,
+    "responsiveness_public": False,
     "action_count": 412,
     "letter_count": 824,
     "sent_count": 810,
@@ -235,6 +237,19 @@ class CampaignFields(BaseModel):
         "forwarded to the supporter and announced (letter.replied). Off: the supporter's "
         "own address is the Reply-To.",
     )
+    questionnaire_days: int | None = Field(
+        14,
+        ge=1,
+        le=365,
+        description="Days after an emailed letter leaves that its supporter is asked, by "
+        "email, whether the official answered (Yes / No / Not yet), with one reminder a week "
+        "later at most; never when a reply was captured. null asks nothing.",
+    )
+    responsiveness_public: bool = Field(
+        False,
+        description="The campaign's responsiveness figures (who answered, how fast) are shown "
+        "on a public page, `/c/{slug}/responsiveness`.",
+    )
     counter_offset: int = Field(
         0,
         ge=0,
@@ -318,6 +333,8 @@ class CampaignUpdate(BaseModel):
     on_holder_change: Literal["readdress", "hold"] | None = None
     on_bounce: Literal["nothing", "print"] | None = None
     reply_capture: bool | None = None
+    questionnaire_days: int | None = Field(None, ge=1, le=365)
+    responsiveness_public: bool | None = None
     counter_offset: int | None = Field(None, ge=0, le=100_000_000)
     counter_hidden_below: int | None = Field(None, ge=0, le=100_000_000)
 

@@ -239,16 +239,17 @@ def _outbox_files(
 ) -> list[Path]:
     """The .eml files the file email backend may have written for these letters (the
     letter, the supporter's copy) and actions (the confirmation email, and each notice
-    that the address was used again, named by its delivery): named by their
+    that the address was used again and each question whether the official answered,
+    both named by their delivery): named by their
     Message-IDs, which are derived from the ids."""
     if not settings.outbox_dir.is_dir():  # the SMTP backend, and no files ever written
         return []
     ids = [(letter_id, purpose) for letter_id in letter_ids for purpose in ("message-id", "copy")]
     ids += [(action_id, "confirmation") for action_id in action_ids]
-    notices = select(Delivery.id).where(
-        Delivery.action_id.in_(action_ids), Delivery.channel == "notice"
+    notices = select(Delivery.id, Delivery.channel).where(
+        Delivery.action_id.in_(action_ids), Delivery.channel.in_(("notice", "questionnaire"))
     )
-    ids += [(notice_id, "notice") for notice_id in session.scalars(notices)]
+    ids += [(delivery_id, channel) for delivery_id, channel in session.execute(notices)]
     return [eml_path(settings.outbox_dir, message_id(settings, i, purpose)) for i, purpose in ids]
 
 

@@ -41,6 +41,7 @@ from app.delivery.email import (
 )
 from app.delivery.models import Delivery, DeliveryAttempt
 from app.ids import new_id
+from app.impact.questionnaires import NotToAsk, questionnaire_message
 from app.letters import lifecycle
 from app.letters.events import record_letter_event
 from app.letters.models import Action, Letter
@@ -52,7 +53,7 @@ from app.settings import Settings
 
 log = logging.getLogger("letterdesk.worker")
 
-CHANNELS = ("email", "confirmation", "notice", "sign_in")
+CHANNELS = ("email", "confirmation", "notice", "sign_in", "questionnaire")
 # An outcome whose record fails is recorded again this many times in all.
 RECORD_TRIES = 4
 DELIVERIES = Queue(Delivery)
@@ -245,6 +246,20 @@ def send_notice(
     return _sent_by(backend, lambda: built)
 
 
+def send_questionnaire(
+    session: Session, delivery_id: str, backend: EmailBackend, settings: Settings
+) -> Outcome:
+    """The question whether the official answered (app.impact), unless it is no longer
+    to be asked."""
+    try:
+        built = questionnaire_message(session, delivery_id, settings)
+    except (NotToAsk, UnsafeMessage) as error:
+        _let_go(session)
+        return Outcome("failed", str(error))
+    _let_go(session)
+    return _sent_by(backend, lambda: built)
+
+
 def send_email(
     session: Session, delivery_id: str, backend: EmailBackend, settings: Settings
 ) -> Outcome:
@@ -300,7 +315,12 @@ def send_sign_in(
 
 
 # What each channel of the email lane sends.
-SENDERS = {"confirmation": send_confirmation, "notice": send_notice, "sign_in": send_sign_in}
+SENDERS = {
+    "confirmation": send_confirmation,
+    "notice": send_notice,
+    "sign_in": send_sign_in,
+    "questionnaire": send_questionnaire,
+}
 
 
 @dataclass

@@ -3,8 +3,8 @@ from fastapi import APIRouter
 from app.auth.deps import LettersReader
 from app.campaigns.service import get_campaign
 from app.db import SessionDep
-from app.inbound.figures import responsiveness
-from app.inbound.schemas import CampaignResponsiveness
+from app.inbound.figures import organisation_responsiveness, responsiveness
+from app.inbound.schemas import CampaignResponsiveness, OrganisationResponsiveness
 from app.responses import NOT_FOUND
 
 router = APIRouter(tags=["letters"])
@@ -18,7 +18,17 @@ router = APIRouter(tags=["letters"])
 def campaign_responsiveness(
     principal: LettersReader, session: SessionDep, campaign_id: str
 ) -> CampaignResponsiveness:
-    """Per official written to and overall: emailed letters sent, bounced, answered by a
-    person (reply capture), and the median days to the first answer."""
+    """Per official and per office written to, and overall: emailed letters sent,
+    bounced, answered (captured at the reply address, or reported by the supporter when
+    asked), and the median days to the first captured answer; the period they span."""
     campaign = get_campaign(session, principal.organisation_id, campaign_id)
     return responsiveness(session, campaign)
+
+
+@router.get("/v1/responsiveness", response_model=OrganisationResponsiveness)
+def overall_responsiveness(
+    principal: LettersReader, session: SessionDep
+) -> OrganisationResponsiveness:
+    """The same figures over every campaign of the organisation: overall, per campaign,
+    per official and per office."""
+    return organisation_responsiveness(session, principal.organisation_id)

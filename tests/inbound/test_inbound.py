@@ -457,7 +457,8 @@ def test_responsiveness_counts_sent_bounced_and_answered_letters(
     assert before.status_code == 200, before.text
     assert before.json()["overall"] == {
         "letters_sent": 2, "letters_bounced": 0, "replies_captured": 0,
-        "median_days_to_reply": None,
+        "replies_reported": 0, "no_reply_reported": 0, "letters_answered": 0,
+        "outcomes_known": 0, "reply_rate": None, "median_days_to_reply": None,
     }  # fmt: skip
     reply_to = miller.message["Reply-To"].addresses[0].addr_spec
     forwarded: list[Any] = []
@@ -475,7 +476,8 @@ def test_responsiveness_counts_sent_bounced_and_answered_letters(
     ).json()
     assert figures["overall"] == {
         "letters_sent": 2, "letters_bounced": 1, "replies_captured": 1,
-        "median_days_to_reply": 3.0,
+        "replies_reported": 0, "no_reply_reported": 0, "letters_answered": 1,
+        "outcomes_known": 1, "reply_rate": 1.0, "median_days_to_reply": 3.0,
     }  # fmt: skip
     by_name = {row["display_name"]: row for row in figures["recipients"]}
     assert by_name["Marc Miller"]["replies_captured"] == 1
