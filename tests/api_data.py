@@ -64,6 +64,8 @@ def make_organisation(client: TestClient, make_caller: MakeCaller) -> Organisati
         "key_id": spare["id"],
         "webhook_id": webhook,
         "sealed": seal_thanks(settings, ActionOut.model_validate(action), {"first_name": "A"}),
+        "colour": "0b5d52",
+        "token": "not-a-preview-token",
     }
     organisation.confirm_token = confirmation_token(settings, waiting["id"])
     return organisation
