@@ -48,21 +48,26 @@ def next_action(
     return shown_link(campaign.next_action or organisation.next_action, language)
 
 
+def organisation_context(organisation: Organisation, language: Language) -> dict[str, Any]:
+    """Who is asking, for any page about one of the organisation's campaigns."""
+    return {
+        "identity": page_identity(organisation, language),
+        "brand_css": brand_css_url(organisation),
+    }
+
+
 def identity_context(
     session: Session, campaign: Campaign, language: Language, embed: bool, address: str
 ) -> dict[str, Any]:
     """What the page shows of the organisation and the campaign besides its texts;
     `address` is the campaign page's public address (canonical, and the one shared)."""
-    organisation = session.get(Organisation, campaign.organisation_id)
-    assert organisation is not None  # a campaign's organisation is deleted with it
+    organisation = session.get_one(Organisation, campaign.organisation_id)
     image = (
         {"url": campaign.image_url, "alt": campaign.image_alt.get(language, "")}
         if campaign.image_url
         else None
     )
-    return {
-        "identity": page_identity(organisation, language),
-        "brand_css": brand_css_url(organisation),
+    return organisation_context(organisation, language) | {
         "campaign_image": image,
         "learn_more": [shown_link(link, language) for link in campaign.learn_more],
         "next_action": next_action(campaign, organisation, language, embed),

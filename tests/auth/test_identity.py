@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from app.links import contrast, text_colour_on
 from app.settings import Settings
+from app.tokens import confirmation_link
 from tests.campaign_data import action_body, make_campaign, make_directory
 from tests.conftest import Caller, MakeCaller
 from tests.delivery.test_delivery import mail_settings  # noqa: F401 (a fixture)
@@ -222,3 +223,21 @@ def test_emails_to_supporters_say_who_sends_them_and_how_to_reach_them(
     assert len(to_supporter) == (1 if confirm else 2)
     for item in to_supporter:
         assert footer_of(item.message) == [f"Envoyé par {name} pour cette campagne.", *FOOTER_FR]
+
+
+def test_the_confirmation_page_says_who_is_asking(
+    client: TestClient, caller: Caller, settings: Settings
+) -> None:
+    make_directory(client, caller)
+    make_campaign(client, caller, confirm_email=True)
+    assert set_identity(client, caller, **IDENTITY).status_code == 200
+    name = organisation(client, caller)["name"]
+    taken = client.post("/v1/campaigns/rescind-stca/actions", json=action_body())
+    link = confirmation_link(settings, taken.json()["id"]).removeprefix(settings.public_url)
+    for page in (
+        client.get(link).text,
+        client.post(link.partition("?")[0], data={"token": link.partition("token=")[2]}).text,
+    ):
+        assert f'<span class="org-name">{html.escape(name)}</span>' in page
+        assert '<link rel="stylesheet" href="/brand/ffff00.css">' in page
+        assert "50 rue Ste-Catherine O." in html.unescape(page)
