@@ -69,10 +69,6 @@ STRINGS: dict[str, dict[Language, str]] = {
         "en": "The campaign's text, as every letter says it.",
         "fr": "Le texte de la campagne, tel que chaque lettre le dit.",
     },
-    "consent": {
-        "en": "I agree to hear from the organisation running this campaign.",
-        "fr": "J'accepte de recevoir des nouvelles de l'organisme qui mène cette campagne.",
-    },
     "preview": {"en": "Preview your letter", "fr": "Aperçu de votre lettre"},
     "preview_button": {"en": "Preview my letter", "fr": "Voir l'aperçu"},
     "preview_hint": {
