@@ -29,7 +29,9 @@ from app.query_params import reject_unknown_query
 from app.rate_limits import RedisCounter, make_rate_limiter
 from app.responses import complete_problems, restore_null_examples
 from app.settings import Settings, cors_origins, get_settings, require_shared_secret
+from app.web import draft_preview
 from app.web.confirmation import router as confirmation_router
+from app.web.identity import router as identity_router
 from app.web.router import router as web_router
 from app.web.router import static_files as web_static_files
 from app.webhooks.router import router as webhooks_router
@@ -95,9 +97,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         delivery_router,
         constituents_router,
         inbound_router,
+        draft_preview.api_router,
     ):
         app.include_router(api_router, dependencies=[Depends(reject_unknown_query)])
     app.include_router(web_router)
+    app.include_router(identity_router)
+    app.include_router(draft_preview.page_router)
     app.include_router(confirmation_router)
     app.include_router(impact_pages_router)
     app.mount("/static/web", web_static_files, name="web-static")

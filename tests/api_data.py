@@ -65,6 +65,8 @@ def make_organisation(client: TestClient, make_caller: MakeCaller) -> Organisati
         "webhook_id": webhook,
         "delivery_id": delivery,
         "sealed": seal_thanks(settings, ActionOut.model_validate(action), {"first_name": "A"}),
+        "colour": "0b5d52",
+        "token": "not-a-preview-token",
     }
     organisation.confirm_token = confirmation_token(settings, waiting["id"])
     return organisation

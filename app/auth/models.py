@@ -1,6 +1,7 @@
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, String, func
+from sqlalchemy import ForeignKey, String, func, text
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement
@@ -16,6 +17,21 @@ class Organisation(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     # The name its emails show ("Amélie Tremblay via <this>"); its name when unset.
     email_name: Mapped[str | None] = mapped_column(String(200))
+    # Its public identity, shown on its action pages and in its emails to supporters
+    # (app.auth.identity): https addresses and a #rrggbb colour, checked when set.
+    logo_url: Mapped[str | None] = mapped_column(String(500))
+    brand_colour: Mapped[str | None] = mapped_column(String(7))
+    privacy_url: Mapped[str | None] = mapped_column(String(500))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    contact_address: Mapped[str | None] = mapped_column(String(300))
+    # The consent question per language ({"en": ..., "fr": ...}); a default naming the
+    # organisation where a language has none.
+    consent_text: Mapped[dict[str, str]] = mapped_column(
+        JSONDocument, default=dict, server_default=text("'{}'")
+    )
+    # Where a supporter can go next ({"label": {language: text}, "url": ...}): offered by
+    # a closed campaign's page, and by a thank-you page whose campaign names none.
+    next_action: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     api_keys: Mapped[list["ApiKey"]] = relationship(back_populates="organisation")

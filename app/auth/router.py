@@ -52,5 +52,7 @@ def get_organisation(principal: Admin, session: SessionDep) -> OrganisationOut:
 def update_organisation(
     body: OrganisationUpdate, principal: Admin, session: SessionDep
 ) -> OrganisationOut:
-    organisation = service.set_email_name(session, principal.organisation_id, body.email_name)
+    organisation = service.update_organisation(
+        session, principal.organisation_id, body.model_dump(mode="json", exclude_unset=True)
+    )
     return OrganisationOut.model_validate(organisation)

@@ -1,10 +1,17 @@
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from app.auth.scopes import Scope
-from app.fields import OptionalOrganisationName, SingleLine
+from app.fields import (
+    OptionalEmail,
+    OptionalOrganisationName,
+    OptionalSingleLine,
+    SingleLine,
+    reject_control_characters,
+)
+from app.links import LabelledLink, OptionalHexColour, OptionalHttpsUrl
 from app.rate_limits import Limit
 
 
@@ -13,6 +20,11 @@ def _reads_as_a_limit(text: str) -> str:
     return text
 
 
+ConsentText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=10, max_length=500),
+    AfterValidator(reject_control_characters),
+]
 ActionLimit = Annotated[
     str, StringConstraints(max_length=40, strip_whitespace=True), AfterValidator(_reads_as_a_limit)
 ]
@@ -76,13 +88,51 @@ class ApiKeyList(BaseModel):
     next_cursor: str | None = None
 
 
+IDENTITY_EXAMPLE: dict[str, Any] = {
+    "logo_url": "https://amnistie.ca/logo.png",
+    "brand_colour": "#ffff00",
+    "privacy_url": "https://amnistie.ca/confidentialite",
+    "contact_email": "info@amnistie.ca",
+    "contact_address": "50, rue Ste-Catherine Ouest, bureau 500, Montréal QC H2X 3V4",
+    "consent_text": {
+        "fr": "Oui, Amnistie internationale peut m'écrire au sujet de ses campagnes. Je peux "
+        "me désabonner en tout temps."
+    },
+    "next_action": {
+        "label": {"en": "Sign our petition", "fr": "Signez notre pétition"},
+        "url": "https://amnistie.ca/petition",
+    },
+}
 ORGANISATION_EXAMPLE: dict[str, Any] = {
     "id": "org_01JD3ZK8Y2M0000000000000000",
     "name": "Amnesty International Canada (francophone)",
     "email_name": "Amnistie internationale",
     "name_in_email": "Amnistie internationale",
+    **IDENTITY_EXAMPLE,
     "created_at": "2026-11-29T05:00:00Z",
 }
+LOGO = (
+    "An https address of the organisation's logo (PNG, JPEG, GIF or WebP: the page shows "
+    "it as an image, so an SVG's scripts never run), shown in the page's header."
+)
+BRAND_COLOUR = (
+    "The header's and the Send button's colour; their text is black or white, whichever "
+    "contrasts more (always at least 4.5:1)."
+)
+PRIVACY = "An https address of its privacy policy, linked beside the consent question."
+CONTACT_EMAIL = "Where supporters write to it: shown with the consent question and in emails."
+CONTACT_ADDRESS = (
+    "Its mailing address, one line: Canada's anti-spam law (CASL) asks that a request for "
+    "consent give one. Shown with the consent question, in the footer and in emails."
+)
+CONSENT = (
+    'The consent question per language; where a language has none: "Yes, <name> may '
+    'email me about its campaigns. I can unsubscribe at any time."'
+)
+NEXT_ACTION = (
+    "What a closed campaign's page offers instead (and a thank-you page whose campaign "
+    "names no next action)."
+)
 
 
 class OrganisationOut(BaseModel):
@@ -98,15 +148,33 @@ class OrganisationOut(BaseModel):
     name_in_email: str = Field(
         description='What emails show: "Amélie Tremblay via <name_in_email>".'
     )
+    logo_url: str | None = Field(description=LOGO)
+    brand_colour: str | None = Field(description=BRAND_COLOUR)
+    privacy_url: str | None = Field(description=PRIVACY)
+    contact_email: str | None = Field(description=CONTACT_EMAIL)
+    contact_address: str | None = Field(description=CONTACT_ADDRESS)
+    consent_text: dict[str, str] = Field(description=CONSENT)
+    next_action: LabelledLink | None = Field(description=NEXT_ACTION)
     created_at: datetime
 
 
 class OrganisationUpdate(BaseModel):
+    """The fields sent are changed; null or blank clears one."""
+
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={"examples": [{"email_name": "Amnistie internationale"}]},
+        json_schema_extra={
+            "examples": [{"email_name": "Amnistie internationale"}, IDENTITY_EXAMPLE]
+        },
     )
 
     email_name: OptionalOrganisationName = Field(
-        description="The name emails show (up to 200 characters); null or blank: its `name`."
+        None, description="The name emails show (up to 200 characters); null or blank: its `name`."
     )
+    logo_url: OptionalHttpsUrl = Field(None, description=LOGO)
+    brand_colour: OptionalHexColour = Field(None, description=BRAND_COLOUR)
+    privacy_url: OptionalHttpsUrl = Field(None, description=PRIVACY)
+    contact_email: OptionalEmail = Field(None, description=CONTACT_EMAIL)
+    contact_address: OptionalSingleLine = Field(None, description=CONTACT_ADDRESS)
+    consent_text: dict[Literal["en", "fr"], ConsentText] | None = Field(None, description=CONSENT)
+    next_action: LabelledLink | None = Field(None, description=NEXT_ACTION)

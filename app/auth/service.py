@@ -1,6 +1,7 @@
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -74,10 +75,14 @@ def find_organisation(session: Session, name_or_id: str) -> Organisation:
     return organisation
 
 
-def set_email_name(session: Session, organisation_id: str, email_name: str | None) -> Organisation:
-    """The name the organisation's emails show; None: its own name."""
+def update_organisation(
+    session: Session, organisation_id: str, changes: dict[str, Any]
+) -> Organisation:
+    """Change the organisation's settings named in `changes` (checked by
+    OrganisationUpdate): its email name and public identity. None clears one."""
     organisation = find_organisation(session, organisation_id)
-    organisation.email_name = email_name
+    for name, value in changes.items():
+        setattr(organisation, name, {} if name == "consent_text" and value is None else value)
     session.commit()
     return organisation
 

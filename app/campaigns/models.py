@@ -69,6 +69,18 @@ class Campaign(Base):
     # and a count below which the page shows none ("0 people have taken action" deters).
     counter_offset: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     counter_hidden_below: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # What the page shows besides its texts: an image (https, with its alt text per
+    # language), "learn more" links and the next step after sending ({"label": {language:
+    # text}, "url": ...}), or an address the form sends supporters to instead.
+    image_url: Mapped[str | None] = mapped_column(String(500))
+    image_alt: Mapped[dict[str, str]] = mapped_column(
+        JSONDocument, default=dict, server_default=text("'{}'")
+    )
+    learn_more: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSONDocument, default=list, server_default=text("'[]'")
+    )
+    next_action: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
+    thanks_redirect_url: Mapped[str | None] = mapped_column(String(500))
     # Counters kept in the transaction that takes an action, so the public counter is
     # one row read however many supporters there are.
     action_count: Mapped[int] = mapped_column(Integer, default=0)

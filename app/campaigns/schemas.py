@@ -12,12 +12,14 @@ from pydantic import (
 
 from app.campaigns.models import Campaign
 from app.fields import Paragraphs, ShortLine, SingleLine, reject_control_characters_but_newlines
+from app.links import LabelledLink, OptionalHttpsUrl
 
 Language = Literal["en", "fr"]
 Part = Literal["intro", "concern", "ask"]
 EditablePart = Literal["concern", "ask"]
 Channel = Literal["email", "print"]
 Status = Literal["draft", "live", "closed"]
+MAX_LEARN_MORE = 5
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Slug = Annotated[
     str,
@@ -68,6 +70,21 @@ CAMPAIGN_EXAMPLE: dict[str, Any] = {
     "subject_editable": True,
     "channels": ["email"],
     "goal": 1000,
+    "image_url": "https://example.org/images/border-crossing.jpg",
+    "image_alt": {
+        "en": "A family waits at the Roxham Road border crossing in the snow.",
+        "fr": "Une famille attend sous la neige au passage frontalier du chemin Roxham.",
+    },
+    "learn_more": [
+        {
+            "label": {"en": "Our report on the agreement", "fr": "Notre rapport sur l'entente"},
+            "url": "https://example.org/stca-report",
+        }
+    ],
+    "next_action": {
+        "label": {"en": "Sign the petition", "fr": "Signez la pétition"},
+        "url": "https://example.org/petition",
+    },
 }
 CAMPAIGN_OUT_EXAMPLE = CAMPAIGN_EXAMPLE | {
     "id": "cmp_01JD3ZK8Y2M0000000000000000",
@@ -265,6 +282,34 @@ class CampaignFields(BaseModel):
         "would show, offset included, is below this; 0 always shows it.",
     )
 
+    image_url: OptionalHttpsUrl = Field(
+        None,
+        description="An https address of the campaign's image (PNG, JPEG, GIF or WebP), "
+        "shown at the top of its page and in link previews (Open Graph).",
+    )
+    image_alt: dict[Language, SingleLine] = Field(
+        default_factory=dict,
+        description="What the image shows, per language, for those who cannot see it: "
+        "needed in each of the campaign's languages when it has an image.",
+    )
+    learn_more: list[LabelledLink] = Field(
+        default_factory=list,
+        max_length=MAX_LEARN_MORE,
+        description=f'Up to {MAX_LEARN_MORE} "learn more" links shown under the summary: '
+        "words per language and an https address.",
+    )
+    next_action: LabelledLink | None = Field(
+        None,
+        description="The next step offered on the thank-you page (and on the page once the "
+        "campaign has closed); the organisation's next action where none.",
+    )
+    thanks_redirect_url: OptionalHttpsUrl = Field(
+        None,
+        description="Instead of the thank-you page, the action page sends supporters here "
+        "after Send (the embedded form shows the thank-you page with a link to it). Not "
+        "with `next_action`.",
+    )
+
     @model_validator(mode="after")
     def _complete_in_every_language(self) -> "CampaignFields":
         if "intro" not in self.must_write:
@@ -286,14 +331,33 @@ class CampaignFields(BaseModel):
                 for language in self.languages
                 if language not in self.template_text
             ]
+        missing += self._missing_page_texts()
         if missing:
             raise ValueError(f"each language of the campaign needs: {', '.join(missing)}")
+        if self.next_action is not None and self.thanks_redirect_url is not None:
+            raise ValueError("give next_action or thanks_redirect_url, not both")
         unused = set(self.target_texts) - {target.type for target in self.targets}
         if unused:
             raise ValueError(
                 "target_texts for targets the campaign does not have: " + ", ".join(sorted(unused))
             )
         return self
+
+    def _missing_page_texts(self) -> list[str]:
+        """The image's alt text and the links' words, in each of the campaign's languages."""
+        links = [(f"learn_more.{index}", link) for index, link in enumerate(self.learn_more)]
+        if self.next_action is not None:
+            links.append(("next_action", self.next_action))
+        return [
+            f"image_alt.{language}"
+            for language in self.languages
+            if self.image_url is not None and language not in self.image_alt
+        ] + [
+            f"{name}.label.{language}"
+            for name, link in links
+            for language in self.languages
+            if language not in link.label
+        ]
 
 
 class CampaignCreate(CampaignFields):
@@ -337,6 +401,11 @@ class CampaignUpdate(BaseModel):
     responsiveness_public: bool | None = None
     counter_offset: int | None = Field(None, ge=0, le=100_000_000)
     counter_hidden_below: int | None = Field(None, ge=0, le=100_000_000)
+    image_url: OptionalHttpsUrl = None
+    image_alt: dict[Language, SingleLine] | None = None
+    learn_more: list[LabelledLink] | None = Field(None, max_length=MAX_LEARN_MORE)
+    next_action: LabelledLink | None = None
+    thanks_redirect_url: OptionalHttpsUrl = None
 
 
 class CampaignOut(CampaignFields):

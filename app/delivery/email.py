@@ -418,9 +418,10 @@ def letter_message(
 
 
 def copy_message(
-    letter: Letter, action: Action, settings: Settings, organisation: str
+    letter: Letter, action: Action, settings: Settings, organisation: str, footer: str = ""
 ) -> tuple[EmailMessage, Envelope]:
-    """The supporter's copy of the letter they sent."""
+    """The supporter's copy of the letter they sent; `footer`: who sends it
+    (app.auth.identity.email_footer)."""
     heading = {
         "en": f"Here is the letter you sent to {letter.recipient.get('display_name')}:",
         "fr": f"Voici la lettre que vous avez envoyée à {letter.recipient.get('display_name')} :",
@@ -434,7 +435,7 @@ def copy_message(
         references=message_id(settings, letter.id),
         language=letter.language,
     )
-    message = build_message(headers, f"{heading}\n\n{letter.body_text}")
+    message = build_message(headers, with_footer(f"{heading}\n\n{letter.body_text}", footer))
     # Its own return path (the action's): a bounce of the copy is not the letter's.
     return message, Envelope(bounce_address(settings, action.id), [to])
 
@@ -457,7 +458,12 @@ CONFIRMATION_TEXT = {
 
 
 def confirmation_message(
-    action: Action, campaign_title: str, letters: int, settings: Settings, organisation: str
+    action: Action,
+    campaign_title: str,
+    letters: int,
+    settings: Settings,
+    organisation: str,
+    footer: str = "",
 ) -> tuple[EmailMessage, Envelope]:
     """The one email that asks a supporter to confirm their address before their letters go."""
     language = _in_language(action.language)
@@ -472,7 +478,7 @@ def confirmation_message(
         days=settings.confirmation_days,
     )
     return supporter_message(
-        action, subject, content, (action.id, "confirmation"), settings, organisation
+        action, subject, content, (action.id, "confirmation"), settings, organisation, footer
     )
 
 
@@ -483,9 +489,11 @@ def supporter_message(
     about: tuple[str, str],
     settings: Settings,
     organisation: str,
+    footer: str = "",
 ) -> tuple[EmailMessage, Envelope]:
     """An email from us to the supporter of `action` (a confirmation, a notice): its
-    Message-ID and bounce address are made from `about`: the id it is about and its purpose."""
+    Message-ID and bounce address are made from `about`: the id it is about and its purpose.
+    `footer` says who sends it and how to reach them (app.auth.identity.email_footer)."""
     about_id, purpose = about
     to = settings.email_test_recipient or action.email
     headers = MessageHeaders(
@@ -495,7 +503,15 @@ def supporter_message(
         message_id=message_id(settings, about_id, purpose),
         language=_in_language(action.language),
     )
-    return build_message(headers, content), Envelope(bounce_address(settings, about_id), [to])
+    message = build_message(headers, with_footer(content, footer))
+    return message, Envelope(bounce_address(settings, about_id), [to])
+
+
+def with_footer(content: str, footer: str) -> str:
+    """`content`, then the footer below a signature separator, when there is one."""
+    if not footer:
+        return content
+    return f"{content.rstrip()}\n\n-- \n{footer}\n"
 
 
 def eml_path(folder: Path, message_id: str) -> Path:

@@ -23,6 +23,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.auth.identity import email_footer
 from app.auth.models import Organisation
 from app.campaigns.models import Campaign
 from app.console.mail import sign_in_message
@@ -208,7 +209,7 @@ def send_confirmation(
     session: Session, delivery_id: str, backend: EmailBackend, settings: Settings
 ) -> Outcome:
     action, title, organisation = session.execute(
-        select(Action, Campaign.title, Organisation.name_in_email)
+        select(Action, Campaign.title, Organisation)
         .join(Delivery, Delivery.action_id == Action.id)
         .join(Campaign, Campaign.id == Action.campaign_id)
         .join(Organisation, Organisation.id == Action.organisation_id)
@@ -221,7 +222,14 @@ def send_confirmation(
     campaign_title = str(title.get(action.language) or next(iter(title.values())))
     return _sent_by(
         backend,
-        lambda: confirmation_message(action, campaign_title, letters, settings, organisation),
+        lambda: confirmation_message(
+            action,
+            campaign_title,
+            letters,
+            settings,
+            organisation.name_in_email,
+            email_footer(organisation, action.language),
+        ),
     )
 
 
@@ -270,7 +278,7 @@ def send_email(
             Letter,
             Action,
             Campaign.copy_to_supporter,
-            Organisation.name_in_email,
+            Organisation,
             Campaign.reply_capture,
         )
         .join(Delivery, Delivery.letter_id == Letter.id)
@@ -279,7 +287,8 @@ def send_email(
         .join(Organisation, Organisation.id == Letter.organisation_id)
         .where(Delivery.id == delivery_id)
     ).one()
-    letter, action, copy_to_supporter, organisation, reply_capture = row
+    letter, action, copy_to_supporter, sender, reply_capture = row
+    organisation = sender.name_in_email
     _let_go(session)
     if letter.scrubbed_at is not None or action.scrubbed_at is not None:
         return Outcome("failed", ERASED)
@@ -290,7 +299,8 @@ def send_email(
     )
     if outcome.kind == "sent" and copy_to_supporter:
         try:
-            backend.send(*copy_message(letter, action, settings, organisation))
+            footer = email_footer(sender, letter.language)
+            backend.send(*copy_message(letter, action, settings, organisation, footer))
         except Exception as error:
             # The letter went; a copy that did not is said in the log, not retried.
             log.warning("the copy of letter %s to its supporter failed: %s", letter.id, error)

@@ -14,6 +14,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from app.auth.identity import email_footer
 from app.auth.models import Organisation
 from app.campaigns.models import Campaign
 from app.campaigns.rendering import localised_date
@@ -142,9 +143,13 @@ def notice_message(
         link=page,
         hours=settings.repeat_notice_hours,
     )
-    organisation = session.scalar(
-        select(Organisation.name_in_email).where(Organisation.id == action.organisation_id)
-    )
+    organisation = session.get_one(Organisation, action.organisation_id)
     return supporter_message(
-        action, subject, content, (delivery_id, "notice"), settings, str(organisation)
+        action,
+        subject,
+        content,
+        (delivery_id, "notice"),
+        settings,
+        organisation.name_in_email,
+        email_footer(organisation, language),
     )

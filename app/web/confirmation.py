@@ -11,8 +11,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
+from app.auth.models import Organisation
 from app.campaigns.models import Campaign
 from app.db import SessionDep
 from app.errors import Gone, NotFound, TooManyRequests
@@ -22,6 +23,7 @@ from app.rate_limits import check_address
 from app.settings import Settings
 from app.web import i18n
 from app.web.i18n import Language
+from app.web.identity import organisation_context
 from app.web.router import html, language_for, security_headers, templates
 from app.web.service import parse_form
 
@@ -127,6 +129,7 @@ def confirmation_question(
         title=i18n.text("confirm_title", language),
         message=i18n.text("confirm_ask", language, name=action.first_name, title=title),
         form={"action": f"/actions/{action.id}/confirm", "token": token},
+        **organisation_context(session.get_one(Organisation, action.organisation_id), language),
     )
 
 
@@ -144,7 +147,15 @@ def confirmed_page(
         message=i18n.text("confirmed_already" if already else "confirmed", language),
         confirmed=True,
         campaign_link=campaign_link(request, campaign, language),
+        **organisation_context(campaign_organisation(campaign), language),
     )
+
+
+def campaign_organisation(campaign: Campaign) -> Organisation:
+    """The campaign's organisation, from the session the campaign was read in."""
+    session = object_session(campaign)
+    assert session is not None
+    return session.get_one(Organisation, campaign.organisation_id)
 
 
 @router.post(

@@ -69,10 +69,6 @@ STRINGS: dict[str, dict[Language, str]] = {
         "en": "The campaign's text, as every letter says it.",
         "fr": "Le texte de la campagne, tel que chaque lettre le dit.",
     },
-    "consent": {
-        "en": "I agree to hear from the organisation running this campaign.",
-        "fr": "J'accepte de recevoir des nouvelles de l'organisme qui mène cette campagne.",
-    },
     "preview": {"en": "Preview your letter", "fr": "Aperçu de votre lettre"},
     "preview_button": {"en": "Preview my letter", "fr": "Voir l'aperçu"},
     "preview_hint": {
@@ -144,6 +140,27 @@ STRINGS: dict[str, dict[Language, str]] = {
     "share_link": {"en": "Link to share", "fr": "Lien à partager"},
     "copy": {"en": "Copy the link", "fr": "Copier le lien"},
     "copied": {"en": "Copied", "fr": "Copié"},
+    # The organisation and campaign (app.web.identity).
+    "privacy_policy": {"en": "Privacy policy", "fr": "Politique de confidentialité"},
+    "learn_more": {"en": "Learn more", "fr": "En savoir plus"},
+    "next_action": {"en": "One more thing you can do", "fr": "Vous pouvez aussi"},
+    "next_action_closed": {
+        "en": "You can still help: here is what to do now.",
+        "fr": "Vous pouvez encore agir : voici quoi faire maintenant.",
+    },
+    "continue": {"en": "Continue", "fr": "Continuer"},
+    "draft_banner": {
+        "en": "Preview: this is how the page will look. It cannot send letters until the "
+        "campaign is live.",
+        "fr": "Aperçu : voici la page telle qu'elle paraîtra. Elle ne peut pas envoyer de "
+        "lettres avant que la campagne soit en ligne.",
+    },
+    "share_message": {
+        "en": "I just wrote to my elected officials: {title}. Will you write too?",
+        "fr": "Je viens d'écrire à mes élus : {title}. Écrivez-leur vous aussi?",
+    },
+    "share_email": {"en": "Email", "fr": "Courriel"},
+    "share_on": {"en": "Share it", "fr": "Partagez-la"},
     # Errors, as a supporter reads them beside the field.
     "confirm_title": {"en": "Confirm your letters", "fr": "Confirmez vos lettres"},
     "confirm_ask": {

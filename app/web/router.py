@@ -39,6 +39,7 @@ from app.responses import NOT_FOUND, RATE_LIMITED, conflict
 from app.settings import Settings
 from app.web import i18n, service, thanks
 from app.web.i18n import Language
+from app.web.identity import identity_context
 from app.web.schemas import PageTargets
 
 HERE = Path(__file__).parent
@@ -102,7 +103,10 @@ PAGE_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 SUBMIT_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: html("A preview."),
-    303: {"description": "Action taken: to the thank-you page, at an address of its own."},
+    303: {
+        "description": "Action taken: to the thank-you page, at an address of its own (or "
+        "to the campaign's `thanks_redirect_url`)."
+    },
     404: PAGE_RESPONSES[404],
     409: html("The campaign has closed: the page again, saying so."),
     422: html("The page again with each error beside its field, keeping what was typed."),
@@ -126,7 +130,7 @@ def security_headers(settings: Settings, embed: bool) -> dict[str, str]:
     ancestors = settings.embed_frame_ancestors if embed else "'none'"
     headers = {
         "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; "
-        "img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+        "img-src 'self' https:; connect-src 'self'; form-action 'self'; base-uri 'none'; "
         f"frame-ancestors {ancestors}",
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "strict-origin-when-cross-origin",
@@ -160,8 +164,9 @@ def common_context(
     def t(key: str, **values: object) -> str:
         return i18n.text(key, language, **values)
 
-    stats = letters.stats(session, campaign.slug)
-    shown = stats.actions + campaign.counter_offset
+    # Read from the campaign itself (as the public stats are), so a draft's preview shows it.
+    shown = campaign.action_count + campaign.counter_offset
+    urls = page_urls(request, campaign.slug, language, embed)
     return {
         "t": t,
         "show_counter": shown >= campaign.counter_hidden_below,
@@ -172,10 +177,10 @@ def common_context(
         "summary": campaign.summary.get(language, ""),
         "counter": i18n.counter(shown, language),
         "actions": shown,
-        "goal": stats.goal,
-        "goal_text": t("goal", goal=i18n.number(stats.goal, language)) if stats.goal else "",
-        "urls": page_urls(request, campaign.slug, language, embed),
-    }
+        "goal": campaign.goal,
+        "goal_text": t("goal", goal=i18n.number(campaign.goal, language)) if campaign.goal else "",
+        "urls": urls,
+    } | identity_context(session, campaign, language, embed, urls["share"])
 
 
 def render_page(
@@ -191,6 +196,7 @@ def render_page(
     preview: PreviewOut | None = None,
     status: int = 200,
     look_up: bool = True,
+    draft: bool = False,
 ) -> HTMLResponse:
     form = form or {}
     errors = errors or service.FormErrors()
@@ -224,17 +230,17 @@ def render_page(
         "max_lengths": i18n.MAX_LENGTHS,
         "number": lambda value: i18n.number(value, language),
         "preview": service.preview_view(preview, campaign, language) if preview else None,
+        "draft_preview": draft,
     }
     if errors.messages:  # the title is the first thing a screen reader says of a page
         context["document_title"] = i18n.text(
             "error_title", language, title=campaign.title[language]
         )
+    headers = security_headers(request.app.state.settings, embed)
+    if draft:  # its address is a key holder's: kept out of indexes and Referer headers
+        headers |= {"X-Robots-Tag": "noindex, nofollow", "Referrer-Policy": "no-referrer"}
     return templates.TemplateResponse(
-        request,
-        "campaign.html",
-        context,
-        status_code=status,
-        headers=security_headers(request.app.state.settings, embed),
+        request, "campaign.html", context, status_code=status, headers=headers
     )
 
 
@@ -363,6 +369,8 @@ def submit_form(
         )  # fmt: skip
         page.headers.update(error.headers or {})
         return page
+    if campaign.thanks_redirect_url and not embed:  # the campaign's own thank-you page
+        return RedirectResponse(campaign.thanks_redirect_url, status_code=303)
     # Post/Redirect/Get: a reload or Back shows the thank-you again, never posts again.
     sealed = thanks.seal_thanks(request.app.state.settings, action, form)
     return RedirectResponse(thanks_address(slug, language, embed, sealed), status_code=303)

@@ -85,6 +85,9 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/actions/{action_id}/confirm"): PUBLIC,
     ("POST", "/actions/{action_id}/confirm"): PUBLIC,
     ("POST", "/c/{slug}/preview"): PUBLIC,
+    ("GET", "/brand/{colour}.css"): PUBLIC,
+    ("POST", "/v1/campaigns/{campaign_id}/preview-link"): "campaigns:read",
+    ("GET", "/c/{slug}/draft/{token}"): PUBLIC,
 }
 # Served beside the document, not in it: public by design.
 OUTSIDE_THE_DOCUMENT = {("GET", "/openapi.json"), ("GET", "/docs"), ("GET", "/redoc")}
