@@ -1,9 +1,9 @@
 """`letterdesk worker`: the loop. Each poll runs the periodic jobs that are due (each
 feature declares its own in its `jobs.py`), then lets every lane claim and start what is
-due (the email lane: letters and confirmations; the webhook lane: events) on their own
-senders, each taking its next row when free; with nothing new, it waits for a sender
-to be free. Queue statements live in app.outbox, retry in its policy, what
-a send means in each lane: this module knows none of them."""
+due (the email lane: letters and confirmations; the webhook lane: events; the print
+lane: batches to build) on their own senders, each taking its next row when free; with
+nothing new, it waits for a sender to be free. Queue statements live in app.outbox,
+retry in its policy, what a send means in each lane: this module knows none of them."""
 
 import logging
 import threading
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.constituents import jobs as constituents_jobs
 from app.delivery.email import EmailBackend
+from app.delivery.print_lane import PrintLane
 from app.delivery.sending import EmailLane
 from app.directory import jobs as directory_jobs
 from app.idempotency import jobs as idempotency_jobs
@@ -83,7 +84,8 @@ class Worker:
         self.schedule = Schedule(jobs)
         self.email = EmailLane(sessions, backend, settings, self.name, self.stopping)
         self.webhooks = WebhookSender(sessions, settings, self.name, self.stopping)
-        self.lanes: list[Lane] = [self.email, self.webhooks]
+        self.printing = PrintLane(sessions, settings, self.name, self.stopping)
+        self.lanes: list[Lane] = [self.email, self.webhooks, self.printing]
 
     @property
     def sent(self) -> int:
