@@ -128,6 +128,9 @@ class Settings(BaseSettings):
     rate_limits_enabled: bool = True
     rate_limit_actions_per_address: str = "60/hour"
     rate_limit_actions_per_email: str = "10/hour"
+    # Past the per-address limit, actions are held for email confirmation; past this too
+    # (counted from the first held one), refused.
+    rate_limit_held_actions_per_address: str = "600/hour"
     # Actions submitted with an actions:write key, per key (a key may set its own).
     rate_limit_actions_per_key: str = "36000/hour"
     rate_limit_confirmations_per_address: str = "120/hour"
