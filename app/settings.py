@@ -110,6 +110,9 @@ class Settings(BaseSettings):
     worker_lease_seconds: float = 30.0
     worker_batch_size: int = 32
     worker_poll_seconds: float = 1.0
+    # The worker's /readyz and /livez (app.worker_health), when a port is set; 0 takes any.
+    worker_health_host: str = "127.0.0.1"
+    worker_health_port: int | None = Field(None, ge=0, le=65535)
     # A mail relay that cannot be reached pauses email this long, doubling to the max.
     relay_backoff_seconds: float = 5.0
     relay_backoff_max_seconds: float = 300.0

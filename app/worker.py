@@ -78,6 +78,7 @@ class Worker:
         self.settings = settings
         self.name = name or workers.name_for_this_process()
         self.leases_renewed_at = 0.0  # monotonic
+        self.polled_at = time.monotonic()  # the loop's last poll, for /livez
         self.relay_said: tuple[datetime | None, str | None] = (None, None)
         self.stopping = threading.Event()
         self.idle = False  # the last poll found nothing to do
@@ -104,6 +105,7 @@ class Worker:
             log.exception("could not look for dead workers' leases")
         try:
             while not self.stopping.is_set():
+                self.polled_at = time.monotonic()
                 try:
                     self.idle = not self.run_once()
                 except SQLAlchemyError:
