@@ -75,11 +75,20 @@ def serve(
 @cli.command()
 def worker(
     once: Annotated[bool, typer.Option(help="Deliver what is due now, then stop.")] = False,
+    health_port: Annotated[
+        int | None,
+        typer.Option(
+            help="Serve /readyz and /livez on this port of LETTERDESK_WORKER_HEALTH_HOST "
+            "(127.0.0.1); default LETTERDESK_WORKER_HEALTH_PORT, else none."
+        ),
+    ] = None,
 ) -> None:
-    """Deliver queued letters by email (and keep doing so until SIGTERM or Ctrl-C, which
-    let the sends in flight finish and give back what was not started)."""
+    """Deliver queued letters by email, build print batches, send webhooks (and keep doing
+    so until SIGTERM or Ctrl-C, which let the sends in flight finish and give back what
+    was not started)."""
     from app.delivery.email import email_backend
     from app.worker import Worker
+    from app.worker_health import HealthServer
 
     settings = get_settings()
     require_shared_secret(settings)
@@ -88,10 +97,16 @@ def worker(
     for signal_number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signal_number, lambda *_: runner.stop())
     console.print(f"Worker {runner.name} delivering by {settings.email_backend}.")
-    if once:
-        runner.run(until=lambda: runner.idle)
-    else:
-        runner.run()
+    port = health_port if health_port is not None else settings.worker_health_port
+    health = None if port is None else HealthServer(runner, settings.worker_health_host, port)
+    if health is not None:
+        health.start()
+        console.print(f"Health at http://{settings.worker_health_host}:{health.port}/readyz")
+    try:
+        runner.run(until=(lambda: runner.idle) if once else (lambda: False))
+    finally:
+        if health is not None:
+            health.close()
     console.print(f"Worker {runner.name} stopped after sending {runner.sent} letters.")
 
 

@@ -116,13 +116,7 @@ class RateLimiter:
         Redis error is a fault to see."""
         limit = limit or self.limits[name]
         now = self.clock()
-        key = f"{name}:{self.pseudonymise(who)}:{limit.seconds}"
-        try:
-            count = self.counter.hit(key, limit.seconds, now)
-        except (redis.ConnectionError, redis.TimeoutError) as error:
-            log.warning("rate limit not checked: %s", error)
-            return
-        if count > limit.count:
+        if self._over(name, who, limit, now):
             retry_after = max(1, math.ceil(limit.seconds - now % limit.seconds))
             raise TooManyRequests(
                 f"Too many requests; try again in {retry_after} seconds.",
@@ -130,10 +124,25 @@ class RateLimiter:
                 retry_after=retry_after,
             )
 
+    def exceeded(self, name: str, who: str) -> bool:
+        """Count a hit by `who` against the limit `name`; answer whether it is past it
+        (never, when the shared counter cannot be reached)."""
+        return self._over(name, who, self.limits[name], self.clock())
+
+    def _over(self, name: str, who: str, limit: Limit, now: float) -> bool:
+        key = f"{name}:{self.pseudonymise(who)}:{limit.seconds}"
+        try:
+            count = self.counter.hit(key, limit.seconds, now)
+        except (redis.ConnectionError, redis.TimeoutError) as error:
+            log.warning("rate limit not checked: %s", error)
+            return False
+        return count > limit.count
+
 
 def make_rate_limiter(settings: Settings) -> RateLimiter:
     limits = {
         "action-address": Limit.parse(settings.rate_limit_actions_per_address),
+        "held-action-address": Limit.parse(settings.rate_limit_held_actions_per_address),
         "action-email": Limit.parse(settings.rate_limit_actions_per_email),
         "action-key": Limit.parse(settings.rate_limit_actions_per_key),
         "confirm-address": Limit.parse(settings.rate_limit_confirmations_per_address),
@@ -178,6 +187,22 @@ def counted_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> s
 def check_address(request: Request, name: str) -> None:
     if request.app.state.settings.rate_limits_enabled:
         request.app.state.rate_limiter.check(name, client_address(request))
+
+
+def hold_past_address_limit(request: Request, address: str | None = None) -> bool:
+    """Counts an action from `address` (the client's, unless a partner named the
+    supporter's): past the per-address limit, answers True, and the action is taken but
+    its letters wait for the supporter to confirm by email (many people share one
+    address: a classroom, an office). Past the held limit as well, 429: one address
+    cannot have confirmation emails sent without end."""
+    if not request.app.state.settings.rate_limits_enabled:
+        return False
+    limiter: RateLimiter = request.app.state.rate_limiter
+    who = address or client_address(request)
+    if not limiter.exceeded("action-address", who):
+        return False
+    limiter.check("held-action-address", who)
+    return True
 
 
 def _limit_by_address(name: str) -> Callable[[Request], None]:

@@ -115,6 +115,9 @@ class Settings(BaseSettings):
     worker_lease_seconds: float = 30.0
     worker_batch_size: int = 32
     worker_poll_seconds: float = 1.0
+    # The worker's /readyz and /livez (app.worker_health), when a port is set; 0 takes any.
+    worker_health_host: str = "127.0.0.1"
+    worker_health_port: int | None = Field(None, ge=0, le=65535)
     # A mail relay that cannot be reached pauses email this long, doubling to the max.
     relay_backoff_seconds: float = 5.0
     relay_backoff_max_seconds: float = 300.0
@@ -133,6 +136,9 @@ class Settings(BaseSettings):
     rate_limits_enabled: bool = True
     rate_limit_actions_per_address: str = "60/hour"
     rate_limit_actions_per_email: str = "10/hour"
+    # Past the per-address limit, actions are held for email confirmation; past this too
+    # (counted from the first held one), refused.
+    rate_limit_held_actions_per_address: str = "600/hour"
     # Actions submitted with an actions:write key, per key (a key may set its own).
     rate_limit_actions_per_key: str = "36000/hour"
     rate_limit_confirmations_per_address: str = "120/hour"

@@ -1,9 +1,9 @@
 """`letterdesk worker`: the loop. Each poll runs the periodic jobs that are due (each
 feature declares its own in its `jobs.py`), then lets every lane claim and start what is
-due (the email lane: letters and confirmations; the webhook lane: events) on their own
-senders, each taking its next row when free; with nothing new, it waits for a sender
-to be free. Queue statements live in app.outbox, retry in its policy, what
-a send means in each lane: this module knows none of them."""
+due (the email lane: letters and confirmations; the webhook lane: events; the print
+lane: batches to build) on their own senders, each taking its next row when free; with
+nothing new, it waits for a sender to be free. Queue statements live in app.outbox,
+retry in its policy, what a send means in each lane: this module knows none of them."""
 
 import logging
 import threading
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.constituents import jobs as constituents_jobs
 from app.delivery.email import EmailBackend
+from app.delivery.print_lane import PrintLane
 from app.delivery.sending import EmailLane
 from app.directory import jobs as directory_jobs
 from app.idempotency import jobs as idempotency_jobs
@@ -79,13 +80,15 @@ class Worker:
         self.settings = settings
         self.name = name or workers.name_for_this_process()
         self.leases_renewed_at = 0.0  # monotonic
+        self.polled_at = time.monotonic()  # the loop's last poll, for /livez
         self.relay_said: tuple[datetime | None, str | None] = (None, None)
         self.stopping = threading.Event()
         self.idle = False  # the last poll found nothing to do
         self.schedule = Schedule(jobs)
         self.email = EmailLane(sessions, backend, settings, self.name, self.stopping)
         self.webhooks = WebhookSender(sessions, settings, self.name, self.stopping)
-        self.lanes: list[Lane] = [self.email, self.webhooks]
+        self.printing = PrintLane(sessions, settings, self.name, self.stopping)
+        self.lanes: list[Lane] = [self.email, self.webhooks, self.printing]
 
     @property
     def sent(self) -> int:
@@ -104,6 +107,7 @@ class Worker:
             log.exception("could not look for dead workers' leases")
         try:
             while not self.stopping.is_set():
+                self.polled_at = time.monotonic()
                 try:
                     self.idle = not self.run_once()
                 except SQLAlchemyError:

@@ -7,7 +7,15 @@ measure found out.
 import sys
 from collections.abc import Callable
 
-from bench import actions, directory_sync, emails, import_recipients, near_duplicates, printing
+from bench import (
+    actions,
+    directory_sync,
+    emails,
+    import_recipients,
+    memory_soak,
+    near_duplicates,
+    printing,
+)
 from bench.harness import Measure
 
 MEASURES: list[Callable[[], Measure]] = [
@@ -22,27 +30,30 @@ MEASURES: list[Callable[[], Measure]] = [
     directory_sync.sqlite,
     directory_sync.postgresql,
 ]
+# Steps that answer a question rather than a ratio: lines printed after the measures.
+REPORTS: list[Callable[[], list[str]]] = [memory_soak.postgresql]
 
 
 def main() -> None:
     """`python -m bench [NAME ...]` runs the measures whose names start with a NAME."""
-    chosen = [
-        run
-        for run in MEASURES
-        if not sys.argv[1:]
-        or any(
-            f"{run.__module__}.{run.__name__}".removeprefix("bench.").startswith(name)
-            for name in sys.argv[1:]
-        )
-    ]
     results = []
-    for run in chosen:
+    for run in filter(chosen, MEASURES):
         result = run()
         print(result.line(), flush=True)
         results.append(result)
     for result in results:
         for line in result.info:
             print(line)
+    for report in filter(chosen, REPORTS):
+        for line in report():
+            print(line, flush=True)
+
+
+def chosen(run: Callable[[], object]) -> bool:
+    return not sys.argv[1:] or any(
+        f"{run.__module__}.{run.__name__}".removeprefix("bench.").startswith(name)
+        for name in sys.argv[1:]
+    )
 
 
 if __name__ == "__main__":

@@ -13,9 +13,15 @@ from pathlib import Path
 
 from app.db import make_engine, make_sessionmaker
 from app.delivery.pdf import batch_pdf
-from app.delivery.printing import create_print_batch
 from bench.harness import stopwatch
-from bench.printing import CHUNK, PAGE_SIZE, check_batch, letter_parts, print_settings
+from bench.printing import (
+    CHUNK,
+    PAGE_SIZE,
+    check_batch,
+    gather_and_build,
+    letter_parts,
+    print_settings,
+)
 
 
 def peak_rss_kb() -> int:
@@ -41,12 +47,11 @@ def batch(url: str, organisation_id: str, print_dir: str, letters: int) -> tuple
         settings = print_settings(url, Path(print_dir))
         with make_sessionmaker(engine)() as session:
             baseline = peak_rss_kb()
-            with stopwatch() as watch:
-                made = create_print_batch(session, organisation_id, None, settings)
+            made, seconds = gather_and_build(session, organisation_id, settings)
             check_batch(made, settings, letters)
     finally:
         engine.dispose()
-    return watch.seconds, baseline
+    return seconds, baseline
 
 
 def engine_alone(directory: str, letters: int) -> tuple[float, int]:

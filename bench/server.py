@@ -51,8 +51,13 @@ def _free_port() -> int:
         return port
 
 
-def _wait_until_healthy(base_url: str, process: subprocess.Popen[bytes], log: IO[bytes]) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
+def _wait_until_healthy(
+    base_url: str,
+    process: subprocess.Popen[bytes],
+    log: IO[bytes],
+    seconds: float = STARTUP_SECONDS,
+) -> None:
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"the server exited with {process.returncode}:\n{_tail(log)}")
@@ -62,7 +67,7 @@ def _wait_until_healthy(base_url: str, process: subprocess.Popen[bytes], log: IO
         except httpx.TransportError:
             pass
         time.sleep(0.05)
-    raise RuntimeError(f"the server did not answer /healthz in {STARTUP_SECONDS} s:\n{_tail(log)}")
+    raise RuntimeError(f"the server did not answer /healthz in {seconds} s:\n{_tail(log)}")
 
 
 def _tail(log: IO[bytes], size: int = 4000) -> str:

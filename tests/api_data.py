@@ -15,6 +15,7 @@ from app.webhooks.schemas import WebhookCreate
 from app.webhooks.service import create_webhook, send_test_event
 from tests.campaign_data import action_body, make_campaign, make_directory
 from tests.conftest import Caller, MakeCaller
+from tests.delivery_data import make_print_batch
 
 
 @dataclass
@@ -48,7 +49,7 @@ def make_organisation(client: TestClient, make_caller: MakeCaller) -> Organisati
             json=action_body(supporter={"email": "waiting@example.org"}),
         )
     )
-    batch = _created(client.post("/v1/print-batches", json={}, headers=headers))
+    batch = make_print_batch(client, headers)
     spare = _created(
         client.post("/v1/api-keys", json={"name": "spare", "scopes": ["admin"]}, headers=headers)
     )

@@ -65,7 +65,12 @@ class DeliveryAttempt(Base):
 
 class PrintBatch(Base):
     """Print letters gathered into one merged PDF and a manifest, for someone to post.
-    `building` while its files are written, then `ready`, then `mailed`."""
+    `building` until the worker has written its files, then `ready`, then `mailed`; or
+    `failed` (`failure_reason` says why), its letters back in the queue.
+
+    A batch being built is a row of the outbox, as a delivery is: due while `building`
+    with `due_at` set, leased to the worker that builds it (`leased_until`, `leased_by`),
+    so a worker that dies mid-build leaves it to another."""
 
     __tablename__ = "print_batches"
 
@@ -84,3 +89,8 @@ class PrintBatch(Base):
     mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When retention deleted its PDF and manifest, which hold the letters' text.
     files_deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    leased_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    leased_by: Mapped[str | None] = mapped_column(String(100))
+    failure_reason: Mapped[str | None] = mapped_column(Text)

@@ -2,19 +2,22 @@
 gathered into one merged PDF and a manifest CSV that someone prints and posts.
 
 Letters join a batch in one statement that moves them from `queued` to `batched`, so
-two batches made at once never share a letter. The PDF is then built streaming (see
-`pdf.batch_pdf`), into a temporary file moved into place when whole."""
+two batches made at once never share a letter; the request answers then, the batch
+`building`. The worker's print lane claims it through the outbox and builds the PDF
+streaming (see `pdf.batch_pdf`), into a temporary file moved into place when whole; the
+batch is then `ready`, or `failed` with its reason and its letters back in the queue."""
 
 import csv
 import logging
 import os
 from collections import Counter, deque
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from app.campaigns.models import Campaign
@@ -29,6 +32,7 @@ from app.letters import lifecycle
 from app.letters.lifecycle import LetterStatus
 from app.letters.models import Letter
 from app.letters.readdressing import follow_role_holders_in_print
+from app.outbox.queue import Queue
 from app.owned import owned_or_404
 from app.pagination import page_of
 from app.settings import Settings
@@ -77,6 +81,7 @@ def _gather(
         duplex=duplex,
         letter_count=0,
         page_count=0,
+        due_at=utcnow(),
     )
     session.add(batch)
     session.flush()
@@ -208,21 +213,20 @@ def _write_files(
     return pages
 
 
-ABANDONED_AFTER = timedelta(minutes=30)
-
-
-def _give_back_abandoned(session: Session, organisation_id: str) -> None:
-    """A batch still `building` long after it began was left by a process that died:
-    its letters go back to the queue."""
-    abandoned = session.scalars(
-        select(PrintBatch.id).where(
-            PrintBatch.organisation_id == organisation_id,
-            PrintBatch.status == "building",
-            PrintBatch.created_at < utcnow() - ABANDONED_AFTER,
+def _check_print_folder(settings: Settings) -> None:
+    """The print folder exists (made if missing) and can be written to; a 503 naming it
+    otherwise, before any letter is gathered."""
+    folder = settings.print_dir
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        reason = None if os.access(folder, os.W_OK | os.X_OK) else "permission denied"
+    except OSError as error:  # missing and cannot be made, or a file in its way
+        reason = error.strerror or type(error).__name__
+    if reason is not None:
+        log.error("the print folder %s cannot be written to: %s", folder, reason)
+        raise UpstreamUnavailable(
+            f"The print folder {folder} cannot be written to ({reason}); no letter was gathered."
         )
-    ).all()
-    for batch_id in abandoned:
-        _give_back(session, batch_id)
 
 
 def create_print_batch(
@@ -233,41 +237,100 @@ def create_print_batch(
     *,
     duplex: bool = False,
 ) -> PrintBatch:
-    _give_back_abandoned(session, organisation_id)
+    """Gather the queued print letters into a new batch, `building` and due at once: the
+    worker builds its files (`build_print_batch`). Answers the batch as soon as its
+    letters are in it."""
+    _check_print_folder(settings)
     follow_role_holders_in_print(session, organisation_id, campaign_id, date.today())
-    batch = _gather(session, organisation_id, campaign_id, settings.page_size, duplex)
+    return _gather(session, organisation_id, campaign_id, settings.page_size, duplex)
+
+
+# The worker's side: claiming and building ---------------------------------------------
+
+PRINT_BATCHES = Queue(PrintBatch)
+
+
+def claim_due_print_batches(
+    session: Session, worker: str, limit: int, lease_seconds: float
+) -> list[str]:
+    """Lease up to `limit` batches waiting to be built to `worker`."""
+    now = utcnow()
+    building = select(PrintBatch.id).where(PrintBatch.status == "building")
+    claimed = [row.id for row in PRINT_BATCHES.pick(session, building, limit, now)]
+    PRINT_BATCHES.lease(session, claimed, worker, lease_seconds, now)
+    session.commit()
+    return claimed
+
+
+def build_print_batch(
+    session: Session, batch_id: str, worker: str, settings: Settings
+) -> str | None:
+    """Write a claimed batch's PDF and manifest, and make it `ready` (with its events);
+    when they cannot be written, make it `failed` saying why, its letters back in the
+    queue. Answers the batch's new status, or None when `worker` lost its lease (another
+    worker builds it). A database that fails here leaves the lease to run out: the batch
+    is built again."""
+    batch = session.get_one(PrintBatch, batch_id)
     try:
-        pages = _write_files(session, batch, settings.page_size, settings)
+        pages = _write_files(session, batch, cast(PageSize, batch.page_size), settings)
+    except SQLAlchemyError:
+        raise
     except OSError as error:  # the folder: missing, read-only, full
-        session.rollback()
-        _give_back(session, batch.id)
-        log.error(
-            "print batch %s could not be written to %s: %s", batch.id, settings.print_dir, error
-        )
-        raise UpstreamUnavailable(
+        reason = (
             f"The print folder {settings.print_dir} cannot be written to "
             f"({error.strerror or type(error).__name__}); the letters are back in the queue."
-        ) from None
-    except Exception:
+        )
+        log.error("print batch %s failed: %s", batch_id, reason)
+        return _fail(session, batch_id, worker, reason)
+    except Exception as error:
+        log.exception("print batch %s could not be built", batch_id)
+        reason = (
+            f"The batch could not be built ({type(error).__name__}); the letters are back "
+            "in the queue."
+        )
+        return _fail(session, batch_id, worker, reason)
+    if PRINT_BATCHES.settle(session, batch_id, worker, PrintBatch.status == "building") is None:
         session.rollback()
-        _give_back(session, batch.id)
-        raise
-    batch = session.get_one(PrintBatch, batch.id)
+        return None
+    batch = session.get_one(PrintBatch, batch_id, populate_existing=True)
     batch.page_count = pages
     batch.status = "ready"
     record_print_batch_events(session, batch)  # ready, and its letters printed, at once
     session.commit()
-    return batch
+    return batch.status
 
 
-def _give_back(session: Session, batch_id: str) -> None:
+def _fail(session: Session, batch_id: str, worker: str, reason: str) -> str | None:
+    session.rollback()
+    if PRINT_BATCHES.settle(session, batch_id, worker, PrintBatch.status == "building") is None:
+        session.rollback()
+        return None
+    _give_back(session, batch_id, reason)
+    return "failed"
+
+
+def build_due_print_batches(session: Session, worker: str, settings: Settings) -> int:
+    """Claim and build every batch due, one after another, in this thread (the worker's
+    print lane builds them on a thread of its own, as they come). Answers how many."""
+    built = 0
+    while claimed := claim_due_print_batches(session, worker, 1, settings.worker_lease_seconds):
+        build_print_batch(session, claimed[0], worker, settings)
+        built += 1
+    return built
+
+
+def _give_back(session: Session, batch_id: str, reason: str) -> None:
     """A batch that could not be built frees its letters for the next one."""
     letter_ids = select(Letter.id).where(Letter.print_batch_id == batch_id)
     session.execute(
         update(Delivery).where(Delivery.letter_id.in_(letter_ids)).values(due_at=utcnow())
     )
     session.execute(lifecycle.give_back_from_batch(batch_id))
-    session.execute(update(PrintBatch).where(PrintBatch.id == batch_id).values(status="failed"))
+    session.execute(
+        update(PrintBatch)
+        .where(PrintBatch.id == batch_id)
+        .values(status="failed", failure_reason=reason, due_at=None)
+    )
     session.commit()
 
 

@@ -1,8 +1,6 @@
-from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -11,11 +9,11 @@ from app.db import SessionDep
 from app.delivery import printing
 from app.delivery.models import PrintBatch
 from app.delivery.pdf import letter_pdf
-from app.delivery.schemas import BATCH_EXAMPLE, PrintBatchOut
+from app.delivery.schemas import BATCH_EXAMPLE, BUILDING_EXAMPLE, PrintBatchOut
 from app.errors import Conflict, Gone
 from app.letters.service import get_letter
 from app.pagination import DEFAULT_LIMIT, MAX_LIMIT
-from app.responses import CONFLICT, NOT_FOUND, conflict, gone
+from app.responses import CONFLICT, NOT_FOUND, conflict, gone, problem
 from app.settings import SettingsDep
 
 router = APIRouter(tags=["print"])
@@ -29,6 +27,16 @@ MANIFEST_EXAMPLE = (
     "letter_id,recipient,address,postal_code,start_page,pages,language,postage\r\n"
     "ltr_01JD3ZK8Y2M0000000000000000,The Honourable Marc Miller,"
     "House of Commons; Ottawa ON,K1A 0A6,1,1,fr,no postage required\r\n"
+)
+
+
+PRINT_FOLDER_UNWRITABLE = problem(
+    503,
+    "upstream-unavailable",
+    "A service we depend on did not answer",
+    "The print folder cannot be written to; no letter was gathered.",
+    "The print folder /var/lib/letterdesk/print cannot be written to (permission denied); "
+    "no letter was gathered.",
 )
 
 
@@ -85,25 +93,44 @@ def letter_as_pdf(
 
 
 @router.post(
-    "/v1/print-batches", status_code=201, response_model=PrintBatchOut, responses=NOT_FOUND
+    "/v1/print-batches",
+    status_code=202,
+    response_model=PrintBatchOut,
+    responses={
+        202: {
+            "description": "The letters are in the batch; the worker builds its files.",
+            "headers": {
+                "Location": {
+                    "description": "The batch: GET it until it is `ready` (or `failed`).",
+                    "schema": {"type": "string"},
+                }
+            },
+            "content": {"application/json": {"example": BUILDING_EXAMPLE}},
+        }
+    }
+    | NOT_FOUND
+    | PRINT_FOLDER_UNWRITABLE,
 )
-async def create_print_batch(
+def create_print_batch(
     settings: SettingsDep,
     principal: LettersWriter,
     session: SessionDep,
+    response: Response,
     body: PrintBatchCreate | None = None,
 ) -> PrintBatchOut:
-    """Gather the queued print letters (of one campaign, or all) into one merged PDF and a
-    manifest CSV. Built streaming: a batch of 10,000 letters takes some seconds and little
-    memory."""
-    campaign_id = body.campaign_id if body else None
-    batch = await run_in_threadpool(
-        partial(printing.create_print_batch, duplex=body.duplex if body else False),
+    """Gather the queued print letters (of one campaign, or all) into a batch, answered at
+    once as `building`. The worker then builds its merged PDF and manifest CSV (streaming:
+    a batch of 10,000 letters takes a minute and little memory); GET the batch (its
+    `Location`) until it is `ready`, or `failed` with `failure_reason` (its letters are
+    then back in the queue). 503 when the print folder cannot be written to."""
+    batch = printing.create_print_batch(
         session,
         principal.organisation_id,
-        campaign_id,
+        body.campaign_id if body else None,
         settings,
+        duplex=body.duplex if body else False,
     )
+    response.headers["Location"] = f"/v1/print-batches/{batch.id}"
     return _out(batch)
 
 

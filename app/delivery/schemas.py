@@ -13,11 +13,23 @@ BATCH_EXAMPLE: dict[str, Any] = {
     "page_count": 204,
     "created_at": "2026-11-29T05:00:00Z",
     "mailed_at": None,
+    "files_deleted_at": None,
+    "failure_reason": None,
+}
+BUILDING_EXAMPLE: dict[str, Any] = BATCH_EXAMPLE | {"status": "building", "page_count": 0}
+FAILED_EXAMPLE: dict[str, Any] = BATCH_EXAMPLE | {
+    "status": "failed",
+    "page_count": 0,
+    "failure_reason": "The print folder /var/lib/letterdesk/print cannot be written to "
+    "(No space left on device); the letters are back in the queue.",
 }
 
 
 class PrintBatchOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [BATCH_EXAMPLE]})
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={"examples": [BATCH_EXAMPLE, BUILDING_EXAMPLE, FAILED_EXAMPLE]},
+    )
 
     id: str
     campaign_id: str | None
@@ -33,4 +45,8 @@ class PrintBatchOut(BaseModel):
     mailed_at: datetime | None
     files_deleted_at: datetime | None = Field(
         description="When its PDF and manifest were deleted, after the retention period."
+    )
+    failure_reason: str | None = Field(
+        description="Why a `failed` batch could not be built (its letters went back to "
+        "the queue, for the next batch)."
     )

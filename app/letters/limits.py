@@ -2,7 +2,12 @@
 submitting with an `actions:write` key, per key (the key's own limit): its address is
 every supporter's. The partner may say the supporter's own address, which then meets the
 per-address limit as if the supporter had come themselves. The per-mailbox limit applies
-to everyone (`check_supporter_email`)."""
+to everyone (`check_supporter_email`).
+
+Past the per-address limit an action is not refused: many supporters share an address (a
+classroom, an office), so it is taken with its letters held until the supporter confirms
+by email, as a campaign that asks for confirmation holds them (`hold_past_address_limit`).
+The dependency answers whether to hold them."""
 
 import ipaddress
 from typing import Annotated
@@ -13,7 +18,7 @@ from app.auth.deps import OptionalPrincipal
 from app.auth.scopes import Scope, grants
 from app.auth.service import Principal
 from app.errors import invalid_field
-from app.rate_limits import Limit, check_address, counted_address
+from app.rate_limits import Limit, counted_address, hold_past_address_limit
 
 SUPPORTER_ADDRESS = "Letterdesk-Supporter-Address"
 
@@ -46,19 +51,18 @@ def limit_actions(
             examples=["203.0.113.7"],
         ),
     ] = None,
-) -> None:
+) -> bool:
+    """Counts the action; answers whether its letters wait for email confirmation."""
     if not submits_for_supporters(principal):
-        check_address(request, "action-address")
-        return
+        return hold_past_address_limit(request)
     assert principal is not None
     address = supporter_address_of(supporter_address)
     if not request.app.state.settings.rate_limits_enabled:
-        return
+        return False
     limiter = request.app.state.rate_limiter
     own = Limit.parse(principal.action_limit) if principal.action_limit else None
     limiter.check("action-key", principal.key_id, own)
-    if address is not None:
-        limiter.check("action-address", address)
+    return address is not None and hold_past_address_limit(request, address)
 
 
-ActionsByCaller = Annotated[None, Depends(limit_actions)]
+ActionsByCaller = Annotated[bool, Depends(limit_actions)]

@@ -245,6 +245,22 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "fr": "Votre {part} reprend les conseils de la campagne sur la manière d'écrire; ne "
         "gardez que ce que l'élu doit lire.",
     },
+    # What comes next, when the letters wait for the supporter's confirmation.
+    "confirm_by_email": {
+        "en": "One more step: we have sent an email to {email}. Follow the link in it within "
+        "{days} days to send your letters. Until then they wait.",
+        "fr": "Encore une étape : nous avons envoyé un courriel à {email}. Suivez le lien qu'il "
+        "contient d'ici {days} jours pour envoyer vos lettres. D'ici là, elles attendent.",
+    },
+    "confirm_shared_address": {
+        "en": "Many letters have come from your network lately (a school or an office, "
+        "perhaps), so we ask you to confirm yours: we have sent an email to {email}. Follow "
+        "the link in it within {days} days to send your letters. Until then they wait.",
+        "fr": "Beaucoup de lettres sont venues de votre réseau récemment (une école ou un "
+        "bureau, peut-être); nous vous demandons donc de confirmer la vôtre : nous avons "
+        "envoyé un courriel à {email}. Suivez le lien qu'il contient d'ici {days} jours pour "
+        "envoyer vos lettres. D'ici là, elles attendent.",
+    },
 }
 
 

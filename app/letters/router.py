@@ -39,7 +39,11 @@ from app.letters.schemas import (
     PreviewOut,
 )
 from app.pagination import DEFAULT_LIMIT, MAX_LIMIT
-from app.rate_limits import ConfirmationsByAddress, check_address, check_supporter_email
+from app.rate_limits import (
+    ConfirmationsByAddress,
+    check_supporter_email,
+    hold_past_address_limit,
+)
 from app.responses import (
     DUPLICATE_ACTION_OR_CLOSED,
     LETTER_NOT_CANCELLABLE,
@@ -97,7 +101,7 @@ SlugPath = Path(max_length=80, description="The campaign's slug, or its `cmp_` i
 )
 def take_action(
     request: Request,
-    _: ActionsByCaller,
+    held: ActionsByCaller,
     body: ActionCreate,
     session: SessionDep,
     provider: DistrictProviderDep,
@@ -106,9 +110,13 @@ def take_action(
 ) -> ActionOut:
     """Public: a supporter writes. One letter per target is rendered and stored, with its
     queued delivery, in one transaction; the answer holds the letters and any warnings.
-    Rate-limited per client address and per supporter email (429 with Retry-After); with
-    an `actions:write` key of the campaign's organisation, per key instead of per address
-    (and per the supporter's address if `Letterdesk-Supporter-Address` gives it).
+    Rate-limited per supporter email (429 with Retry-After). Past the limit per client
+    address, the action is taken but its letters wait for the supporter to confirm by
+    email (`confirmation` is `pending`, `next_step` says so), as for a campaign that asks
+    for confirmation: many supporters may share one address; past a wider limit of held
+    actions, 429. With an `actions:write` key of the campaign's organisation, per key
+    instead of per address (and per the supporter's address if
+    `Letterdesk-Supporter-Address` gives it).
 
     An address that already acted here is answered as a first action (201, the letters
     of what was sent, ids that name nothing stored) and nothing more is sent but a
@@ -118,12 +126,20 @@ def take_action(
     campaign = live_campaign(session, slug)
     own_key = principal is not None and principal.organisation_id == campaign.organisation_id
     if submits_for_supporters(principal) and not own_key:
-        check_address(request, "action-address")  # another organisation's key: the public's
+        # Another organisation's key: counted as the public is.
+        held = hold_past_address_limit(request) or held
     reveal = principal is not None and may_read_letters(principal, campaign.organisation_id)
     settings = request.app.state.settings
     source: ActionSource = "key" if own_key else "api"
     return service.take_action(
-        session, campaign, body, provider, settings, reveal_repeat=reveal, source=source
+        session,
+        campaign,
+        body,
+        provider,
+        settings,
+        reveal_repeat=reveal,
+        source=source,
+        confirm_by_email=held,
     )
 
 

@@ -221,7 +221,22 @@ class ActionOut(BaseModel):
                     "metadata": {"crm_id": "C-1042"},
                     "letters": [LETTER_EXAMPLE],
                     "warnings": [],
-                }
+                    "confirmation": "not_required",
+                    "next_step": None,
+                },
+                {
+                    "id": "act_01JD3ZK8Y2M0000000000000001",
+                    "campaign": "rescind-stca",
+                    "campaign_id": "cmp_01JD3ZK8Y2M0000000000000000",
+                    "metadata": {},
+                    "letters": [LETTER_EXAMPLE | {"status": "pending_confirmation"}],
+                    "warnings": [],
+                    "confirmation": "pending",
+                    "next_step": "Many letters have come from your network lately (a school "
+                    "or an office, perhaps), so we ask you to confirm yours: we have sent an "
+                    "email to amelie@example.org. Follow the link in it within 7 days to send "
+                    "your letters. Until then they wait.",
+                },
             ]
         }
     )
@@ -232,6 +247,17 @@ class ActionOut(BaseModel):
     metadata: dict[str, str]
     letters: list[LetterOut]
     warnings: list[QualityWarning]
+    confirmation: ConfirmationState = Field(
+        "not_required",
+        description="`pending` when the letters wait for the supporter to follow the link "
+        "in the email we sent them: the campaign asks it, or many actions came from the "
+        "same network address lately (past the per-address limit); else `not_required`.",
+    )
+    next_step: str | None = Field(
+        None,
+        description="What the supporter does next, in the letter's language, when it is up "
+        "to them: to confirm by email.",
+    )
 
 
 class SupporterOut(BaseModel):

@@ -59,7 +59,6 @@ from app.letters.schemas import (
     ActionSource,
     AttemptOut,
     CampaignStats,
-    ConfirmationState,
     LetterDetail,
     LetterOut,
     LetterRecipient,
@@ -691,12 +690,14 @@ def take_action(
     reveal_repeat: bool = False,
     near_duplicates: bool = True,
     source: ActionSource = "api",
+    confirm_by_email: bool = False,
 ) -> ActionOut:
     """A second action by the same address is found by the unique constraint at commit
     (no query for it on the way of every first action). Only a caller who may read the
     organisation's letters (`reveal_repeat`) is told, with a 409 naming the first action;
     anyone else gets the answer a first action gets, with ids that name nothing stored
-    (see `repeats`)."""
+    (see `repeats`). The letters wait for the supporter's confirmation by email when the
+    campaign asks it, or `confirm_by_email` (an address past its limit)."""
     email_key = email_key_of(body.supporter.email)
     composition = compose(
         session, campaign, body, provider, date.today(), near_duplicates=near_duplicates
@@ -719,7 +720,7 @@ def take_action(
         source=source,
     )
     session.add(action)
-    waiting = campaign.confirm_email
+    waiting = campaign.confirm_email or confirm_by_email
     status = lifecycle.status_at_creation(waiting)
     now = utcnow()
     stored = []
@@ -768,6 +769,14 @@ def take_action(
         letters=stored,
         warnings=composition.warnings,
     )
+    if waiting:
+        taken.confirmation = "pending"
+        taken.next_step = say(
+            "confirm_by_email" if campaign.confirm_email else "confirm_shared_address",
+            composition.language,
+            email=supporter.email,
+            days=settings.confirmation_days,
+        )
     try:
         session.flush()
         if near_duplicates:
@@ -777,7 +786,7 @@ def take_action(
             session,
             campaign.organisation_id,
             "action.created",
-            _created_event(taken, action, "pending" if waiting else "not_required"),
+            _created_event(taken, action),
         )
         session.commit()
     except IntegrityError:
@@ -794,9 +803,7 @@ def take_action(
     return taken
 
 
-def _created_event(
-    taken: ActionOut, action: Action, confirmation: ConfirmationState
-) -> ActionCreatedEvent:
+def _created_event(taken: ActionOut, action: Action) -> ActionCreatedEvent:
     supporter = supporter_of(action)
     assert supporter is not None  # a new action is not erased
     return ActionCreatedEvent(
@@ -805,7 +812,6 @@ def _created_event(
         consent_to_contact=action.consent_to_contact,
         language="fr" if action.language == "fr" else "en",
         source=action.source,
-        confirmation=confirmation,
         created_at=action.created_at,
     )
 

@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 from app.db import utcnow
 
 if TYPE_CHECKING:  # the tables with a due time and a lease; named for the type checker only
-    from app.delivery.models import Delivery
+    from app.delivery.models import Delivery, PrintBatch
     from app.webhooks.models import WebhookDelivery
 
-    Leased = type[Delivery] | type[WebhookDelivery]
+    Leased = type[Delivery] | type[WebhookDelivery] | type[PrintBatch]
 
 
 class Queue:

@@ -34,7 +34,7 @@ from app.errors import (
 from app.fields import normalise_postal_code
 from app.letters import service as letters
 from app.letters.schemas import LetterRecipient, PreviewOut
-from app.rate_limits import PageCallsByAddress, check_address, check_supporter_email
+from app.rate_limits import PageCallsByAddress, check_supporter_email, hold_past_address_limit
 from app.responses import NOT_FOUND, RATE_LIMITED, conflict
 from app.settings import Settings
 from app.web import i18n, service, thanks
@@ -258,6 +258,7 @@ def render_thanks(
         "first_name": shown["first_name"],
         "email": shown["email"],
         "confirm": campaign.confirm_email,
+        "next_step": shown.get("next_step"),  # the answer's, in messages.py's words
         "days": settings.confirmation_days,
         "letters": [
             {
@@ -346,8 +347,9 @@ def submit_form(
         )
     language = language_for(request, campaign.languages, lang)
     try:
-        # Counted as the JSON API's actions are, previews included: one limit per address.
-        check_address(request, "action-address")
+        # Counted as the JSON API's actions are, previews included: one limit per address,
+        # past which the letters wait for confirmation by email.
+        held = hold_past_address_limit(request)
         body = service.action_of(form, campaign, language)
         if form.get("intent") == "preview":
             preview = letters.preview(session, campaign, body, provider)
@@ -357,7 +359,13 @@ def submit_form(
         check_supporter_email(request, body.supporter.email)
         # Anonymous: a repeat is answered as a first action, with the thank-you page.
         action = letters.take_action(
-            session, campaign, body, provider, request.app.state.settings, source="page"
+            session,
+            campaign,
+            body,
+            provider,
+            request.app.state.settings,
+            source="page",
+            confirm_by_email=held,
         )
     except DomainError as error:
         session.rollback()

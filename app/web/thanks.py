@@ -25,6 +25,7 @@ def seal_thanks(settings: Settings, action: ActionOut, form: dict[str, str]) -> 
     shown = {
         "first_name": form.get("first_name", "").strip(),
         "email": form.get("email", "").strip(),
+        "next_step": action.next_step,
         "letters": [
             {
                 "recipient": letter.recipient.model_dump(mode="json", exclude={"id"}),

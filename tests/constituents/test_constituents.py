@@ -23,7 +23,7 @@ from app.tokens import confirmation_link
 from app.worker import Worker
 from tests.campaign_data import action_body, make_campaign, make_directory
 from tests.conftest import Caller, MakeCaller
-from tests.delivery_data import deliver_all
+from tests.delivery_data import deliver_all, make_print_batch
 from tests.letters.test_letters_follow_the_shuffle import queued_to_joly
 from tests.smtp_sink import SinkHandler
 
@@ -449,7 +449,7 @@ def test_the_worker_scrubs_past_retention_and_deletes_mailed_batches(
     ]
     ids = [item["id"] for item in taken]
     client.app.state.settings = mail_settings  # type: ignore[attr-defined]
-    batch = client.post("/v1/print-batches", headers=caller.headers).json()
+    batch = make_print_batch(client, caller.headers)
     mailed = client.post(f"/v1/print-batches/{batch['id']}/mark-mailed", headers=caller.headers)
     assert mailed.status_code == 200
     files = sorted(p.name for p in mail_settings.print_dir.iterdir())

@@ -12,8 +12,10 @@ from fastapi.testclient import TestClient
 
 from app.delivery.pdf import window_on_page
 from app.delivery.printing import manifest_row
+from app.settings import Settings
 from tests.campaign_data import action_body, make_campaign, make_directory
 from tests.conftest import Caller, MakeCaller
+from tests.delivery_data import deliver_all, make_print_batch
 
 
 @pytest.fixture
@@ -63,13 +65,27 @@ def test_a_letters_pdf_is_the_letter_with_the_address_in_the_window(
         assert window.top <= word["top"] and word["bottom"] <= window.bottom
 
 
-def test_a_print_batch_merges_the_queued_letters_with_a_manifest(
-    client: TestClient, caller: Caller, print_letters: list[dict[str, Any]]
+def test_a_print_batch_is_answered_building_and_built_by_the_worker(
+    client: TestClient,
+    caller: Caller,
+    print_letters: list[dict[str, Any]],
+    settings: Settings,
 ) -> None:
     response = client.post("/v1/print-batches", json={}, headers=caller.headers)
-    assert response.status_code == 201, response.text
-    batch = response.json()
-    assert (batch["status"], batch["letter_count"], batch["page_count"]) == ("ready", 6, 6)
+    assert response.status_code == 202, response.text
+    building = response.json()
+    assert (building["status"], building["letter_count"], building["page_count"]) == (
+        "building",
+        6,
+        0,
+    )
+    location = response.headers["location"]
+    assert location == f"/v1/print-batches/{building['id']}"
+    assert client.get(f"{location}/pdf", headers=caller.headers).status_code == 409
+    assert client.get(location, headers=caller.headers).json()["status"] == "building"
+    deliver_all(client, settings)
+    batch = client.get(location, headers=caller.headers).json()
+    assert (batch["status"], batch["page_count"], batch["failure_reason"]) == ("ready", 6, None)
     pdf = client.get(f"/v1/print-batches/{batch['id']}/pdf", headers=caller.headers)
     pages = pages_of(pdf.content)
     assert len(pages) == 6
@@ -87,7 +103,7 @@ def test_a_print_batch_merges_the_queued_letters_with_a_manifest(
 def test_a_second_batch_has_nothing_to_gather(
     client: TestClient, caller: Caller, print_letters: list[dict[str, Any]]
 ) -> None:
-    client.post("/v1/print-batches", json={}, headers=caller.headers)
+    assert client.post("/v1/print-batches", json={}, headers=caller.headers).status_code == 202
     again = client.post("/v1/print-batches", json={}, headers=caller.headers)
     assert again.status_code == 422
 
@@ -111,7 +127,7 @@ def test_a_batch_can_be_of_one_campaign(
 def test_marking_a_batch_mailed_counts_its_letters_as_sent(
     client: TestClient, caller: Caller, print_letters: list[dict[str, Any]]
 ) -> None:
-    batch = client.post("/v1/print-batches", json={}, headers=caller.headers).json()
+    batch = make_print_batch(client, caller.headers)
     url = f"/v1/print-batches/{batch['id']}/mark-mailed"
     mailed = client.post(url, headers=caller.headers)
     assert mailed.status_code == 200 and mailed.json()["status"] == "mailed"
@@ -126,7 +142,7 @@ def test_marking_a_batch_mailed_counts_its_letters_as_sent(
 def test_print_batches_stay_in_their_organisation(
     client: TestClient, caller: Caller, print_letters: list[dict[str, Any]], make_caller: MakeCaller
 ) -> None:
-    batch = client.post("/v1/print-batches", json={}, headers=caller.headers).json()
+    batch = make_print_batch(client, caller.headers)
     other = make_caller()
     for path in ("", "/pdf", "/manifest.csv"):
         assert (
@@ -150,7 +166,7 @@ def test_print_batches_stay_in_their_organisation(
 def test_the_manifest_gives_start_page_pages_language_and_postage(
     client: TestClient, caller: Caller, print_letters: list[dict[str, Any]]
 ) -> None:
-    batch = client.post("/v1/print-batches", json={}, headers=caller.headers).json()
+    batch = make_print_batch(client, caller.headers)
     manifest = client.get(f"/v1/print-batches/{batch['id']}/manifest.csv", headers=caller.headers)
     rows = list(csv.DictReader(io.StringIO(manifest.text)))
     assert list(rows[0]) == [
@@ -169,9 +185,7 @@ def test_the_manifest_gives_start_page_pages_language_and_postage(
 def test_a_duplex_batch_pads_each_letter_to_an_even_page_count(
     client: TestClient, caller: Caller, print_letters: list[dict[str, Any]]
 ) -> None:
-    response = client.post("/v1/print-batches", json={"duplex": True}, headers=caller.headers)
-    assert response.status_code == 201, response.text
-    batch = response.json()
+    batch = make_print_batch(client, caller.headers, {"duplex": True})
     assert batch["duplex"] is True and batch["page_count"] == 12
     manifest = client.get(f"/v1/print-batches/{batch['id']}/manifest.csv", headers=caller.headers)
     rows = list(csv.DictReader(io.StringIO(manifest.text)))
@@ -204,12 +218,16 @@ def test_mail_to_parliament_is_marked_postage_free(postal_code: str, postage: st
     assert row["postage"] == postage and row["language"] == "fr"
 
 
+def unwritable_folder(tmp_path: Path) -> Path:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    return blocker / "print"
+
+
 def test_an_unwritable_print_folder_answers_503_naming_it(
     client: TestClient, caller: Caller, print_letters: list[dict[str, Any]], tmp_path: Path
 ) -> None:
-    blocker = tmp_path / "a-file"
-    blocker.write_text("not a folder")
-    folder = blocker / "print"
+    folder = unwritable_folder(tmp_path)
     app_state = client.app.state  # type: ignore[attr-defined]
     app_state.settings = app_state.settings.model_copy(update={"print_dir": folder})
     response = client.post("/v1/print-batches", json={}, headers=caller.headers)
@@ -218,3 +236,28 @@ def test_an_unwritable_print_folder_answers_503_naming_it(
     assert str(folder) in response.json()["detail"]
     statuses = client.get("/v1/letters", params={"channel": "print"}, headers=caller.headers)
     assert {letter["status"] for letter in statuses.json()["items"]} == {"queued"}
+    assert client.get("/v1/print-batches", headers=caller.headers).json()["items"] == []
+
+
+def test_a_batch_the_worker_cannot_write_fails_naming_the_folder_and_frees_its_letters(
+    client: TestClient,
+    caller: Caller,
+    print_letters: list[dict[str, Any]],
+    settings: Settings,
+    tmp_path: Path,
+) -> None:
+    made = client.post("/v1/print-batches", json={}, headers=caller.headers)
+    assert made.status_code == 202, made.text
+    folder = unwritable_folder(tmp_path)
+    deliver_all(client, settings.model_copy(update={"print_dir": folder}))
+    batch = client.get(made.headers["location"], headers=caller.headers).json()
+    assert batch["status"] == "failed"
+    assert str(folder) in batch["failure_reason"] and "back in the queue" in batch["failure_reason"]
+    assert (
+        client.get(f"/v1/print-batches/{batch['id']}/pdf", headers=caller.headers).status_code
+        == 409
+    )
+    statuses = client.get("/v1/letters", params={"channel": "print"}, headers=caller.headers)
+    assert {letter["status"] for letter in statuses.json()["items"]} == {"queued"}
+    again = make_print_batch(client, caller.headers)  # the next batch takes them
+    assert (again["status"], again["letter_count"]) == ("ready", 6)

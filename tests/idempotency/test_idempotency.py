@@ -189,7 +189,12 @@ def test_keys_belong_to_the_caller_that_sent_them(
 def test_refusals_are_kept_too_but_rate_limits_are_not(
     settings: Settings, make_caller: MakeCaller
 ) -> None:
-    limited = settings.model_copy(update={"rate_limit_actions_per_address": "1/hour"})
+    limited = settings.model_copy(
+        update={
+            "rate_limit_actions_per_address": "1/hour",
+            "rate_limit_held_actions_per_address": "1/hour",
+        }
+    )
     with TestClient(create_app(limited)) as client:
         caller = make_caller()
         make_directory(client, caller)
@@ -199,6 +204,8 @@ def test_refusals_are_kept_too_but_rate_limits_are_not(
         # A replay is not a hit: the limit of 1 is not reached by it.
         replayed = client.post(ACTIONS, json={"intro": "hi"}, headers=keyed("bad"))
         assert replayed.status_code == 422 and replayed.headers["Idempotent-Replayed"] == "true"
+        held = client.post(ACTIONS, json=action_body())  # past the limit: held, then 429
+        assert held.status_code == 201 and held.json()["confirmation"] == "pending"
         limited_answer = client.post(ACTIONS, json=action_body(), headers=keyed("limited"))
         assert limited_answer.status_code == 429
         with client.app.state.sessionmaker() as session:  # type: ignore[attr-defined]

@@ -307,7 +307,7 @@ def test_a_bounced_letter_falls_back_as_the_campaign_says(
     assert full["body_text"] == bounced["body_text"] and full["action_id"] == bounced["action_id"]
     assert full["recipient"]["display_name"] == bounced["recipient"]["display_name"]
     batch = client.post("/v1/print-batches", headers=caller.headers)
-    assert batch.status_code == 201, batch.text
+    assert batch.status_code == 202, batch.text
     assert batch.json()["letter_count"] == 1
     # The same bounce again queues nothing more.
     receive(session, settings, postfix_dsn(miller.sender, MILLER, miller.raw), [miller.sender])

@@ -59,31 +59,41 @@ def test_a_keyed_server_is_limited_per_key_not_per_address(settings: Settings) -
 def test_the_supporters_address_a_keyed_server_gives_meets_the_address_limit(
     settings: Settings,
 ) -> None:
-    with limited_client(settings, rate_limit_actions_per_address="2/hour") as client:
+    with limited_client(
+        settings,
+        rate_limit_actions_per_address="2/hour",
+        rate_limit_held_actions_per_address="1/hour",
+    ) as client:
         admin = make_caller_for(client)()
         make_directory(client, admin)
         make_campaign(client, admin)
         key = new_key(client, admin)
         one = key.headers | {SUPPORTER_ADDRESS: "203.0.113.7"}
         assert act(client, 1, one).status_code == 201
-        assert act(client, 2, one).status_code == 201
-        assert act(client, 3, one).status_code == 429
+        assert act(client, 2, one).json()["confirmation"] == "not_required"
+        assert act(client, 3, one).json()["confirmation"] == "pending"
+        assert act(client, 4, one).status_code == 429
         other = key.headers | {SUPPORTER_ADDRESS: "2001:db8::1"}
-        assert act(client, 4, other).status_code == 201
-        bad = act(client, 5, key.headers | {SUPPORTER_ADDRESS: "not an address"})
+        assert act(client, 5, other).json()["confirmation"] == "not_required"
+        bad = act(client, 6, key.headers | {SUPPORTER_ADDRESS: "not an address"})
         assert bad.status_code == 422
         assert bad.json()["errors"][0]["field"] == SUPPORTER_ADDRESS
 
 
 def test_a_key_without_actions_write_is_limited_per_address(settings: Settings) -> None:
-    with limited_client(settings, rate_limit_actions_per_address="2/hour") as client:
+    with limited_client(
+        settings,
+        rate_limit_actions_per_address="2/hour",
+        rate_limit_held_actions_per_address="1/hour",
+    ) as client:
         admin = make_caller_for(client)()
         make_directory(client, admin)
         make_campaign(client, admin)
         reader = new_key(client, admin, scopes=["campaigns:read"])
         assert act(client, 1, reader.headers).status_code == 201
         assert act(client, 2, reader.headers).status_code == 201
-        assert act(client, 3, reader.headers).status_code == 429
+        assert act(client, 3, reader.headers).json()["confirmation"] == "pending"
+        assert act(client, 4, reader.headers).status_code == 429
 
 
 def test_a_key_limit_must_read_as_a_limit(client: TestClient, caller: Caller) -> None:

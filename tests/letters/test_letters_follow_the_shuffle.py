@@ -14,7 +14,7 @@ from app.settings import Settings
 from app.webhooks.models import WebhookEvent
 from tests.campaign_data import RECIPIENTS, action_body, make_campaign, make_directory
 from tests.conftest import Caller
-from tests.delivery_data import deliver_all
+from tests.delivery_data import deliver_all, make_print_batch
 from tests.smtp_sink import SinkHandler
 
 FOREIGN_AFFAIRS = "Minister of Foreign Affairs"
@@ -149,11 +149,8 @@ def test_a_print_letter_follows_the_role_into_its_batch(
         "roles": [{"title_en": FOREIGN_AFFAIRS, "start_date": date.today().isoformat()}]
     }
     client.post("/v1/recipients", json=anand, headers=caller.headers)
-    batch = client.post("/v1/print-batches", json={}, headers=caller.headers)
-    assert batch.status_code == 201, batch.text
-    manifest = client.get(
-        f"/v1/print-batches/{batch.json()['id']}/manifest.csv", headers=caller.headers
-    )
+    batch = make_print_batch(client, caller.headers)
+    manifest = client.get(f"/v1/print-batches/{batch['id']}/manifest.csv", headers=caller.headers)
     assert "Anita Anand" in manifest.text and "Joly" not in manifest.text
     letter = shown(client, caller, queued["letter_id"])
     assert (

@@ -366,7 +366,7 @@ def test_a_print_batch_tells_its_letters_printed_and_itself_ready(
             letter["id"] for letter in take_action(client, f"p{number}@example.org")["letters"]
         }
     batch = client.post("/v1/print-batches", json={}, headers=caller.headers)
-    assert batch.status_code == 201, batch.text
+    assert batch.status_code == 202, batch.text
     deliver_all(client, settings)
     by_type: dict[str, list[dict[str, Any]]] = {}
     for body in bodies(receiver):
