@@ -5,9 +5,20 @@ import hashlib
 import hmac
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func, insert, select, union_all, update
+from sqlalchemy import (
+    BigInteger,
+    Select,
+    String,
+    bindparam,
+    func,
+    insert,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -547,14 +558,36 @@ CANDIDATES_CHECKED = 30
 def near_duplicate_intros(session: Session, campaign_id: str, intro: str) -> int:
     """How many earlier intros of the campaign nearly match this one: candidates found
     by their MinHash bands in the index, each then measured on its text."""
+    keys = quality.band_keys(intro)
+    values: dict[str, Any] = {"campaign_id": campaign_id}
+    values |= {f"band_{number}": key for number, key in enumerate(keys)}
+    # one round trip: the candidates and their text
+    intros = session.scalars(_near_duplicates_statement(len(keys)), values)
+    own = quality.shingles(intro)
+    return sum(
+        quality.resemblance_of(own, quality.shingles(other)) >= quality.NEAR_DUPLICATE_FROM
+        for other in intros
+    )
+
+
+@cache
+def _near_duplicates_statement(bands: int) -> Select[tuple[str]]:
+    """The candidates' intros for an intro of `bands` band keys, its values bound by name
+    (campaign_id, band_0...): built once per number of bands (an intro has 20, fewer only
+    when two collide), so that each action binds values instead of building and
+    compiling a statement of twenty subqueries."""
+    campaign_id = bindparam("campaign_id", type_=String)
     by_band = [
         select(IntroBand.action_id)
-        .where(IntroBand.campaign_id == campaign_id, IntroBand.band_key == key)
+        .where(
+            IntroBand.campaign_id == campaign_id,
+            IntroBand.band_key == bindparam(f"band_{number}", type_=BigInteger),
+        )
         .order_by(IntroBand.action_id)
         .limit(ACTIONS_PER_BAND)
         .subquery()
         .select()
-        for key in quality.band_keys(intro)
+        for number in range(bands)
     ]
     shared = union_all(*by_band).subquery()
     most_shared = (
@@ -564,15 +597,10 @@ def near_duplicate_intros(session: Session, campaign_id: str, intro: str) -> int
         .limit(CANDIDATES_CHECKED)
         .subquery()
     )
-    intros = session.scalars(  # one round trip: the candidates and their text
+    return (
         select(Action.intro)
         .join(most_shared, Action.id == most_shared.c.action_id)
         .where(Action.scrubbed_at.is_(None))
-    )
-    own = quality.shingles(intro)
-    return sum(
-        quality.resemblance_of(own, quality.shingles(other)) >= quality.NEAR_DUPLICATE_FROM
-        for other in intros
     )
 
 
