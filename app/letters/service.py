@@ -571,7 +571,7 @@ def near_duplicate_intros(session: Session, campaign_id: str, intro: str) -> int
 
 
 @cache
-def _near_duplicates_statement(bands: int) -> Select[tuple[str]]:
+def _near_duplicates_statement(bands: int) -> Select[str]:
     """The candidates' intros for an intro of `bands` band keys, its values bound by name
     (campaign_id, band_0...): built once per number of bands (an intro has 20, fewer only
     when two collide), so that each action binds values instead of building and
