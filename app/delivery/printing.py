@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from app.campaigns.models import Campaign
+from app.campaigns.models import count as count_sent
 from app.campaigns.service import get_campaign
 from app.db import utcnow
 from app.delivery.events import record_print_batch_events
@@ -306,11 +306,7 @@ def mark_mailed(session: Session, organisation_id: str, batch_id: str) -> PrintB
     now = utcnow()
     mailed = session.execute(lifecycle.mail(batch.id, now).returning(Letter.campaign_id)).scalars()
     for campaign_id, count in Counter(mailed).items():
-        session.execute(
-            update(Campaign)
-            .where(Campaign.id == campaign_id)
-            .values(sent_count=Campaign.sent_count + count)
-        )
+        session.execute(count_sent(campaign_id, sent=count))
     batch.status = "mailed"
     batch.mailed_at = now
     session.commit()

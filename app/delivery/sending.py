@@ -24,7 +24,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.auth.models import Organisation
-from app.campaigns.models import Campaign
+from app.campaigns.models import Campaign, count
 from app.db import utcnow
 from app.delivery.email import (
     EmailBackend,
@@ -150,11 +150,7 @@ def _record_on_letter(
         )
     ).one()
     if kind == "sent":
-        session.execute(
-            update(Campaign)
-            .where(Campaign.id == campaign_id)
-            .values(sent_count=Campaign.sent_count + 1)
-        )
+        session.execute(count(campaign_id, sent=1))
     if kind != "retry":  # in the same transaction as the letter's new state
         record_letter_event(
             session,

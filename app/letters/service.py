@@ -31,7 +31,7 @@ from app.campaigns.addressing import (
     role_line,
     salutation,
 )
-from app.campaigns.models import Campaign
+from app.campaigns.models import Campaign, count
 from app.campaigns.rendering import html_of, localised_date, render_text
 from app.campaigns.service import campaign_slugs, letter_template, published_campaign
 from app.campaigns.texts import (
@@ -43,7 +43,8 @@ from app.campaigns.texts import (
 )
 from app.db import utcnow
 from app.delivery.models import Delivery
-from app.directory.lookup import DistrictMatch, DistrictProvider
+from app.directory.held import held
+from app.directory.lookup import DistrictMatch, DistrictProvider, TableProvider
 from app.directory.models import Recipient
 from app.directory.schemas import name_of, recipient_out
 from app.directory.service import holders_of_role, recipients_in_districts
@@ -198,7 +199,7 @@ def own_mps(
     districts needs the supporter's choice among them (a 422 names the candidates). A
     postal code no table knows, or knows only by its first characters, takes the
     supporter's choice of any district the directory has."""
-    districts = provider.districts_for(session, organisation_id, postal_code)
+    districts = _districts_for(session, organisation_id, provider, postal_code)
     if chosen_district:
         districts = _chosen_district(session, organisation_id, districts, chosen_district, language)
     if len(districts) > 1:
@@ -207,7 +208,7 @@ def own_mps(
         raise invalid_field("district", choose, choose, candidates=names)
     if not districts:
         return [], [_recipients_warning(say("mp_not_found", language))]
-    found = recipients_in_districts(session, organisation_id, [districts[0].key], with_roles=False)
+    found = _recipients_in_district(session, organisation_id, districts[0].key)
     mps = [r for r in found[districts[0].key] if fold(r.elected_office or "") == "mp"]
     if not mps:
         return [], [_recipients_warning(say("no_mp_on_file", language, district=districts[0].name))]
@@ -225,12 +226,12 @@ def own_representatives(
     """The supporter's representative(s) of `elected_office` (their MPP, MNA,
     councillor), from their postal code. A code that straddles that office's districts
     is not guessed: the letter is left out, and the supporter told."""
-    districts = provider.districts_for(session, organisation_id, postal_code, elected_office)
+    districts = _districts_for(session, organisation_id, provider, postal_code, elected_office)
     if len(districts) != 1:
         why = "representative_across_districts" if districts else "representative_without_district"
         return [], [_recipients_warning(say(why, language, office=elected_office))]
     key = districts[0].key
-    found = recipients_in_districts(session, organisation_id, [key], with_roles=False)
+    found = _recipients_in_district(session, organisation_id, key)
     people = [r for r in found[key] if fold(r.elected_office or "") == fold(elected_office)]
     if not people:
         said = say(
@@ -238,6 +239,37 @@ def own_representatives(
         )
         return [], [_recipients_warning(said)]
     return people, []
+
+
+def _districts_for(
+    session: Session,
+    organisation_id: str,
+    provider: DistrictProvider,
+    postal_code: str,
+    elected_office: str | None = None,
+) -> list[DistrictMatch]:
+    """The provider's answer; from memory for the postal table, which is the directory's
+    (another provider's answer is not ours to hold)."""
+    if provider.name != TableProvider.name:
+        return provider.districts_for(session, organisation_id, postal_code, elected_office)
+    return held(
+        session,
+        organisation_id,
+        ("districts_for", postal_code, elected_office),
+        lambda: provider.districts_for(session, organisation_id, postal_code, elected_office),
+    )
+
+
+def _recipients_in_district(
+    session: Session, organisation_id: str, key: str
+) -> dict[str, list[Recipient]]:
+    return held(
+        session,
+        organisation_id,
+        ("recipients_in_district", key),
+        lambda: recipients_in_districts(session, organisation_id, [key], with_roles=False),
+        lambda found: [recipient for people in found.values() for recipient in people],
+    )
 
 
 def _chosen_district(
@@ -266,9 +298,16 @@ def _recipients_warning(message: str) -> QualityWarning:
 def role_targets(session: Session, organisation_id: str, title: str, on: date) -> list[Target]:
     """Whoever holds `title` on `on`, addressed in that role (its English and French
     titles as the directory has them)."""
+    holders = held(
+        session,
+        organisation_id,
+        ("holders_of_role", title, on),
+        lambda: holders_of_role(session, organisation_id, title, on),
+        lambda found: [instance for pair in found for instance in pair],
+    )
     return [
         Target(holder, "role", role.title_en, role.title_fr, for_role=title)
-        for holder, role in holders_of_role(session, organisation_id, title, on)
+        for holder, role in holders
     ]
 
 
@@ -684,14 +723,7 @@ def _first_action(session: Session, campaign: Campaign, email_key: str) -> Actio
 
 
 def _count_action(session: Session, campaign: Campaign, letters: int) -> None:
-    session.execute(
-        update(Campaign)
-        .where(Campaign.id == campaign.id)
-        .values(
-            action_count=Campaign.action_count + 1,
-            letter_count=Campaign.letter_count + letters,
-        )
-    )
+    session.execute(count(campaign.id, actions=1, letters=letters))
 
 
 def _answer_repeat(
@@ -800,13 +832,15 @@ def take_action(
         session.flush()
         if near_duplicates:
             _index_intro(session, action)
-        _count_action(session, campaign, len(stored))
         record_event(
             session,
             campaign.organisation_id,
             "action.created",
             _created_event(taken, action, "pending" if waiting else "not_required"),
         )
+        # Last: the counter's row is the one every action of the campaign writes, so its
+        # lock is held for as short a time as can be.
+        _count_action(session, campaign, len(stored))
         session.commit()
     except IntegrityError:
         session.rollback()
