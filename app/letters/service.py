@@ -604,7 +604,7 @@ def near_duplicate_intros(session: Session, campaign_id: str, intro: str) -> int
     intros = session.scalars(_near_duplicates_statement(len(keys)), values)
     own = quality.shingles(intro)
     return sum(
-        quality.resemblance_of(own, quality.shingles(other)) >= quality.NEAR_DUPLICATE_FROM
+        quality.resemblance_of(own, quality.held_shingles(other)) >= quality.NEAR_DUPLICATE_FROM
         for other in intros
     )
 
