@@ -104,11 +104,14 @@ def postgresql() -> Measure:
             f"p99={paced.p99 * 1000:.1f}ms (target < {P99_TARGET_MS:.0f} ms) "
             f"p50={paced.p50 * 1000:.1f}ms",
             f"actions_postgresql with --workers 2: ours {ours_two.per_second:.0f}/s "
-            f"(x{ours_two.per_second / ours.per_second:.2f} of 1 worker), ceiling "
-            f"{ceiling_two.per_second:.0f}/s (x{ceiling_two.per_second / ceiling.per_second:.2f}); "
-            f"ratio {ours_two.per_second / ceiling_two.per_second:.2f}",
+            f"(x{_times(ours_two, ours)} of 1 worker), ceiling {ceiling_two.per_second:.0f}/s "
+            f"(x{_times(ceiling_two, ceiling)}); ratio {_times(ours_two, ceiling_two)}",
         ],
     )
+
+
+def _times(one: WrkResult, other: WrkResult) -> str:
+    return f"{one.per_second / other.per_second:.2f}" if other.requests else "n/a"
 
 
 def idempotency_postgresql() -> Measure:

@@ -152,6 +152,8 @@ def run_wrk(
     failed = figures["status_errors"] + figures["socket_errors"] + figures["timeouts"]
     if failed:
         raise RuntimeError(f"{failed} requests failed against {url}: {figures}")
+    if not figures["requests"]:
+        raise RuntimeError(f"no request was answered in {seconds:g} s against {url}")
     return WrkResult(
         requests=figures["requests"],
         seconds=figures["microseconds"] / 1e6,
