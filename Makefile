@@ -34,7 +34,12 @@ $(CHROMIUM):
 test: lint $(CHROMIUM)
 	$(BIN)/pytest
 
-bench: $(STAMP)
+# The action measure's load generator on both sides is Debian's wrk.
+WRK := /usr/bin/wrk
+$(WRK):
+	apt-get install -y wrk || (apt-get update && apt-get install -y wrk)
+
+bench: $(STAMP) $(WRK)
 	$(BIN)/python -m bench
 
 # Re-pin every dependency, direct and indirect, after changing pyproject.toml.

@@ -22,6 +22,7 @@ from app.errors import install_problem_handlers
 from app.idempotency.middleware import IdempotencyMiddleware
 from app.impact.pages import router as impact_pages_router
 from app.inbound.router import router as inbound_router
+from app.letters import quality
 from app.letters.router import router as letters_router
 from app.logs import RequestIdMiddleware
 from app.metrics import HttpMetrics, metrics_registry
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        quality.warm_up()
         yield
         if isinstance(provider, RepresentProvider):
             provider.close()

@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.campaigns.models import Campaign
+from app.campaigns.models import CampaignCounter
 from app.db import utcnow
 from app.delivery.models import Delivery, PrintBatch
 from app.delivery.sending import CHANNELS as WORKER_CHANNELS
@@ -67,7 +67,7 @@ class DatabaseCollector(Collector):
         metric = GaugeMetricFamily(
             "letterdesk_actions", "Actions taken, over every campaign (a count that only grows)."
         )
-        metric.add_metric([], session.scalar(select(func.sum(Campaign.action_count))) or 0)
+        metric.add_metric([], session.scalar(select(func.sum(CampaignCounter.action_count))) or 0)
         return metric
 
     def _letters(self, session: Session) -> Metric:

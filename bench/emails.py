@@ -81,6 +81,7 @@ def measure(kind: str) -> Measure:
             name,
             ours=LETTERS / min(ours),
             ceiling=LETTERS / min(min(single), min(threaded)),
+            target=TARGET,
         )
         best = "1 connection" if min(single) <= min(threaded) else f"{CONNECTIONS} threads"
         result.info.append(

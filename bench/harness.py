@@ -15,14 +15,19 @@ class Measure:
     ours: float  # per second
     ceiling: float  # per second
     info: list[str] = field(default_factory=list)
+    target: float | None = None  # the ratio to reach, where there is one
 
     @property
     def ratio(self) -> float:
         return self.ours / self.ceiling
 
     def line(self) -> str:
+        target = ""
+        if self.target is not None:
+            verdict = "met" if self.ratio >= self.target else "not met"
+            target = f" target>={self.target:.2f} ({verdict})"
         return (
-            f"{self.name}: ratio={self.ratio:.2f} "
+            f"{self.name}: ratio={self.ratio:.2f}{target} "
             f"ours={self.ours:.0f}/s ceiling={self.ceiling:.0f}/s"
         )
 

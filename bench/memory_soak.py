@@ -9,6 +9,7 @@ keeps its pace is a leak.
     python -m bench memory_soak
 """
 
+import json
 import os
 import subprocess
 import sys
@@ -22,7 +23,7 @@ import httpx
 from app.db import make_engine, make_sessionmaker
 from app.demo.service import load_demo
 from app.settings import Settings
-from bench.actions import SLUG, action_body
+from bench.actions import SLUG
 from bench.databases import fresh_database
 from bench.server import HOST, ROOT, _free_port, _stop, _wait_until_healthy
 
@@ -32,6 +33,26 @@ STAGE = 1_000
 CONNECTIONS = 8
 # Below this growth per 1,000 actions over the second half, memory has levelled off.
 LEVELLED_MB_PER_1000 = 0.2
+
+
+def action_body(number: int) -> bytes:
+    """A new supporter each time (the per-email limit never refuses), French and English."""
+    return json.dumps(
+        {
+            "supporter": {
+                "first_name": "Amélie",
+                "last_name": "Tremblay",
+                "email": f"supporter{number}@example.org",
+                "street_address": "5515 130 Ave NW",
+                "city": "Edmonton",
+                "province": "AB",
+                "postal_code": "T5A 1B7",
+            },
+            "language": "fr" if number % 2 else "en",
+            "intro": f"I am supporter {number} and I write to you from Edmonton.",
+            "consent_to_contact": False,
+        }
+    ).encode()
 
 
 def rss_mb(pid: int) -> float:

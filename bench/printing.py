@@ -72,7 +72,7 @@ def postgresql() -> Measure:
         sides = [("o", ours, time_ours), ("e", engine, time_engine)]
         for side, times, timed in sides if run % 2 == 0 else sides[::-1]:
             times.append(timed(letters_parts(LETTERS, salt=f"{side}{run:02d}"), gathers))
-    result = Measure(name, ours=LETTERS / min(ours), ceiling=LETTERS / min(engine))
+    result = Measure(name, ours=LETTERS / min(ours), ceiling=LETTERS / min(engine), target=TARGET)
     result.info.append(
         f"{name} seconds for {LETTERS} distinct letters (best of {RUNS}): "
         f"the worker's build_print_batch {min(ours):.2f}, batch_pdf alone {min(engine):.2f} "

@@ -1,8 +1,8 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, false, text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Update, false, text, update
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, JSONDocument, UTCDateTime, utcnow
 from app.ids import new_id
@@ -81,11 +81,48 @@ class Campaign(Base):
     )
     next_action: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
     thanks_redirect_url: Mapped[str | None] = mapped_column(String(500))
-    # Counters kept in the transaction that takes an action, so the public counter is
-    # one row read however many supporters there are.
-    action_count: Mapped[int] = mapped_column(Integer, default=0)
-    letter_count: Mapped[int] = mapped_column(Integer, default=0)
-    # Kept by the worker in the transaction that records each letter sent.
-    sent_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # In a row of their own: the campaign's row changes only when the campaign does, so
+    # that its updated_at tells a process whether the campaign it holds is current.
+    counters: Mapped["CampaignCounter"] = relationship(cascade="all, delete-orphan")
+
+    @property
+    def action_count(self) -> int:
+        return self.counters.action_count
+
+    @property
+    def letter_count(self) -> int:
+        return self.counters.letter_count
+
+    @property
+    def sent_count(self) -> int:
+        return self.counters.sent_count
+
+
+class CampaignCounter(Base):
+    """A campaign's public counters, so that its counter is one row read however many
+    supporters there are: actions and letters kept in the transaction that takes an
+    action, letters sent in the one that records each letter (or batch) sent."""
+
+    __tablename__ = "campaign_counters"
+
+    campaign_id: Mapped[str] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True
+    )
+    action_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    letter_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    sent_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+def count(campaign_id: str, *, actions: int = 0, letters: int = 0, sent: int = 0) -> Update:
+    """The statement that moves a campaign's counters."""
+    return (
+        update(CampaignCounter)
+        .where(CampaignCounter.campaign_id == campaign_id)
+        .values(
+            action_count=CampaignCounter.action_count + actions,
+            letter_count=CampaignCounter.letter_count + letters,
+            sent_count=CampaignCounter.sent_count + sent,
+        )
+    )

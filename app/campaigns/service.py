@@ -3,11 +3,11 @@ from typing import Any
 
 from jinja2 import Template
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.campaigns.models import Campaign
+from app.campaigns.models import Campaign, CampaignCounter
 from app.campaigns.rendering import (
     render_text,
     sample_context,
@@ -75,9 +75,7 @@ def _save(session: Session, campaign: Campaign) -> Campaign:
 def create_campaign(session: Session, organisation_id: str, fields: CampaignCreate) -> Campaign:
     _check_targets(session, organisation_id, fields)
     _check_templates(fields)
-    campaign = Campaign(
-        organisation_id=organisation_id, action_count=0, letter_count=0, sent_count=0
-    )
+    campaign = Campaign(organisation_id=organisation_id, counters=CampaignCounter())
     _assign(campaign, fields)
     session.add(campaign)
     return _save(session, campaign)
@@ -97,9 +95,36 @@ def find_campaign(session: Session, name: str) -> Campaign | None:
     the two never meet). What is neither (too long, a NUL) names nothing."""
     if name.startswith("cmp_"):
         return session.get(Campaign, name) if is_well_formed(name) else None
+    named = campaign_named(name)
+    return None if named is None else session.scalar(select(Campaign).where(named))
+
+
+def campaign_named(name: str) -> ColumnElement[bool] | None:
+    """The condition that finds the campaign `name` names (see `find_campaign`), or None
+    for a name that names nothing."""
+    if name.startswith("cmp_"):
+        return Campaign.id == name if is_well_formed(name) else None
     if len(name) > 80 or not _SLUG.match(name):
         return None
-    return session.scalar(select(Campaign).where(Campaign.slug == name))
+    return Campaign.slug == name
+
+
+def check_published(campaign: Campaign | None, name: str) -> Campaign:
+    """`campaign` as supporters may see it: live or closed (a draft is not found)."""
+    if campaign is None or campaign.status == "draft":
+        raise NotFound(f"No campaign {name[:80]!r}.")
+    return campaign
+
+
+def check_live(campaign: Campaign) -> Campaign:
+    """`campaign` as supporters may write to it: not closed."""
+    if campaign.status == "closed":
+        raise CampaignClosed(
+            "This campaign has closed: it takes no more letters.",
+            campaign=campaign.slug,
+            campaign_id=campaign.id,
+        )
+    return campaign
 
 
 def get_campaign(session: Session, organisation_id: str, campaign_id: str) -> Campaign:
@@ -112,22 +137,12 @@ def get_campaign(session: Session, organisation_id: str, campaign_id: str) -> Ca
 
 def published_campaign(session: Session, slug: str) -> Campaign:
     """The campaign supporters see by slug (or id), live or closed (a draft is not found)."""
-    campaign = find_campaign(session, slug)
-    if campaign is None or campaign.status == "draft":
-        raise NotFound(f"No campaign {slug[:80]!r}.")
-    return campaign
+    return check_published(find_campaign(session, slug), slug)
 
 
 def live_campaign(session: Session, slug: str) -> Campaign:
     """The campaign supporters write to by slug: it must be live (a draft is not found)."""
-    campaign = published_campaign(session, slug)
-    if campaign.status == "closed":
-        raise CampaignClosed(
-            "This campaign has closed: it takes no more letters.",
-            campaign=campaign.slug,
-            campaign_id=campaign.id,
-        )
-    return campaign
+    return check_live(published_campaign(session, slug))
 
 
 def list_campaigns(

@@ -20,7 +20,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from app.campaigns.models import Campaign
+from app.campaigns.models import count as count_sent
 from app.campaigns.service import get_campaign
 from app.db import utcnow
 from app.delivery.events import record_print_batch_events
@@ -369,11 +369,7 @@ def mark_mailed(session: Session, organisation_id: str, batch_id: str) -> PrintB
     now = utcnow()
     mailed = session.execute(lifecycle.mail(batch.id, now).returning(Letter.campaign_id)).scalars()
     for campaign_id, count in Counter(mailed).items():
-        session.execute(
-            update(Campaign)
-            .where(Campaign.id == campaign_id)
-            .values(sent_count=Campaign.sent_count + count)
-        )
+        session.execute(count_sent(campaign_id, sent=count))
     batch.status = "mailed"
     batch.mailed_at = now
     session.commit()

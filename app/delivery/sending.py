@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.auth.identity import email_footer
 from app.auth.models import Organisation
-from app.campaigns.models import Campaign
+from app.campaigns.models import Campaign, count
 from app.console.mail import sign_in_message
 from app.console.models import SignInLink, User
 from app.db import utcnow
@@ -154,11 +154,7 @@ def _record_on_letter(
         )
     ).one()
     if kind == "sent":
-        session.execute(
-            update(Campaign)
-            .where(Campaign.id == campaign_id)
-            .values(sent_count=Campaign.sent_count + 1)
-        )
+        session.execute(count(campaign_id, sent=1))
     if kind != "retry":  # in the same transaction as the letter's new state
         record_letter_event(
             session,

@@ -2,6 +2,7 @@ from datetime import date, datetime
 from typing import Any, cast
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     ForeignKey,
@@ -171,3 +172,16 @@ class DirectorySyncFailure(Base):
 # into one statement per distinct set of None columns, which costs imports dearly.
 RECIPIENTS = cast(Table, Recipient.__table__)
 RECIPIENT_ROLES = cast(Table, RecipientRole.__table__)
+
+
+class DirectoryVersion(Base):
+    """A number the database moves (its triggers, migration 0028) in every transaction
+    that changes an organisation's recipients, their roles or its postal table: a process
+    holding any of them in memory knows by this one row whether they are current."""
+
+    __tablename__ = "directory_versions"
+
+    organisation_id: Mapped[str] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[int] = mapped_column(BigInteger, server_default="1")

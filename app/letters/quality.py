@@ -24,6 +24,7 @@ import hashlib
 import re
 import struct
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
@@ -122,6 +123,15 @@ def abusive_patterns() -> list[re.Pattern[str]]:
     sacre = f"{_BEFORE}(?:{'|'.join(sacres)}){_AFTER}"
     chained = f"{sacre}(?:{_GAP}de{_GAP}|{_GAP}d'|{_GAP}){sacre}"
     return [re.compile("|".join(f"(?:{e})" for e in entries)), re.compile(chained)]
+
+
+def warm_up() -> None:
+    """Compile the word lists' patterns (about a second of CPU) and read the small words,
+    before the first action: else the first actions a process takes at once each compile
+    them, and wait seconds for each other."""
+    abusive_patterns()
+    for language in ("en", "fr"):
+        stop_words(language)
 
 
 def _readings(text: str) -> list[str]:
@@ -239,11 +249,18 @@ def shingles(text: str) -> set[str]:
     return set(words) | {f"{a} {b}" for a, b in pairwise(words)}
 
 
+@lru_cache(maxsize=1024)
+def held_shingles(text: str) -> frozenset[str]:
+    """`shingles(text)`, kept for the earlier intros the near-duplicate check reads: the
+    oldest actions holding each band, much the same from one action to the next."""
+    return frozenset(shingles(text))
+
+
 def resemblance(one: str, other: str) -> float:
     return resemblance_of(shingles(one), shingles(other))
 
 
-def resemblance_of(a: set[str], b: set[str]) -> float:
+def resemblance_of(a: AbstractSet[str], b: AbstractSet[str]) -> float:
     """Jaccard: shingles shared over shingles of either."""
     union = len(a | b)
     return len(a & b) / union if union else 0.0

@@ -15,7 +15,8 @@ from app.auth.deps import (
 )
 from app.auth.scopes import Scope, grants
 from app.auth.service import Principal
-from app.campaigns.service import get_campaign, live_campaign
+from app.campaigns.held import live_campaign
+from app.campaigns.service import get_campaign
 from app.db import SessionDep
 from app.directory.deps import DistrictProviderDep
 from app.errors import InvalidInput

@@ -5,9 +5,20 @@ import hashlib
 import hmac
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func, insert, select, union_all, update
+from sqlalchemy import (
+    BigInteger,
+    Select,
+    String,
+    bindparam,
+    func,
+    insert,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -20,7 +31,7 @@ from app.campaigns.addressing import (
     role_line,
     salutation,
 )
-from app.campaigns.models import Campaign
+from app.campaigns.models import Campaign, count
 from app.campaigns.rendering import html_of, localised_date, render_text
 from app.campaigns.service import campaign_slugs, letter_template, published_campaign
 from app.campaigns.texts import (
@@ -32,7 +43,8 @@ from app.campaigns.texts import (
 )
 from app.db import utcnow
 from app.delivery.models import Delivery
-from app.directory.lookup import DistrictMatch, DistrictProvider
+from app.directory.held import held
+from app.directory.lookup import DistrictMatch, DistrictProvider, TableProvider
 from app.directory.models import Recipient
 from app.directory.schemas import name_of, recipient_out
 from app.directory.service import holders_of_role, recipients_in_districts
@@ -186,7 +198,7 @@ def own_mps(
     districts needs the supporter's choice among them (a 422 names the candidates). A
     postal code no table knows, or knows only by its first characters, takes the
     supporter's choice of any district the directory has."""
-    districts = provider.districts_for(session, organisation_id, postal_code)
+    districts = _districts_for(session, organisation_id, provider, postal_code)
     if chosen_district:
         districts = _chosen_district(session, organisation_id, districts, chosen_district, language)
     if len(districts) > 1:
@@ -195,7 +207,7 @@ def own_mps(
         raise invalid_field("district", choose, choose, candidates=names)
     if not districts:
         return [], [_recipients_warning(say("mp_not_found", language))]
-    found = recipients_in_districts(session, organisation_id, [districts[0].key], with_roles=False)
+    found = _recipients_in_district(session, organisation_id, districts[0].key)
     mps = [r for r in found[districts[0].key] if fold(r.elected_office or "") == "mp"]
     if not mps:
         return [], [_recipients_warning(say("no_mp_on_file", language, district=districts[0].name))]
@@ -213,12 +225,12 @@ def own_representatives(
     """The supporter's representative(s) of `elected_office` (their MPP, MNA,
     councillor), from their postal code. A code that straddles that office's districts
     is not guessed: the letter is left out, and the supporter told."""
-    districts = provider.districts_for(session, organisation_id, postal_code, elected_office)
+    districts = _districts_for(session, organisation_id, provider, postal_code, elected_office)
     if len(districts) != 1:
         why = "representative_across_districts" if districts else "representative_without_district"
         return [], [_recipients_warning(say(why, language, office=elected_office))]
     key = districts[0].key
-    found = recipients_in_districts(session, organisation_id, [key], with_roles=False)
+    found = _recipients_in_district(session, organisation_id, key)
     people = [r for r in found[key] if fold(r.elected_office or "") == fold(elected_office)]
     if not people:
         said = say(
@@ -226,6 +238,37 @@ def own_representatives(
         )
         return [], [_recipients_warning(said)]
     return people, []
+
+
+def _districts_for(
+    session: Session,
+    organisation_id: str,
+    provider: DistrictProvider,
+    postal_code: str,
+    elected_office: str | None = None,
+) -> list[DistrictMatch]:
+    """The provider's answer; from memory for the postal table, which is the directory's
+    (another provider's answer is not ours to hold)."""
+    if provider.name != TableProvider.name:
+        return provider.districts_for(session, organisation_id, postal_code, elected_office)
+    return held(
+        session,
+        organisation_id,
+        ("districts_for", postal_code, elected_office),
+        lambda: provider.districts_for(session, organisation_id, postal_code, elected_office),
+    )
+
+
+def _recipients_in_district(
+    session: Session, organisation_id: str, key: str
+) -> dict[str, list[Recipient]]:
+    return held(
+        session,
+        organisation_id,
+        ("recipients_in_district", key),
+        lambda: recipients_in_districts(session, organisation_id, [key], with_roles=False),
+        lambda found: [recipient for people in found.values() for recipient in people],
+    )
 
 
 def _chosen_district(
@@ -254,9 +297,16 @@ def _recipients_warning(message: str) -> QualityWarning:
 def role_targets(session: Session, organisation_id: str, title: str, on: date) -> list[Target]:
     """Whoever holds `title` on `on`, addressed in that role (its English and French
     titles as the directory has them)."""
+    holders = held(
+        session,
+        organisation_id,
+        ("holders_of_role", title, on),
+        lambda: holders_of_role(session, organisation_id, title, on),
+        lambda found: [instance for pair in found for instance in pair],
+    )
     return [
         Target(holder, "role", role.title_en, role.title_fr, for_role=title)
-        for holder, role in holders_of_role(session, organisation_id, title, on)
+        for holder, role in holders
     ]
 
 
@@ -546,14 +596,36 @@ CANDIDATES_CHECKED = 30
 def near_duplicate_intros(session: Session, campaign_id: str, intro: str) -> int:
     """How many earlier intros of the campaign nearly match this one: candidates found
     by their MinHash bands in the index, each then measured on its text."""
+    keys = quality.band_keys(intro)
+    values: dict[str, Any] = {"campaign_id": campaign_id}
+    values |= {f"band_{number}": key for number, key in enumerate(keys)}
+    # one round trip: the candidates and their text
+    intros = session.scalars(_near_duplicates_statement(len(keys)), values)
+    own = quality.shingles(intro)
+    return sum(
+        quality.resemblance_of(own, quality.held_shingles(other)) >= quality.NEAR_DUPLICATE_FROM
+        for other in intros
+    )
+
+
+@cache
+def _near_duplicates_statement(bands: int) -> Select[str]:
+    """The candidates' intros for an intro of `bands` band keys, its values bound by name
+    (campaign_id, band_0...): built once per number of bands (an intro has 20, fewer only
+    when two collide), so that each action binds values instead of building and
+    compiling a statement of twenty subqueries."""
+    campaign_id = bindparam("campaign_id", type_=String)
     by_band = [
         select(IntroBand.action_id)
-        .where(IntroBand.campaign_id == campaign_id, IntroBand.band_key == key)
+        .where(
+            IntroBand.campaign_id == campaign_id,
+            IntroBand.band_key == bindparam(f"band_{number}", type_=BigInteger),
+        )
         .order_by(IntroBand.action_id)
         .limit(ACTIONS_PER_BAND)
         .subquery()
         .select()
-        for key in quality.band_keys(intro)
+        for number in range(bands)
     ]
     shared = union_all(*by_band).subquery()
     most_shared = (
@@ -563,15 +635,10 @@ def near_duplicate_intros(session: Session, campaign_id: str, intro: str) -> int
         .limit(CANDIDATES_CHECKED)
         .subquery()
     )
-    intros = session.scalars(  # one round trip: the candidates and their text
+    return (
         select(Action.intro)
         .join(most_shared, Action.id == most_shared.c.action_id)
         .where(Action.scrubbed_at.is_(None))
-    )
-    own = quality.shingles(intro)
-    return sum(
-        quality.resemblance_of(own, quality.shingles(other)) >= quality.NEAR_DUPLICATE_FROM
-        for other in intros
     )
 
 
@@ -655,14 +722,7 @@ def _first_action(session: Session, campaign: Campaign, email_key: str) -> Actio
 
 
 def _count_action(session: Session, campaign: Campaign, letters: int) -> None:
-    session.execute(
-        update(Campaign)
-        .where(Campaign.id == campaign.id)
-        .values(
-            action_count=Campaign.action_count + 1,
-            letter_count=Campaign.letter_count + letters,
-        )
-    )
+    session.execute(count(campaign.id, actions=1, letters=letters))
 
 
 def _answer_repeat(
@@ -781,13 +841,15 @@ def take_action(
         session.flush()
         if near_duplicates:
             _index_intro(session, action)
-        _count_action(session, campaign, len(stored))
         record_event(
             session,
             campaign.organisation_id,
             "action.created",
             _created_event(taken, action),
         )
+        # Last: the counter's row is the one every action of the campaign writes, so its
+        # lock is held for as short a time as can be.
+        _count_action(session, campaign, len(stored))
         session.commit()
     except IntegrityError:
         session.rollback()
