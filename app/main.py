@@ -37,7 +37,9 @@ Write to the officials who represent you.
 Every call under `/v1` but the public ones carries `Authorization: Bearer <key>`.
 Errors are RFC 9457 `application/problem+json` with a stable `type`, a `title`,
 and for invalid input an `errors` list naming each field. Lists answer
-`{"items": [...], "next_cursor": ...}`: pass `cursor` to get the next page.
+`{"items": [...], "next_cursor": ..., "has_more": ...}`: pass `cursor` to get the next
+page. The last page's cursor resumes later with the rows made (or, in
+`sort=updated_at` order, changed) since; `order=desc` reads newest first.
 """
 
 

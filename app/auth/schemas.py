@@ -5,6 +5,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 
 from app.auth.scopes import Scope
 from app.fields import OptionalOrganisationName, SingleLine
+from app.pagination import PAGE_EXAMPLE, PageOut
 from app.rate_limits import Limit
 
 
@@ -67,13 +68,12 @@ class ApiKeyCreated(ApiKeyOut):
     key: str = Field(description="The key itself. It is shown this once and never again.")
 
 
-class ApiKeyList(BaseModel):
+class ApiKeyList(PageOut):
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"items": [KEY_EXAMPLE], "next_cursor": None}]}
+        json_schema_extra={"examples": [{"items": [KEY_EXAMPLE]} | PAGE_EXAMPLE]}
     )
 
     items: list[ApiKeyOut]
-    next_cursor: str | None = None
 
 
 ORGANISATION_EXAMPLE: dict[str, Any] = {

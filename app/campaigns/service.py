@@ -24,7 +24,7 @@ from app.campaigns.schemas import (
 from app.directory.models import Recipient
 from app.errors import CampaignClosed, Conflict, InvalidInput, NotFound, SlugFixed, field_errors
 from app.ids import is_well_formed
-from app.pagination import page_of
+from app.pagination import Keys, ListWindow, Page, page_of
 
 
 def _check_targets(session: Session, organisation_id: str, fields: CampaignFields) -> None:
@@ -131,12 +131,13 @@ def live_campaign(session: Session, slug: str) -> Campaign:
 
 
 def list_campaigns(
-    session: Session, organisation_id: str, status: str | None, limit: int, cursor: str | None
-) -> tuple[list[Campaign], str | None]:
+    session: Session, organisation_id: str, status: str | None, window: ListWindow
+) -> Page[Campaign]:
     query = select(Campaign).where(Campaign.organisation_id == organisation_id)
     if status:
         query = query.where(Campaign.status == status)
-    return page_of(session, query, Campaign.id, limit, cursor)
+    keys = Keys(Campaign.id, Campaign.created_at, Campaign.updated_at)
+    return page_of(session, query, keys, window)
 
 
 def update_campaign(

@@ -1,7 +1,7 @@
 from functools import partial
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field
@@ -14,7 +14,7 @@ from app.delivery.pdf import letter_pdf
 from app.delivery.schemas import BATCH_EXAMPLE, PrintBatchOut
 from app.errors import Conflict, Gone
 from app.letters.service import get_letter
-from app.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from app.pagination import PAGE_EXAMPLE, PageOut, Window
 from app.responses import CONFLICT, NOT_FOUND, conflict, gone
 from app.settings import SettingsDep
 
@@ -48,13 +48,12 @@ class PrintBatchCreate(BaseModel):
     )
 
 
-class PrintBatchList(BaseModel):
+class PrintBatchList(PageOut):
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"items": [BATCH_EXAMPLE], "next_cursor": None}]}
+        json_schema_extra={"examples": [{"items": [BATCH_EXAMPLE]} | PAGE_EXAMPLE]}
     )
 
     items: list[PrintBatchOut]
-    next_cursor: str | None
 
 
 def _out(batch: PrintBatch) -> PrintBatchOut:
@@ -111,13 +110,10 @@ async def create_print_batch(
 def list_print_batches(
     principal: LettersReader,
     session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    window: Window,
 ) -> PrintBatchList:
-    batches, next_cursor = printing.list_print_batches(
-        session, principal.organisation_id, limit, cursor
-    )
-    return PrintBatchList(items=[_out(b) for b in batches], next_cursor=next_cursor)
+    page = printing.list_print_batches(session, principal.organisation_id, window)
+    return PrintBatchList.model_validate(page.map(_out), from_attributes=True)
 
 
 @router.get("/v1/print-batches/{batch_id}", response_model=PrintBatchOut, responses=NOT_FOUND)

@@ -24,7 +24,7 @@ from app.directory.schemas import (
 )
 from app.errors import Conflict
 from app.fields import OptionalProvince, OptionalSingleLine, PostalCode
-from app.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from app.pagination import ChangingWindow
 from app.responses import CONFLICT, NOT_FOUND, UPSTREAM, conflict
 from app.settings import SettingsDep
 
@@ -75,6 +75,7 @@ def create_recipient(
 def list_recipients(
     principal: DirectoryReader,
     session: SessionDep,
+    window: ChangingWindow,
     q: Annotated[OptionalSingleLine, Query(description="Words of the name.")] = None,
     district: Annotated[OptionalSingleLine, Query(description="District name or code.")] = None,
     province: Annotated[OptionalProvince, Query()] = None,
@@ -90,8 +91,6 @@ def list_recipients(
         date | None, Query(description="The date the role is held on; today by default.")
     ] = None,
     include_retired: bool = False,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> RecipientList:
     filters = service.RecipientFilters(
         q=q,
@@ -103,10 +102,8 @@ def list_recipients(
         role_on=role_on,
         include_retired=include_retired,
     )
-    recipients, next_cursor = service.list_recipients(
-        session, principal.organisation_id, filters, limit, cursor
-    )
-    return RecipientList(items=[recipient_out(r) for r in recipients], next_cursor=next_cursor)
+    page = service.list_recipients(session, principal.organisation_id, filters, window)
+    return RecipientList.model_validate(page.map(recipient_out), from_attributes=True)
 
 
 @router.get("/v1/recipients/{recipient_id}", response_model=RecipientOut, responses=NOT_FOUND)

@@ -1,13 +1,11 @@
-from typing import Annotated
-
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Response
 
 from app.auth.deps import WebhooksReader, WebhooksWriter
 from app.auth.scopes import Scope, grants
 from app.auth.service import Principal
 from app.db import SessionDep
 from app.errors import Forbidden
-from app.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from app.pagination import Window
 from app.responses import not_found, problem
 from app.settings import SettingsDep
 from app.webhooks import service
@@ -25,8 +23,6 @@ from app.webhooks.schemas import (
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
 
 NO_WEBHOOK = not_found("No such webhook in your organisation (or it was deleted).")
-Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
-Cursor = Annotated[str | None, Query(max_length=200)]
 
 
 def _created(webhook: Webhook, secret: str) -> WebhookCreated:
@@ -77,13 +73,10 @@ def create_webhook(
 def list_webhooks(
     principal: WebhooksReader,
     session: SessionDep,
-    limit: Limit = DEFAULT_LIMIT,
-    cursor: Cursor = None,
+    window: Window,
 ) -> WebhookList:
-    webhooks, next_cursor = service.list_webhooks(session, principal.organisation_id, limit, cursor)
-    return WebhookList(
-        items=[WebhookOut.model_validate(w) for w in webhooks], next_cursor=next_cursor
-    )
+    page = service.list_webhooks(session, principal.organisation_id, window)
+    return WebhookList.model_validate(page.map(WebhookOut.model_validate), from_attributes=True)
 
 
 @router.get("/{webhook_id}", response_model=WebhookOut, responses=NO_WEBHOOK)
@@ -122,12 +115,9 @@ def list_deliveries(
     webhook_id: str,
     principal: WebhooksReader,
     session: SessionDep,
-    limit: Limit = DEFAULT_LIMIT,
-    cursor: Cursor = None,
+    window: Window,
 ) -> WebhookDeliveryList:
     """The delivery log: each event sent to this webhook, its status, every attempt (the
     receiver's status code or the error, and how long it took) and the next attempt."""
-    deliveries, next_cursor = service.list_deliveries(
-        session, principal.organisation_id, webhook_id, limit, cursor
-    )
-    return WebhookDeliveryList(items=deliveries, next_cursor=next_cursor)
+    page = service.list_deliveries(session, principal.organisation_id, webhook_id, window)
+    return WebhookDeliveryList.model_validate(page, from_attributes=True)

@@ -14,7 +14,7 @@ from app.db import utcnow
 from app.errors import NotFound, invalid_field
 from app.ids import new_id
 from app.owned import owned_or_404
-from app.pagination import page_of
+from app.pagination import Keys, ListWindow, Page, page_of
 from app.settings import Settings
 from app.webhooks import addresses
 from app.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery, WebhookEvent
@@ -60,13 +60,11 @@ def get_webhook(session: Session, organisation_id: str, webhook_id: str) -> Webh
     return webhook
 
 
-def list_webhooks(
-    session: Session, organisation_id: str, limit: int, cursor: str | None
-) -> tuple[list[Webhook], str | None]:
+def list_webhooks(session: Session, organisation_id: str, window: ListWindow) -> Page[Webhook]:
     query = select(Webhook).where(
         Webhook.organisation_id == organisation_id, Webhook.deleted_at.is_(None)
     )
-    return page_of(session, query, Webhook.id, limit, cursor)
+    return page_of(session, query, Keys(Webhook.id, Webhook.created_at), window)
 
 
 def delete_webhook(session: Session, organisation_id: str, webhook_id: str) -> None:
@@ -98,8 +96,8 @@ def rotate_secret(
 
 
 def list_deliveries(
-    session: Session, organisation_id: str, webhook_id: str, limit: int, cursor: str | None
-) -> tuple[list[WebhookDeliveryOut], str | None]:
+    session: Session, organisation_id: str, webhook_id: str, window: ListWindow
+) -> Page[WebhookDeliveryOut]:
     webhook = get_webhook(session, organisation_id, webhook_id)
     query = (
         select(WebhookDelivery)
@@ -109,8 +107,8 @@ def list_deliveries(
             selectinload(WebhookDelivery.attempt_log),
         )
     )
-    deliveries, next_cursor = page_of(session, query, WebhookDelivery.id, limit, cursor)
-    return [_delivery_out(delivery) for delivery in deliveries], next_cursor
+    keys = Keys(WebhookDelivery.id, WebhookDelivery.created_at)
+    return page_of(session, query, keys, window).map(_delivery_out)
 
 
 def _delivery_out(delivery: WebhookDelivery) -> WebhookDeliveryOut:
