@@ -2,6 +2,8 @@
 
 - Letters say when they last changed (`updated_at`, filled from when each last moved
   as far as the table knows: sent, else made).
+- A campaign's slug is unique in its organisation; among published (not draft)
+  campaigns it stays unique across all, as the public pages name them by slug alone.
 
 Revision ID: 0028
 Revises: 0027
@@ -32,9 +34,26 @@ def upgrade() -> None:
             ['organisation_id', 'updated_at', 'id'],
             unique=False,
         )
+    with op.batch_alter_table('campaigns', schema=None) as batch_op:
+        batch_op.drop_constraint('uq_campaigns_slug', type_='unique')
+        batch_op.create_unique_constraint(
+            'uq_campaigns_organisation_id_slug', ['organisation_id', 'slug']
+        )
+    op.create_index(
+        'uq_campaigns_published_slug',
+        'campaigns',
+        ['slug'],
+        unique=True,
+        postgresql_where=sa.text("status <> 'draft'"),
+        sqlite_where=sa.text("status <> 'draft'"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_index('uq_campaigns_published_slug', table_name='campaigns')
+    with op.batch_alter_table('campaigns', schema=None) as batch_op:
+        batch_op.drop_constraint('uq_campaigns_organisation_id_slug', type_='unique')
+        batch_op.create_unique_constraint('uq_campaigns_slug', ['slug'])
     with op.batch_alter_table('letters', schema=None) as batch_op:
         batch_op.drop_index('ix_letters_organisation_id_updated_at')
         batch_op.drop_column('updated_at')
