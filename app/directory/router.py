@@ -8,6 +8,7 @@ from app.auth.deps import DirectoryReader, DirectoryWriter
 from app.db import SessionDep
 from app.directory import importer, postal_table, service, sync
 from app.directory.deps import DistrictProviderDep
+from app.directory.files import read_upload
 from app.directory.schemas import (
     DirectoryStatus,
     DistrictChoices,
@@ -32,15 +33,32 @@ router = APIRouter(tags=["directory"])
 
 
 def _file_body(csv_example: str, json_example: Any) -> dict[str, Any]:
-    """An import's body, read by the handler itself: CSV, or JSON (a list, or an object
-    holding one)."""
+    """An import's body, read by the handler itself (files.read_upload): CSV, JSON (a
+    list of rows, or an object holding one), or either as the `file` of a multipart
+    upload."""
     json_schema = {"type": ["array", "object"]}
+    upload_schema = {
+        "type": "object",
+        "required": ["file"],
+        "properties": {
+            "file": {
+                "type": "string",
+                "format": "binary",
+                "description": "The CSV or JSON file (by its media type, or a .csv or .json name).",
+            }
+        },
+    }
     return {
         "requestBody": {
             "required": True,
             "content": {
                 "text/csv": {"schema": {"type": "string"}, "example": csv_example},
                 "application/json": {"schema": json_schema, "example": json_example},
+                "multipart/form-data": {
+                    "schema": upload_schema,
+                    "example": {"file": csv_example},
+                    "encoding": {"file": {"contentType": "text/csv, application/json"}},
+                },
             },
         }
     }
@@ -153,13 +171,11 @@ async def import_recipients(
 ) -> ImportResult:
     """Upsert recipients by `external_id` from CSV or JSON (ours, or Represent's
     `{"objects": [...]}`). One bad row rejects the whole import."""
-    body = await request.body()
+    body, content_type = await read_upload(request)
     max_rows = settings.max_import_rows
 
     def run() -> ImportResult:
-        records = importer.recipient_records(
-            body, request.headers.get("content-type", ""), max_rows
-        )
+        records = importer.recipient_records(body, content_type, max_rows)
         return importer.import_recipients(
             session,
             principal.organisation_id,
@@ -244,12 +260,12 @@ async def import_postal_codes(
 ) -> PostalCodeImportResult:
     """Replace the organisation's postal-code table: columns `postal_code` (a whole code or
     its first characters), `district_name`, and optionally `district_code`, `province`."""
-    body = await request.body()
+    body, content_type = await read_upload(request)
     return await run_in_threadpool(
         postal_table.import_table,
         session,
         principal.organisation_id,
         body,
-        request.headers.get("content-type", ""),
+        content_type,
         settings.max_import_rows,
     )
