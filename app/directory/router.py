@@ -36,7 +36,8 @@ def _file_body(csv_example: str, json_example: Any) -> dict[str, Any]:
     """An import's body, read by the handler itself (files.read_upload): CSV, JSON (a
     list of rows, or an object holding one), or either as the `file` of a multipart
     upload."""
-    json_schema = {"type": ["array", "object"]}
+    row = {"type": "object", "additionalProperties": True}
+    json_schema = {"anyOf": [{"type": "array", "items": row}, row]}
     upload_schema = {
         "type": "object",
         "required": ["file"],
