@@ -1,5 +1,6 @@
 """`letterdesk ...`: run, migrate, and administer the service from a shell."""
 
+import logging
 import signal
 from pathlib import Path
 from typing import Annotated
@@ -30,6 +31,8 @@ cli.add_typer(db_cli, name="db")
 cli.add_typer(org_cli, name="org")
 cli.add_typer(directory_cli, name="directory")
 console = Console()
+
+worker_log = logging.getLogger("letterdesk.worker")
 
 
 def _sessionmaker() -> sessionmaker[Session]:
@@ -82,12 +85,15 @@ def worker(
     runner = Worker(_sessionmaker(), email_backend(settings), settings)
     for signal_number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signal_number, lambda *_: runner.stop())
-    console.print(f"Worker {runner.name} delivering by {settings.email_backend}.")
+    # Logged, not printed: every line a worker writes is in the log's one format.
+    worker_log.info(
+        "worker started", extra={"worker": runner.name, "email_backend": settings.email_backend}
+    )
     if once:
         runner.run(until=lambda: runner.idle)
     else:
         runner.run()
-    console.print(f"Worker {runner.name} stopped after sending {runner.sent} letters.")
+    worker_log.info("worker stopped", extra={"worker": runner.name, "sent": runner.sent})
 
 
 @cli.command()

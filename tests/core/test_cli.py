@@ -1,5 +1,6 @@
 """The `letterdesk` command, run as a user runs it, on a real database file."""
 
+import json
 import os
 import subprocess
 import sys
@@ -137,3 +138,17 @@ def test_directory_sync_plans_applies_and_stops_at_the_guard(database: str) -> N
         assert stopped.returncode == 1 and "would retire 243 of the source's 343" in stopped.stdout
         forced = run(database, *sync, "--force", env=env).stdout
         assert "243 retired" in forced
+
+
+def test_every_line_the_worker_writes_is_json_in_json_log_format(database: str) -> None:
+    done = run(
+        database,
+        "worker",
+        "--once",
+        env={"LETTERDESK_LOG_FORMAT": "json", "LETTERDESK_SECRET_KEY": "test-secret"},
+    )
+    lines = [line for line in (done.stdout + done.stderr).splitlines() if line.strip()]
+    assert lines, "the worker wrote nothing"
+    entries = [json.loads(line) for line in lines]
+    assert entries[0]["message"] == "worker started"
+    assert entries[-1]["message"] == "worker stopped" and entries[-1]["sent"] == 0
