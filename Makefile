@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint bench lock clean
+.PHONY: run test lint bench lock clean clients
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,7 +31,17 @@ CHROMIUM := /usr/bin/chromium
 $(CHROMIUM):
 	apt-get install -y chromium || (apt-get update && apt-get install -y chromium)
 
-test: lint $(CHROMIUM)
+# The pinned client generators tests/core/test_generated_clients.py runs (clients/).
+CLIENTS_STAMP := clients/.venv/.installed-stamp
+$(CLIENTS_STAMP): clients/requirements.txt clients/package-lock.json
+	test -x clients/.venv/bin/python || $(PYTHON) -m venv clients/.venv
+	clients/.venv/bin/python -m pip install --quiet -r clients/requirements.txt
+	cd clients && npm ci --no-audit --no-fund
+	touch $(CLIENTS_STAMP)
+
+clients: $(CLIENTS_STAMP)
+
+test: lint $(CHROMIUM) $(CLIENTS_STAMP)
 	$(BIN)/pytest
 
 # The action measure's load generator on both sides is Debian's wrk.
@@ -52,4 +62,4 @@ lock:
 	rm -rf .venv-lock
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache clients/.venv clients/node_modules

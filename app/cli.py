@@ -1,5 +1,6 @@
 """`letterdesk ...`: run, migrate, and administer the service from a shell."""
 
+import logging
 import signal
 from pathlib import Path
 from typing import Annotated
@@ -35,6 +36,8 @@ cli.add_typer(org_cli, name="org")
 cli.add_typer(directory_cli, name="directory")
 cli.add_typer(user_cli, name="user")
 console = Console()
+
+worker_log = logging.getLogger("letterdesk.worker")
 
 
 def _sessionmaker() -> sessionmaker[Session]:
@@ -96,18 +99,24 @@ def worker(
     runner = Worker(_sessionmaker(), email_backend(settings), settings)
     for signal_number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signal_number, lambda *_: runner.stop())
-    console.print(f"Worker {runner.name} delivering by {settings.email_backend}.")
+    # Logged, not printed: every line a worker writes is in the log's one format.
+    worker_log.info(
+        "worker started", extra={"worker": runner.name, "email_backend": settings.email_backend}
+    )
     port = health_port if health_port is not None else settings.worker_health_port
     health = None if port is None else HealthServer(runner, settings.worker_health_host, port)
     if health is not None:
         health.start()
-        console.print(f"Health at http://{settings.worker_health_host}:{health.port}/readyz")
+        worker_log.info(
+            "worker health served",
+            extra={"url": f"http://{settings.worker_health_host}:{health.port}/readyz"},
+        )
     try:
         runner.run(until=(lambda: runner.idle) if once else (lambda: False))
     finally:
         if health is not None:
             health.close()
-    console.print(f"Worker {runner.name} stopped after sending {runner.sent} letters.")
+    worker_log.info("worker stopped", extra={"worker": runner.name, "sent": runner.sent})
 
 
 @cli.command()

@@ -4,6 +4,7 @@ from typing import Any
 
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.routing import APIRoute
 
 from app import health, metrics
 from app.auth.deps import scopes_by_operation
@@ -43,8 +44,18 @@ Write to the officials who represent you.
 Every call under `/v1` but the public ones carries `Authorization: Bearer <key>`.
 Errors are RFC 9457 `application/problem+json` with a stable `type`, a `title`,
 and for invalid input an `errors` list naming each field. Lists answer
-`{"items": [...], "next_cursor": ...}`: pass `cursor` to get the next page.
+`{"items": [...], "next_cursor": ..., "has_more": ...}`: pass `cursor` to get the next
+page. The last page's cursor resumes later with the rows made (or, in
+`sort=updated_at` order, changed) since; `order=desc` reads newest first.
 """
+
+
+def operation_id(route: APIRoute) -> str:
+    """An operation's `operationId` is its function's name in camel case (`take_action`
+    is `takeAction`): the method name generated clients give it, so it stays readable
+    and stable when a path changes."""
+    first, *rest = route.name.split("_")
+    return first + "".join(word.capitalize() for word in rest)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -64,7 +75,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             rate_limiter.counter.close()
         engine.dispose()
 
-    app = FastAPI(title="letterdesk", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(
+        title="letterdesk",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        generate_unique_id_function=operation_id,
+    )
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)

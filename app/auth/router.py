@@ -11,6 +11,7 @@ from app.auth.schemas import (
     OrganisationUpdate,
 )
 from app.db import SessionDep
+from app.pagination import Window
 from app.responses import NOT_FOUND, conflict
 
 router = APIRouter(prefix="/v1/api-keys", tags=["api keys"])
@@ -27,9 +28,9 @@ def create_api_key(body: ApiKeyCreate, principal: Admin, session: SessionDep) ->
 
 
 @router.get("", response_model=ApiKeyList)
-def list_api_keys(principal: Admin, session: SessionDep) -> ApiKeyList:
-    keys = service.list_keys(session, principal.organisation_id)
-    return ApiKeyList(items=[ApiKeyOut.model_validate(key) for key in keys])
+def list_api_keys(principal: Admin, session: SessionDep, window: Window) -> ApiKeyList:
+    page = service.list_keys(session, principal.organisation_id, window)
+    return ApiKeyList.model_validate(page.map(ApiKeyOut.model_validate), from_attributes=True)
 
 
 @router.post(

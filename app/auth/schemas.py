@@ -12,6 +12,7 @@ from app.fields import (
     reject_control_characters,
 )
 from app.links import LabelledLink, OptionalHexColour, OptionalHttpsUrl
+from app.pagination import PAGE_EXAMPLE, PageOut
 from app.rate_limits import Limit
 
 
@@ -79,13 +80,12 @@ class ApiKeyCreated(ApiKeyOut):
     key: str = Field(description="The key itself. It is shown this once and never again.")
 
 
-class ApiKeyList(BaseModel):
+class ApiKeyList(PageOut):
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"items": [KEY_EXAMPLE], "next_cursor": None}]}
+        json_schema_extra={"examples": [{"items": [KEY_EXAMPLE]} | PAGE_EXAMPLE]}
     )
 
     items: list[ApiKeyOut]
-    next_cursor: str | None = None
 
 
 IDENTITY_EXAMPLE: dict[str, Any] = {

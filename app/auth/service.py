@@ -11,6 +11,7 @@ from app.auth.scopes import Scope
 from app.db import utcnow
 from app.errors import Conflict, InvalidInput, NotFound, Unauthenticated
 from app.ids import is_well_formed
+from app.pagination import Keys, ListWindow, Page, page_of
 
 KEY_PREFIX = "ld_"
 
@@ -111,12 +112,9 @@ def issue_key(
     return api_key, key
 
 
-def list_keys(session: Session, organisation_id: str) -> list[ApiKey]:
-    return list(
-        session.scalars(
-            select(ApiKey).where(ApiKey.organisation_id == organisation_id).order_by(ApiKey.id)
-        )
-    )
+def list_keys(session: Session, organisation_id: str, window: ListWindow) -> Page[ApiKey]:
+    query = select(ApiKey).where(ApiKey.organisation_id == organisation_id)
+    return page_of(session, query, Keys(ApiKey.id, ApiKey.created_at), window)
 
 
 def get_key(session: Session, organisation_id: str, key_id: str) -> ApiKey:

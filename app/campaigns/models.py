@@ -1,7 +1,18 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Update, false, text, update
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    Update,
+    false,
+    text,
+    update,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, JSONDocument, UTCDateTime, utcnow
@@ -13,13 +24,25 @@ class Campaign(Base):
     Texts shown or written in a language are {"en": ..., "fr": ...} documents."""
 
     __tablename__ = "campaigns"
+    __table_args__ = (
+        # The API names an organisation's campaign by its slug: one per organisation.
+        UniqueConstraint("organisation_id", "slug"),
+        # The public pages (/c/{slug}, the actions endpoint) name a published campaign by
+        # its slug alone, so no two published campaigns share one, whoever owns them.
+        Index(
+            "uq_campaigns_published_slug",
+            "slug",
+            unique=True,
+            postgresql_where=text("status <> 'draft'"),
+            sqlite_where=text("status <> 'draft'"),
+        ),
+    )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("cmp"))
     organisation_id: Mapped[str] = mapped_column(
         ForeignKey("organisations.id", ondelete="CASCADE"), index=True
     )
-    # Public: supporters reach a campaign by its slug, so a slug names one campaign anywhere.
-    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    slug: Mapped[str] = mapped_column(String(80))
     status: Mapped[str] = mapped_column(String(10))
     languages: Mapped[list[str]] = mapped_column(JSONDocument)
     title: Mapped[dict[str, str]] = mapped_column(JSONDocument)

@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path
 
 from app.auth.deps import CampaignsReader, CampaignsWriter
 from app.campaigns import service
@@ -13,7 +13,7 @@ from app.campaigns.schemas import (
     campaign_out,
 )
 from app.db import SessionDep
-from app.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from app.pagination import ChangingWindow
 from app.responses import CONFLICT, NOT_FOUND, SLUG_TAKEN_OR_FIXED
 
 router = APIRouter(prefix="/v1/campaigns", tags=["campaigns"])
@@ -34,14 +34,11 @@ def create_campaign(
 def list_campaigns(
     principal: CampaignsReader,
     session: SessionDep,
+    window: ChangingWindow,
     status: Status | None = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> CampaignList:
-    campaigns, next_cursor = service.list_campaigns(
-        session, principal.organisation_id, status, limit, cursor
-    )
-    return CampaignList(items=[campaign_out(c) for c in campaigns], next_cursor=next_cursor)
+    page = service.list_campaigns(session, principal.organisation_id, status, window)
+    return CampaignList.model_validate(page.map(campaign_out), from_attributes=True)
 
 
 @router.get("/{campaign_id}", response_model=CampaignOut, responses=NOT_FOUND)

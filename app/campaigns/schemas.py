@@ -13,6 +13,7 @@ from pydantic import (
 from app.campaigns.models import Campaign
 from app.fields import Paragraphs, ShortLine, SingleLine, reject_control_characters_but_newlines
 from app.links import LabelledLink, OptionalHttpsUrl
+from app.pagination import PAGE_EXAMPLE, PageOut
 
 Language = Literal["en", "fr"]
 Part = Literal["intro", "concern", "ask"]
@@ -419,13 +420,12 @@ class CampaignOut(CampaignFields):
     updated_at: datetime
 
 
-class CampaignList(BaseModel):
+class CampaignList(PageOut):
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"items": [CAMPAIGN_OUT_EXAMPLE], "next_cursor": None}]}
+        json_schema_extra={"examples": [{"items": [CAMPAIGN_OUT_EXAMPLE]} | PAGE_EXAMPLE]}
     )
 
     items: list[CampaignOut]
-    next_cursor: str | None
 
 
 CAMPAIGN_FIELDS = tuple(CampaignFields.model_fields)

@@ -3,7 +3,7 @@ from typing import Any
 
 from jinja2 import Template
 from pydantic import ValidationError
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -24,7 +24,7 @@ from app.campaigns.schemas import (
 from app.directory.models import Recipient
 from app.errors import CampaignClosed, Conflict, InvalidInput, NotFound, SlugFixed, field_errors
 from app.ids import is_well_formed
-from app.pagination import page_of
+from app.pagination import Keys, ListWindow, Page, page_of
 
 
 def _check_targets(session: Session, organisation_id: str, fields: CampaignFields) -> None:
@@ -61,15 +61,37 @@ def _check_templates(fields: CampaignFields) -> None:
 
 
 def _save(session: Session, campaign: Campaign) -> Campaign:
+    slug, organisation_id, campaign_id = campaign.slug, campaign.organisation_id, campaign.id
     try:
         session.commit()
     except IntegrityError:
         session.rollback()
-        raise Conflict(
-            "Another campaign has this slug.",
-            errors=[{"field": "slug", "in": "body", "message": "is taken"}],
-        ) from None
+        raise _slug_taken(session, slug, organisation_id, campaign_id) from None
     return campaign
+
+
+def _slug_taken(
+    session: Session, slug: str, organisation_id: str, campaign_id: str | None
+) -> Conflict:
+    """Slugs are unique in an organisation, and among published campaigns across all of
+    them (the public pages name a campaign by slug alone): say which one a slug met."""
+    ours = session.scalar(
+        select(Campaign.id).where(
+            Campaign.organisation_id == organisation_id,
+            Campaign.slug == slug,
+            Campaign.id != campaign_id,
+        )
+    )
+    if ours is not None:
+        return Conflict(
+            f"Your campaign {ours} has this slug.",
+            errors=[{"field": "slug", "in": "body", "message": "is taken"}],
+        )
+    return Conflict(
+        "A published campaign of another organisation has this slug, and the public "
+        "pages (/c/{slug}) name a campaign by its slug alone. Choose another.",
+        errors=[{"field": "slug", "in": "body", "message": "is taken on the public pages"}],
+    )
 
 
 def create_campaign(session: Session, organisation_id: str, fields: CampaignCreate) -> Campaign:
@@ -90,23 +112,30 @@ def _assign(campaign: Campaign, fields: CampaignFields) -> None:
 _SLUG = re.compile(SLUG_PATTERN)
 
 
-def find_campaign(session: Session, name: str) -> Campaign | None:
+def find_campaign(
+    session: Session, name: str, organisation_id: str | None = None
+) -> Campaign | None:
     """The campaign `name` names: its `cmp_` id, or its slug (a slug holds no `_`, so
-    the two never meet). What is neither (too long, a NUL) names nothing."""
+    the two never meet). A slug names one of `organisation_id`'s campaigns, or without
+    it a published one (drafts of two organisations may share a slug; published
+    campaigns may not). What is neither (too long, a NUL) names nothing."""
     if name.startswith("cmp_"):
         return session.get(Campaign, name) if is_well_formed(name) else None
-    named = campaign_named(name)
+    named = campaign_named(name, organisation_id)
     return None if named is None else session.scalar(select(Campaign).where(named))
 
 
-def campaign_named(name: str) -> ColumnElement[bool] | None:
+def campaign_named(name: str, organisation_id: str | None = None) -> ColumnElement[bool] | None:
     """The condition that finds the campaign `name` names (see `find_campaign`), or None
     for a name that names nothing."""
     if name.startswith("cmp_"):
         return Campaign.id == name if is_well_formed(name) else None
     if len(name) > 80 or not _SLUG.match(name):
         return None
-    return Campaign.slug == name
+    if organisation_id is not None:
+        return and_(Campaign.slug == name, Campaign.organisation_id == organisation_id)
+    # Drafts of two organisations may share a slug; published campaigns may not.
+    return and_(Campaign.slug == name, Campaign.status != "draft")
 
 
 def check_published(campaign: Campaign | None, name: str) -> Campaign:
@@ -129,7 +158,7 @@ def check_live(campaign: Campaign) -> Campaign:
 
 def get_campaign(session: Session, organisation_id: str, campaign_id: str) -> Campaign:
     """One of the organisation's campaigns, by id or slug."""
-    campaign = find_campaign(session, campaign_id)
+    campaign = find_campaign(session, campaign_id, organisation_id)
     if campaign is None or campaign.organisation_id != organisation_id:
         raise NotFound(f"No campaign {campaign_id[:80]!r}.")
     return campaign
@@ -146,12 +175,13 @@ def live_campaign(session: Session, slug: str) -> Campaign:
 
 
 def list_campaigns(
-    session: Session, organisation_id: str, status: str | None, limit: int, cursor: str | None
-) -> tuple[list[Campaign], str | None]:
+    session: Session, organisation_id: str, status: str | None, window: ListWindow
+) -> Page[Campaign]:
     query = select(Campaign).where(Campaign.organisation_id == organisation_id)
     if status:
         query = query.where(Campaign.status == status)
-    return page_of(session, query, Campaign.id, limit, cursor)
+    keys = Keys(Campaign.id, Campaign.created_at, Campaign.updated_at)
+    return page_of(session, query, keys, window)
 
 
 def update_campaign(

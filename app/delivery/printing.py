@@ -34,7 +34,7 @@ from app.letters.models import Letter
 from app.letters.readdressing import follow_role_holders_in_print
 from app.outbox.queue import Queue
 from app.owned import owned_or_404
-from app.pagination import page_of
+from app.pagination import Keys, ListWindow, Page, page_of
 from app.settings import Settings
 
 log = logging.getLogger("letterdesk.printing")
@@ -351,10 +351,10 @@ def batch_files(
 
 
 def list_print_batches(
-    session: Session, organisation_id: str, limit: int, cursor: str | None
-) -> tuple[list[PrintBatch], str | None]:
+    session: Session, organisation_id: str, window: ListWindow
+) -> Page[PrintBatch]:
     query = select(PrintBatch).where(PrintBatch.organisation_id == organisation_id)
-    return page_of(session, query, PrintBatch.id, limit, cursor)
+    return page_of(session, query, Keys(PrintBatch.id, PrintBatch.created_at), window)
 
 
 def mark_mailed(session: Session, organisation_id: str, batch_id: str) -> PrintBatch:

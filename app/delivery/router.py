@@ -1,6 +1,6 @@
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Response
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -12,7 +12,7 @@ from app.delivery.pdf import letter_pdf
 from app.delivery.schemas import BATCH_EXAMPLE, BUILDING_EXAMPLE, PrintBatchOut
 from app.errors import Conflict, Gone
 from app.letters.service import get_letter
-from app.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from app.pagination import PAGE_EXAMPLE, PageOut, Window
 from app.responses import CONFLICT, NOT_FOUND, conflict, gone, problem
 from app.settings import SettingsDep
 
@@ -56,13 +56,12 @@ class PrintBatchCreate(BaseModel):
     )
 
 
-class PrintBatchList(BaseModel):
+class PrintBatchList(PageOut):
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"items": [BATCH_EXAMPLE], "next_cursor": None}]}
+        json_schema_extra={"examples": [{"items": [BATCH_EXAMPLE]} | PAGE_EXAMPLE]}
     )
 
     items: list[PrintBatchOut]
-    next_cursor: str | None
 
 
 def _out(batch: PrintBatch) -> PrintBatchOut:
@@ -138,13 +137,10 @@ def create_print_batch(
 def list_print_batches(
     principal: LettersReader,
     session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    window: Window,
 ) -> PrintBatchList:
-    batches, next_cursor = printing.list_print_batches(
-        session, principal.organisation_id, limit, cursor
-    )
-    return PrintBatchList(items=[_out(b) for b in batches], next_cursor=next_cursor)
+    page = printing.list_print_batches(session, principal.organisation_id, window)
+    return PrintBatchList.model_validate(page.map(_out), from_attributes=True)
 
 
 @router.get("/v1/print-batches/{batch_id}", response_model=PrintBatchOut, responses=NOT_FOUND)

@@ -17,7 +17,16 @@ from sqlalchemy.orm import Session
 from app.auth.service import lock_organisation
 from app.db import utcnow
 from app.directory.addresses import parse_address_block
-from app.directory.files import csv_rows, decode_body, limit_rows, load_json, row_error
+from app.directory.files import (
+    CsvRecord,
+    CsvRow,
+    csv_rows,
+    decode_body,
+    in_file,
+    limit_rows,
+    load_json,
+    row_error,
+)
 from app.directory.models import RECIPIENT_ROLES, RECIPIENTS, Recipient, RecipientRole
 from app.directory.schemas import (
     NAMELESS,
@@ -63,6 +72,7 @@ REPRESENT_TEXT_KEYS = (*REPRESENT_FIELDS, "url", "district_name", "gender")
 def recipient_records(body: bytes, content_type: str, max_rows: int) -> list[dict[str, Any]]:
     """The raw records of an import, whichever of our formats it is in."""
     kind, text = decode_body(body, content_type)
+    records: list[dict[str, Any]]
     if kind == "csv":
         records = [_record_from_csv(row) for row in csv_rows(text, CSV_COLUMNS)]
     else:
@@ -70,10 +80,23 @@ def recipient_records(body: bytes, content_type: str, max_rows: int) -> list[dic
     return limit_rows(records, max_rows)
 
 
-def _record_from_csv(cells: dict[str, str]) -> dict[str, Any]:
-    record: dict[str, Any] = {
-        column: cells[column] or None for column in CSV_SCALAR_COLUMNS if column in cells
-    }
+def _csv_columns(kinds: list[str]) -> dict[str, str]:
+    """Each field path a CSV record may hold, and the column it came from."""
+    columns = {column: column for column in CSV_SCALAR_COLUMNS}
+    columns |= {f"district.{key}": column for column, key in CSV_DISTRICT_COLUMNS.items()}
+    columns |= {f"roles.0.{key}": column for column, key in CSV_ROLE_COLUMNS.items()}
+    columns["roles"] = columns["roles.0"] = "role_en"
+    for index, kind in enumerate(kinds):
+        columns[f"addresses.{index}"] = columns[f"addresses.{index}.lines"] = f"{kind}_address"
+        for part in CSV_ADDRESS_PARTS[1:]:
+            columns[f"addresses.{index}.{part}"] = f"{kind}_{part}"
+    return columns
+
+
+def _record_from_csv(cells: CsvRow) -> CsvRecord:
+    record = CsvRecord(
+        {column: cells[column] or None for column in CSV_SCALAR_COLUMNS if column in cells}
+    )
     if any(column in cells for column in CSV_DISTRICT_COLUMNS):
         record["district"] = {
             key: cells[column] or None
@@ -83,15 +106,13 @@ def _record_from_csv(cells: dict[str, str]) -> dict[str, Any]:
     kinds_given = [
         k for k in CSV_ADDRESS_KINDS if any(f"{k}_{p}" in cells for p in CSV_ADDRESS_PARTS)
     ]
+    kinds = [k for k in kinds_given if cells.get(f"{k}_address") or cells.get(f"{k}_city")]
     if kinds_given:
-        record["addresses"] = [
-            _address_from_csv(kind, cells)
-            for kind in kinds_given
-            if cells.get(f"{kind}_address") or cells.get(f"{kind}_city")
-        ]
+        record["addresses"] = [_address_from_csv(kind, cells) for kind in kinds]
     if any(column in cells for column in CSV_ROLE_COLUMNS):
         role = {key: cells.get(column) or None for column, key in CSV_ROLE_COLUMNS.items()}
         record["roles"] = [role] if role["title_en"] else []
+    record.line, record.columns = cells.line, _csv_columns(kinds)
     return record
 
 
@@ -171,6 +192,11 @@ def from_represent(representative: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
+def _where(error: dict[str, Any]) -> str:
+    line = f" (line {error['line']} of the file)" if "line" in error else ""
+    return f"row {error['row']}{line}"
+
+
 def validate_records(records: list[dict[str, Any]]) -> list[RecipientFields]:
     """Every record checked; the first failing rows (up to 100) reported together."""
     recipients: list[RecipientFields] = []
@@ -180,21 +206,14 @@ def validate_records(records: list[dict[str, Any]]) -> list[RecipientFields]:
         try:
             recipient = RecipientFields.model_validate(record)
         except ValidationError as error:
-            errors += [
-                {"row": number, **{k: v for k, v in e.items() if k != "in"}}
-                for e in field_errors(error.errors())
-            ]
+            errors += [in_file(number, record, e) for e in field_errors(error.errors())]
         else:
             if recipient.external_id is None:
-                errors.append(row_error(number, "external_id", "is required to import"))
+                missing = row_error(number, "external_id", "is required to import")
+                errors.append(in_file(number, record, missing))
             elif recipient.external_id in seen:
-                errors.append(
-                    row_error(
-                        number,
-                        "external_id",
-                        f"repeats row {seen[recipient.external_id]}",
-                    )
-                )
+                repeats = f"repeats row {seen[recipient.external_id]}"
+                errors.append(in_file(number, record, row_error(number, "external_id", repeats)))
             else:
                 seen[recipient.external_id] = number
                 recipients.append(recipient)
@@ -202,7 +221,7 @@ def validate_records(records: list[dict[str, Any]]) -> list[RecipientFields]:
             break
     if errors:
         raise InvalidInput(
-            f"Nothing was imported: row {errors[0]['row']} is not valid"
+            f"Nothing was imported: {_where(errors[0])} is not valid"
             f"{'; see errors for the others' if len(errors) > 1 else ''}.",
             errors=errors,
         )

@@ -8,7 +8,14 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from app.auth.service import lock_organisation
-from app.directory.files import csv_rows, decode_body, limit_rows, load_json, row_error
+from app.directory.files import (
+    csv_rows,
+    decode_body,
+    in_file,
+    limit_rows,
+    load_json,
+    row_error,
+)
 from app.directory.models import PostalCodeDistrict
 from app.directory.schemas import PostalCodeEntry, PostalCodeImportResult
 from app.errors import InvalidInput, field_errors
@@ -28,7 +35,7 @@ def validate_entries(records: list[dict[str, Any]]) -> list[PostalCodeEntry]:
             entries.append(PostalCodeEntry.model_validate(record))
         except ValidationError as error:
             errors += [
-                {"row": number, "field": e["field"], "message": e["message"]}
+                in_file(number, record, {"field": e["field"], "message": e["message"]})
                 for e in field_errors(error.errors())
             ]
         if len(errors) >= 100:

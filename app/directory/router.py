@@ -8,6 +8,7 @@ from app.auth.deps import DirectoryReader, DirectoryWriter
 from app.db import SessionDep
 from app.directory import importer, postal_table, service, sync
 from app.directory.deps import DistrictProviderDep
+from app.directory.files import read_upload
 from app.directory.schemas import (
     DirectoryStatus,
     DistrictChoices,
@@ -24,7 +25,7 @@ from app.directory.schemas import (
 )
 from app.errors import Conflict
 from app.fields import OptionalProvince, OptionalSingleLine, PostalCode
-from app.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from app.pagination import ChangingWindow
 from app.responses import CONFLICT, NOT_FOUND, UPSTREAM, conflict
 from app.settings import SettingsDep
 
@@ -32,15 +33,33 @@ router = APIRouter(tags=["directory"])
 
 
 def _file_body(csv_example: str, json_example: Any) -> dict[str, Any]:
-    """An import's body, read by the handler itself: CSV, or JSON (a list, or an object
-    holding one)."""
-    json_schema = {"type": ["array", "object"]}
+    """An import's body, read by the handler itself (files.read_upload): CSV, JSON (a
+    list of rows, or an object holding one), or either as the `file` of a multipart
+    upload."""
+    row = {"type": "object", "additionalProperties": True}
+    json_schema = {"anyOf": [{"type": "array", "items": row}, row]}
+    upload_schema = {
+        "type": "object",
+        "required": ["file"],
+        "properties": {
+            "file": {
+                "type": "string",
+                "format": "binary",
+                "description": "The CSV or JSON file (by its media type, or a .csv or .json name).",
+            }
+        },
+    }
     return {
         "requestBody": {
             "required": True,
             "content": {
                 "text/csv": {"schema": {"type": "string"}, "example": csv_example},
                 "application/json": {"schema": json_schema, "example": json_example},
+                "multipart/form-data": {
+                    "schema": upload_schema,
+                    "example": {"file": csv_example},
+                    "encoding": {"file": {"contentType": "text/csv, application/json"}},
+                },
             },
         }
     }
@@ -75,6 +94,7 @@ def create_recipient(
 def list_recipients(
     principal: DirectoryReader,
     session: SessionDep,
+    window: ChangingWindow,
     q: Annotated[OptionalSingleLine, Query(description="Words of the name.")] = None,
     district: Annotated[OptionalSingleLine, Query(description="District name or code.")] = None,
     province: Annotated[OptionalProvince, Query()] = None,
@@ -90,8 +110,6 @@ def list_recipients(
         date | None, Query(description="The date the role is held on; today by default.")
     ] = None,
     include_retired: bool = False,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> RecipientList:
     filters = service.RecipientFilters(
         q=q,
@@ -103,10 +121,8 @@ def list_recipients(
         role_on=role_on,
         include_retired=include_retired,
     )
-    recipients, next_cursor = service.list_recipients(
-        session, principal.organisation_id, filters, limit, cursor
-    )
-    return RecipientList(items=[recipient_out(r) for r in recipients], next_cursor=next_cursor)
+    page = service.list_recipients(session, principal.organisation_id, filters, window)
+    return RecipientList.model_validate(page.map(recipient_out), from_attributes=True)
 
 
 @router.get("/v1/recipients/{recipient_id}", response_model=RecipientOut, responses=NOT_FOUND)
@@ -156,13 +172,11 @@ async def import_recipients(
 ) -> ImportResult:
     """Upsert recipients by `external_id` from CSV or JSON (ours, or Represent's
     `{"objects": [...]}`). One bad row rejects the whole import."""
-    body = await request.body()
+    body, content_type = await read_upload(request)
     max_rows = settings.max_import_rows
 
     def run() -> ImportResult:
-        records = importer.recipient_records(
-            body, request.headers.get("content-type", ""), max_rows
-        )
+        records = importer.recipient_records(body, content_type, max_rows)
         return importer.import_recipients(
             session,
             principal.organisation_id,
@@ -247,12 +261,12 @@ async def import_postal_codes(
 ) -> PostalCodeImportResult:
     """Replace the organisation's postal-code table: columns `postal_code` (a whole code or
     its first characters), `district_name`, and optionally `district_code`, `province`."""
-    body = await request.body()
+    body, content_type = await read_upload(request)
     return await run_in_threadpool(
         postal_table.import_table,
         session,
         principal.organisation_id,
         body,
-        request.headers.get("content-type", ""),
+        content_type,
         settings.max_import_rows,
     )

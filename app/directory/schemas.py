@@ -22,6 +22,7 @@ from app.fields import (
     SingleLine,
     normalise_postal_prefix,
 )
+from app.pagination import PAGE_EXAMPLE, PageOut
 
 
 def has_a_name(first_name: str | None, last_name: str | None, display_name: str | None) -> bool:
@@ -269,13 +270,12 @@ class RecipientOut(BaseModel):
     retired: bool
 
 
-class RecipientList(BaseModel):
+class RecipientList(PageOut):
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"items": [RECIPIENT_OUT_EXAMPLE], "next_cursor": None}]}
+        json_schema_extra={"examples": [{"items": [RECIPIENT_OUT_EXAMPLE]} | PAGE_EXAMPLE]}
     )
 
     items: list[RecipientOut]
-    next_cursor: str | None
 
 
 class ImportCounts(BaseModel):

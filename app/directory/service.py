@@ -27,7 +27,7 @@ from app.errors import Conflict, InvalidInput, NotFound
 from app.fields import fold
 from app.ids import new_id
 from app.owned import owned_or_404
-from app.pagination import page_of
+from app.pagination import Keys, ListWindow, Page, page_of
 
 
 def column_values(fields: RecipientFields) -> dict[str, Any]:
@@ -233,11 +233,11 @@ def list_recipients(
     session: Session,
     organisation_id: str,
     filters: RecipientFilters,
-    limit: int,
-    cursor: str | None,
-) -> tuple[list[Recipient], str | None]:
+    window: ListWindow,
+) -> Page[Recipient]:
     query = _filtered(organisation_id, filters).options(selectinload(Recipient.roles))
-    return page_of(session, query, Recipient.id, limit, cursor)
+    keys = Keys(Recipient.id, Recipient.created_at, Recipient.updated_at)
+    return page_of(session, query, keys, window)
 
 
 def holders_of_role(

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, and_, exists, not_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, false, not_, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.campaigns.service import campaign_slugs
@@ -18,7 +18,7 @@ from app.letters.schemas import (
     ConfirmationState,
     SupporterOut,
 )
-from app.pagination import page_of
+from app.pagination import Keys, ListWindow, Page, page_of
 
 # The states a letter is in while its action waits for confirmation, or after it waited
 # in vain: an action's confirmation state is read from its letters, as the list filters it.
@@ -103,7 +103,6 @@ class ActionFilters:
     campaign_id: str | None = None
     consent_to_contact: bool | None = None
     confirmation: ConfirmationState | None = None
-    created_after: datetime | None = None
     created_before: datetime | None = None
 
 
@@ -114,8 +113,6 @@ def _filtered(query: Select[Action], filters: ActionFilters) -> Select[Action]:
         query = query.where(Action.consent_to_contact == filters.consent_to_contact)
     if filters.confirmation is not None:
         query = query.where(confirmation_is(filters.confirmation))
-    if filters.created_after is not None:
-        query = query.where(Action.created_at > filters.created_after)
     if filters.created_before is not None:
         query = query.where(Action.created_at < filters.created_before)
     return query
@@ -136,13 +133,14 @@ def _records(session: Session, actions: list[Action]) -> list[ActionRecord]:
 
 
 def list_actions(
-    session: Session, organisation_id: str, filters: ActionFilters, limit: int, cursor: str | None
-) -> tuple[list[ActionRecord], str | None]:
-    if filters.campaign_id is not None and not is_well_formed(filters.campaign_id):
-        return [], None  # an id we never made names no action
+    session: Session, organisation_id: str, filters: ActionFilters, window: ListWindow
+) -> Page[ActionRecord]:
     query = _filtered(_of_organisation(organisation_id), filters)
-    actions, next_cursor = page_of(session, query, Action.id, limit, cursor)
-    return _records(session, actions), next_cursor
+    if filters.campaign_id is not None and not is_well_formed(filters.campaign_id):
+        query = query.where(false())  # an id we never made names no action
+    page = page_of(session, query, Keys(Action.id, Action.created_at), window)
+    records = _records(session, page.items)
+    return Page(records, page.next_cursor, page.has_more)
 
 
 def get_action(session: Session, organisation_id: str, action_id: str) -> ActionRecord:

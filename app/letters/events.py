@@ -32,6 +32,7 @@ LETTER_COLUMNS = (
     Letter.language,
     Letter.subject,
     Letter.created_at,
+    Letter.updated_at,
     Letter.sent_at,
     Letter.failed_reason,
     Letter.scrubbed_at,

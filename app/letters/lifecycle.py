@@ -77,7 +77,12 @@ def move(
     for start in starts:
         if to not in MOVES[start]:
             raise ValueError(f"a letter cannot go from {start} to {to}")
-    return update(Letter).where(where, Letter.status.in_(starts)).values(status=to, **values)
+    return update(Letter).where(where, Letter.status.in_(starts)).values(_moved(to, **values))
+
+
+def _moved(to: LetterStatus, **values: Any) -> dict[str, Any]:
+    """A move's new values: every move stamps `updated_at`, which lists sync by."""
+    return {"status": to, "updated_at": utcnow(), **values}
 
 
 def status_at_creation(confirm_email: bool) -> LetterStatus:
@@ -110,7 +115,7 @@ def record_sending_outcome(letter_id: str, kind: str, error: str | None, now: da
     }
     to, values = outcomes[kind]
     # Recorded under the delivery's lease (so the letter is `sending`), by id alone.
-    return update(Letter).where(Letter.id == letter_id).values(status=to, **values)
+    return update(Letter).where(Letter.id == letter_id).values(_moved(to, **values))
 
 
 def hold_for_review(letter_id: str, reason: str) -> Update:
@@ -140,7 +145,7 @@ def give_back_from_batch(batch_id: str) -> Update:
     return (
         update(Letter)
         .where(Letter.print_batch_id == batch_id)
-        .values(status=S.QUEUED, print_batch_id=None)
+        .values(_moved(S.QUEUED, print_batch_id=None))
     )
 
 

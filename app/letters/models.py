@@ -92,6 +92,8 @@ class Letter(Base):
         Index("ix_letters_status_created_at", "status", "created_at"),
         # /metrics reads the letters sent in the last hour.
         Index("ix_letters_sent_at", "sent_at"),
+        # Partners sync an organisation's letters in the order they changed.
+        Index("ix_letters_organisation_id_updated_at", "organisation_id", "updated_at", "id"),
         Index(
             "ix_letters_unscrubbed_created_at",
             "created_at",
@@ -122,6 +124,9 @@ class Letter(Base):
     # the PDF lays them out, with the same words as body_text.
     parts: Mapped[dict[str, str] | None] = mapped_column(JSONDocument)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When its status (or anything else) last changed: lists sync by it. Every move in
+    # letters.lifecycle sets it; `onupdate` catches any other write.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     failed_reason: Mapped[str | None] = mapped_column(Text)
     print_batch_id: Mapped[str | None] = mapped_column(

@@ -39,7 +39,7 @@ from app.letters.schemas import (
     LetterStatus,
     PreviewOut,
 )
-from app.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from app.pagination import ChangingWindow, Window
 from app.rate_limits import (
     ConfirmationsByAddress,
     check_supporter_email,
@@ -190,18 +190,18 @@ def campaign_stats(session: SessionDep, slug: str = SlugPath) -> CampaignStats:
 def list_letters(
     principal: LettersReader,
     session: SessionDep,
+    window: ChangingWindow,
     campaign_id: Annotated[str | None, Query(max_length=40)] = None,
     status: LetterStatus | None = None,
     channel: Literal["email", "print"] | None = None,
     recipient_id: Annotated[str | None, Query(max_length=40)] = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> LetterList:
+    """The organisation's letters and where each stands. For a sync, read in
+    `sort=updated_at` order and keep the last page's `next_cursor`: sent again later, it
+    answers the letters whose status changed since."""
     filters = service.LetterFilters(campaign_id, status, channel, recipient_id)
-    letters, next_cursor = service.list_letters(
-        session, principal.organisation_id, filters, limit, cursor
-    )
-    return LetterList(items=letters, next_cursor=next_cursor)
+    page = service.list_letters(session, principal.organisation_id, filters, window)
+    return LetterList.model_validate(page, from_attributes=True)
 
 
 @router.get(
@@ -246,28 +246,20 @@ def release_letter(letter_id: str, principal: LettersWriter, session: SessionDep
 def list_actions(
     principal: ConstituentsReader,
     session: SessionDep,
+    window: Window,
     campaign_id: Annotated[str | None, Query(max_length=40)] = None,
     consent_to_contact: bool | None = None,
     confirmation: ConfirmationState | None = None,
-    created_after: Annotated[
-        datetime | None, Query(description="Only actions taken after this instant.")
-    ] = None,
     created_before: Annotated[
         datetime | None, Query(description="Only actions taken before this instant.")
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> ActionList:
-    """The organisation's actions, oldest first: each supporter, their consent to hear
-    from you, your `metadata`, and where each of their letters stands. Personal data:
-    the key needs constituents:read."""
-    filters = actions.ActionFilters(
-        campaign_id, consent_to_contact, confirmation, created_after, created_before
-    )
-    items, next_cursor = actions.list_actions(
-        session, principal.organisation_id, filters, limit, cursor
-    )
-    return ActionList(items=items, next_cursor=next_cursor)
+    """The organisation's actions (oldest first unless `order=desc`): each supporter,
+    their consent to hear from you, your `metadata`, and where each of their letters
+    stands. Personal data: the key needs constituents:read."""
+    filters = actions.ActionFilters(campaign_id, consent_to_contact, confirmation, created_before)
+    page = actions.list_actions(session, principal.organisation_id, filters, window)
+    return ActionList.model_validate(page, from_attributes=True)
 
 
 @router.get(

@@ -24,6 +24,7 @@ from app.fields import (
     reject_control_characters_but_newlines,
     unix_newlines,
 )
+from app.pagination import PAGE_EXAMPLE, PageOut
 
 ACTION_EXAMPLE: dict[str, Any] = {
     "supporter": {
@@ -76,6 +77,7 @@ SUMMARY_EXAMPLE: dict[str, Any] = {
     "language": "fr",
     "subject": "Annulez l'Entente sur les tiers pays sûrs",
     "created_at": "2026-11-29T05:00:00Z",
+    "updated_at": "2026-11-29T05:00:03Z",
     "sent_at": "2026-11-29T05:00:03Z",
     "failed_reason": None,
 }
@@ -402,13 +404,12 @@ class ActionConfirmedEvent(BaseModel):
     letters: list[ActionLetter]
 
 
-class ActionList(BaseModel):
+class ActionList(PageOut):
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"items": [ACTION_RECORD_EXAMPLE], "next_cursor": None}]}
+        json_schema_extra={"examples": [{"items": [ACTION_RECORD_EXAMPLE]} | PAGE_EXAMPLE]}
     )
 
     items: list[ActionRecord]
-    next_cursor: str | None
 
 
 class PreviewOut(BaseModel):
@@ -548,6 +549,7 @@ class LetterSummary(BaseModel):
     language: Literal["en", "fr"]
     subject: str
     created_at: datetime
+    updated_at: datetime = Field(description="When its status (or anything in it) last changed.")
     sent_at: datetime | None
     failed_reason: str | None
     scrubbed_at: datetime | None = Field(
@@ -604,13 +606,12 @@ class LetterDetail(LetterSummary):
     next_attempt_at: datetime | None
 
 
-class LetterList(BaseModel):
+class LetterList(PageOut):
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"items": [SUMMARY_EXAMPLE], "next_cursor": None}]}
+        json_schema_extra={"examples": [{"items": [SUMMARY_EXAMPLE]} | PAGE_EXAMPLE]}
     )
 
     items: list[LetterSummary]
-    next_cursor: str | None
 
 
 class Confirmation(BaseModel):
@@ -636,6 +637,7 @@ def summary_fields(letter: "Letter", campaign_slug: str) -> dict[str, Any]:
         "language": letter.language,
         "subject": letter.subject,
         "created_at": letter.created_at,
+        "updated_at": letter.updated_at,
         "sent_at": letter.sent_at,
         "failed_reason": letter.failed_reason,
         "scrubbed_at": letter.scrubbed_at,

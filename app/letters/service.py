@@ -13,6 +13,7 @@ from sqlalchemy import (
     Select,
     String,
     bindparam,
+    false,
     func,
     insert,
     select,
@@ -81,7 +82,7 @@ from app.letters.schemas import (
     summary_fields,
 )
 from app.owned import owned_or_404
-from app.pagination import page_of
+from app.pagination import Keys, ListWindow, Page, page_of
 from app.settings import Settings
 from app.tokens import confirmation_token
 from app.webhooks.service import record_event
@@ -909,13 +910,13 @@ class LetterFilters:
 
 
 def list_letters(
-    session: Session, organisation_id: str, filters: LetterFilters, limit: int, cursor: str | None
-) -> tuple[list[LetterSummary], str | None]:
+    session: Session, organisation_id: str, filters: LetterFilters, window: ListWindow
+) -> Page[LetterSummary]:
+    query = select(Letter).where(Letter.organisation_id == organisation_id)
     if any(
         v is not None and not is_well_formed(v) for v in (filters.campaign_id, filters.recipient_id)
     ):
-        return [], None  # an id we never made names no letter
-    query = select(Letter).where(Letter.organisation_id == organisation_id)
+        query = query.where(false())  # an id we never made names no letter
     for column, value in (
         (Letter.campaign_id, filters.campaign_id),
         (Letter.status, filters.status),
@@ -924,12 +925,11 @@ def list_letters(
     ):
         if value is not None:
             query = query.where(column == value)
-    letters, next_cursor = page_of(session, query, Letter.id, limit, cursor)
-    slugs = campaign_slugs(session, {letter.campaign_id for letter in letters})
-    summaries = [
-        LetterSummary(**summary_fields(letter, slugs[letter.campaign_id])) for letter in letters
-    ]
-    return summaries, next_cursor
+    page = page_of(session, query, Keys(Letter.id, Letter.created_at, Letter.updated_at), window)
+    slugs = campaign_slugs(session, {letter.campaign_id for letter in page.items})
+    return page.map(
+        lambda letter: LetterSummary(**summary_fields(letter, slugs[letter.campaign_id]))
+    )
 
 
 def get_letter(session: Session, organisation_id: str, letter_id: str) -> Letter:

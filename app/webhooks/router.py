@@ -8,7 +8,7 @@ from app.auth.scopes import Scope, grants
 from app.auth.service import Principal
 from app.db import SessionDep
 from app.errors import Forbidden
-from app.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from app.pagination import Window
 from app.responses import conflict, not_found, problem
 from app.settings import SettingsDep
 from app.webhooks import service
@@ -34,8 +34,6 @@ PAUSED_OR_PENDING = conflict(
     "The webhook is paused (`active` is false), or the delivery is still being tried "
     "(`pending`): redeliver it once it has been delivered or has failed."
 )
-Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
-Cursor = Annotated[str | None, Query(max_length=200)]
 
 
 def _created(webhook: Webhook, secret: str) -> WebhookCreated:
@@ -86,13 +84,10 @@ def create_webhook(
 def list_webhooks(
     principal: WebhooksReader,
     session: SessionDep,
-    limit: Limit = DEFAULT_LIMIT,
-    cursor: Cursor = None,
+    window: Window,
 ) -> WebhookList:
-    webhooks, next_cursor = service.list_webhooks(session, principal.organisation_id, limit, cursor)
-    return WebhookList(
-        items=[WebhookOut.model_validate(w) for w in webhooks], next_cursor=next_cursor
-    )
+    page = service.list_webhooks(session, principal.organisation_id, window)
+    return WebhookList.model_validate(page.map(WebhookOut.model_validate), from_attributes=True)
 
 
 @router.get("/{webhook_id}", response_model=WebhookOut, responses=NO_WEBHOOK)
@@ -189,23 +184,16 @@ def list_deliveries(
     webhook_id: str,
     principal: WebhooksReader,
     session: SessionDep,
+    window: Window,
     status: Annotated[
         DeliveryStatus | None, Query(description="Only the deliveries in this state.")
     ] = None,
-    limit: Limit = DEFAULT_LIMIT,
-    cursor: Cursor = None,
 ) -> WebhookDeliveryList:
     """The delivery log: each event sent to this webhook, what was sent (`request_body`,
     and each attempt's `request_headers`), its status, every attempt (the receiver's
     status code and the start of its answer, or the error, and how long it took) and the
     next attempt. `request_body` of an `action.created` needs `constituents:read`."""
-    deliveries, next_cursor = service.list_deliveries(
-        session,
-        principal.organisation_id,
-        webhook_id,
-        status,
-        _personal_data(principal),
-        limit,
-        cursor,
+    page = service.list_deliveries(
+        session, principal.organisation_id, webhook_id, status, _personal_data(principal), window
     )
-    return WebhookDeliveryList(items=deliveries, next_cursor=next_cursor)
+    return WebhookDeliveryList.model_validate(page, from_attributes=True)

@@ -4,6 +4,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from app.fields import OptionalSingleLine
+from app.pagination import PAGE_EXAMPLE, PageOut
 
 EventType = Literal[
     "action.created",
@@ -173,13 +174,12 @@ class WebhookCreated(WebhookOut):
     )
 
 
-class WebhookList(BaseModel):
+class WebhookList(PageOut):
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"items": [WEBHOOK_EXAMPLE], "next_cursor": None}]}
+        json_schema_extra={"examples": [{"items": [WEBHOOK_EXAMPLE]} | PAGE_EXAMPLE]}
     )
 
     items: list[WebhookOut]
-    next_cursor: str | None
 
 
 class WebhookAttemptOut(BaseModel):
@@ -220,10 +220,9 @@ class WebhookDeliveryOut(BaseModel):
     attempts: list[WebhookAttemptOut]
 
 
-class WebhookDeliveryList(BaseModel):
+class WebhookDeliveryList(PageOut):
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"items": [DELIVERY_EXAMPLE], "next_cursor": None}]}
+        json_schema_extra={"examples": [{"items": [DELIVERY_EXAMPLE]} | PAGE_EXAMPLE]}
     )
 
     items: list[WebhookDeliveryOut]
-    next_cursor: str | None

@@ -14,7 +14,7 @@ from app.db import utcnow
 from app.errors import Conflict, InvalidInput, NotFound, invalid_field
 from app.ids import is_well_formed, new_id
 from app.owned import owned_or_404
-from app.pagination import page_of
+from app.pagination import Keys, ListWindow, Page, page_of
 from app.settings import Settings
 from app.webhooks import addresses
 from app.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery, WebhookEvent
@@ -113,13 +113,11 @@ def _cancel_pending(session: Session, webhook_id: str) -> None:
     )
 
 
-def list_webhooks(
-    session: Session, organisation_id: str, limit: int, cursor: str | None
-) -> tuple[list[Webhook], str | None]:
+def list_webhooks(session: Session, organisation_id: str, window: ListWindow) -> Page[Webhook]:
     query = select(Webhook).where(
         Webhook.organisation_id == organisation_id, Webhook.deleted_at.is_(None)
     )
-    return page_of(session, query, Webhook.id, limit, cursor)
+    return page_of(session, query, Keys(Webhook.id, Webhook.created_at), window)
 
 
 def delete_webhook(session: Session, organisation_id: str, webhook_id: str) -> None:
@@ -152,9 +150,8 @@ def list_deliveries(
     webhook_id: str,
     status: DeliveryStatus | None,
     personal_data: bool,
-    limit: int,
-    cursor: str | None,
-) -> tuple[list[WebhookDeliveryOut], str | None]:
+    window: ListWindow,
+) -> Page[WebhookDeliveryOut]:
     """The webhook's deliveries, those in `status` if given; what was sent is shown, but
     for events holding supporters' personal data only to whom `personal_data` allows."""
     webhook = get_webhook(session, organisation_id, webhook_id)
@@ -165,8 +162,10 @@ def list_deliveries(
     )
     if status is not None:
         query = query.where(WebhookDelivery.status == status)
-    deliveries, next_cursor = page_of(session, query, WebhookDelivery.id, limit, cursor)
-    return [_delivery_out(delivery, personal_data) for delivery in deliveries], next_cursor
+    keys = Keys(WebhookDelivery.id, WebhookDelivery.created_at)
+    return page_of(session, query, keys, window).map(
+        lambda delivery: _delivery_out(delivery, personal_data)
+    )
 
 
 def _delivery_out(delivery: WebhookDelivery, personal_data: bool) -> WebhookDeliveryOut:

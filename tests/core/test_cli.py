@@ -1,5 +1,6 @@
 """The `letterdesk` command, run as a user runs it, on a real database file."""
 
+import json
 import os
 import subprocess
 import sys
@@ -156,3 +157,17 @@ def test_user_add_makes_a_console_user_who_can_ask_for_a_link(database: str) -> 
         client.post("/console/sign-in", data={"email": "owner@example.org"})
         with client.app.state.sessionmaker() as session:  # type: ignore[attr-defined]
             assert session.scalar(select(SignInLink.id)) is not None
+
+
+def test_every_line_the_worker_writes_is_json_in_json_log_format(database: str) -> None:
+    done = run(
+        database,
+        "worker",
+        "--once",
+        env={"LETTERDESK_LOG_FORMAT": "json", "LETTERDESK_SECRET_KEY": "test-secret"},
+    )
+    lines = [line for line in (done.stdout + done.stderr).splitlines() if line.strip()]
+    assert lines, "the worker wrote nothing"
+    entries = [json.loads(line) for line in lines]
+    assert entries[0]["message"] == "worker started"
+    assert entries[-1]["message"] == "worker stopped" and entries[-1]["sent"] == 0

@@ -113,6 +113,7 @@ def test_a_bad_table_row_rejects_the_import(
     assert response.status_code == 422
     assert response.json()["errors"][0] == {
         "row": 2,
+        "line": 3,
         "field": "postal_code",
         "message": "must be a Canadian postal code or its first characters, such as K1A",
     }

@@ -218,6 +218,7 @@ def test_one_bad_row_rejects_the_whole_import_naming_row_and_field(
     assert problem["errors"] == [
         {
             "row": 2,
+            "line": 3,
             "field": "email",
             "message": "is not a valid email address: There must be something after the @-sign.",
             "code": "value_error",
@@ -242,6 +243,7 @@ def test_a_repeated_external_id_rejects_the_import(client: TestClient, caller: C
     assert response.status_code == 422
     assert response.json()["errors"][0] == {
         "row": 2,
+        "line": 3,
         "field": "external_id",
         "message": "repeats row 1",
     }
