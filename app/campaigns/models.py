@@ -61,6 +61,9 @@ class Campaign(Base):
     # and a count below which the page shows none ("0 people have taken action" deters).
     counter_offset: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     counter_hidden_below: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Minutes a letter waits, once it may go, before it leaves (the supporter may still
+    # stop it on their letters' page); 0: none.
+    hold_minutes: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
     # Counters kept in the transaction that takes an action, so the public counter is
     # one row read however many supporters there are.
     action_count: Mapped[int] = mapped_column(Integer, default=0)

@@ -19,6 +19,8 @@ EditablePart = Literal["concern", "ask"]
 Channel = Literal["email", "print"]
 Status = Literal["draft", "live", "closed"]
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+# A day: a longer hold would keep letters from officials for no reason a supporter has.
+MAX_HOLD_MINUTES = 1440
 Slug = Annotated[
     str,
     StringConstraints(min_length=3, max_length=80, pattern=SLUG_PATTERN),
@@ -79,6 +81,7 @@ CAMPAIGN_OUT_EXAMPLE = CAMPAIGN_EXAMPLE | {
     "copy_to_supporter": False,
     "on_bounce": "nothing",
     "reply_capture": False,
+    "hold_minutes": 5,
     "action_count": 412,
     "letter_count": 824,
     "sent_count": 810,
@@ -249,6 +252,15 @@ class CampaignFields(BaseModel):
         description="The action page shows no count (nor progress) while the count it "
         "would show, offset included, is below this; 0 always shows it.",
     )
+    hold_minutes: int = Field(
+        5,
+        ge=0,
+        le=MAX_HOLD_MINUTES,
+        description="Minutes each letter waits once it may go (at once, or when the "
+        "supporter confirms their address) before it leaves, so that the supporter can "
+        "still stop it from their letters' page; its `hold_until` says until when. "
+        "0: letters leave at once.",
+    )
 
     @model_validator(mode="after")
     def _complete_in_every_language(self) -> "CampaignFields":
@@ -320,6 +332,7 @@ class CampaignUpdate(BaseModel):
     reply_capture: bool | None = None
     counter_offset: int | None = Field(None, ge=0, le=100_000_000)
     counter_hidden_below: int | None = Field(None, ge=0, le=100_000_000)
+    hold_minutes: int | None = Field(None, ge=0, le=MAX_HOLD_MINUTES)
 
 
 class CampaignOut(CampaignFields):

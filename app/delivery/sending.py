@@ -66,11 +66,14 @@ def claim_due_deliveries(
     """Lease up to `limit` due deliveries of `channels` to `worker`, and mark their letters
     `sending`. A letter is claimed only while queued (or sending under an expired lease),
     in the same statement that changes it, so a cancellation that got there first wins.
-    Answers the deliveries' ids."""
+    A letter in its hold window is not due, whatever its delivery says. Answers the
+    deliveries' ids."""
     now = utcnow()
     picked = DELIVERIES.pick(
         session,
-        select(Delivery.id, Delivery.letter_id).where(Delivery.channel.in_(channels)),
+        select(Delivery.id, Delivery.letter_id)
+        .outerjoin(Letter, Letter.id == Delivery.letter_id)
+        .where(Delivery.channel.in_(channels), lifecycle.hold_over(now)),
         limit,
         now,
     )
@@ -79,7 +82,9 @@ def claim_due_deliveries(
         session.commit()
         return []
     letter_ids = [letter_id for letter_id in letters_by_delivery.values() if letter_id]
-    sending = set(session.scalars(lifecycle.take_for_sending(letter_ids))) if letter_ids else set()
+    sending = (
+        set(session.scalars(lifecycle.take_for_sending(letter_ids, now))) if letter_ids else set()
+    )
     claimed = [
         d
         for d, letter_id in letters_by_delivery.items()

@@ -722,6 +722,8 @@ def take_action(
     waiting = campaign.confirm_email
     status = lifecycle.status_at_creation(waiting)
     now = utcnow()
+    # The hold window of a letter waiting for confirmation starts when it is confirmed.
+    hold_until = None if waiting else lifecycle.hold_until(campaign.hold_minutes, now)
     stored = []
     for composed in composition.letters:
         letter = Letter(
@@ -741,11 +743,13 @@ def take_action(
             content_hash=composed.content_hash,
             parts=composed.parts,
             role_target=composed.target.for_role,
+            created_at=now,
+            hold_until=hold_until,
         )
         letter.delivery = Delivery(
             organisation_id=campaign.organisation_id,
             channel=composed.channel,
-            due_at=None if waiting else now,
+            due_at=None if waiting else hold_until or now,
             attempts=0,
         )
         action.letters.append(letter)
@@ -936,13 +940,17 @@ def confirm_action(session: Session, action_id: str, token: str, settings: Setti
     again changes nothing. Answers how many letters it queued."""
     action = confirmable_action(session, action_id, token, settings)
     now = utcnow()
+    hold_minutes = session.scalar(
+        select(Campaign.hold_minutes).where(Campaign.id == action.campaign_id)
+    )
+    until = lifecycle.hold_until(hold_minutes or 0, now)
     waiting = select(Letter.id).where(
         Letter.action_id == action.id, Letter.status == LetterStatus.PENDING_CONFIRMATION
     )
     queued = session.execute(
-        update(Delivery).where(Delivery.letter_id.in_(waiting)).values(due_at=now)
+        update(Delivery).where(Delivery.letter_id.in_(waiting)).values(due_at=until or now)
     ).rowcount  # type: ignore[attr-defined]
-    session.execute(lifecycle.confirm(action.id))
+    session.execute(lifecycle.confirm(action.id, until))
     if action.confirmed_at is None:
         action.confirmed_at = now
     session.commit()
