@@ -27,6 +27,7 @@ from app.rate_limits import RedisCounter, make_rate_limiter
 from app.responses import complete_problems, restore_null_examples
 from app.settings import Settings, cors_origins, get_settings, require_shared_secret
 from app.web.confirmation import router as confirmation_router
+from app.web.letters_page import router as letters_page_router
 from app.web.router import router as web_router
 from app.web.router import static_files as web_static_files
 from app.webhooks.router import router as webhooks_router
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(api_router, dependencies=[Depends(reject_unknown_query)])
     app.include_router(web_router)
     app.include_router(confirmation_router)
+    app.include_router(letters_page_router)
     app.mount("/static/web", web_static_files, name="web-static")
 
     def openapi() -> dict[str, Any]:

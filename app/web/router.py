@@ -37,6 +37,7 @@ from app.letters.schemas import LetterRecipient, PreviewOut
 from app.rate_limits import PageCallsByAddress, check_address, check_supporter_email
 from app.responses import NOT_FOUND, RATE_LIMITED, conflict
 from app.settings import Settings
+from app.tokens import letters_page_token
 from app.web import i18n, service, thanks
 from app.web.i18n import Language
 from app.web.schemas import PageTargets
@@ -253,6 +254,9 @@ def render_thanks(
         "email": shown["email"],
         "confirm": campaign.confirm_email,
         "days": settings.confirmation_days,
+        "letters_page": (
+            f"/letters/{shown['letters_page']}?lang={language}" if shown.get("letters_page") else ""
+        ),
         "letters": [
             {
                 "recipient": service.page_recipient(
@@ -364,7 +368,11 @@ def submit_form(
         page.headers.update(error.headers or {})
         return page
     # Post/Redirect/Get: a reload or Back shows the thank-you again, never posts again.
-    sealed = thanks.seal_thanks(request.app.state.settings, action, form)
+    settings: Settings = request.app.state.settings
+    # Only where nothing waits for the address's owner: on a campaign that asks them to
+    # confirm, the link comes by email (an answered repeat names no letters page).
+    letters_page = "" if campaign.confirm_email else letters_page_token(settings, action.id)
+    sealed = thanks.seal_thanks(settings, action, form, letters_page)
     return RedirectResponse(thanks_address(slug, language, embed, sealed), status_code=303)
 
 
