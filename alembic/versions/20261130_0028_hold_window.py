@@ -1,5 +1,6 @@
 """The hold window: a campaign's `hold_minutes`, and each letter's `hold_until`, before
-which it does not leave (the supporter may still stop it).
+which it does not leave (the supporter may still stop it); and whether the campaign sends
+each supporter a receipt (`send_receipt`) with the link to their letters page.
 
 Revision ID: 0028
 Revises: 0027
@@ -23,6 +24,9 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column('hold_minutes', sa.Integer(), server_default='5', nullable=False)
         )
+        batch_op.add_column(
+            sa.Column('send_receipt', sa.Boolean(), server_default=sa.true(), nullable=False)
+        )
     with op.batch_alter_table('letters', schema=None) as batch_op:
         batch_op.add_column(sa.Column('hold_until', sa.DateTime(timezone=True), nullable=True))
 
@@ -31,4 +35,5 @@ def downgrade() -> None:
     with op.batch_alter_table('letters', schema=None) as batch_op:
         batch_op.drop_column('hold_until')
     with op.batch_alter_table('campaigns', schema=None) as batch_op:
+        batch_op.drop_column('send_receipt')
         batch_op.drop_column('hold_minutes')

@@ -1,7 +1,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, false, text
+from sqlalchemy import Boolean, ForeignKey, Integer, String, false, text, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, JSONDocument, UTCDateTime, utcnow
@@ -64,6 +64,8 @@ class Campaign(Base):
     # Minutes a letter waits, once it may go, before it leaves (the supporter may still
     # stop it on their letters' page); 0: none.
     hold_minutes: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
+    # One email to each supporter once their letters may go: a copy, and their page's link.
+    send_receipt: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     # Counters kept in the transaction that takes an action, so the public counter is
     # one row read however many supporters there are.
     action_count: Mapped[int] = mapped_column(Integer, default=0)

@@ -82,6 +82,7 @@ CAMPAIGN_OUT_EXAMPLE = CAMPAIGN_EXAMPLE | {
     "on_bounce": "nothing",
     "reply_capture": False,
     "hold_minutes": 5,
+    "send_receipt": True,
     "action_count": 412,
     "letter_count": 824,
     "sent_count": 810,
@@ -261,6 +262,12 @@ class CampaignFields(BaseModel):
         "still stop it from their letters' page; its `hold_until` says until when. "
         "0: letters leave at once.",
     )
+    send_receipt: bool = Field(
+        True,
+        description="Each supporter gets one email once their letters may go (at once, or "
+        "when they confirm their address): a copy of their letters and the link to their "
+        "letters page, where they can follow and stop them.",
+    )
 
     @model_validator(mode="after")
     def _complete_in_every_language(self) -> "CampaignFields":
@@ -333,6 +340,7 @@ class CampaignUpdate(BaseModel):
     counter_offset: int | None = Field(None, ge=0, le=100_000_000)
     counter_hidden_below: int | None = Field(None, ge=0, le=100_000_000)
     hold_minutes: int | None = Field(None, ge=0, le=MAX_HOLD_MINUTES)
+    send_receipt: bool | None = None
 
 
 class CampaignOut(CampaignFields):

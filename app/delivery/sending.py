@@ -36,6 +36,7 @@ from app.delivery.email import (
     confirmation_message,
     copy_message,
     letter_message,
+    receipt_message,
 )
 from app.delivery.models import Delivery, DeliveryAttempt
 from app.ids import new_id
@@ -50,7 +51,7 @@ from app.settings import Settings
 
 log = logging.getLogger("letterdesk.worker")
 
-CHANNELS = ("email", "confirmation", "notice")
+CHANNELS = ("email", "confirmation", "notice", "receipt")
 # An outcome whose record fails is recorded again this many times in all.
 RECORD_TRIES = 4
 DELIVERIES = Queue(Delivery)
@@ -227,6 +228,32 @@ def send_confirmation(
     )
 
 
+def send_receipt(
+    session: Session, delivery_id: str, backend: EmailBackend, settings: Settings
+) -> Outcome:
+    """The supporter's receipt: a copy of their letters and their letters page's link."""
+    action, title, hold_minutes, organisation = session.execute(
+        select(Action, Campaign.title, Campaign.hold_minutes, Organisation.name_in_email)
+        .join(Delivery, Delivery.action_id == Action.id)
+        .join(Campaign, Campaign.id == Action.campaign_id)
+        .join(Organisation, Organisation.id == Action.organisation_id)
+        .where(Delivery.id == delivery_id)
+    ).one()
+    letters = list(
+        session.scalars(select(Letter).where(Letter.action_id == action.id).order_by(Letter.id))
+    )
+    _let_go(session)
+    if action.scrubbed_at is not None:
+        return Outcome("failed", ERASED)
+    campaign_title = str(title.get(action.language) or next(iter(title.values())))
+    return _sent_by(
+        backend,
+        lambda: receipt_message(
+            action, campaign_title, hold_minutes, letters, settings, organisation
+        ),
+    )
+
+
 def send_notice(
     session: Session, delivery_id: str, backend: EmailBackend, settings: Settings
 ) -> Outcome:
@@ -286,7 +313,7 @@ def send_email(
 
 
 # What each channel of the email lane sends.
-SENDERS = {"confirmation": send_confirmation, "notice": send_notice}
+SENDERS = {"confirmation": send_confirmation, "notice": send_notice, "receipt": send_receipt}
 
 
 @dataclass

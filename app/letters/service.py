@@ -4,7 +4,7 @@ rendered once and stored with their queued deliveries in one transaction."""
 import hashlib
 import hmac
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, insert, select, union_all, update
@@ -755,15 +755,9 @@ def take_action(
         action.letters.append(letter)
         stored.append(_letter_out(composed, letter.id, status))
     if waiting:  # the one email that asks the supporter to confirm, from the same outbox
-        session.add(
-            Delivery(
-                organisation_id=campaign.organisation_id,
-                action_id=action.id,
-                channel="confirmation",
-                due_at=now,
-                attempts=0,
-            )
-        )
+        session.add(_supporter_email(action, "confirmation", now))
+    elif campaign.send_receipt:
+        session.add(_supporter_email(action, "receipt", now))
     taken = ActionOut(
         id=action.id,
         campaign=campaign.slug,
@@ -796,6 +790,17 @@ def take_action(
             ) from None
         _answer_repeat(session, campaign, first, supporter.email, len(stored), settings)
     return taken
+
+
+def _supporter_email(action: Action, channel: str, now: datetime) -> Delivery:
+    """An email to the supporter about their action (confirmation, receipt): an outbox row."""
+    return Delivery(
+        organisation_id=action.organisation_id,
+        action_id=action.id,
+        channel=channel,
+        due_at=now,
+        attempts=0,
+    )
 
 
 def _created_event(
@@ -952,10 +957,8 @@ def confirm_action(session: Session, action_id: str, token: str, settings: Setti
     again changes nothing. Answers how many letters it queued."""
     action = confirmable_action(session, action_id, token, settings)
     now = utcnow()
-    hold_minutes = session.scalar(
-        select(Campaign.hold_minutes).where(Campaign.id == action.campaign_id)
-    )
-    until = lifecycle.hold_until(hold_minutes or 0, now)
+    campaign = session.get_one(Campaign, action.campaign_id)
+    until = lifecycle.hold_until(campaign.hold_minutes, now)
     waiting = select(Letter.id).where(
         Letter.action_id == action.id, Letter.status == LetterStatus.PENDING_CONFIRMATION
     )
@@ -965,5 +968,7 @@ def confirm_action(session: Session, action_id: str, token: str, settings: Setti
     session.execute(lifecycle.confirm(action.id, until))
     if action.confirmed_at is None:
         action.confirmed_at = now
+        if campaign.send_receipt and queued:  # once, when the letters may first go
+            session.add(_supporter_email(action, "receipt", now))
     session.commit()
     return int(queued)
