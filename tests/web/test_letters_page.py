@@ -3,6 +3,7 @@ thank-you page, its states (held, sent, bounced, replied, stopped), the stop but
 its token, the PDF, French, and the end of it all when the supporter's data is erased."""
 
 import html
+import logging
 import re
 from pathlib import Path
 from typing import Any
@@ -142,6 +143,23 @@ def test_stopping_takes_the_pages_own_token_in_the_form(
     assert stop(client, held, "ltr_01JD3ZK8Y2M0000000000000000").status_code == 404
     api = client.get(f"/v1/letters/{first}", headers=caller.headers).json()
     assert api["status"] == "queued"
+
+
+def test_the_access_log_keeps_no_letters_page_address(
+    client: TestClient, held: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    first, _ = states(client.get(held).text)
+    with caplog.at_level(logging.INFO, logger="letterdesk.access"):
+        client.get(held)
+        client.get(f"/letters/{token_of(held)}/{first}.pdf")
+        stop(client, held, first)
+    logged = [record for record in caplog.records if record.name == "letterdesk.access"]
+    assert [record.path for record in logged] == [  # type: ignore[attr-defined]
+        "/letters/…",
+        f"/letters/…/{first}.pdf",
+        "/letters/…/stop",
+    ]
+    assert not any(token_of(held) in record.getMessage() for record in logged)
 
 
 def test_an_address_we_did_not_make_is_a_404_page(client: TestClient, held: str) -> None:
