@@ -330,7 +330,8 @@ async def stop_form(request: Request) -> dict[str, str]:
 
 @router.post(
     "/letters/{token}/stop",
-    response_class=HTMLResponse,
+    response_class=Response,
+    status_code=303,
     responses={
         303: {"description": "Back to the letters page, saying whether the letter stopped."},
         403: html("The form's token is not the page's: nothing is stopped."),
