@@ -263,3 +263,14 @@ def test_the_page_ends_when_the_supporters_data_is_erased(
         assert "Your personal data was erased" in gone.text
         assert "Marc Miller" not in gone.text
     assert stop(client, held, first).status_code == 410
+
+
+def test_where_the_campaign_asks_for_confirmation_the_link_comes_by_email_only(
+    client: TestClient, caller: Caller
+) -> None:
+    """Nothing on the thank-you page then tells a repeat from a first action."""
+    make_directory(client, caller)
+    make_campaign(client, caller, confirm_email=True)
+    first, repeat = send_form(client), send_form(client)
+    for thanks in (first, repeat):
+        assert 'class="letters-page"' not in thanks
