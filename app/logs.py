@@ -20,6 +20,9 @@ request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request
 REQUEST_ID_HEADER = b"x-request-id"
 # A caller's own id is kept when it is plainly an id; anything else could forge log lines.
 _WELL_FORMED_ID = re.compile(rb"^[A-Za-z0-9._:-]{1,128}$")
+# Addresses that are keys in themselves (a supporter's letters page lets its holder stop
+# letters) are logged without the key.
+_KEY_IN_PATH = re.compile(r"^/letters/[^/]+")
 # The attributes every LogRecord has; anything else was passed in `extra=` (but uvicorn's
 # terminal colours).
 _STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "color_message"}
@@ -97,14 +100,15 @@ class RequestIdMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
+            path = _KEY_IN_PATH.sub("/letters/…", scope["path"])
             access_log.info(
                 "%s %s %s",
                 scope["method"],
-                scope["path"],
+                path,
                 status,
                 extra={
                     "method": scope["method"],
-                    "path": scope["path"],
+                    "path": path,
                     "status": status,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                     "client": scope["client"][0] if scope.get("client") else None,

@@ -34,6 +34,7 @@ from app.settings import Settings, cors_origins, get_settings, require_shared_se
 from app.web import draft_preview
 from app.web.confirmation import router as confirmation_router
 from app.web.identity import router as identity_router
+from app.web.letters_page import router as letters_page_router
 from app.web.router import router as web_router
 from app.web.router import static_files as web_static_files
 from app.webhooks.router import router as webhooks_router
@@ -124,6 +125,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(draft_preview.page_router)
     app.include_router(confirmation_router)
     app.include_router(impact_pages_router)
+    app.include_router(letters_page_router)
     app.mount("/static/web", web_static_files, name="web-static")
     app.include_router(console_router)
     app.mount("/static/console", console_static_files, name="console-static")

@@ -114,6 +114,9 @@ CAMPAIGN: dict[str, Any] = {
     ],
     "channels": ["email"],
     "goal": 100,
+    # Letters leave at once, and alone: the tests of the hold window and the receipt say so.
+    "hold_minutes": 0,
+    "send_receipt": False,
 }
 
 

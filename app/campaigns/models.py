@@ -11,6 +11,7 @@ from sqlalchemy import (
     Update,
     false,
     text,
+    true,
     update,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -104,6 +105,11 @@ class Campaign(Base):
     )
     next_action: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
     thanks_redirect_url: Mapped[str | None] = mapped_column(String(500))
+    # Minutes a letter waits, once it may go, before it leaves (the supporter may still
+    # stop it on their letters' page); 0: none.
+    hold_minutes: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
+    # One email to each supporter once their letters may go: a copy, and their page's link.
+    send_receipt: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # In a row of their own: the campaign's row changes only when the campaign does, so

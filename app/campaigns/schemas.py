@@ -22,6 +22,8 @@ Channel = Literal["email", "print"]
 Status = Literal["draft", "live", "closed"]
 MAX_LEARN_MORE = 5
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+# A day: a longer hold would keep letters from officials for no reason a supporter has.
+MAX_HOLD_MINUTES = 1440
 Slug = Annotated[
     str,
     StringConstraints(min_length=3, max_length=80, pattern=SLUG_PATTERN),
@@ -99,6 +101,8 @@ CAMPAIGN_OUT_EXAMPLE = CAMPAIGN_EXAMPLE | {
     "reply_capture": False,
     "questionnaire_days": 14,
     "responsiveness_public": False,
+    "hold_minutes": 5,
+    "send_receipt": True,
     "action_count": 412,
     "letter_count": 824,
     "sent_count": 810,
@@ -282,6 +286,21 @@ class CampaignFields(BaseModel):
         description="The action page shows no count (nor progress) while the count it "
         "would show, offset included, is below this; 0 always shows it.",
     )
+    hold_minutes: int = Field(
+        5,
+        ge=0,
+        le=MAX_HOLD_MINUTES,
+        description="Minutes each letter waits once it may go (at once, or when the "
+        "supporter confirms their address) before it leaves, so that the supporter can "
+        "still stop it from their letters' page; its `hold_until` says until when. "
+        "0: letters leave at once.",
+    )
+    send_receipt: bool = Field(
+        True,
+        description="Each supporter gets one email once their letters may go (at once, or "
+        "when they confirm their address): a copy of their letters and the link to their "
+        "letters page, where they can follow and stop them.",
+    )
 
     image_url: OptionalHttpsUrl = Field(
         None,
@@ -407,6 +426,8 @@ class CampaignUpdate(BaseModel):
     learn_more: list[LabelledLink] | None = Field(None, max_length=MAX_LEARN_MORE)
     next_action: LabelledLink | None = None
     thanks_redirect_url: OptionalHttpsUrl = None
+    hold_minutes: int | None = Field(None, ge=0, le=MAX_HOLD_MINUTES)
+    send_receipt: bool | None = None
 
 
 class CampaignOut(CampaignFields):

@@ -234,18 +234,22 @@ def _scrub_actions(session: Session, action_ids: list[str], now: datetime) -> in
     return int(scrubbed.rowcount)  # type: ignore[attr-defined]
 
 
+# The emails to a supporter about an action, named by the action's id and this purpose.
+SUPPORTER_EMAILS = ("confirmation", "receipt")
+
+
 def _outbox_files(
     session: Session, settings: Settings, letter_ids: list[str], action_ids: list[str]
 ) -> list[Path]:
     """The .eml files the file email backend may have written for these letters (the
-    letter, the supporter's copy) and actions (the confirmation email, and each notice
-    that the address was used again and each question whether the official answered,
-    both named by their delivery): named by their
+    letter, the supporter's copy) and actions (the confirmation email, the receipt, each
+    notice that the address was used again and each question whether the official
+    answered, the last two named by their delivery): named by their
     Message-IDs, which are derived from the ids."""
     if not settings.outbox_dir.is_dir():  # the SMTP backend, and no files ever written
         return []
     ids = [(letter_id, purpose) for letter_id in letter_ids for purpose in ("message-id", "copy")]
-    ids += [(action_id, "confirmation") for action_id in action_ids]
+    ids += [(action_id, purpose) for action_id in action_ids for purpose in SUPPORTER_EMAILS]
     notices = select(Delivery.id, Delivery.channel).where(
         Delivery.action_id.in_(action_ids), Delivery.channel.in_(("notice", "questionnaire"))
     )

@@ -35,7 +35,7 @@ from app.delivery.dkim import signer
 from app.inbound.addresses import reply_address
 from app.letters.models import Action, Letter
 from app.settings import Settings
-from app.tokens import bounce_address, confirmation_link, message_id
+from app.tokens import bounce_address, confirmation_link, letters_page_link, message_id
 
 IDLE_CHECK_SECONDS = 5.0
 
@@ -479,6 +479,66 @@ def confirmation_message(
     )
     return supporter_message(
         action, subject, content, (action.id, "confirmation"), settings, organisation, footer
+    )
+
+
+RECEIPT_TEXT = {
+    "en": (
+        "Your letters about {title}",
+        'Hello {name},\n\nThank you for writing about "{title}". Your letters are below, '
+        "as the officials will read them.\n\nFollow them, read them again or stop one "
+        "before it leaves, on your letters page:\n\n{link}\n\n{hold}Keep this email to "
+        "yourself: whoever has the link can see and stop your letters.\n",
+        "They leave in {minutes} minutes; until then you can stop any of them there.\n\n",
+        "To: {recipient}\nSubject: {subject}\n\n{text}",
+    ),
+    "fr": (
+        "Vos lettres au sujet de {title}",
+        "Bonjour {name},\n\nMerci d'avoir écrit au sujet de « {title} ». Voici vos lettres, "
+        "telles que les élus les liront.\n\nSuivez-les, relisez-les ou arrêtez-en une "
+        "avant son départ, sur la page de vos lettres :\n\n{link}\n\n{hold}Gardez ce "
+        "courriel pour vous : qui a le lien peut voir vos lettres et les arrêter.\n",
+        "Elles partent dans {minutes} minutes ; d'ici là, vous pouvez arrêter chacune "
+        "d'elles sur cette page.\n\n",
+        "À : {recipient}\nObjet : {subject}\n\n{text}",
+    ),
+}
+
+
+def receipt_message(
+    action: Action,
+    campaign_title: str,
+    hold_minutes: int,
+    letters: list[Letter],
+    settings: Settings,
+    organisation: str,
+) -> tuple[EmailMessage, Envelope]:
+    """The supporter's receipt, once their letters may go: a copy of each letter and the
+    link to their letters page (app.web.letters_page)."""
+    language = _in_language(action.language)
+    subject, text, hold, each = RECEIPT_TEXT[language]
+    copies = [
+        each.format(
+            recipient=letter.recipient.get("display_name") or "",
+            subject=letter.subject,
+            text=letter.body_text.rstrip(),
+        )
+        for letter in letters
+    ]
+    content = text.format(
+        name=action.first_name,
+        title=campaign_title,
+        link=letters_page_link(settings, action.id),
+        hold=hold.format(minutes=hold_minutes) if hold_minutes else "",
+    )
+    separator = "\n\n" + "-" * 40 + "\n\n"
+    return supporter_message(
+        action,
+        subject.format(title=campaign_title),
+        content + separator + separator.join(copies) + "\n",
+        (action.id, "receipt"),
+        settings,
+        organisation,
     )
 
 

@@ -85,6 +85,7 @@ def _gather(
     )
     session.add(batch)
     session.flush()
+    now = utcnow()
     # Deliveries are locked before letters, as the worker and cancellation lock them.
     queued = (
         select(Delivery.letter_id)
@@ -93,6 +94,7 @@ def _gather(
             Letter.organisation_id == organisation_id,
             Letter.channel == "print",
             Letter.status == LetterStatus.QUEUED,
+            lifecycle.hold_over(now),  # a letter in its hold window may still be stopped
         )
         .with_for_update(of=Delivery)
     )
@@ -102,7 +104,7 @@ def _gather(
     gathered = 0
     for start in range(0, len(letter_ids), 1000):
         batch_of_ids = letter_ids[start : start + 1000]
-        gathered += session.execute(lifecycle.batch_for_print(batch_of_ids, batch.id)).rowcount  # type: ignore[attr-defined]
+        gathered += session.execute(lifecycle.batch_for_print(batch_of_ids, batch.id, now)).rowcount  # type: ignore[attr-defined]
     if not gathered:
         session.rollback()
         raise InvalidInput("There are no queued print letters to batch.")

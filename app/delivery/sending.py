@@ -39,6 +39,7 @@ from app.delivery.email import (
     confirmation_message,
     copy_message,
     letter_message,
+    receipt_message,
 )
 from app.delivery.models import Delivery, DeliveryAttempt
 from app.ids import new_id
@@ -54,7 +55,7 @@ from app.settings import Settings
 
 log = logging.getLogger("letterdesk.worker")
 
-CHANNELS = ("email", "confirmation", "notice", "sign_in", "questionnaire")
+CHANNELS = ("email", "confirmation", "notice", "sign_in", "questionnaire", "receipt")
 # An outcome whose record fails is recorded again this many times in all.
 RECORD_TRIES = 4
 DELIVERIES = Queue(Delivery)
@@ -70,11 +71,14 @@ def claim_due_deliveries(
     """Lease up to `limit` due deliveries of `channels` to `worker`, and mark their letters
     `sending`. A letter is claimed only while queued (or sending under an expired lease),
     in the same statement that changes it, so a cancellation that got there first wins.
-    Answers the deliveries' ids."""
+    A letter in its hold window is not due, whatever its delivery says. Answers the
+    deliveries' ids."""
     now = utcnow()
     picked = DELIVERIES.pick(
         session,
-        select(Delivery.id, Delivery.letter_id).where(Delivery.channel.in_(channels)),
+        select(Delivery.id, Delivery.letter_id)
+        .outerjoin(Letter, Letter.id == Delivery.letter_id)
+        .where(Delivery.channel.in_(channels), lifecycle.hold_over(now)),
         limit,
         now,
     )
@@ -83,7 +87,9 @@ def claim_due_deliveries(
         session.commit()
         return []
     letter_ids = [letter_id for letter_id in letters_by_delivery.values() if letter_id]
-    sending = set(session.scalars(lifecycle.take_for_sending(letter_ids))) if letter_ids else set()
+    sending = (
+        set(session.scalars(lifecycle.take_for_sending(letter_ids, now))) if letter_ids else set()
+    )
     claimed = [
         d
         for d, letter_id in letters_by_delivery.items()
@@ -229,6 +235,32 @@ def send_confirmation(
     )
 
 
+def send_receipt(
+    session: Session, delivery_id: str, backend: EmailBackend, settings: Settings
+) -> Outcome:
+    """The supporter's receipt: a copy of their letters and their letters page's link."""
+    action, title, hold_minutes, organisation = session.execute(
+        select(Action, Campaign.title, Campaign.hold_minutes, Organisation.name_in_email)
+        .join(Delivery, Delivery.action_id == Action.id)
+        .join(Campaign, Campaign.id == Action.campaign_id)
+        .join(Organisation, Organisation.id == Action.organisation_id)
+        .where(Delivery.id == delivery_id)
+    ).one()
+    letters = list(
+        session.scalars(select(Letter).where(Letter.action_id == action.id).order_by(Letter.id))
+    )
+    _let_go(session)
+    if action.scrubbed_at is not None:
+        return Outcome("failed", ERASED)
+    campaign_title = str(title.get(action.language) or next(iter(title.values())))
+    return _sent_by(
+        backend,
+        lambda: receipt_message(
+            action, campaign_title, hold_minutes, letters, settings, organisation
+        ),
+    )
+
+
 def send_notice(
     session: Session, delivery_id: str, backend: EmailBackend, settings: Settings
 ) -> Outcome:
@@ -326,6 +358,7 @@ SENDERS = {
     "notice": send_notice,
     "sign_in": send_sign_in,
     "questionnaire": send_questionnaire,
+    "receipt": send_receipt,
 }
 
 

@@ -39,6 +39,7 @@ LETTER_COLUMNS = (
     Letter.role_target,
     Letter.held_reason,
     Letter.readdressed_from,
+    Letter.hold_until,
     Campaign.slug.label("campaign_slug"),
 )
 

@@ -12,6 +12,11 @@ the one whose statement finds the letter still in a starting state does.
                                 held_for_review ─release→ queued (re-addressed to the holder)
        (pending, queued or held) ─cancel→ cancelled
        sent ─bounce→ bounced (the official's server sent it back; app.inbound)
+
+A queued letter may be held: it leaves (claim, batch) only once its `hold_until` has
+passed, the campaign's `hold_minutes` after it could first go (written, or confirmed).
+Until then its supporter may still stop it (cancel) from their letters' page. The window
+is a time, not a state: nothing has to wake up to end it.
 """
 
 from collections.abc import Collection
@@ -19,7 +24,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Update, update
+from sqlalchemy import ColumnElement, Update, or_, update
 from sqlalchemy.orm import Session
 
 from app.db import utcnow
@@ -89,17 +94,35 @@ def status_at_creation(confirm_email: bool) -> LetterStatus:
     return S.PENDING_CONFIRMATION if confirm_email else S.QUEUED
 
 
-def confirm(action_id: str) -> Update:
-    return move(Letter.action_id == action_id, [S.PENDING_CONFIRMATION], S.QUEUED)
+def hold_until(hold_minutes: int, now: datetime) -> datetime | None:
+    """When a letter that may go at `now` leaves, at the earliest; None: at once."""
+    return now + timedelta(minutes=hold_minutes) if hold_minutes > 0 else None
+
+
+def hold_over(now: datetime) -> ColumnElement[bool]:
+    """The letters whose hold window (if any) has passed: only these may leave."""
+    return or_(Letter.hold_until.is_(None), Letter.hold_until <= now)
+
+
+def is_held(letter: Letter, now: datetime) -> bool:
+    """Queued and still in its hold window: stoppable, and not yet due."""
+    return letter.status == S.QUEUED and letter.hold_until is not None and letter.hold_until > now
+
+
+def confirm(action_id: str, until: datetime | None) -> Update:
+    """The supporter confirmed: the letters are queued, held `until` (the campaign's window)."""
+    return move(Letter.action_id == action_id, [S.PENDING_CONFIRMATION], S.QUEUED, hold_until=until)
 
 
 def cancel(where: ColumnElement[bool]) -> Update:
     return move(where, CANCELLABLE, S.CANCELLED)
 
 
-def take_for_sending(letter_ids: Collection[str]) -> Update:
+def take_for_sending(letter_ids: Collection[str], now: datetime) -> Update:
     # `sending` too: its worker's lease ran out (the claim's due query saw to that).
-    return move(Letter.id.in_(letter_ids), [S.QUEUED, S.SENDING], S.SENDING).returning(Letter.id)
+    # A letter still in its hold window is not taken, whatever its delivery says.
+    where = Letter.id.in_(letter_ids) & hold_over(now)
+    return move(where, [S.QUEUED, S.SENDING], S.SENDING).returning(Letter.id)
 
 
 def give_back_unsent(where: ColumnElement[bool]) -> Update:
@@ -135,8 +158,9 @@ def release_from_review(letter_id: str) -> Update:
     return move(Letter.id == letter_id, [S.HELD_FOR_REVIEW], S.QUEUED, held_reason=None)
 
 
-def batch_for_print(letter_ids: Collection[str], batch_id: str) -> Update:
-    return move(Letter.id.in_(letter_ids), [S.QUEUED], S.BATCHED, print_batch_id=batch_id)
+def batch_for_print(letter_ids: Collection[str], batch_id: str, now: datetime) -> Update:
+    where = Letter.id.in_(letter_ids) & hold_over(now)
+    return move(where, [S.QUEUED], S.BATCHED, print_batch_id=batch_id)
 
 
 def give_back_from_batch(batch_id: str) -> Update:

@@ -129,6 +129,8 @@ class Letter(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     failed_reason: Mapped[str | None] = mapped_column(Text)
+    # The campaign's hold window: a queued letter leaves no earlier (lifecycle.hold_over).
+    hold_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     print_batch_id: Mapped[str | None] = mapped_column(
         ForeignKey("print_batches.id", ondelete="SET NULL"), index=True
     )

@@ -77,9 +77,10 @@ SUMMARY_EXAMPLE: dict[str, Any] = {
     "language": "fr",
     "subject": "Annulez l'Entente sur les tiers pays sûrs",
     "created_at": "2026-11-29T05:00:00Z",
-    "updated_at": "2026-11-29T05:00:03Z",
-    "sent_at": "2026-11-29T05:00:03Z",
+    "updated_at": "2026-11-29T05:05:03Z",
+    "sent_at": "2026-11-29T05:05:03Z",
     "failed_reason": None,
+    "hold_until": "2026-11-29T05:05:00Z",
 }
 
 INTRO_MAX = 1500
@@ -567,6 +568,12 @@ class LetterSummary(BaseModel):
         description="Whom it was addressed to before the role changed hands (`recipient_id`, "
         "`display_name`), and when it was re-addressed (`at`).",
     )
+    hold_until: datetime | None = Field(
+        None,
+        description="The campaign's hold window (`hold_minutes`): a `queued` letter leaves "
+        "no earlier, and its supporter may stop it until then. Null: no window.",
+        examples=["2026-11-29T05:05:00Z"],
+    )
 
 
 class LetterDetail(LetterSummary):
@@ -644,4 +651,5 @@ def summary_fields(letter: "Letter", campaign_slug: str) -> dict[str, Any]:
         "role_target": letter.role_target,
         "held_reason": letter.held_reason,
         "readdressed_from": letter.readdressed_from,
+        "hold_until": letter.hold_until,
     }

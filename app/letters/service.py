@@ -4,7 +4,7 @@ rendered once and stored with their queued deliveries in one transaction."""
 import hashlib
 import hmac
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -784,6 +784,8 @@ def take_action(
     waiting = campaign.confirm_email or confirm_by_email
     status = lifecycle.status_at_creation(waiting)
     now = utcnow()
+    # The hold window of a letter waiting for confirmation starts when it is confirmed.
+    hold_until = None if waiting else lifecycle.hold_until(campaign.hold_minutes, now)
     stored = []
     for composed in composition.letters:
         letter = Letter(
@@ -803,25 +805,21 @@ def take_action(
             content_hash=composed.content_hash,
             parts=composed.parts,
             role_target=composed.target.for_role,
+            created_at=now,
+            hold_until=hold_until,
         )
         letter.delivery = Delivery(
             organisation_id=campaign.organisation_id,
             channel=composed.channel,
-            due_at=None if waiting else now,
+            due_at=None if waiting else hold_until or now,
             attempts=0,
         )
         action.letters.append(letter)
         stored.append(_letter_out(composed, letter.id, status))
     if waiting:  # the one email that asks the supporter to confirm, from the same outbox
-        session.add(
-            Delivery(
-                organisation_id=campaign.organisation_id,
-                action_id=action.id,
-                channel="confirmation",
-                due_at=now,
-                attempts=0,
-            )
-        )
+        session.add(_supporter_email(action, "confirmation", now))
+    elif campaign.send_receipt:
+        session.add(_supporter_email(action, "receipt", now))
     taken = ActionOut(
         id=action.id,
         campaign=campaign.slug,
@@ -864,6 +862,17 @@ def take_action(
             ) from None
         _answer_repeat(session, campaign, first, supporter.email, len(stored), settings)
     return taken
+
+
+def _supporter_email(action: Action, channel: str, now: datetime) -> Delivery:
+    """An email to the supporter about their action (confirmation, receipt): an outbox row."""
+    return Delivery(
+        organisation_id=action.organisation_id,
+        action_id=action.id,
+        channel=channel,
+        due_at=now,
+        attempts=0,
+    )
 
 
 def _created_event(taken: ActionOut, action: Action) -> ActionCreatedEvent:
@@ -957,7 +966,19 @@ def cancel_letter(session: Session, organisation_id: str, letter_id: str) -> Let
     then the letter, so the two never deadlock); the status check and the change are one
     statement, so a worker claiming the letter at the same moment either wins (409 here)
     or finds nothing due."""
-    letter = get_letter(session, organisation_id, letter_id)
+    return _cancel(session, get_letter(session, organisation_id, letter_id))
+
+
+def stop_letter(session: Session, action_id: str, letter_id: str) -> Letter:
+    """The supporter stops one of their letters from their letters page: as
+    `cancel_letter`, for a letter of `action_id` (NotFound for any other)."""
+    letter = session.get(Letter, letter_id) if is_well_formed(letter_id) else None
+    if letter is None or letter.action_id != action_id:
+        raise NotFound("No such letter of yours.")
+    return _cancel(session, letter)
+
+
+def _cancel(session: Session, letter: Letter) -> Letter:
     session.execute(select(Delivery.id).where(Delivery.letter_id == letter.id).with_for_update())
     changed = session.execute(lifecycle.cancel(Letter.id == letter.id))
     if changed.rowcount == 0:  # type: ignore[attr-defined]
@@ -971,7 +992,7 @@ def cancel_letter(session: Session, organisation_id: str, letter_id: str) -> Let
         .where(Delivery.letter_id == letter.id, Delivery.leased_by.is_(None))
         .values(due_at=None)
     )
-    record_letter_event(session, organisation_id, letter.id, "letter.cancelled")
+    record_letter_event(session, letter.organisation_id, letter.id, "letter.cancelled")
     session.commit()
     session.refresh(letter)
     return letter
@@ -1004,15 +1025,19 @@ def confirm_action(session: Session, action_id: str, token: str, settings: Setti
     again changes nothing. Answers how many letters it queued."""
     action = confirmable_action(session, action_id, token, settings)
     now = utcnow()
+    campaign = session.get_one(Campaign, action.campaign_id)
+    until = lifecycle.hold_until(campaign.hold_minutes, now)
     waiting = select(Letter.id).where(
         Letter.action_id == action.id, Letter.status == LetterStatus.PENDING_CONFIRMATION
     )
     queued = session.execute(
-        update(Delivery).where(Delivery.letter_id.in_(waiting)).values(due_at=now)
+        update(Delivery).where(Delivery.letter_id.in_(waiting)).values(due_at=until or now)
     ).rowcount  # type: ignore[attr-defined]
-    session.execute(lifecycle.confirm(action.id))
+    session.execute(lifecycle.confirm(action.id, until))
     if action.confirmed_at is None:
         action.confirmed_at = now
         record_action_confirmed(session, action)
+        if campaign.send_receipt and queued:  # once, when the letters may first go
+            session.add(_supporter_email(action, "receipt", now))
     session.commit()
     return int(queued)

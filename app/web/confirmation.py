@@ -21,6 +21,7 @@ from app.letters import service as letters
 from app.letters.models import Action
 from app.rate_limits import check_address
 from app.settings import Settings
+from app.tokens import letters_page_token
 from app.web import i18n
 from app.web.i18n import Language
 from app.web.identity import organisation_context
@@ -55,6 +56,7 @@ def confirmation_page(
         "form": None,
         "confirmed": False,
         "campaign_link": "",
+        "letters_page": "",
     } | values
     context.setdefault("message", "")
     return templates.TemplateResponse(
@@ -122,7 +124,7 @@ def confirmation_question(
     campaign = campaign_of(session, action)
     title = campaign.title.get(language) or next(iter(campaign.title.values()))
     if action.confirmed_at is not None:
-        return confirmed_page(request, language, campaign, already=True)
+        return confirmed_page(request, language, action, campaign, already=True)
     return confirmation_page(
         request,
         language,
@@ -138,8 +140,10 @@ async def token_of(request: Request) -> str:
 
 
 def confirmed_page(
-    request: Request, language: Language, campaign: Campaign, *, already: bool
+    request: Request, language: Language, action: Action, campaign: Campaign, *, already: bool
 ) -> HTMLResponse:
+    """Whoever reaches it holds the emailed link: their letters page is theirs to open."""
+    settings: Settings = request.app.state.settings
     return confirmation_page(
         request,
         language,
@@ -148,6 +152,7 @@ def confirmed_page(
         confirmed=True,
         campaign_link=campaign_link(request, campaign, language),
         **organisation_context(campaign_organisation(campaign), language),
+        letters_page=f"/letters/{letters_page_token(settings, action.id)}?lang={language}",
     )
 
 
@@ -191,4 +196,6 @@ def confirm_by_page(
         session.rollback()
         return refusal_page(request, session, action_id, error, None)
     language = action_language(action)
-    return confirmed_page(request, language, campaign_of(session, action), already=queued == 0)
+    return confirmed_page(
+        request, language, action, campaign_of(session, action), already=queued == 0
+    )

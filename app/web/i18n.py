@@ -131,6 +131,10 @@ STRINGS: dict[str, dict[Language, str]] = {
         "fr": "Vos lettres sont en route. Les réponses des élus vous parviendront à {email}.",
     },
     "next": {"en": "What happens next", "fr": "Et maintenant"},
+    "thanks_letters_page": {
+        "en": "Follow your letters, read them again or stop one before it leaves",
+        "fr": "Suivez vos lettres, relisez-les ou arrêtez-en une avant son départ",
+    },
     "status_pending_confirmation": {
         "en": "waiting for you to confirm",
         "fr": "en attente de votre confirmation",

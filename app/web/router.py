@@ -37,6 +37,7 @@ from app.letters.schemas import LetterRecipient, PreviewOut
 from app.rate_limits import PageCallsByAddress, check_supporter_email, hold_past_address_limit
 from app.responses import NOT_FOUND, RATE_LIMITED, conflict
 from app.settings import Settings
+from app.tokens import letters_page_token
 from app.web import i18n, service, thanks
 from app.web.i18n import Language
 from app.web.identity import identity_context
@@ -260,6 +261,9 @@ def render_thanks(
         "confirm": campaign.confirm_email,
         "next_step": shown.get("next_step"),  # the answer's, in messages.py's words
         "days": settings.confirmation_days,
+        "letters_page": (
+            f"/letters/{shown['letters_page']}?lang={language}" if shown.get("letters_page") else ""
+        ),
         "letters": [
             {
                 "recipient": service.page_recipient(
@@ -380,7 +384,11 @@ def submit_form(
     if campaign.thanks_redirect_url and not embed:  # the campaign's own thank-you page
         return RedirectResponse(campaign.thanks_redirect_url, status_code=303)
     # Post/Redirect/Get: a reload or Back shows the thank-you again, never posts again.
-    sealed = thanks.seal_thanks(request.app.state.settings, action, form)
+    settings: Settings = request.app.state.settings
+    # Only where nothing waits for the address's owner: on a campaign that asks them to
+    # confirm, the link comes by email (an answered repeat names no letters page).
+    letters_page = "" if campaign.confirm_email else letters_page_token(settings, action.id)
+    sealed = thanks.seal_thanks(settings, action, form, letters_page)
     return RedirectResponse(thanks_address(slug, language, embed, sealed), status_code=303)
 
 

@@ -21,8 +21,13 @@ PURPOSE = "thank-you page"
 VALID_DAYS = 30  # long enough to come back to; the address holds a name and an email
 
 
-def seal_thanks(settings: Settings, action: ActionOut, form: dict[str, str]) -> str:
+def seal_thanks(
+    settings: Settings, action: ActionOut, form: dict[str, str], letters_page: str = ""
+) -> str:
+    """`letters_page`: the sealed address of the supporter's letters page, where the
+    thank-you page links to it."""
     shown = {
+        "letters_page": letters_page,
         "first_name": form.get("first_name", "").strip(),
         "email": form.get("email", "").strip(),
         "next_step": action.next_step,

@@ -32,6 +32,7 @@ from app.delivery.email import (
     confirmation_message,
     copy_message,
     letter_message,
+    receipt_message,
 )
 from app.letters.models import Action, Letter
 from app.settings import Settings
@@ -126,6 +127,13 @@ def build_confirmation(
     letter: Letter, action: Action, settings: Settings
 ) -> tuple[EmailMessage, Envelope]:
     return confirmation_message(action, letter.subject, 2, settings, ORGANISATION)
+
+
+def build_receipt(
+    letter: Letter, action: Action, settings: Settings
+) -> tuple[EmailMessage, Envelope]:
+    """The campaign's title is the hostile subject: the receipt's subject names it."""
+    return receipt_message(action, letter.subject, 5, [letter], settings, ORGANISATION)
 
 
 @pytest.fixture(scope="module")
@@ -257,8 +265,15 @@ HEADER_NAMES = {
         "Content-Transfer-Encoding", "MIME-Version", "Content-Language",
     ],
 }  # fmt: skip
+HEADER_NAMES["receipt"] = HEADER_NAMES["confirmation"]
 
-KINDS = {"letter": build_letter, "copy": build_copy, "confirmation": build_confirmation}
+KINDS = {
+    "letter": build_letter,
+    "copy": build_copy,
+    "confirmation": build_confirmation,
+    "receipt": build_receipt,
+}
+SUBJECTS = {"copy": "{subject}", "receipt": "Vos lettres au sujet de {subject}"}
 
 
 def expected_headers(kind: str, first: str, last: str, subject: str) -> dict[str, Any]:
@@ -273,7 +288,7 @@ def expected_headers(kind: str, first: str, last: str, subject: str) -> dict[str
     return {
         "From": (ORGANISATION, FROM_ADDRESS),
         "To": (supporter, "amelie@example.org"),
-    } | ({"Subject": as_shown(subject)} if kind == "copy" else {})
+    } | ({"Subject": as_shown(SUBJECTS[kind].format(subject=subject))} if kind in SUBJECTS else {})
 
 
 @pytest.mark.parametrize("kind", KINDS)
