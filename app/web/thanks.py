@@ -11,6 +11,7 @@ action's would not (README, "Who took action stays private")."""
 
 import json
 import zlib
+from collections.abc import Sequence
 from typing import Any
 
 from app.letters.schemas import ActionOut
@@ -21,7 +22,11 @@ PURPOSE = "thank-you page"
 VALID_DAYS = 30  # long enough to come back to; the address holds a name and an email
 
 
-def seal_thanks(settings: Settings, action: ActionOut, form: dict[str, str]) -> str:
+def seal_thanks(
+    settings: Settings, action: ActionOut, form: dict[str, str], not_sent: Sequence[str] = ()
+) -> str:
+    """`not_sent`: why a target got no letter, in the page's language, one line each (the
+    page never hides a target it could not write to)."""
     shown = {
         "first_name": form.get("first_name", "").strip(),
         "email": form.get("email", "").strip(),
@@ -34,6 +39,7 @@ def seal_thanks(settings: Settings, action: ActionOut, form: dict[str, str]) -> 
             }
             for letter in action.letters
         ],
+        "not_sent": list(not_sent),
     }
     packed = zlib.compress(json.dumps(shown, separators=(",", ":")).encode(), 9)
     return sealer(settings, PURPOSE).encrypt(packed).decode()

@@ -308,6 +308,7 @@ def test_the_targets_route_names_the_mp_of_a_postal_code(
         ],
         "warnings": [],
         "districts": [],
+        "choose_district": False,
     }
     two = client.get(f"/c/{SLUG}/targets?postal_code=J8X2K5&lang=fr").json()
     assert two["districts"] == ["Gatineau", "Hull—Aylmer"]

