@@ -213,6 +213,13 @@ STRINGS: dict[str, dict[Language, str]] = {
         "en": "Enter an email address such as name@example.org.",
         "fr": "Entrez une adresse courriel comme nom@exemple.org.",
     },
+    "email_suggestion": {"en": "Did you mean {email}?", "fr": "Vouliez-vous dire {email} ?"},
+    "email_typo": {
+        "en": "Did you mean {email}? If your address is right as typed, press Send again.",
+        "fr": "Vouliez-vous dire {email} ? Si votre adresse est juste telle quelle, appuyez de "
+        "nouveau sur Envoyer.",
+    },
+    "use_suggestion": {"en": "Use this address", "fr": "Utiliser cette adresse"},
     "postal_code_invalid": {
         "en": "Enter a Canadian postal code such as K1A 0A6.",
         "fr": "Entrez un code postal canadien comme K1A 0A6.",

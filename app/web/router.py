@@ -37,9 +37,9 @@ from app.letters.schemas import LetterRecipient, PreviewOut
 from app.rate_limits import PageCallsByAddress, check_address, check_supporter_email
 from app.responses import NOT_FOUND, RATE_LIMITED, conflict
 from app.settings import Settings
-from app.web import i18n, service, thanks
+from app.web import i18n, service, thanks, typos
 from app.web.i18n import Language
-from app.web.schemas import PageDistrict, PageDistricts, PageTargets
+from app.web.schemas import EmailCheck, PageDistrict, PageDistricts, PageTargets
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(
@@ -120,6 +120,24 @@ async def form_of(request: Request) -> dict[str, str]:
 FormDep = Annotated[dict[str, str], Depends(form_of)]
 
 
+async def email_form_of(request: Request) -> dict[str, str]:
+    return service.parse_form(await request.body(), ("email",))
+
+
+EmailFormDep = Annotated[dict[str, str], Depends(email_form_of)]
+EMAIL_FORM = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/x-www-form-urlencoded": {
+                "schema": {"type": "object", "properties": {"email": {"type": "string"}}},
+                "example": {"email": "amelie@gmial.com"},
+            }
+        },
+    }
+}
+
+
 def security_headers(settings: Settings, embed: bool) -> dict[str, str]:
     """No inline script or style anywhere, so the CSP allows only our own files. Only the
     embed page may be framed, by whom the settings say; the page itself by nobody."""
@@ -150,6 +168,7 @@ def page_urls(request: Request, slug: str, language: Language, embed: bool) -> d
         "other_language": f"{base}?lang={'en' if language == 'fr' else 'fr'}",
         "targets": f"/c/{slug}/targets",
         "districts": f"/c/{slug}/districts",
+        "email_check": f"/c/{slug}/email-check?lang={language}",
         "preview": f"/c/{slug}/preview?lang={language}",
         "share": share,
     }
@@ -225,6 +244,7 @@ def render_page(
         "choices": choices,
         "searched": searched,
         "search_max": service.SEARCH_MAX,
+        "email_suggestion": typos.suggest_email(form.get("email", "")),
         "provinces": service.province_choices(language),
         "values": values,
         "errors": errors.messages,
@@ -373,6 +393,15 @@ def submit_form(
             return render_page(
                 request, session, campaign, provider, language, embed, form=form, preview=preview
             )
+        suggested = typos.suggest_email(form.get("email", ""))
+        if suggested and form.get("email_checked") != form.get("email"):
+            # Asked once, without JavaScript too: Send again keeps the address as typed.
+            message = i18n.text("email_typo", language, email=suggested)
+            return render_page(
+                request, session, campaign, provider, language, embed,
+                form=form | {"email_checked": form.get("email", "")},
+                errors=service.FormErrors({"email": message}), status=422,
+            )  # fmt: skip
         if must_choose_district(session, campaign, provider, form, language):
             asked = service.FormErrors({"district_search": i18n.text("choose_mp_first", language)})
             return render_page(
@@ -610,6 +639,31 @@ def page_districts(
     campaign = live_campaign(session, slug)
     language = language_for(request, campaign.languages, lang)
     return PageDistricts(q=q, districts=service.district_choices(session, campaign, q, language))
+
+
+@router.post(
+    "/c/{slug}/email-check",
+    response_model=EmailCheck,
+    openapi_extra=EMAIL_FORM,
+    responses=NOT_FOUND | conflict("The campaign has closed.") | RATE_LIMITED,
+)
+def page_email_check(
+    request: Request,
+    _: PageCallsByAddress,
+    session: SessionDep,
+    form: EmailFormDep,
+    slug: str = SlugPath,
+    lang: Annotated[str | None, LangQuery] = None,
+) -> EmailCheck:
+    """Public: "did you mean …?" for an email address whose domain is one slip from a
+    common one (`gmial.com`), in the page's language; the page's script asks as the
+    address is typed. A suggestion, never a refusal. Posted, so that no address is
+    written in a URL."""
+    campaign = live_campaign(session, slug)
+    language = language_for(request, campaign.languages, lang)
+    suggested = typos.suggest_email(form.get("email", ""))
+    message = i18n.text("email_suggestion", language, email=suggested) if suggested else None
+    return EmailCheck(suggestion=suggested, message=message)
 
 
 @router.post(

@@ -60,3 +60,18 @@ class PageDistricts(BaseModel):
 
     q: str
     districts: list[PageDistrict]
+
+
+class EmailCheck(BaseModel):
+    """A likelier address for one whose domain is a slip from a common one, or none."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"suggestion": "amelie@gmail.com", "message": "Did you mean amelie@gmail.com?"}
+            ]
+        }
+    )
+
+    suggestion: str | None
+    message: str | None = Field(description="The question as the page asks it, in its language.")

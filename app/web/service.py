@@ -34,9 +34,11 @@ MAX_PAIRS = 50
 
 
 # `district_search`: words of a district's or an MP's name, for a postal code no table knows.
-# `district_offered`: the page has offered that choice (a second Send goes without it).
+# `district_offered`: the page has offered that choice (a second Send goes without it);
+# `email_checked`: the address the page suggested another for (sent as is, it is kept).
 PAGE_FORM_FIELDS = (
-    *TEXT_FIELDS, "district_search", "district_offered", "consent_to_contact", "intent",
+    *TEXT_FIELDS, "district_search", "district_offered", "email_checked", "consent_to_contact",
+    "intent",
 )  # fmt: skip
 SEARCH_MIN, SEARCH_MAX = 2, 100
 

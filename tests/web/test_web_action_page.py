@@ -139,3 +139,51 @@ def test_the_districts_search_names_the_mps_in_the_pages_language(server: LiveSe
     short = httpx.get(f"{server.url}/c/{SLUG}/districts", params={"q": "a"})
     assert short.status_code == 422
     assert short.json()["errors"][0]["field"] == "q"
+
+
+EDMONTON = {"postal_code": "T5A 1B7", "city": "Edmonton", "province": "AB"}
+
+
+def test_an_email_domain_one_slip_from_a_common_one_gets_did_you_mean(
+    view: tuple[str, Page], server: LiveServer
+) -> None:
+    name, page = view
+    french, js = facts(name)
+    typed, meant = f"typo-{name}@gmial.com", f"typo-{name}@gmail.com"
+    question = f"Vouliez-vous dire {meant} ?" if french else f"Did you mean {meant}?"
+    open_page(page, french)
+    fill_form(page, typed, **EDMONTON)
+    if js:  # asked as it is typed, and taken with one press
+        expect(page.locator("#email-suggestion")).to_have_text(question)
+        assert no_serious_violations(name, page)
+        shot(page, f"page-04-did-you-mean-{name}")
+        page.click("#use-suggestion")
+        expect(page.locator("#email")).to_have_value(meant)
+        expect(page.locator("#email-suggestion")).to_be_empty()
+        page.click("button[value=send]")
+        expect(page.locator("h1")).to_contain_text("Merci" if french else "Thank you")
+        assert len(actions_by(server, meant)) == 1
+        return
+    # Without JavaScript the first Send asks; a second keeps the address as typed.
+    page.click("button[value=send]")
+    expect(page.locator("#email-error")).to_contain_text(question)
+    expect(page.locator("#email-suggestion")).to_have_text(question)
+    assert actions_by(server, typed) == []
+    shot(page, f"page-04-did-you-mean-{name}")
+    page.click("button[value=send]")
+    expect(page.locator("h1")).to_contain_text("Merci" if french else "Thank you")
+    assert len(actions_by(server, typed)) == 1
+
+
+def test_a_common_domain_typed_right_is_asked_nothing(server: LiveServer) -> None:
+    for email, suggestion in (
+        ("amelie@gmail.com", None),
+        ("amelie@example.org", None),
+        ("amelie@hotmial.com", "amelie@hotmail.com"),
+    ):
+        answer = httpx.post(
+            f"{server.url}/c/{SLUG}/email-check", params={"lang": "fr"}, data={"email": email}
+        )
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["suggestion"] == suggestion
+    assert answer.json()["message"] == "Vouliez-vous dire amelie@hotmail.com ?"

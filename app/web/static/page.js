@@ -270,6 +270,52 @@
         .catch(function () { /* the preview is a help; the form still posts */ });
     }
 
+    // "Did you mean …?" for an email domain one slip from a common one: a suggestion the
+    // supporter may take with one press, or leave (the server then asks no more).
+    var emailInput = document.getElementById("email");
+    var suggestion = document.getElementById("email-suggestion");
+    var useSuggestion = document.getElementById("use-suggestion");
+    var emailChecked = document.getElementById("email_checked");
+    var lastEmail = null;
+    function showSuggestion(suggested) {
+      var current = suggestion.textContent;
+      var text = suggested ? suggestion.dataset.template.replace("{email}", suggested) : "";
+      if (text !== current) {
+        suggestion.replaceChildren();
+        if (text) suggestion.appendChild(element("p", "", text));
+      }
+      useSuggestion.dataset.email = suggested || "";
+      useSuggestion.hidden = !suggested;
+      emailChecked.value = suggested ? emailInput.value : "";
+    }
+    function checkEmail() {
+      var email = emailInput.value.trim();
+      if (email === lastEmail) return;
+      lastEmail = email;
+      if (email.indexOf("@") < 1) { showSuggestion(null); return; }
+      var body = new URLSearchParams();
+      body.append("email", email);
+      fetch(data.emailCheckUrl, {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" },
+        body: body,
+      })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (answer) { if (answer && email === lastEmail) showSuggestion(answer.suggestion); })
+        .catch(function () { lastEmail = null; });
+    }
+    useSuggestion.addEventListener("click", function () {
+      emailInput.value = useSuggestion.dataset.email;
+      showSuggestion(null);
+      lastEmail = emailInput.value;
+      changed.email = true;
+      emailInput.focus();
+      previewSoon();
+    });
+    if (useSuggestion.dataset.email) useSuggestion.hidden = false;
+    emailInput.addEventListener("input", debounce(checkEmail, 500));
+    emailInput.addEventListener("change", checkEmail);
+
     var lookUpSoon = debounce(lookUp, 300);
     var previewSoon = debounce(preview, 600);
     postalInput.addEventListener("input", lookUpSoon);
