@@ -29,7 +29,10 @@ SUPPORTER_FIELDS = (
 TEXT_FIELDS = (*SUPPORTER_FIELDS, "subject", "intro", "concern", "ask", "district")
 FORM_LEVEL = "form"  # errors that belong to no one field
 # Refusals the letters service words in the letter's language, which is the page's.
-QUALITY_REFUSALS = ("abusive_language", "intro_too_short", "copied_campaign_text")
+QUALITY_REFUSALS = (
+    "abusive_language", "intro_too_short", "copied_campaign_text",
+    "province_contradicts_postal_code",
+)  # fmt: skip
 MAX_PAIRS = 50
 
 
