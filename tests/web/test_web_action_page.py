@@ -5,6 +5,7 @@ action came from. Desktop and a 360 px phone, English and French, JavaScript on 
 axe finds nothing serious on every view; screenshots go to test-artifacts/web/."""
 
 import httpx
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.web import test_web_browser as action_page
@@ -187,3 +188,53 @@ def test_a_common_domain_typed_right_is_asked_nothing(server: LiveServer) -> Non
         assert answer.status_code == 200, answer.text
         assert answer.json()["suggestion"] == suggestion
     assert answer.json()["message"] == "Vouliez-vous dire amelie@hotmail.com ?"
+
+
+def test_a_province_the_postal_code_contradicts_is_questioned_beside_the_field(
+    view: tuple[str, Page], server: LiveServer
+) -> None:
+    name, page = view
+    french, js = facts(name)
+    email = f"province-{name}@example.org"
+    said = (
+        "Les codes postaux qui commencent par T sont ceux de : Alberta. Vérifiez votre "
+        "province (Québec) et votre code postal."
+        if french
+        else "Postal codes beginning with T are in Alberta, not Quebec: please check your "
+        "province and your postal code."
+    )
+    open_page(page, french)
+    fill_form(page, email, **EDMONTON | {"province": "QC"})
+    if not js:
+        page.click("button[value=send]")
+    expect(page.locator("#province-error")).to_have_text(said)  # live, or the page again
+    assert actions_by(server, email) == []
+    assert no_serious_violations(name, page)
+    shot(page, f"page-05-province-questioned-{name}")
+    page.select_option("#province", "AB")
+    page.click("button[value=send]")
+    expect(page.locator("h1")).to_contain_text("Merci" if french else "Thank you")
+    assert len(actions_by(server, email)) == 1
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_api_questions_a_province_the_postal_code_contradicts(
+    server: LiveServer, language: str
+) -> None:
+    email = f"province-api-{language}@example.org"
+    body = {
+        "supporter": NOVA_SCOTIAN | {"email": email, "postal_code": "H2T 1A1", "province": "ON"},
+        "intro": INTRO,
+        "language": language,
+    }
+    answer = httpx.post(f"{server.url}/v1/campaigns/{SLUG}/actions", json=body)
+    assert answer.status_code == 422, answer.text
+    (error,) = answer.json()["errors"]
+    assert error["field"] == "supporter.province"
+    assert error["code"] == "province_contradicts_postal_code"
+    assert error["message"].startswith(
+        "Postal codes beginning with H are in Quebec"
+        if language == "en"
+        else "Les codes postaux qui commencent par H sont ceux de : Québec."
+    )
+    assert actions_by(server, email) == []
