@@ -16,6 +16,10 @@ STRINGS: dict[str, dict[Language, str]] = {
     "powered_by": {"en": "Letters sent with letterdesk", "fr": "Lettres envoyées avec letterdesk"},
     "goal": {"en": "Goal: {goal}", "fr": "Objectif : {goal}"},
     "progress_label": {"en": "Progress to the goal", "fr": "Progression vers l'objectif"},
+    "cta": {
+        "en": "Send your letter: it takes two minutes.",
+        "fr": "Envoyez votre lettre : cela prend deux minutes.",
+    },
     "your_information": {"en": "Your information", "fr": "Vos coordonnées"},
     "information_hint": {
         "en": "Your letter is signed with your name and address: officials give most weight "

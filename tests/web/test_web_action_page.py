@@ -238,3 +238,70 @@ def test_the_api_questions_a_province_the_postal_code_contradicts(
         else "Les codes postaux qui commencent par H sont ceux de : Québec."
     )
     assert actions_by(server, email) == []
+
+
+def bottom_of(page: Page, selector: str) -> float:
+    box = page.locator(selector).bounding_box()
+    assert box is not None, selector
+    return float(box["y"] + box["height"])
+
+
+def top_of(page: Page, selector: str) -> float:
+    box = page.locator(selector).bounding_box()
+    assert box is not None, selector
+    return float(box["y"])
+
+
+def test_the_call_to_action_and_first_field_are_on_the_first_screen(
+    view: tuple[str, Page], server: LiveServer
+) -> None:
+    name, page = view
+    french = facts(name)[0]
+    open_page(page, french)
+    screen = page.viewport_size
+    assert screen is not None
+    expect(page.locator(".cta")).to_have_text(
+        "Envoyez votre lettre : cela prend deux minutes."
+        if french
+        else "Send your letter: it takes two minutes."
+    )
+    assert bottom_of(page, ".cta") <= screen["height"]
+    assert bottom_of(page, "#first_name") <= screen["height"]
+    shot(page, f"page-06-first-screen-{name}")
+    # The guidance comes before the box it guides, in reading order and on the screen.
+    assert page.evaluate(
+        "document.getElementById('guidance').compareDocumentPosition("
+        "document.getElementById('intro')) & Node.DOCUMENT_POSITION_FOLLOWING"
+    )
+    assert top_of(page, "#guidance") <= top_of(page, "#intro")
+    # The letters are in a preview that folds away, and Send follows it.
+    preview = page.locator("details#preview")
+    expect(preview).not_to_have_attribute("open", "")
+    expect(page.locator("#preview-letters")).to_be_hidden()
+    assert no_serious_violations(name, page)
+
+
+def test_the_preview_folds_away_its_button_goes_with_javascript_and_lands_without(
+    view: tuple[str, Page], server: LiveServer
+) -> None:
+    name, page = view
+    french, js = facts(name)
+    open_page(page, french)
+    fill_form(page, f"layout-{name}@example.org", **EDMONTON)
+    preview = page.locator("details#preview")
+    button = page.locator("button[value=preview]")
+    if js:  # the live preview makes the button redundant
+        expect(button).to_be_hidden()
+        page.locator("#preview summary").click()
+    else:
+        expect(button).to_be_visible()
+        button.click()
+        assert page.url.endswith("#preview")  # the answer lands at the preview
+    expect(preview).to_have_attribute("open", "")
+    letters = page.locator("#preview-letters .letter")
+    expect(letters).to_have_count(2)
+    expect(letters.first).to_be_in_viewport()
+    assert no_serious_violations(name, page)
+    shot(page, f"page-07-preview-open-{name}")
+    page.locator("#preview summary").click()  # folds away
+    expect(letters.first).to_be_hidden()

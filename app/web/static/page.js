@@ -316,6 +316,10 @@
     emailInput.addEventListener("input", debounce(checkEmail, 500));
     emailInput.addEventListener("change", checkEmail);
 
+    // The preview follows the form as it is typed: its button would only repeat it.
+    var previewButton = document.getElementById("preview-button");
+    if (previewButton) previewButton.remove();
+
     var lookUpSoon = debounce(lookUp, 300);
     var previewSoon = debounce(preview, 600);
     postalInput.addEventListener("input", lookUpSoon);
