@@ -4,13 +4,15 @@ typos, a province that contradicts the postal code, the embed's height and where
 action came from. Desktop and a 360 px phone, English and French, JavaScript on and off;
 axe finds nothing serious on every view; screenshots go to test-artifacts/web/."""
 
+import re
+
 import httpx
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.web import test_web_browser as action_page
 from tests.web import test_web_journey as journey
-from tests.web.test_web_browser import SLUG, actions_by, serious_violations, shot
+from tests.web.test_web_browser import SLUG, actions_by, new_page, serious_violations, shot
 from tests.web_server import LiveServer
 
 # The action page's module fixtures: a live service and Debian's chromium.
@@ -305,3 +307,33 @@ def test_the_preview_folds_away_its_button_goes_with_javascript_and_lands_withou
     shot(page, f"page-07-preview-open-{name}")
     page.locator("#preview summary").click()  # folds away
     expect(letters.first).to_be_hidden()
+
+
+@pytest.mark.parametrize("with_script", [True, False])
+def test_the_embed_tells_its_height_and_the_hosts_script_fits_the_frame(
+    browser: Browser, server: LiveServer, with_script: bool
+) -> None:
+    script = f'<script src="{server.url}/static/web/embed.js" async></script>'
+    snippet = (
+        f'<h1>A partner</h1><iframe id="embed" src="{server.url}/embed/c/{SLUG}" '
+        'title="Write to your MP" style="width:100%;height:1900px;border:0"></iframe>'
+    ) + (script if with_script else "")
+    context, page = new_page(browser, server, **journey.PHONE)
+    with action_page.partner_site(snippet) as partner_url:
+        page.goto(partner_url)
+        frame = page.frame_locator("#embed")
+        expect(frame.locator("form.action")).to_be_visible()
+        inner = page.frame(url=re.compile(r"/embed/c/"))
+        assert inner is not None
+        content = inner.evaluate("Math.ceil(document.body.getBoundingClientRect().height)")
+        assert content > 1900  # a phone's form is taller than the snippet's fallback
+        if with_script:
+            expect(page.locator("#embed")).to_have_attribute(
+                "style", re.compile(rf"height: ?{content}px")
+            )
+            # Send is reached by scrolling the partner's page, not inside the frame.
+            assert inner.evaluate("document.documentElement.scrollHeight <= innerHeight + 1")
+        else:  # the snippet's own height remains
+            expect(page.locator("#embed")).to_have_attribute("style", re.compile(r"height: ?1900px"))
+        shot(page, f"page-08-embed-{'fitted' if with_script else 'fallback'}")
+    context.close()

@@ -403,6 +403,23 @@
     });
   }
 
+  // An embedded page tells the page that frames it how tall it is, whenever that
+  // changes, so that the partner's script (embed.js) can fit the frame to it. The
+  // height says nothing private, so any host may read it.
+  function tellHeight() {
+    if (window.parent === window || !document.body.classList.contains("embedded")) return;
+    var last = 0;
+    function send() {
+      var height = Math.ceil(document.body.getBoundingClientRect().height);
+      if (height === last) return;
+      last = height;
+      window.parent.postMessage({ type: "letterdesk:height", height: height }, "*");
+    }
+    if (window.ResizeObserver) new ResizeObserver(send).observe(document.body);
+    window.addEventListener("load", send);
+    send();
+  }
+
   // A page restored from the back/forward cache comes back as it was left: Send not busy.
   window.addEventListener("pageshow", function (event) {
     if (!event.persisted) return;
@@ -420,6 +437,7 @@
       enhanceCounts(form);
     }
     enhanceShare();
+    tellHeight();
     var summary = document.getElementById("error-summary");
     var thanks = document.getElementById("thanks-heading");
     if (summary) summary.focus();
