@@ -334,6 +334,8 @@ def test_the_embed_tells_its_height_and_the_hosts_script_fits_the_frame(
             # Send is reached by scrolling the partner's page, not inside the frame.
             assert inner.evaluate("document.documentElement.scrollHeight <= innerHeight + 1")
         else:  # the snippet's own height remains
-            expect(page.locator("#embed")).to_have_attribute("style", re.compile(r"height: ?1900px"))
+            expect(page.locator("#embed")).to_have_attribute(
+                "style", re.compile(r"height: ?1900px")
+            )
         shot(page, f"page-08-embed-{'fitted' if with_script else 'fallback'}")
     context.close()

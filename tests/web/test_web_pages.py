@@ -192,12 +192,14 @@ def test_a_second_action_with_the_same_email_is_thanked_as_a_first(
 def test_a_postal_code_in_two_districts_asks_which(
     client: TestClient, campaign: dict[str, Any], session: Session
 ) -> None:
-    page = client.post(f"/c/{SLUG}", data=form(postal_code="J8X 2K5"))
+    page = client.post(f"/c/{SLUG}", data=form(postal_code="J8X 2K5", province="QC"))
     assert page.status_code == 422
     text = html.unescape(page.text)
     assert error_beside(page.text, "district") == "Choose your district."
     assert "<option>Gatineau</option>" in text and "<option>Hull—Aylmer</option>" in text
-    page = client.post(f"/c/{SLUG}", data=form(postal_code="J8X 2K5", district="Gatineau"))
+    page = client.post(
+        f"/c/{SLUG}", data=form(postal_code="J8X 2K5", province="QC", district="Gatineau")
+    )
     assert page.status_code == 200
     assert "Steven MacKinnon" in page.text
     assert actions(session) == 1
