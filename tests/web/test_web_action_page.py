@@ -302,7 +302,9 @@ def test_the_preview_folds_away_its_button_goes_with_javascript_and_lands_withou
     expect(preview).to_have_attribute("open", "")
     letters = page.locator("#preview-letters .letter")
     expect(letters).to_have_count(2)
-    expect(letters.first).to_be_in_viewport()
+    expect(letters.first).to_be_visible()
+    if not js:  # the answer to Preview opens at the letters
+        expect(letters.first).to_be_in_viewport()
     assert no_serious_violations(name, page)
     shot(page, f"page-07-preview-open-{name}")
     page.locator("#preview summary").click()  # folds away
