@@ -29,6 +29,13 @@ _PROVINCE_BY_NAME = {
     name.casefold(): code for code, names in PROVINCES.items() for name in (code, *names)
 } | {"que.": "QC", "pq": "QC", "nfld.": "NL", "pei": "PE"}
 
+# A postal code's first letter says its province or territory (Canada Post's regions).
+POSTAL_PROVINCES: dict[str, tuple[str, ...]] = {
+    "A": ("NL",), "B": ("NS",), "C": ("PE",), "E": ("NB",), "G": ("QC",), "H": ("QC",),
+    "J": ("QC",), "K": ("ON",), "L": ("ON",), "M": ("ON",), "N": ("ON",), "P": ("ON",),
+    "R": ("MB",), "S": ("SK",), "T": ("AB",), "V": ("BC",), "X": ("NT", "NU"), "Y": ("YT",),
+}  # fmt: skip
+
 # Canada Post: no D, F, I, O, Q or U anywhere; no W or Z as the first letter. [0-9], not
 # \d, which takes any script's digits.
 _POSTAL_CODE = re.compile(

@@ -165,6 +165,12 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "fr": "Votre province doit être une province ou un territoire du Canada, comme QC ou "
         "Québec.",
     },
+    "province_contradicts_postal_code": {
+        "en": "Postal codes beginning with {letter} are in {expected}, not {province}: please "
+        "check your province and your postal code.",
+        "fr": "Les codes postaux qui commencent par {letter} sont ceux de : {expected}. "
+        "Vérifiez votre province ({province}) et votre code postal.",
+    },
     "control_characters": {
         "en": "Your {label} contains an invisible control character; please remove it.",
         "fr": "Votre {label} contient un caractère de contrôle invisible; veuillez le retirer.",

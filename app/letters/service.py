@@ -57,7 +57,7 @@ from app.errors import (
     NotFound,
     invalid_field,
 )
-from app.fields import PROVINCES, fold
+from app.fields import POSTAL_PROVINCES, PROVINCES, fold
 from app.ids import is_well_formed, new_id
 from app.letters import lifecycle, quality, repeats
 from app.letters.actions import supporter_of
@@ -481,6 +481,35 @@ def letter_context(
     return context, greeting
 
 
+def check_province(supporter: Supporter, language: Language) -> None:
+    """A province the postal code's first letter contradicts (a slip on either, which
+    would address the letter wrongly) is questioned with a 422 naming the province, in
+    the letter's language."""
+    letter = supporter.postal_code[:1]
+    expected = POSTAL_PROVINCES.get(letter, ())
+    if not expected or supporter.province in expected:
+        return
+    index = 0 if language == "en" else 1
+    message = say(
+        "province_contradicts_postal_code",
+        language,
+        letter=letter,
+        expected=" / ".join(PROVINCES[code][index] for code in expected),
+        province=PROVINCES[supporter.province][index],
+    )
+    raise InvalidInput(
+        message,
+        errors=[
+            {
+                "field": "supporter.province",
+                "in": "body",
+                "code": "province_contradicts_postal_code",
+                "message": message,
+            }
+        ],
+    )
+
+
 def compose(
     session: Session,
     campaign: Campaign,
@@ -494,6 +523,7 @@ def compose(
     the letter's language). `near_duplicates=False` skips that check: the bench measures
     its cost so."""
     language = letter_language(campaign, body)
+    check_province(body.supporter, language)
     chosen, edited = supporter_parts(campaign, body, language)
     supporter = body.supporter
     written = {

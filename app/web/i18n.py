@@ -16,6 +16,10 @@ STRINGS: dict[str, dict[Language, str]] = {
     "powered_by": {"en": "Letters sent with letterdesk", "fr": "Lettres envoyées avec letterdesk"},
     "goal": {"en": "Goal: {goal}", "fr": "Objectif : {goal}"},
     "progress_label": {"en": "Progress to the goal", "fr": "Progression vers l'objectif"},
+    "cta": {
+        "en": "Send your letter: it takes two minutes.",
+        "fr": "Envoyez votre lettre : cela prend deux minutes.",
+    },
     "your_information": {"en": "Your information", "fr": "Vos coordonnées"},
     "information_hint": {
         "en": "Your letter is signed with your name and address: officials give most weight "
@@ -234,6 +238,13 @@ STRINGS: dict[str, dict[Language, str]] = {
         "en": "Enter an email address such as name@example.org.",
         "fr": "Entrez une adresse courriel comme nom@exemple.org.",
     },
+    "email_suggestion": {"en": "Did you mean {email}?", "fr": "Vouliez-vous dire {email} ?"},
+    "email_typo": {
+        "en": "Did you mean {email}? If your address is right as typed, press Send again.",
+        "fr": "Vouliez-vous dire {email} ? Si votre adresse est juste telle quelle, appuyez de "
+        "nouveau sur Envoyer.",
+    },
+    "use_suggestion": {"en": "Use this address", "fr": "Utiliser cette adresse"},
     "postal_code_invalid": {
         "en": "Enter a Canadian postal code such as K1A 0A6.",
         "fr": "Entrez un code postal canadien comme K1A 0A6.",
@@ -273,6 +284,44 @@ STRINGS: dict[str, dict[Language, str]] = {
         "en": "We could not find your MP from your postal code.",
         "fr": "Nous n'avons pas trouvé votre députée ou député à partir de votre code postal.",
     },
+    "district_choice": {"en": "{district}: {mps}", "fr": "{district} : {mps}"},
+    "and": {"en": "and", "fr": "et"},
+    "choose_mp": {
+        "en": "Choose your riding or your MP",
+        "fr": "Choisissez votre circonscription ou votre députée ou député",
+    },
+    "choose_mp_hint": {
+        "en": "We do not know the riding of this postal code. Type the name of your riding "
+        "or of your MP, then choose.",
+        "fr": "Nous ne connaissons pas la circonscription de ce code postal. Tapez le nom de "
+        "votre circonscription ou de votre députée ou député, puis choisissez.",
+    },
+    "district_search": {
+        "en": "Riding or MP",
+        "fr": "Circonscription, députée ou député",
+    },
+    "choose_mp_first": {
+        "en": "We do not know the riding of your postal code: choose your riding or your MP "
+        "below, or press Send again to send without a letter to your MP.",
+        "fr": "Nous ne connaissons pas la circonscription de votre code postal : choisissez "
+        "ci-dessous votre circonscription ou votre députée ou député, ou appuyez de nouveau "
+        "sur Envoyer pour envoyer sans lettre à votre députée ou député.",
+    },
+    "find_district": {"en": "Find", "fr": "Chercher"},
+    "no_district_found": {
+        "en": "No riding or MP has this name. Try fewer or other words.",
+        "fr": "Aucune circonscription ni aucun député ne porte ce nom. Essayez moins de mots "
+        "ou d'autres mots.",
+    },
+    "search_too_short": {
+        "en": "Type at least {min} letters.",
+        "fr": "Tapez au moins {min} lettres.",
+    },
+    "districts_found": {
+        "en": "Ridings found: {count}",
+        "fr": "Circonscriptions trouvées : {count}",
+    },
+    "no_letter": {"en": "No letter", "fr": "Aucune lettre"},
     "too_many": {
         "en": "Too many letters have been sent from here just now. Please try again in "
         "{minutes} minutes: what you wrote is kept below.",
@@ -297,6 +346,13 @@ SINGLE_LINE_MAX = 300
 
 def text(key: str, language: Language, **values: object) -> str:
     return STRINGS[key][language].format(**values)
+
+
+def join_names(names: list[str], language: Language) -> str:
+    """'A', 'A and B', 'A, B and C' ('et' in French)."""
+    if len(names) < 2:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} {text('and', language)} {names[-1]}"
 
 
 def number(value: int, language: Language) -> str:

@@ -38,10 +38,10 @@ from app.rate_limits import PageCallsByAddress, check_supporter_email, hold_past
 from app.responses import NOT_FOUND, RATE_LIMITED, conflict
 from app.settings import Settings
 from app.tokens import letters_page_token
-from app.web import i18n, service, thanks
+from app.web import i18n, service, thanks, typos
 from app.web.i18n import Language
 from app.web.identity import identity_context
-from app.web.schemas import PageTargets
+from app.web.schemas import EmailCheck, PageDistrict, PageDistricts, PageTargets
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(
@@ -125,6 +125,24 @@ async def form_of(request: Request) -> dict[str, str]:
 FormDep = Annotated[dict[str, str], Depends(form_of)]
 
 
+async def email_form_of(request: Request) -> dict[str, str]:
+    return service.parse_form(await request.body(), ("email",))
+
+
+EmailFormDep = Annotated[dict[str, str], Depends(email_form_of)]
+EMAIL_FORM = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/x-www-form-urlencoded": {
+                "schema": {"type": "object", "properties": {"email": {"type": "string"}}},
+                "example": {"email": "amelie@gmial.com"},
+            }
+        },
+    }
+}
+
+
 def security_headers(settings: Settings, embed: bool) -> dict[str, str]:
     """No inline script or style anywhere, so the CSP allows only our own files. Only the
     embed page may be framed, by whom the settings say; the page itself by nobody."""
@@ -154,6 +172,8 @@ def page_urls(request: Request, slug: str, language: Language, embed: bool) -> d
         "page": f"{base}?lang={language}",
         "other_language": f"{base}?lang={'en' if language == 'fr' else 'fr'}",
         "targets": f"/c/{slug}/targets",
+        "districts": f"/c/{slug}/districts",
+        "email_check": f"/c/{slug}/email-check?lang={language}",
         "preview": f"/c/{slug}/preview?lang={language}",
         "share": share,
     }
@@ -198,6 +218,7 @@ def render_page(
     status: int = 200,
     look_up: bool = True,
     draft: bool = False,
+    searched: bool = False,
 ) -> HTMLResponse:
     form = form or {}
     errors = errors or service.FormErrors()
@@ -208,6 +229,8 @@ def render_page(
         service.targets_of(session, campaign, provider, where, language) if not closed else None
     )
     districts = errors.districts or (targets.districts if targets else [])
+    choosing = bool(targets and targets.choose_district)
+    choices = district_choices(session, campaign, form, language) if choosing else []
     values = {
         "subject": campaign.subject.get(language, ""),
         "concern": campaign.concern.get(language, ""),
@@ -224,6 +247,11 @@ def render_page(
         "has_own_mp": any(target["type"] == "own_mp" for target in campaign.targets),
         "targets": targets,
         "districts": districts,
+        "choosing": choosing,
+        "choices": choices,
+        "searched": searched,
+        "search_max": service.SEARCH_MAX,
+        "email_suggestion": typos.suggest_email(form.get("email", "")),
         "provinces": service.province_choices(language),
         "values": values,
         "errors": errors.messages,
@@ -243,6 +271,20 @@ def render_page(
     return templates.TemplateResponse(
         request, "campaign.html", context, status_code=status, headers=headers
     )
+
+
+def district_choices(
+    session: Session, campaign: Campaign, form: dict[str, str], language: Language
+) -> list[PageDistrict]:
+    """The districts found by the words the supporter searched, with the one they chose
+    kept first even when their words have changed since."""
+    words = form.get("district_search", "").strip()[: service.SEARCH_MAX]
+    found = service.district_choices(session, campaign, words, language) if len(words) >= 2 else []
+    chosen = form.get("district", "")
+    if chosen and all(choice.name != chosen for choice in found):
+        kept = service.district_choices(session, campaign, chosen[: service.SEARCH_MAX], language)
+        found = [choice for choice in kept if choice.name == chosen] + found
+    return found
 
 
 def render_thanks(
@@ -277,6 +319,7 @@ def render_thanks(
             }
             for letter in shown["letters"]
         ],
+        "not_sent": shown.get("not_sent", []),
     }
     return templates.TemplateResponse(
         request, "thanks.html", context, headers=security_headers(settings, embed)
@@ -355,11 +398,28 @@ def submit_form(
         # past which the letters wait for confirmation by email.
         held = hold_past_address_limit(request)
         body = service.action_of(form, campaign, language)
+        if form.get("intent") == "find_district":
+            return find_district(request, session, campaign, provider, language, embed, form)
         if form.get("intent") == "preview":
             preview = letters.preview(session, campaign, body, provider)
             return render_page(
                 request, session, campaign, provider, language, embed, form=form, preview=preview
             )
+        suggested = typos.suggest_email(form.get("email", ""))
+        if suggested and form.get("email_checked") != form.get("email"):
+            # Asked once, without JavaScript too: Send again keeps the address as typed.
+            message = i18n.text("email_typo", language, email=suggested)
+            return render_page(
+                request, session, campaign, provider, language, embed,
+                form=form | {"email_checked": form.get("email", "")},
+                errors=service.FormErrors({"email": message}), status=422,
+            )  # fmt: skip
+        if must_choose_district(session, campaign, provider, form, language):
+            asked = service.FormErrors({"district_search": i18n.text("choose_mp_first", language)})
+            return render_page(
+                request, session, campaign, provider, language, embed,
+                form=form | {"district_offered": "yes"}, errors=asked, status=422,
+            )  # fmt: skip
         check_supporter_email(request, body.supporter.email)
         # Anonymous: a repeat is answered as a first action, with the thank-you page.
         action = letters.take_action(
@@ -388,8 +448,58 @@ def submit_form(
     # Only where nothing waits for the address's owner: on a campaign that asks them to
     # confirm, the link comes by email (an answered repeat names no letters page).
     letters_page = "" if campaign.confirm_email else letters_page_token(settings, action.id)
-    sealed = thanks.seal_thanks(settings, action, form, letters_page)
+    not_sent = [
+        service.warning_message(warning, language)
+        for warning in action.warnings
+        if warning.part == "recipients"
+    ]
+    sealed = thanks.seal_thanks(settings, action, form, letters_page, not_sent)
     return RedirectResponse(thanks_address(slug, language, embed, sealed), status_code=303)
+
+
+def find_district(
+    request: Request,
+    session: Session,
+    campaign: Campaign,
+    provider: DistrictProvider,
+    language: Language,
+    embed: bool,
+    form: dict[str, str],
+) -> HTMLResponse:
+    """The page without JavaScript, its Find button pressed: the districts whose name or
+    MP's name holds the words typed, to choose from. Nothing else is checked yet."""
+    words = form.get("district_search", "").strip()
+    form = form | {"district_offered": "yes"}
+    if len(words) < service.SEARCH_MIN or len(words) > service.SEARCH_MAX:
+        key, bound = ("search_too_short", service.SEARCH_MIN)
+        if len(words) > service.SEARCH_MAX:
+            key, bound = ("too_long", service.SEARCH_MAX)
+        message = i18n.text(key, language, min=bound, max=bound)
+        errors = service.FormErrors({"district_search": message})
+        return render_page(
+            request, session, campaign, provider, language, embed, form=form, errors=errors,
+            status=422,
+        )  # fmt: skip
+    return render_page(
+        request, session, campaign, provider, language, embed, form=form, searched=True
+    )
+
+
+def must_choose_district(
+    session: Session,
+    campaign: Campaign,
+    provider: DistrictProvider,
+    form: dict[str, str],
+    language: Language,
+) -> bool:
+    """A postal code no table knows, on a campaign that writes to the supporter's MP, sent
+    before the page could offer the choice of district (without JavaScript, the page
+    learns it only now): the page asks once, and a second Send goes without."""
+    if form.get("district") or form.get("district_offered") == "yes":
+        return False
+    if not any(target["type"] == "own_mp" for target in campaign.targets):
+        return False
+    return service.targets_of(session, campaign, provider, form, language).choose_district
 
 
 def show_thanks(
@@ -525,6 +635,59 @@ def page_targets(
         ) from None
     form = {"postal_code": postal_code, "district": district or ""}
     return service.targets_of(session, campaign, provider, form, language)
+
+
+@router.get(
+    "/c/{slug}/districts",
+    response_model=PageDistricts,
+    responses=NOT_FOUND | conflict("The campaign has closed.") | RATE_LIMITED,
+)
+def page_districts(
+    request: Request,
+    _: PageCallsByAddress,
+    session: SessionDep,
+    q: Annotated[
+        str,
+        Query(
+            min_length=service.SEARCH_MIN,
+            max_length=service.SEARCH_MAX,
+            description="Words of a district's or an MP's name, e.g. `labrador` or `earle`.",
+        ),
+    ],
+    slug: str = SlugPath,
+    lang: Annotated[str | None, LangQuery] = None,
+) -> PageDistricts:
+    """Public: the districts a supporter may choose when no table knows their postal
+    code (`choose_district` in `/c/{slug}/targets`), each naming its MPs, in the page's
+    language; the page's script asks as the words are typed."""
+    campaign = live_campaign(session, slug)
+    language = language_for(request, campaign.languages, lang)
+    return PageDistricts(q=q, districts=service.district_choices(session, campaign, q, language))
+
+
+@router.post(
+    "/c/{slug}/email-check",
+    response_model=EmailCheck,
+    openapi_extra=EMAIL_FORM,
+    responses=NOT_FOUND | conflict("The campaign has closed.") | RATE_LIMITED,
+)
+def page_email_check(
+    request: Request,
+    _: PageCallsByAddress,
+    session: SessionDep,
+    form: EmailFormDep,
+    slug: str = SlugPath,
+    lang: Annotated[str | None, LangQuery] = None,
+) -> EmailCheck:
+    """Public: "did you mean …?" for an email address whose domain is one slip from a
+    common one (`gmial.com`), in the page's language; the page's script asks as the
+    address is typed. A suggestion, never a refusal. Posted, so that no address is
+    written in a URL."""
+    campaign = live_campaign(session, slug)
+    language = language_for(request, campaign.languages, lang)
+    suggested = typos.suggest_email(form.get("email", ""))
+    message = i18n.text("email_suggestion", language, email=suggested) if suggested else None
+    return EmailCheck(suggestion=suggested, message=message)
 
 
 @router.post(

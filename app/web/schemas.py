@@ -26,6 +26,7 @@ class PageTargets(BaseModel):
                     ],
                     "warnings": [],
                     "districts": [],
+                    "choose_district": False,
                 }
             ]
         }
@@ -37,3 +38,40 @@ class PageTargets(BaseModel):
     districts: list[str] = Field(
         description="Where the postal code straddles districts: the supporter chooses one."
     )
+    choose_district: bool = Field(
+        False,
+        description="No table knows this postal code: the supporter may choose their "
+        "district by its name or their MP's (`GET /c/{slug}/districts?q=`) and send it as "
+        "`district`.",
+    )
+
+
+class PageDistrict(BaseModel):
+    name: str = Field(description="Sent as the form's `district`.", examples=["Labrador"])
+    mps: list[str] = Field(examples=[["Philip Earle"]])
+    label: str = Field(
+        description="As the page shows it, in its language.",
+        examples=["Labrador (NL): Philip Earle"],
+    )
+
+
+class PageDistricts(BaseModel):
+    """Districts to choose from by their name or their MP's name, named for the page."""
+
+    q: str
+    districts: list[PageDistrict]
+
+
+class EmailCheck(BaseModel):
+    """A likelier address for one whose domain is a slip from a common one, or none."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"suggestion": "amelie@gmail.com", "message": "Did you mean amelie@gmail.com?"}
+            ]
+        }
+    )
+
+    suggestion: str | None
+    message: str | None = Field(description="The question as the page asks it, in its language.")

@@ -3,6 +3,7 @@ form's fields become the same ActionCreate the JSON API takes, the errors the AP
 answer become messages beside the form's fields, and recipients, letters and warnings are
 named as the page shows them, in its language."""
 
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
@@ -12,14 +13,15 @@ from sqlalchemy.orm import Session
 
 from app.campaigns.models import Campaign
 from app.directory.lookup import DistrictProvider
+from app.directory.service import search_districts
 from app.errors import DomainError, InvalidInput, TooManyRequests, UpstreamUnavailable
-from app.fields import PROVINCES, normalise_postal_code
+from app.fields import PROVINCES, fold, normalise_postal_code
 from app.letters import service as letters
 from app.letters.messages import WRITTEN_PARTS, plain_field_errors, say
 from app.letters.schemas import ActionCreate, LetterRecipient, PreviewOut, QualityWarning
 from app.web import i18n
 from app.web.i18n import Language
-from app.web.schemas import PageRecipient, PageTargets
+from app.web.schemas import PageDistrict, PageRecipient, PageTargets
 
 SUPPORTER_FIELDS = (
     "first_name", "last_name", "email", "street_address", "city", "province", "postal_code",
@@ -27,11 +29,21 @@ SUPPORTER_FIELDS = (
 TEXT_FIELDS = (*SUPPORTER_FIELDS, "subject", "intro", "concern", "ask", "district")
 FORM_LEVEL = "form"  # errors that belong to no one field
 # Refusals the letters service words in the letter's language, which is the page's.
-QUALITY_REFUSALS = ("abusive_language", "intro_too_short", "copied_campaign_text")
+QUALITY_REFUSALS = (
+    "abusive_language", "intro_too_short", "copied_campaign_text",
+    "province_contradicts_postal_code",
+)  # fmt: skip
 MAX_PAIRS = 50
 
 
-PAGE_FORM_FIELDS = (*TEXT_FIELDS, "consent_to_contact", "intent")
+# `district_search`: words of a district's or an MP's name, for a postal code no table knows.
+# `district_offered`: the page has offered that choice (a second Send goes without it);
+# `email_checked`: the address the page suggested another for (sent as is, it is kept).
+PAGE_FORM_FIELDS = (
+    *TEXT_FIELDS, "district_search", "district_offered", "email_checked", "consent_to_contact",
+    "intent",
+)  # fmt: skip
+SEARCH_MIN, SEARCH_MAX = 2, 100
 
 
 def parse_form(raw: bytes, known: tuple[str, ...] = PAGE_FORM_FIELDS) -> dict[str, str]:
@@ -85,7 +97,7 @@ class FormErrors:
 def form_field(api_field: str) -> str:
     """'supporter.email' -> 'email'; fields of no form input belong to the form."""
     name = api_field.removeprefix("supporter.")
-    return name if name in TEXT_FIELDS else FORM_LEVEL
+    return name if name in (*TEXT_FIELDS, "district_search") else FORM_LEVEL
 
 
 def form_errors(error: DomainError, form: dict[str, str], language: Language) -> FormErrors:
@@ -196,7 +208,9 @@ def targets_of(
     language: Language,
 ) -> PageTargets:
     """Who the letter goes to as far as the form says: role holders at once, the MP once
-    the postal code is known (all candidates' districts where it straddles several)."""
+    the postal code is known (all candidates' districts where it straddles several). A
+    postal code no table knows is said so (`choose_district`): the supporter may choose
+    their district by its name or their MP's, and the chosen district's MP is named."""
     try:
         postal_code: str | None = normalise_postal_code(form.get("postal_code", ""))
     except ValueError:
@@ -205,19 +219,54 @@ def targets_of(
     districts: list[str] = []
     try:
         found, warnings = letters.targets_for(
-            session, campaign, provider, postal_code, district, language
+            session, campaign, provider, postal_code, None, language
         )
     except InvalidInput as error:
         districts = [str(name) for name in error.extra.get("candidates", [])]
         found, warnings = letters.targets_for(session, campaign, provider, None, None, language)
     except DomainError:  # the lookup service is down: the page still shows who it can
         found, warnings = letters.targets_for(session, campaign, provider, None, None, language)
+    unknown = any(warning.message in MP_NOT_FOUND for warning in warnings)
+    if district and (districts or unknown):
+        # A district that is not one of this code's, or none we know: as before.
+        with suppress(DomainError):
+            found, warnings = letters.targets_for(
+                session, campaign, provider, postal_code, district, language
+            )
     return PageTargets(
         postal_code=postal_code,
         recipients=[page_recipient(recipient, language) for recipient in found],
         warnings=[warning_message(warning, language) for warning in warnings],
         districts=districts,
+        choose_district=unknown,
     )
+
+
+def district_choices(
+    session: Session, campaign: Campaign, q: str, language: Language
+) -> list[PageDistrict]:
+    """Districts whose name or whose MP's name holds the words of `q`, each with its
+    MPs named: the choice for a postal code no table knows."""
+    found = search_districts(session, campaign.organisation_id, q)
+    choices = []
+    for district in found.districts:
+        mps = [
+            mp.display_name
+            for mp in district.representatives
+            if fold(mp.elected_office or "") == "mp"
+        ]
+        if not mps:
+            continue
+        names = i18n.join_names(mps, language)
+        label = f"{district.name} ({district.province})" if district.province else district.name
+        choices.append(
+            PageDistrict(
+                name=district.name,
+                mps=mps,
+                label=i18n.text("district_choice", language, district=label, mps=names),
+            )
+        )
+    return choices
 
 
 def preview_view(preview: PreviewOut, campaign: Campaign, language: Language) -> dict[str, Any]:

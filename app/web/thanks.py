@@ -11,6 +11,7 @@ action's would not (README, "Who took action stays private")."""
 
 import json
 import zlib
+from collections.abc import Sequence
 from typing import Any
 
 from app.letters.schemas import ActionOut
@@ -22,10 +23,15 @@ VALID_DAYS = 30  # long enough to come back to; the address holds a name and an 
 
 
 def seal_thanks(
-    settings: Settings, action: ActionOut, form: dict[str, str], letters_page: str = ""
+    settings: Settings,
+    action: ActionOut,
+    form: dict[str, str],
+    letters_page: str = "",
+    not_sent: Sequence[str] = (),
 ) -> str:
     """`letters_page`: the sealed address of the supporter's letters page, where the
-    thank-you page links to it."""
+    thank-you page links to it. `not_sent`: why a target got no letter, in the page's
+    language, one line each (the page never hides a target it could not write to)."""
     shown = {
         "letters_page": letters_page,
         "first_name": form.get("first_name", "").strip(),
@@ -40,6 +46,7 @@ def seal_thanks(
             }
             for letter in action.letters
         ],
+        "not_sent": list(not_sent),
     }
     packed = zlib.compress(json.dumps(shown, separators=(",", ":")).encode(), 9)
     return sealer(settings, PURPOSE).encrypt(packed).decode()

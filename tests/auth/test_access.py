@@ -80,6 +80,8 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/embed/c/{slug}"): PUBLIC,
     ("POST", "/embed/c/{slug}"): PUBLIC,
     ("GET", "/c/{slug}/targets"): PUBLIC,
+    ("GET", "/c/{slug}/districts"): PUBLIC,
+    ("POST", "/c/{slug}/email-check"): PUBLIC,
     ("GET", "/c/{slug}/thanks/{sealed}"): PUBLIC,
     ("GET", "/embed/c/{slug}/thanks/{sealed}"): PUBLIC,
     ("GET", "/actions/{action_id}/confirm"): PUBLIC,

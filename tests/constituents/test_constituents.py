@@ -43,6 +43,7 @@ BOB = action_body(
         "email": "bob@example.org",
         "street_address": "9 Jasper Avenue",
         "postal_code": "T5A 2C3",
+        "province": "AB",
     },
     intro="I teach grade four and I live in Edmonton.",
 )

@@ -93,7 +93,7 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], str, str, dict[str, str]]
     (
         "mp_not_found",
         {},
-        {"supporter": {"postal_code": "X0A 1A1"}},
+        {"supporter": {"postal_code": "X0A 1A1", "province": "NU"}},
         "warnings",
         "recipient_not_found",
         {

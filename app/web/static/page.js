@@ -56,6 +56,11 @@
     var targetsList = document.getElementById("targets");
     var districtField = document.getElementById("district-field");
     var districtSelect = document.getElementById("district");
+    var chooser = document.getElementById("choose-district");
+    var choices = document.getElementById("district-choices");
+    var searchInput = document.getElementById("district_search");
+    var searchStatus = document.getElementById("district-search-status");
+    var offered = document.getElementById("district-offered");
     var postalInput = document.getElementById("postal_code");
     var previewBox = document.getElementById("preview-letters");
     var previewStatus = document.getElementById("preview-status");
@@ -86,9 +91,65 @@
           districtSelect.appendChild(option);
         });
         districtField.hidden = false;
+        districtSelect.disabled = false;
       } else if (!districtSelect.value) {
         districtField.hidden = true;
+        districtSelect.disabled = true;
       }
+      showChooser(answer.choose_district);
+    }
+
+    // A postal code no table knows: the choice of riding by its name or its MP's.
+    function showChooser(open) {
+      if (chooser.hidden === !open) return;
+      chooser.hidden = !open;
+      offered.disabled = !open;
+      if (!open) clearChoices();
+    }
+
+    function clearChoices() {
+      choices.replaceChildren(choices.querySelector("legend"));
+      choices.hidden = true;
+    }
+
+    function chosenDistrict() {
+      var checked = choices.querySelector("input[name=district]:checked");
+      if (checked) return checked.value;
+      return districtSelect.disabled ? "" : districtSelect.value;
+    }
+
+    function showChoices(answer) {
+      var chosen = chosenDistrict();
+      clearChoices();
+      answer.districts.forEach(function (district, index) {
+        var row = element("div", "choice");
+        var radio = element("input");
+        radio.type = "radio";
+        radio.name = "district";
+        radio.id = "district-choice-" + (index + 1);
+        radio.value = district.name;
+        radio.checked = district.name === chosen;
+        var label = element("label", "", district.label);
+        label.htmlFor = radio.id;
+        row.appendChild(radio);
+        row.appendChild(label);
+        choices.appendChild(row);
+      });
+      choices.hidden = answer.districts.length === 0;
+      searchStatus.textContent = answer.districts.length ? data.districtsFound.replace(
+        "{count}", String(answer.districts.length)) : data.noDistrict;
+    }
+
+    var lastSearch = null;
+    function search() {
+      var words = searchInput.value.trim();
+      if (words.length < 2 || words === lastSearch) return;
+      lastSearch = words;
+      fetch(data.districtsUrl + "?lang=" + encodeURIComponent(data.lang) + "&q=" +
+        encodeURIComponent(words), { headers: { Accept: "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (answer) { if (answer && words === lastSearch) showChoices(answer); })
+        .catch(function () { lastSearch = null; });
     }
 
     function showPendingMP() {
@@ -103,15 +164,18 @@
       if (code !== lastCode) {
         lastCode = code;
         districtSelect.value = ""; // a district chosen for another postal code
+        var checked = choices.querySelector("input[name=district]:checked");
+        if (checked) checked.checked = false;
       }
-      var key = code + "|" + districtSelect.value;
+      var district = chosenDistrict();
+      var key = code + "|" + district;
       if (!POSTAL_CODE.test(code) || key === lastLookup) return;
       lastLookup = key;
       var status = targetsList.querySelector(".pending");
       if (status) status.textContent = data.lookingUp;
       var url = data.targetsUrl + "?lang=" + encodeURIComponent(data.lang) +
         "&postal_code=" + encodeURIComponent(code);
-      if (districtSelect.value) url += "&district=" + encodeURIComponent(districtSelect.value);
+      if (district) url += "&district=" + encodeURIComponent(district);
       fetch(url, { headers: { Accept: "application/json" } })
         .then(function (response) { return response.ok ? response.json() : null; })
         .then(function (answer) {
@@ -206,10 +270,71 @@
         .catch(function () { /* the preview is a help; the form still posts */ });
     }
 
+    // "Did you mean …?" for an email domain one slip from a common one: a suggestion the
+    // supporter may take with one press, or leave (the server then asks no more).
+    var emailInput = document.getElementById("email");
+    var suggestion = document.getElementById("email-suggestion");
+    var useSuggestion = document.getElementById("use-suggestion");
+    var emailChecked = document.getElementById("email_checked");
+    var lastEmail = null;
+    function showSuggestion(suggested) {
+      var current = suggestion.textContent;
+      var text = suggested ? suggestion.dataset.template.replace("{email}", suggested) : "";
+      if (text !== current) {
+        suggestion.replaceChildren();
+        if (text) suggestion.appendChild(element("p", "", text));
+      }
+      useSuggestion.dataset.email = suggested || "";
+      useSuggestion.hidden = !suggested;
+      emailChecked.value = suggested ? emailInput.value : "";
+    }
+    function checkEmail() {
+      var email = emailInput.value.trim();
+      if (email === lastEmail) return;
+      lastEmail = email;
+      if (email.indexOf("@") < 1) { showSuggestion(null); return; }
+      var body = new URLSearchParams();
+      body.append("email", email);
+      fetch(data.emailCheckUrl, {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" },
+        body: body,
+      })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (answer) { if (answer && email === lastEmail) showSuggestion(answer.suggestion); })
+        .catch(function () { lastEmail = null; });
+    }
+    useSuggestion.addEventListener("click", function () {
+      emailInput.value = useSuggestion.dataset.email;
+      showSuggestion(null);
+      lastEmail = emailInput.value;
+      changed.email = true;
+      emailInput.focus();
+      previewSoon();
+    });
+    if (useSuggestion.dataset.email) useSuggestion.hidden = false;
+    emailInput.addEventListener("input", debounce(checkEmail, 500));
+    emailInput.addEventListener("change", checkEmail);
+
+    // The preview follows the form as it is typed: its button would only repeat it.
+    var previewButton = document.getElementById("preview-button");
+    if (previewButton) previewButton.remove();
+
     var lookUpSoon = debounce(lookUp, 300);
     var previewSoon = debounce(preview, 600);
     postalInput.addEventListener("input", lookUpSoon);
     districtSelect.addEventListener("change", lookUp);
+    choices.addEventListener("change", lookUp);
+    var searchSoon = debounce(search, 300);
+    searchInput.addEventListener("input", searchSoon);
+    searchInput.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter") return;
+      event.preventDefault(); // Enter here finds, it does not send
+      search();
+    });
+    var findButton = document.getElementById("find-district");
+    findButton.type = "button"; // no longer the form's default button: Enter elsewhere sends
+    findButton.addEventListener("click", function () { lastSearch = null; search(); });
     function onEdit(event) {
       if (event.target.name) changed[event.target.name] = true;
       previewSoon();
@@ -278,6 +403,23 @@
     });
   }
 
+  // An embedded page tells the page that frames it how tall it is, whenever that
+  // changes, so that the partner's script (embed.js) can fit the frame to it. The
+  // height says nothing private, so any host may read it.
+  function tellHeight() {
+    if (window.parent === window || !document.body.classList.contains("embedded")) return;
+    var last = 0;
+    function send() {
+      var height = Math.ceil(document.body.getBoundingClientRect().height);
+      if (height === last) return;
+      last = height;
+      window.parent.postMessage({ type: "letterdesk:height", height: height }, "*");
+    }
+    if (window.ResizeObserver) new ResizeObserver(send).observe(document.body);
+    window.addEventListener("load", send);
+    send();
+  }
+
   // A page restored from the back/forward cache comes back as it was left: Send not busy.
   window.addEventListener("pageshow", function (event) {
     if (!event.persisted) return;
@@ -295,6 +437,7 @@
       enhanceCounts(form);
     }
     enhanceShare();
+    tellHeight();
     var summary = document.getElementById("error-summary");
     var thanks = document.getElementById("thanks-heading");
     if (summary) summary.focus();

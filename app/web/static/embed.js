@@ -1,0 +1,23 @@
+// For a partner's page that frames a letterdesk action page: each embedded page tells
+// its height (postMessage from page.js) and this script sets its iframe's height to it,
+// so the form never scrolls inside the frame. Without this script the iframe keeps the
+// height the snippet gives it, and scrolls inside. Loaded from the letterdesk service:
+// only messages from that origin, from one of the page's own iframes, are heeded.
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var origin = script ? new URL(script.src, document.baseURI).origin : null;
+  window.addEventListener("message", function (event) {
+    if (event.origin !== origin) return;
+    var data = event.data;
+    if (!data || data.type !== "letterdesk:height" || typeof data.height !== "number") return;
+    var frames = document.getElementsByTagName("iframe");
+    for (var i = 0; i < frames.length; i++) {
+      if (frames[i].contentWindow === event.source) {
+        var height = Math.max(200, Math.min(Math.ceil(data.height), 20000));
+        frames[i].style.height = height + "px";
+        return;
+      }
+    }
+  });
+})();
