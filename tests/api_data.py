@@ -68,6 +68,7 @@ def make_organisation(client: TestClient, make_caller: MakeCaller) -> Organisati
         "sealed": seal_thanks(settings, ActionOut.model_validate(action), {"first_name": "A"}),
         "colour": "0b5d52",
         "token": "not-a-preview-token",
+        "questionnaire_id": "qst_not_made",
     }
     organisation.confirm_token = confirmation_token(settings, waiting["id"])
     return organisation

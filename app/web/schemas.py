@@ -58,6 +58,23 @@ class PageDistrict(BaseModel):
 class PageDistricts(BaseModel):
     """Districts to choose from by their name or their MP's name, named for the page."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "q": "labrador",
+                    "districts": [
+                        {
+                            "name": "Labrador",
+                            "mps": ["Philip Earle"],
+                            "label": "Labrador (NL): Philip Earle",
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+
     q: str
     districts: list[PageDistrict]
 
