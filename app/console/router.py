@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response, Streamin
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.campaigns.models import Campaign
 from app.campaigns.service import get_campaign
@@ -370,6 +371,19 @@ def consent_filter(consent: str) -> SupporterFilter:
 ConsentQuery = Annotated[str, Query(pattern="^(all|yes|no)$")]
 
 
+def campaign_with_people(
+    request: Request, session: Session, viewer: Viewer, campaign_id: str
+) -> Campaign | HTMLResponse:
+    """The organisation's campaign whose supporters the viewer may see, or the page that
+    says why not (403 for a role without personal data, 404 for no such campaign)."""
+    if not may_see_personal_data(viewer.user.role):
+        return refused(request, viewer, 403, "personal_data")
+    try:
+        return get_campaign(session, viewer.user.organisation_id, campaign_id[:80])
+    except NotFound:
+        return refused(request, viewer, 404, "not_found")
+
+
 @router.get("/console/campaigns/{campaign_id}/supporters", response_model=None)
 def campaign_supporters(
     request: Request,
@@ -381,12 +395,9 @@ def campaign_supporters(
     """A campaign's supporters (owners and editors): the newest, filtered by consent."""
     if viewer is None:
         return to_sign_in()
-    if not may_see_personal_data(viewer.user.role):
-        return refused(request, viewer, 403, "personal_data")
-    try:
-        campaign = get_campaign(session, viewer.user.organisation_id, campaign_id[:80])
-    except NotFound:
-        return refused(request, viewer, 404, "not_found")
+    campaign = campaign_with_people(request, session, viewer, campaign_id)
+    if isinstance(campaign, Response):
+        return campaign
     shown, total, letters = supporters.newest_supporters(
         session, viewer.user.organisation_id, campaign.id, consent_filter(consent)
     )
@@ -416,12 +427,9 @@ def campaign_supporters_csv(
     """The opt-in list (consent=yes by default) as CSV, every matching supporter."""
     if viewer is None:
         return to_sign_in()
-    if not may_see_personal_data(viewer.user.role):
-        return refused(request, viewer, 403, "personal_data")
-    try:
-        campaign = get_campaign(session, viewer.user.organisation_id, campaign_id[:80])
-    except NotFound:
-        return refused(request, viewer, 404, "not_found")
+    campaign = campaign_with_people(request, session, viewer, campaign_id)
+    if isinstance(campaign, Response):
+        return campaign
     lines = supporters.csv_lines(
         session, viewer.user.organisation_id, campaign.id, consent_filter(consent)
     )
