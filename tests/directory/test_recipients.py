@@ -175,8 +175,8 @@ def test_cursor_pagination_walks_every_recipient_once(client: TestClient, caller
         params: dict[str, Any] = {"limit": 3} | ({"cursor": cursor} if cursor else {})
         page = client.get("/v1/recipients", params=params, headers=caller.headers).json()
         seen += [item["last_name"] for item in page["items"]]
-        cursor = page["next_cursor"]
-        if cursor is None:
+        cursor = page["next_cursor"]  # the last page's too: where to resume from later
+        if not page["has_more"]:
             break
     assert seen == [f"Member {number}" for number in range(7)]
 
