@@ -108,8 +108,9 @@ def draft_preview_page(
     """Public with its address: a campaign's page as a preview (the address comes from
     `POST /v1/campaigns/{campaign_id}/preview-link`)."""
     campaign_id = open_preview(settings, token)
-    campaign = find_campaign(session, slug)
-    if campaign is None or campaign_id != campaign.id:
+    # The token names the campaign; the slug in the address must be its own.
+    campaign = find_campaign(session, campaign_id) if campaign_id else None
+    if campaign is None or campaign.slug != slug:
         return not_found_page(request, lang, embed=False)
     language = language_for(request, campaign.languages, lang)
     return render_page(request, session, campaign, provider, language, False, draft=True)
