@@ -311,32 +311,37 @@ def test_a_request_running_past_its_lock_keeps_its_key(settings: Settings) -> No
     """A request slower than the lock renews it: a retry waits (409) instead of taking
     the key over and doing the work a second time."""
     runs = []
+    started, release = anyio.Event(), anyio.Event()
 
     async def slow(request: Request) -> JSONResponse:
         runs.append(await request.body())
-        await anyio.sleep(1.5)
+        started.set()
+        # Held until the retry has been answered, however slow this machine is today.
+        with anyio.fail_after(60):
+            await release.wait()
         return JSONResponse({"done": len(runs)}, status_code=201)
 
-    app, engine = keyed_app(settings.model_copy(update={"idempotency_lock_seconds": 0.5}), slow)
+    app, engine = keyed_app(settings.model_copy(update={"idempotency_lock_seconds": 1.0}), slow)
 
     async def both() -> list[httpx.Response]:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
             headers = {"Idempotency-Key": "slow"}
-            first = client.post("/v1/slow", content=b"x", headers=headers)
-            async with anyio.create_task_group() as group:
-                answers: list[httpx.Response] = []
+            answers: list[httpx.Response] = []
 
-                async def run_first() -> None:
-                    answers.append(await first)
-
-                group.start_soon(run_first)
-                await anyio.sleep(1.0)  # twice the lock
+            async def run_first() -> None:
                 answers.append(await client.post("/v1/slow", content=b"x", headers=headers))
+
+            async with anyio.create_task_group() as group:
+                group.start_soon(run_first)
+                await started.wait()
+                await anyio.sleep(3.0)  # three times the lock: only renewal keeps it held
+                answers.append(await client.post("/v1/slow", content=b"x", headers=headers))
+                release.set()
             return answers
 
     try:
-        retry, original = anyio.run(both)
+        original, retry = sorted(anyio.run(both), key=lambda answer: answer.status_code)
     finally:
         engine.dispose()
     assert retry.status_code == 409 and original.status_code == 201
