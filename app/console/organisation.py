@@ -3,7 +3,7 @@ them from the console (app.console.settings). The public identity and webhooks g
 through their features' own services (app.auth.service, app.webhooks.service), so the
 console and the API change them alike."""
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from app.auth.models import ApiKey
@@ -12,6 +12,7 @@ from app.auth.service import issue_key, lock_organisation
 from app.console.models import ConsoleSession, SignInLink, User
 from app.console.roles import Role
 from app.console.service import add_user, request_sign_in
+from app.delivery.models import Delivery
 from app.errors import Conflict, NotFound, invalid_field
 from app.settings import Settings
 from app.webhooks.models import Webhook
@@ -73,14 +74,22 @@ def change_role(session: Session, organisation_id: str, user_id: str, role: str)
 
 
 def remove_user(session: Session, organisation_id: str, user_id: str) -> None:
-    """Remove a user, their sign-in links and sessions (they are signed out at once);
-    never the last owner (Conflict). Commits."""
+    """Remove a user, their sign-in links (one not yet emailed is not sent) and sessions
+    (they are signed out at once); never the last owner (Conflict). Commits."""
     lock_organisation(session, organisation_id)
     user = get_user(session, organisation_id, user_id)
     if user.role == Role.OWNER and not _other_owners(session, user):
         session.rollback()
         raise Conflict(LAST_OWNER)
     session.execute(delete(ConsoleSession).where(ConsoleSession.user_id == user.id))
+    # A link not yet emailed is not sent: the email lane finds a link by its delivery.
+    links = select(SignInLink.delivery_id).where(SignInLink.user_id == user.id)
+    session.execute(
+        update(Delivery)
+        .where(Delivery.id.in_(links), Delivery.due_at.is_not(None))
+        .values(due_at=None)
+        .execution_options(synchronize_session=False)
+    )
     session.execute(delete(SignInLink).where(SignInLink.user_id == user.id))
     session.delete(user)
     session.commit()

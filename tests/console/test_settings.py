@@ -16,6 +16,7 @@ from app.auth.models import ApiKey
 from app.console import service
 from app.console.models import ConsoleSession, User
 from app.console.router import COOKIE
+from app.delivery.models import Delivery
 from app.settings import Settings
 from app.webhooks.models import Webhook, WebhookDelivery
 from tests.conftest import Caller, MakeCaller
@@ -388,3 +389,30 @@ def test_a_webhook_is_added_tested_and_its_delivery_logged(
     assert hook["events"] == ["letter.sent", "letter.failed"] and hook["active"] is False
     paused = client.post(f"/console/settings/webhooks/{hook['id']}/test", data={"csrf": token})
     assert paused.status_code == 409
+
+
+def test_a_user_removed_before_their_link_is_sent_is_sent_nothing(
+    mail_client: TestClient,
+    mail_settings: Settings,
+    sink: tuple[SinkHandler, int],
+    caller: Caller,
+) -> None:
+    sign_in(mail_client, mail_settings, caller.organisation_id, "owner@example.org")
+    deliver_all(mail_client, mail_settings)
+    sink[0].received.clear()
+    token = csrf(mail_client)
+    mail_client.post(
+        "/console/settings/users",
+        data={"email": "gone@example.org", "role": "viewer", "language": "en", "csrf": token},
+    )
+    gone_id = user_id(mail_client, "gone@example.org")
+    removed = mail_client.post(
+        f"/console/settings/users/{gone_id}/remove", data={"csrf": token}, follow_redirects=False
+    )
+    assert removed.status_code == 303
+    deliver_all(mail_client, mail_settings)
+    assert sink[0].received == []
+    assert (
+        count(mail_client, Delivery, Delivery.channel == "sign_in", Delivery.due_at.is_not(None))
+        == 0
+    )
