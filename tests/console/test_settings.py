@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
@@ -16,6 +17,7 @@ from app.auth.models import ApiKey
 from app.console import service
 from app.console.models import ConsoleSession, User
 from app.console.router import COOKIE
+from app.console.settings import router as settings_router
 from app.delivery.models import Delivery
 from app.settings import Settings
 from app.webhooks.models import Webhook, WebhookDelivery
@@ -416,3 +418,65 @@ def test_a_user_removed_before_their_link_is_sent_is_sent_nothing(
         count(mail_client, Delivery, Delivery.channel == "sign_in", Delivery.due_at.is_not(None))
         == 0
     )
+
+
+# The least role each settings page needs. A route added without a line here fails the
+# walk: say who may use it.
+SETTINGS_ACCESS: dict[tuple[str, str], str] = {
+    ("GET", "/console/settings"): "viewer",
+    ("GET", "/console/settings/identity"): "viewer",
+    ("GET", "/console/settings/identity/brand.css"): "viewer",
+    ("POST", "/console/settings/identity"): "owner",
+    ("GET", "/console/settings/users"): "viewer",
+    ("POST", "/console/settings/users"): "owner",
+    ("POST", "/console/settings/users/{user_id}/role"): "owner",
+    ("POST", "/console/settings/users/{user_id}/remove"): "owner",
+    ("GET", "/console/settings/keys"): "owner",
+    ("POST", "/console/settings/keys"): "owner",
+    ("POST", "/console/settings/keys/{key_id}/revoke"): "owner",
+    ("GET", "/console/settings/webhooks"): "editor",
+    ("POST", "/console/settings/webhooks"): "owner",
+    ("GET", "/console/settings/webhooks/{webhook_id}"): "editor",
+    ("POST", "/console/settings/webhooks/{webhook_id}"): "owner",
+    ("POST", "/console/settings/webhooks/{webhook_id}/active"): "owner",
+    ("POST", "/console/settings/webhooks/{webhook_id}/test"): "owner",
+    ("POST", "/console/settings/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver"): (
+        "owner"
+    ),
+}
+RANK = {"viewer": 0, "editor": 1, "owner": 2}
+
+
+def settings_routes() -> set[tuple[str, str]]:
+    return {
+        (method, route.path)
+        for route in settings_router.routes
+        if isinstance(route, APIRoute)
+        for method in route.methods or ()
+    }
+
+
+def test_the_settings_access_table_names_every_page() -> None:
+    assert settings_routes() == set(SETTINGS_ACCESS)
+
+
+@pytest.mark.parametrize("role", ["viewer", "editor", "owner"])
+def test_each_settings_page_answers_each_role_as_the_table_says(
+    client: TestClient, settings: Settings, caller: Caller, role: str
+) -> None:
+    webhook_id = make_webhook(client, caller)
+    ids = {"webhook_id": webhook_id, "key_id": "key_nothing", "delivery_id": "wdl_nothing"}
+    sign_in(client, settings, caller.organisation_id, f"{role}@example.org", role)
+    ids["user_id"] = user_id(client, f"{role}@example.org")
+    token = csrf(client)
+    for (method, path), least in SETTINGS_ACCESS.items():
+        if role == "owner" and method == "POST":
+            continue  # what an owner's forms do, the tests above check
+        answer = client.request(
+            method,
+            path.format(**ids),
+            data={"csrf": token} if method == "POST" else None,
+            follow_redirects=False,
+        )
+        refused = RANK[role] < RANK[least]
+        assert (answer.status_code == 403) == refused, (role, method, path, answer.status_code)
