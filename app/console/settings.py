@@ -92,6 +92,28 @@ def _field_name(location: tuple[int | str, ...]) -> str:
     return str(location[0]) if location else ""
 
 
+def secret_page(
+    request: Request, viewer: Viewer, words: tuple[str, str, str], secret: str, back: str
+) -> HTMLResponse:
+    """The one page that ever shows a secret: its title's key, the intro and the back
+    link's key in `words`; never cached (every console page is sent no-store, and this
+    one must stay so)."""
+    title, intro, back_label = words
+    answer = page(
+        request,
+        "settings_secret.html",
+        viewer.language,
+        viewer,
+        title=i18n.text(title, viewer.language),
+        intro=intro,
+        secret=secret,
+        back=f"/console/settings/{back}",
+        back_label=i18n.text(back_label, viewer.language),
+    )
+    answer.headers["Cache-Control"] = "no-store"
+    return answer
+
+
 def conflict_page(request: Request, viewer: Viewer, key: str) -> HTMLResponse:
     return page(
         request,
@@ -346,19 +368,8 @@ async def make_key(
     api_key, key = organisation.make_key(
         session, viewer.user.organisation_id, body.name, body.scopes
     )
-    answer = page(
-        request,
-        "settings_secret.html",
-        viewer.language,
-        viewer,
-        title=i18n.text("key_made", viewer.language),
-        intro=i18n.text("key_made_intro", viewer.language, name=api_key.name),
-        secret=key,
-        back="/console/settings/keys",
-        back_label=i18n.text("api_keys", viewer.language),
-    )
-    answer.headers["Cache-Control"] = "no-store"
-    return answer
+    intro = i18n.text("key_made_intro", viewer.language, name=api_key.name)
+    return secret_page(request, viewer, ("key_made", intro, "api_keys"), key, "keys")
 
 
 def checked(form: dict[str, str], kind: str, values: list[str]) -> list[str]:
@@ -452,19 +463,9 @@ async def add_webhook(
         )
     except (ValidationError, InvalidInput) as error:
         return webhooks_page(request, session, viewer, form, field_errors(error, viewer.language))
-    answer = page(
-        request,
-        "settings_secret.html",
-        viewer.language,
-        viewer,
-        title=i18n.text("webhook_made", viewer.language),
-        intro=i18n.text("webhook_made_intro", viewer.language, url=webhook.url),
-        secret=secret,
-        back=f"/console/settings/webhooks/{webhook.id}",
-        back_label=i18n.text("webhook_log", viewer.language),
-    )
-    answer.headers["Cache-Control"] = "no-store"
-    return answer
+    intro = i18n.text("webhook_made_intro", viewer.language, url=webhook.url)
+    words = ("webhook_made", intro, "webhook_log")
+    return secret_page(request, viewer, words, secret, f"webhooks/{webhook.id}")
 
 
 def webhook_page(
