@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from app.auth import identity
 from app.auth import service as auth
+from app.auth.models import Organisation
 from app.auth.schemas import ApiKeyCreate, OrganisationUpdate
 from app.auth.scopes import Scope
 from app.console import i18n, organisation, service
@@ -129,7 +130,7 @@ def conflict_page(request: Request, viewer: Viewer, key: str) -> HTMLResponse:
 # The public identity.
 
 
-def identity_form(organisation_row: Any) -> dict[str, str]:
+def identity_form(organisation_row: Organisation) -> dict[str, str]:
     consent = organisation_row.consent_text or {}
     values = {name: getattr(organisation_row, name) or "" for name in IDENTITY_FIELDS[:6]}
     return values | {"consent_en": consent.get("en", ""), "consent_fr": consent.get("fr", "")}
