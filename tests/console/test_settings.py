@@ -203,6 +203,7 @@ def test_another_organisations_key_webhook_and_user_are_not_found(
         (f"/console/settings/webhooks/{webhook_id}", {"url": HOOK + "/y"}),
         (f"/console/settings/webhooks/{webhook_id}/active", {"active": "false"}),
         (f"/console/settings/webhooks/{webhook_id}/test", {}),
+        (f"/console/settings/webhooks/{webhook_id}/deliveries/wdl_x/redeliver", {}),
     ):
         answer = client.post(path, data=data | {"csrf": token})
         assert answer.status_code == 404, path
@@ -480,3 +481,12 @@ def test_each_settings_page_answers_each_role_as_the_table_says(
         )
         refused = RANK[role] < RANK[least]
         assert (answer.status_code == 403) == refused, (role, method, path, answer.status_code)
+
+
+def test_no_settings_page_opens_without_signing_in(client: TestClient, caller: Caller) -> None:
+    webhook_id = make_webhook(client, caller)
+    ids = {"webhook_id": webhook_id, "key_id": "k", "delivery_id": "d", "user_id": "u"}
+    for method, path in SETTINGS_ACCESS:
+        answer = client.request(method, path.format(**ids), follow_redirects=False)
+        assert answer.status_code == 303, (method, path)
+        assert answer.headers["location"] in ("/console/sign-in", "/console/settings/identity")
