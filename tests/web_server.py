@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
@@ -49,7 +50,8 @@ def add_a_postal_code_in_two_districts(session: Session, organisation_id: str) -
 
 
 @contextmanager
-def live_server(folder: Path) -> Iterator[LiveServer]:
+def live_server(folder: Path, **overrides: Any) -> Iterator[LiveServer]:
+    """The service with the demo loaded; `overrides` are settings of a test's own."""
     database_url = f"sqlite:///{folder / 'letterdesk.db'}"
     upgrade(database_url)
     settings = Settings(
@@ -59,6 +61,7 @@ def live_server(folder: Path) -> Iterator[LiveServer]:
         outbox_dir=folder / "outbox",
         public_url="https://letters.example.org",
         _env_file=None,
+        **overrides,
     )
     app = create_app(settings)
     with app.state.sessionmaker() as session:

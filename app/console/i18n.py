@@ -167,6 +167,257 @@ STRINGS: dict[str, dict[Language, str]] = {
         "en": "Erased for {email}: {actions} actions, {letters} letters ({cancelled} cancelled).",
         "fr": "Effacé pour {email} : {actions} actions, {letters} lettres ({cancelled} annulées).",
     },
+    # The settings pages (app.console.settings).
+    "settings": {"en": "Settings", "fr": "Paramètres"},
+    "identity": {"en": "Public identity", "fr": "Identité publique"},
+    "users": {"en": "Users", "fr": "Utilisateur·rices"},
+    "api_keys": {"en": "API keys", "fr": "Clés d'API"},
+    "webhooks": {"en": "Webhooks", "fr": "Webhooks"},
+    "owners_only": {"en": "Owners only", "fr": "Réservé aux propriétaires"},
+    "owners_only_message": {
+        "en": "Your role does not allow this. Ask an owner of your organisation.",
+        "fr": "Votre rôle ne le permet pas. Adressez-vous à une personne propriétaire de "
+        "votre organisme.",
+    },
+    "identity_intro": {
+        "en": "How {name} appears to supporters: on its action pages, beside the consent "
+        "question and in its emails.",
+        "fr": "Comment {name} se présente aux sympathisant·es : sur ses pages d'action, à côté "
+        "de la question de consentement et dans ses courriels.",
+    },
+    "identity_saved": {"en": "Saved.", "fr": "Enregistré."},
+    "form_has_errors": {
+        "en": "Some fields need a change: see the messages beside them.",
+        "fr": "Certains champs sont à corriger : voyez les messages à côté.",
+    },
+    "email_name": {"en": "Name in emails", "fr": "Nom dans les courriels"},
+    "email_name_hint": {
+        "en": "Blank: {name}.",
+        "fr": "Vide : {name}.",
+    },
+    "logo_url": {"en": "Logo address", "fr": "Adresse du logo"},
+    "logo_url_hint": {
+        "en": "An https address of a PNG, JPEG, GIF or WebP image.",
+        "fr": "Une adresse https d'une image PNG, JPEG, GIF ou WebP.",
+    },
+    "brand_colour": {"en": "Brand colour", "fr": "Couleur de marque"},
+    "brand_colour_hint": {
+        "en": "Six hex digits such as #ffff00; the text on it is black or white, whichever "
+        "reads better.",
+        "fr": "Six chiffres hexadécimaux comme #ffff00 ; le texte y est noir ou blanc, selon "
+        "ce qui se lit le mieux.",
+    },
+    "privacy_url": {"en": "Privacy policy", "fr": "Politique de confidentialité"},
+    "https_hint": {"en": "An https address.", "fr": "Une adresse https."},
+    "contact_email": {"en": "Contact email", "fr": "Courriel de contact"},
+    "contact_address": {"en": "Mailing address", "fr": "Adresse postale"},
+    "contact_address_hint": {
+        "en": "One line. Canada's anti-spam law asks for one beside a request for consent.",
+        "fr": "Une ligne. La loi canadienne anti-pourriel en demande une à côté d'une "
+        "demande de consentement.",
+    },
+    "consent_en": {"en": "Consent question (English)", "fr": "Question de consentement (anglais)"},
+    "consent_fr": {"en": "Consent question (French)", "fr": "Question de consentement (français)"},
+    "consent_hint": {
+        "en": "10 to 500 characters; blank: the default question naming the organisation.",
+        "fr": "De 10 à 500 caractères ; vide : la question par défaut, qui nomme l'organisme.",
+    },
+    "save": {"en": "Save", "fr": "Enregistrer"},
+    "preview": {"en": "Preview", "fr": "Aperçu"},
+    "preview_intro": {
+        "en": "The header and consent box of an action page, as saved.",
+        "fr": "L'en-tête et la case de consentement d'une page d'action, tels qu'enregistrés.",
+    },
+    "preview_send": {"en": "Send my letter", "fr": "Envoyer ma lettre"},
+    "invalid_email_name": {
+        "en": "A name is 1 to 200 characters on one line.",
+        "fr": "Un nom compte de 1 à 200 caractères, sur une ligne.",
+    },
+    "invalid_logo_url": {
+        "en": "Give an https address such as https://example.org/logo.png.",
+        "fr": "Indiquez une adresse https comme https://exemple.org/logo.png.",
+    },
+    "invalid_privacy_url": {
+        "en": "Give an https address such as https://example.org/privacy.",
+        "fr": "Indiquez une adresse https comme https://exemple.org/confidentialite.",
+    },
+    "invalid_brand_colour": {
+        "en": "Give a colour as # and six hex digits, such as #ffff00.",
+        "fr": "Indiquez une couleur avec # et six chiffres hexadécimaux, comme #ffff00.",
+    },
+    "invalid_contact_email": {
+        "en": "Enter an email address such as name@example.org.",
+        "fr": "Entrez une adresse courriel comme nom@exemple.org.",
+    },
+    "invalid_contact_address": {
+        "en": "An address is one line of at most 300 characters.",
+        "fr": "Une adresse tient sur une ligne d'au plus 300 caractères.",
+    },
+    "invalid_consent_en": {
+        "en": "A consent question is 10 to 500 characters of text.",
+        "fr": "Une question de consentement compte de 10 à 500 caractères de texte.",
+    },
+    "invalid_consent_fr": {
+        "en": "A consent question is 10 to 500 characters of text.",
+        "fr": "Une question de consentement compte de 10 à 500 caractères de texte.",
+    },
+    "invalid_email": {
+        "en": "Enter an email address such as name@example.org.",
+        "fr": "Entrez une adresse courriel comme nom@exemple.org.",
+    },
+    "invalid_name": {
+        "en": "A name is 1 to 200 characters on one line.",
+        "fr": "Un nom compte de 1 à 200 caractères, sur une ligne.",
+    },
+    "bad_role": {"en": "Role", "fr": "Rôle"},
+    "bad_role_message": {
+        "en": "A role is owner, editor or viewer.",
+        "fr": "Un rôle est propriétaire, rédaction ou lecture seule.",
+    },
+    "invalid_role": {
+        "en": "A role is owner, editor or viewer.",
+        "fr": "Un rôle est propriétaire, rédaction ou lecture seule.",
+    },
+    "invalid_language": {
+        "en": "Choose English or French.",
+        "fr": "Choisissez anglais ou français.",
+    },
+    "invalid_scopes": {"en": "Tick at least one scope.", "fr": "Cochez au moins une portée."},
+    "invalid_url": {
+        "en": "Give an http or https address that is reachable on the internet (a receiver on "
+        "your own machine needs the service's setting "
+        "LETTERDESK_WEBHOOK_ALLOW_PRIVATE_ADDRESSES=true).",
+        "fr": "Indiquez une adresse http ou https joignable sur Internet (un récepteur sur "
+        "votre propre machine demande le réglage du service "
+        "LETTERDESK_WEBHOOK_ALLOW_PRIVATE_ADDRESSES=true).",
+    },
+    "invalid_events": {"en": "Tick at least one event.", "fr": "Cochez au moins un événement."},
+    "invalid_description": {
+        "en": "A description is one line of at most 300 characters.",
+        "fr": "Une description tient sur une ligne d'au plus 300 caractères.",
+    },
+    "role": {"en": "Role", "fr": "Rôle"},
+    "language": {"en": "Language", "fr": "Langue"},
+    "change": {"en": "Change", "fr": "Modifier"},
+    "remove": {"en": "Remove", "fr": "Retirer"},
+    "role_of": {"en": "Role of {email}", "fr": "Rôle de {email}"},
+    "change_role_of": {"en": "Change the role of {email}", "fr": "Modifier le rôle de {email}"},
+    "remove_user": {"en": "Remove {email}", "fr": "Retirer {email}"},
+    "roles_explained": {
+        "en": "Owners run the organisation: its identity, users, API keys and webhooks. "
+        "Editors run campaigns and see supporters. Viewers look and change nothing.",
+        "fr": "Les propriétaires gèrent l'organisme : son identité, ses utilisateur·rices, ses "
+        "clés d'API et ses webhooks. La rédaction gère les campagnes et voit les "
+        "sympathisant·es. La lecture seule regarde sans rien changer.",
+    },
+    "invite": {"en": "Invite someone", "fr": "Inviter quelqu'un"},
+    "invite_intro": {
+        "en": "They get an email with a link that signs them in.",
+        "fr": "La personne reçoit un courriel avec un lien de connexion.",
+    },
+    "invite_button": {"en": "Invite", "fr": "Inviter"},
+    "user_invited": {
+        "en": "{email} was added and emailed a sign-in link.",
+        "fr": "{email} a été ajouté·e et a reçu un lien de connexion.",
+    },
+    "user_exists": {
+        "en": "This address is already a console user.",
+        "fr": "Cette adresse est déjà celle d'une personne inscrite à la console.",
+    },
+    "last_owner": {"en": "The last owner", "fr": "La dernière personne propriétaire"},
+    "last_owner_message": {
+        "en": "The organisation's last owner cannot be removed or given another role: make "
+        "someone else an owner first.",
+        "fr": "La dernière personne propriétaire de l'organisme ne peut être retirée ni "
+        "changer de rôle : nommez d'abord quelqu'un d'autre propriétaire.",
+    },
+    "keys_intro": {
+        "en": "Keys let your other systems use the API. A key is shown once, when it is "
+        "made; only its first characters are kept in view. When it was last used is not "
+        "recorded.",
+        "fr": "Les clés permettent à vos autres systèmes d'utiliser l'API. Une clé n'est "
+        "montrée qu'une fois, à sa création ; seuls ses premiers caractères restent "
+        "visibles. Sa dernière utilisation n'est pas enregistrée.",
+    },
+    "key_prefix": {"en": "Starts with", "fr": "Commence par"},
+    "scopes": {"en": "Scopes", "fr": "Portées"},
+    "created": {"en": "Created", "fr": "Créée"},
+    "revoked_on": {"en": "revoked {when}", "fr": "révoquée le {when}"},
+    "revoke": {"en": "Revoke", "fr": "Révoquer"},
+    "revoke_key": {"en": "Revoke {name} ({prefix})", "fr": "Révoquer {name} ({prefix})"},
+    "make_key": {"en": "Make a key", "fr": "Créer une clé"},
+    "key_name": {"en": "Name", "fr": "Nom"},
+    "key_name_hint": {
+        "en": "What uses it, such as: website.",
+        "fr": "Ce qui l'utilise, par exemple : site web.",
+    },
+    "key_made": {"en": "Your new API key", "fr": "Votre nouvelle clé d'API"},
+    "key_made_intro": {
+        "en": "The key {name}. Copy it now into the system that uses it.",
+        "fr": "La clé {name}. Copiez-la maintenant dans le système qui l'utilise.",
+    },
+    "shown_once": {
+        "en": "It is shown this once and never again: if it is lost, revoke it and make another.",
+        "fr": "Elle n'est montrée que cette fois : si elle est perdue, révoquez-la et créez-en "
+        "une autre.",
+    },
+    "secret": {"en": "Secret", "fr": "Secret"},
+    "last_admin_key": {"en": "The last admin key", "fr": "La dernière clé admin"},
+    "last_admin_key_message": {
+        "en": "This is the organisation's last live admin key: make another admin key before "
+        "revoking it.",
+        "fr": "C'est la dernière clé admin active de l'organisme : créez-en une autre avant "
+        "de la révoquer.",
+    },
+    "webhooks_intro": {
+        "en": "Webhooks send events (a letter sent, an action taken) to your other systems, "
+        "signed with a secret shown once, when the webhook is added.",
+        "fr": "Les webhooks envoient des événements (une lettre envoyée, une action) à vos "
+        "autres systèmes, signés d'un secret montré une fois, à l'ajout du webhook.",
+    },
+    "events": {"en": "Events", "fr": "Événements"},
+    "event": {"en": "Event", "fr": "Événement"},
+    "active": {"en": "active", "fr": "actif"},
+    "paused": {"en": "paused", "fr": "en pause"},
+    "webhook_log": {"en": "Deliveries", "fr": "Livraisons"},
+    "webhook_title": {"en": "Webhook {url}", "fr": "Webhook {url}"},
+    "no_webhooks": {"en": "No webhooks yet.", "fr": "Aucun webhook pour l'instant."},
+    "add_webhook": {"en": "Add a webhook", "fr": "Ajouter un webhook"},
+    "webhook_url_hint": {
+        "en": "Where events are posted: http or https.",
+        "fr": "Où les événements sont envoyés : http ou https.",
+    },
+    "description": {"en": "Description", "fr": "Description"},
+    "webhook_made": {"en": "Your new webhook", "fr": "Votre nouveau webhook"},
+    "webhook_made_intro": {
+        "en": "Events for {url} are signed with this secret: give it to the receiver now.",
+        "fr": "Les événements pour {url} sont signés avec ce secret : donnez-le maintenant au "
+        "récepteur.",
+    },
+    "send_test": {"en": "Send a test event", "fr": "Envoyer un événement test"},
+    "pause": {"en": "Pause", "fr": "Mettre en pause"},
+    "resume": {"en": "Resume", "fr": "Reprendre"},
+    "deliveries": {"en": "Delivery log", "fr": "Journal des livraisons"},
+    "state_filter": {"en": "Show", "fr": "Afficher"},
+    "state_all": {"en": "every state", "fr": "tous les états"},
+    "state_pending": {"en": "pending", "fr": "en attente"},
+    "state_delivered": {"en": "delivered", "fr": "livrée"},
+    "state_failed": {"en": "failed", "fr": "échouée"},
+    "state_cancelled": {"en": "cancelled", "fr": "annulée"},
+    "attempts": {"en": "Attempts (answer)", "fr": "Tentatives (réponse)"},
+    "redeliver": {"en": "Send again", "fr": "Renvoyer"},
+    "redeliver_one": {"en": "Send {event} again", "fr": "Renvoyer {event}"},
+    "edit_webhook": {"en": "Change this webhook", "fr": "Modifier ce webhook"},
+    "webhook_paused": {"en": "Paused webhook", "fr": "Webhook en pause"},
+    "webhook_paused_message": {
+        "en": "This webhook is paused: resume it first.",
+        "fr": "Ce webhook est en pause : reprenez-le d'abord.",
+    },
+    "redeliver_refused": {"en": "Send again", "fr": "Renvoyer"},
+    "redeliver_refused_message": {
+        "en": "This delivery is still being tried, or the webhook is paused.",
+        "fr": "Cette livraison est encore en cours d'essai, ou le webhook est en pause.",
+    },
 }
 
 

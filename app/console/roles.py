@@ -21,3 +21,9 @@ def may_run_organisation(role: str) -> bool:
 def may_see_personal_data(role: str) -> bool:
     """Supporters' details, the opt-in export, a person's export and erasure."""
     return role in (Role.OWNER, Role.EDITOR)
+
+
+def may_see_webhooks(role: str) -> bool:
+    """The webhooks and their delivery log (whose bodies may hold supporters' details);
+    only owners change them."""
+    return role in (Role.OWNER, Role.EDITOR)
