@@ -1,5 +1,7 @@
 """What each console role may do. Owners run the organisation (users, keys, settings),
-editors run campaigns, viewers look and change nothing."""
+editors run campaigns, viewers look and change nothing, advocates run letter-writing
+events (app.events) on the organisation's published campaigns and see nothing else of
+anyone's data: not the supporters' pages, not the settings."""
 
 from enum import StrEnum
 
@@ -8,6 +10,7 @@ class Role(StrEnum):
     OWNER = "owner"
     EDITOR = "editor"
     VIEWER = "viewer"
+    ADVOCATE = "advocate"
 
 
 def may_change_campaigns(role: str) -> bool:
@@ -21,3 +24,8 @@ def may_run_organisation(role: str) -> bool:
 def may_see_personal_data(role: str) -> bool:
     """Supporters' details, the opt-in export, a person's export and erasure."""
     return role in (Role.OWNER, Role.EDITOR)
+
+
+def may_run_events(role: str) -> bool:
+    """Make events, enter attendees' actions, print kits, record what was mailed."""
+    return role in (Role.OWNER, Role.EDITOR, Role.ADVOCATE)
