@@ -794,6 +794,7 @@ def take_action(
     source: ActionSource = "api",
     confirm_by_email: bool = False,
     event_id: str | None = None,
+    commit: bool = True,
 ) -> ActionOut:
     """A second action by the same address is found by the unique constraint at commit
     (no query for it on the way of every first action). Only a caller who may read the
@@ -805,7 +806,9 @@ def take_action(
     `event_id`: an advocate entered it for an attendee at that event (assisted). Its
     letters are printed in the event's kit and signed there by hand: no email asks the
     attendee to confirm (they were there), none is sent, no hold window (nothing leaves
-    until the kit is printed), and no lane claims them (`due_at` stays empty)."""
+    until the kit is printed), and no lane claims them (`due_at` stays empty).
+    `commit=False` leaves the action in the caller's transaction (flushed), so that a file
+    of attendees is written whole or not at all; any refusal rolls the whole of it back."""
     email_key = email_key_of(body.supporter.email)
     assisted = event_id is not None
     composition = compose(
@@ -905,7 +908,10 @@ def take_action(
         # Last: the counter's row is the one every action of the campaign writes, so its
         # lock is held for as short a time as can be.
         _count_action(session, campaign, len(stored))
-        session.commit()
+        if commit:
+            session.commit()
+        else:
+            session.flush()
     except IntegrityError:
         session.rollback()
         first = _first_action(session, campaign, email_key)
