@@ -340,7 +340,8 @@ STRINGS: dict[str, dict[Language, str]] = {
         "en": "Give a number from 0 to {most}.",
         "fr": "Indiquez un nombre de 0 à {most}.",
     },
-    "open_event": {"en": "Open", "fr": "Ouvrir"},
+    "language_en": {"en": "English", "fr": "anglais"},
+    "language_fr": {"en": "French", "fr": "français"},
 }
 
 
