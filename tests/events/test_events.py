@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.console.models import User
+from app.events.router import router as events_router
 from app.letters.models import Action, Letter
 from app.settings import Settings
 from tests.campaign_data import make_campaign, make_directory
@@ -296,3 +297,48 @@ def test_a_csv_of_attendees_is_checked_then_applied_whole(
     # the same file again: every row has acted already; nothing more is written
     status, page = post(good, "apply")
     assert status == 422 and page.count("This address has already written") == 2
+
+
+# Every page of events and who may use it: a route added without a line here fails.
+EVENT_PAGES = {
+    ("GET", "/console/events"),
+    ("POST", "/console/events"),
+    ("GET", "/console/events/{event_id}"),
+    ("POST", "/console/events/{event_id}/attendees"),
+    ("POST", "/console/events/{event_id}/attendees.csv"),
+    ("POST", "/console/events/{event_id}/kit"),
+    ("GET", "/console/events/{event_id}/kit/{part}.pdf"),
+    ("POST", "/console/events/{event_id}/mailed"),
+}
+RUN_EVENTS = {"owner", "editor", "advocate"}  # a viewer gets 403, no one signed in the sign-in
+
+
+def test_the_events_access_table_names_every_page() -> None:
+    routes = {
+        (method, route.path)
+        for route in events_router.routes
+        for method in getattr(route, "methods", ())
+    }
+    assert routes == EVENT_PAGES
+
+
+@pytest.mark.parametrize("role", ["viewer", None])
+def test_every_events_page_refuses_who_runs_no_event(
+    client: TestClient,
+    settings: Settings,
+    caller: Caller,
+    campaign: dict[str, str],
+    role: str | None,
+) -> None:
+    sign_in_as(client, settings, caller.organisation_id, "advocate@example.org", "advocate")
+    event_id = make_event(client, campaign)
+    client.cookies.clear()
+    if role:
+        sign_in_as(client, settings, caller.organisation_id, f"{role}@example.org", role)
+    for method, path in sorted(EVENT_PAGES):
+        url = path.format(event_id=event_id, part="letters")
+        answer = client.request(method, url, follow_redirects=False)
+        if role is None:
+            assert answer.headers.get("location") == "/console/sign-in", (method, path)
+        else:
+            assert answer.status_code == 403, (method, path)
