@@ -238,7 +238,10 @@ def take_attendee_action(
     campaign = service.live_campaign_of(session, event.organisation_id, event.campaign_id)
     chosen = form.get("language") if form.get("language") in campaign.languages else None
     letter_language: Language = "fr" if (chosen or campaign.languages[0]) == "fr" else "en"
-    body = page_service.action_of(form, campaign, letter_language)
+    # A part the attendee may change but left empty is the campaign's own text.
+    optional = set(page_service.writable_parts(campaign)) - set(campaign.must_write)
+    given = {k: v for k, v in form.items() if k not in optional or v.strip()}
+    body = page_service.action_of(given, campaign, letter_language)
     return service.enter_attendee(session, event, body, provider, settings)
 
 

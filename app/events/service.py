@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.campaigns.models import Campaign
+from app.campaigns.models import count as count_sent
 from app.campaigns.service import get_campaign
 from app.db import utcnow
 from app.directory.lookup import DistrictProvider
@@ -205,6 +206,9 @@ def record_mailed(session: Session, event: Event, given: str) -> int:
             errors=[_field_error("mailed", "mailed_invalid")],
             most=printed,
         )
+    # The campaign's "letters sent" counts what went in the post, as a mailed batch does:
+    # a corrected count moves it by the difference.
+    session.execute(count_sent(event.campaign_id, sent=count - (event.mailed_count or 0)))
     event.mailed_count = count
     event.mailed_at = utcnow()
     session.commit()

@@ -140,6 +140,12 @@ def test_an_advocate_runs_an_event_from_attendee_to_kit(
     assert too_many.status_code == 422 and "from 0 to 4" in too_many.text
     mailed = client.post(f"/console/events/{event_id}/mailed", data={"csrf": csrf, "mailed": "3"})
     assert mailed.status_code == 200 and "3 letters recorded as mailed" in mailed.text
+    corrected = client.post(
+        f"/console/events/{event_id}/mailed", data={"csrf": csrf, "mailed": "4"}
+    )
+    assert corrected.status_code == 200
+    stats = client.get(f"/v1/campaigns/{campaign['slug']}/stats").json()
+    assert (stats["actions"], stats["letters"], stats["letters_sent"]) == (2, 4, 4)
 
 
 def test_quality_checks_apply_to_assisted_actions(
