@@ -324,7 +324,7 @@ def test_the_events_access_table_names_every_page() -> None:
         (method, route.path)
         for route in events_router.routes
         if isinstance(route, APIRoute)
-        for method in route.methods
+        for method in route.methods or ()
     }
     assert routes == EVENT_PAGES
 
