@@ -24,7 +24,7 @@ from app.console import i18n
 from app.directory.lookup import DistrictProvider
 from app.errors import DomainError
 from app.events.models import Event
-from app.events.service import live_campaign_of
+from app.events.service import enter_attendee, live_campaign_of
 from app.letters import service as letters
 from app.letters.messages import plain_field_errors
 from app.letters.models import Action, email_key_of
@@ -168,20 +168,9 @@ def apply_file(
     checked = check_file(session, event, text, provider, language)
     if checked.errors:
         return checked
-    campaign = live_campaign_of(session, event.organisation_id, event.campaign_id)
     try:
         for body in checked.bodies:
-            letters.take_action(
-                session,
-                campaign,
-                body,
-                provider,
-                settings,
-                reveal_repeat=True,
-                source="event",
-                event_id=event.id,
-                commit=False,
-            )
+            enter_attendee(session, event, body, provider, settings, commit=False)
     except BaseException:
         session.rollback()
         raise

@@ -67,6 +67,35 @@ def own_event(
         return refused(request, viewer, 404, "not_found")
 
 
+def event_of_runner(
+    request: Request, session: Session, viewer: Viewer | None, event_id: str
+) -> tuple[Viewer, Event] | Response:
+    """Who runs events and their organisation's event, or the page that says why not
+    (sign in; 403 for a role that runs none; 404 for another organisation's event)."""
+    runner = event_runner(request, viewer)
+    if isinstance(runner, Response):
+        return runner
+    event = own_event(request, session, runner, event_id)
+    return event if isinstance(event, Response) else (runner, event)
+
+
+def event_form_holds(
+    request: Request,
+    session: Session,
+    settings: Settings,
+    viewer: Viewer | None,
+    event_id: str,
+    form: dict[str, str],
+) -> tuple[Viewer, Event] | Response:
+    """As `event_of_runner`, for a form: its CSRF token is checked first (403)."""
+    runner = event_runner(request, viewer)
+    if isinstance(runner, Response):
+        return runner
+    if not console.csrf_holds(settings, runner.session.id, form.get("csrf", "")):
+        return forbidden_form(request, runner)
+    return event_of_runner(request, session, runner, event_id)
+
+
 def field_messages(error: DomainError, language: Language) -> dict[str, str]:
     """An event form's errors by field, in the console's language."""
     return {
@@ -143,12 +172,10 @@ async def create_event(
 
 @router.get("/console/events/{event_id}", response_model=None)
 def event_page(request: Request, session: SessionDep, viewer: ViewerDep, event_id: str) -> Response:
-    runner = event_runner(request, viewer)
-    if isinstance(runner, Response):
-        return runner
-    event = own_event(request, session, runner, event_id)
-    if isinstance(event, Response):
-        return event
+    held = event_of_runner(request, session, viewer, event_id)
+    if isinstance(held, Response):
+        return held
+    runner, event = held
     entered = request.query_params.get("entered", "")[:3]
     return event_view(
         request, session, runner, event, entered=int(entered) if entered.isdigit() else None
@@ -205,14 +232,10 @@ async def enter_attendee(
 ) -> Response:
     """One attendee's action, as the action page takes one, marked assisted."""
     form = await form_of(request, *ATTENDEE_FIELDS)
-    runner = event_runner(request, viewer)
-    if isinstance(runner, Response):
-        return runner
-    if not console.csrf_holds(settings, runner.session.id, form.get("csrf", "")):
-        return forbidden_form(request, runner)
-    event = own_event(request, session, runner, event_id)
-    if isinstance(event, Response):
-        return event
+    held = event_form_holds(request, session, settings, viewer, event_id, form)
+    if isinstance(held, Response):
+        return held
+    runner, event = held
     try:
         taken = take_attendee_action(session, event, form, provider, settings)
     except DomainError as error:
@@ -290,14 +313,10 @@ async def upload_attendees(
     """`intent=check`: the dry run, nothing stored. `intent=apply`: checked again, then
     every row written, or none."""
     form = await uploaded_csv(request)
-    runner = event_runner(request, viewer)
-    if isinstance(runner, Response):
-        return runner
-    if not console.csrf_holds(settings, runner.session.id, form.get("csrf", "")):
-        return forbidden_form(request, runner)
-    event = own_event(request, session, runner, event_id)
-    if isinstance(event, Response):
-        return event
+    held = event_form_holds(request, session, settings, viewer, event_id, form)
+    if isinstance(held, Response):
+        return held
+    runner, event = held
     language = runner.language
     if "error" in form:
         errors = {"file": i18n.text(form["error"], language)}
@@ -324,14 +343,10 @@ async def print_kit(
 ) -> Response:
     """The event's letters written since the last kit join it (queued to printed)."""
     form = await form_of(request)
-    runner = event_runner(request, viewer)
-    if isinstance(runner, Response):
-        return runner
-    if not console.csrf_holds(settings, runner.session.id, form.get("csrf", "")):
-        return forbidden_form(request, runner)
-    event = own_event(request, session, runner, event_id)
-    if isinstance(event, Response):
-        return event
+    held = event_form_holds(request, session, settings, viewer, event_id, form)
+    if isinstance(held, Response):
+        return held
+    _, event = held
     service.print_kit(session, event)
     return RedirectResponse(f"/console/events/{event.id}#kit", status_code=303)
 
@@ -352,12 +367,10 @@ def kit_pdf(
     request: Request, session: SessionDep, viewer: ViewerDep, event_id: str, part: str
 ) -> Response:
     """The kit: `letters` (to sign by hand), `envelopes` (#10, same order), `count`."""
-    runner = event_runner(request, viewer)
-    if isinstance(runner, Response):
-        return runner
-    event = own_event(request, session, runner, event_id)
-    if isinstance(event, Response):
-        return event
+    held = event_of_runner(request, session, viewer, event_id)
+    if isinstance(held, Response):
+        return held
+    runner, event = held
     if part not in ("letters", "envelopes", "count"):
         return refused(request, runner, 404, "not_found")
     letters = service.kit_letters(session, event)
@@ -377,14 +390,10 @@ async def record_mailed(
     request: Request, session: SessionDep, settings: SettingsDep, viewer: ViewerDep, event_id: str
 ) -> Response:
     form = await form_of(request, "mailed")
-    runner = event_runner(request, viewer)
-    if isinstance(runner, Response):
-        return runner
-    if not console.csrf_holds(settings, runner.session.id, form.get("csrf", "")):
-        return forbidden_form(request, runner)
-    event = own_event(request, session, runner, event_id)
-    if isinstance(event, Response):
-        return event
+    held = event_form_holds(request, session, settings, viewer, event_id, form)
+    if isinstance(held, Response):
+        return held
+    runner, event = held
     try:
         service.record_mailed(session, event, form.get("mailed", ""))
     except InvalidInput as error:

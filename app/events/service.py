@@ -123,10 +123,13 @@ def enter_attendee(
     body: ActionCreate,
     provider: DistrictProvider,
     settings: Settings,
+    *,
+    commit: bool = True,
 ) -> ActionOut:
     """An attendee's action, entered by an advocate: through the same letters service as
     the API and the action page. A second action by the same address is refused with its
-    409 (the advocate is the organisation's, and the attendee is in front of them)."""
+    409 (the advocate is the organisation's, and the attendee is in front of them).
+    `commit=False`: in the caller's transaction (a file of attendees, written whole)."""
     campaign = live_campaign_of(session, event.organisation_id, event.campaign_id)
     return letters.take_action(
         session,
@@ -137,6 +140,7 @@ def enter_attendee(
         reveal_repeat=True,
         source="event",
         event_id=event.id,
+        commit=commit,
     )
 
 
