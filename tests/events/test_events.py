@@ -62,6 +62,14 @@ def make_event(client: TestClient, campaign: dict[str, str]) -> str:
     return str(made.headers["location"]).rsplit("/", 1)[1]
 
 
+def advocates_event(
+    client: TestClient, settings: Settings, caller: Caller, campaign: dict[str, str]
+) -> str:
+    """Signed in as the organisation's advocate, an event of theirs."""
+    sign_in_as(client, settings, caller.organisation_id, "advocate@example.org", "advocate")
+    return make_event(client, campaign)
+
+
 def enter(client: TestClient, event_id: str, **changes: str) -> httpx.Response:
     csrf = csrf_of(client.get(f"/console/events/{event_id}").text)
     form = ATTENDEE | changes | {"csrf": csrf}
@@ -209,8 +217,7 @@ def test_another_organisations_event_is_not_found(
     make_caller: MakeCaller,
     campaign: dict[str, str],
 ) -> None:
-    sign_in_as(client, settings, caller.organisation_id, "advocate@example.org", "advocate")
-    event_id = make_event(client, campaign)
+    event_id = advocates_event(client, settings, caller, campaign)
     client.cookies.clear()
     other = make_caller()
     sign_in_as(client, settings, other.organisation_id, "other@example.org", "advocate")
@@ -231,8 +238,7 @@ def test_forms_without_the_csrf_token_are_refused(
     campaign: dict[str, str],
     session: Session,
 ) -> None:
-    sign_in_as(client, settings, caller.organisation_id, "advocate@example.org", "advocate")
-    event_id = make_event(client, campaign)
+    event_id = advocates_event(client, settings, caller, campaign)
     form = {"campaign_id": campaign["id"], "name": "X", "place": "Y", "held_on": "2026-12-10"}
     assert client.post("/console/events", data=form | {"csrf": "0" * 64}).status_code == 403
     assert client.post(f"/console/events/{event_id}/attendees", data=ATTENDEE).status_code == 403
@@ -260,8 +266,7 @@ def test_a_csv_of_attendees_is_checked_then_applied_whole(
     campaign: dict[str, str],
     session: Session,
 ) -> None:
-    sign_in_as(client, settings, caller.organisation_id, "advocate@example.org", "advocate")
-    event_id = make_event(client, campaign)
+    event_id = advocates_event(client, settings, caller, campaign)
     url = f"/console/events/{event_id}/attendees.csv"
     good = CSV_HEADER + row(
         "ana@example.org", "I study nursing in Edmonton and I volunteer.", "yes"
@@ -337,8 +342,7 @@ def test_every_events_page_refuses_who_runs_no_event(
     campaign: dict[str, str],
     role: str | None,
 ) -> None:
-    sign_in_as(client, settings, caller.organisation_id, "advocate@example.org", "advocate")
-    event_id = make_event(client, campaign)
+    event_id = advocates_event(client, settings, caller, campaign)
     client.cookies.clear()
     if role:
         sign_in_as(client, settings, caller.organisation_id, f"{role}@example.org", role)
