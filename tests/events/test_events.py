@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.console.models import User
+from app.delivery.models import Delivery
 from app.events.router import router as events_router
 from app.letters.models import Action, Letter
 from app.settings import Settings
@@ -155,6 +156,19 @@ def test_an_advocate_runs_an_event_from_attendee_to_kit(
     assert corrected.status_code == 200
     stats = client.get(f"/v1/campaigns/{campaign['slug']}/stats").json()
     assert (stats["actions"], stats["letters"], stats["letters_sent"]) == (2, 4, 4)
+
+
+def test_an_attendee_is_sent_no_email_on_a_campaign_that_asks_for_confirmation(
+    client: TestClient, settings: Settings, caller: Caller, session: Session
+) -> None:
+    make_directory(client, caller)
+    campaign = make_campaign(client, caller, confirm_email=True, send_receipt=True)
+    event_id = advocates_event(client, settings, caller, campaign)
+    assert enter(client, event_id).status_code == 303
+    action = session.scalars(select(Action).where(Action.event_id == event_id)).one()
+    assert {letter.status for letter in action.letters} == {"queued"}  # they were there
+    emails = session.scalars(select(Delivery).where(Delivery.action_id == action.id)).all()
+    assert emails == []  # no confirmation, no receipt
 
 
 def test_quality_checks_apply_to_assisted_actions(
