@@ -225,7 +225,7 @@ def _organisation_for(session: Session, name_or_id: str | None) -> Organisation:
 def user_add(
     email: str,
     org: Annotated[str, typer.Option(help="Organisation name or id.")],
-    role: Annotated[Role, typer.Option(help="owner, editor or viewer.")] = Role.VIEWER,
+    role: Annotated[Role, typer.Option(help="owner, editor, viewer or advocate.")] = Role.VIEWER,
     name: Annotated[str, typer.Option(help="How the console greets them.")] = "",
     language: Annotated[
         str, typer.Option(help="en or fr: the console's and emails' language.")

@@ -21,6 +21,7 @@ from app.delivery.router import router as delivery_router
 from app.directory.lookup import RepresentProvider, district_provider
 from app.directory.router import router as directory_router
 from app.errors import install_problem_handlers
+from app.events.router import router as events_router
 from app.idempotency.middleware import IdempotencyMiddleware
 from app.impact.pages import router as impact_pages_router
 from app.inbound.router import router as inbound_router
@@ -130,6 +131,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static/web", web_static_files, name="web-static")
     app.include_router(console_router)
     app.include_router(console_settings_router)
+    app.include_router(events_router)
     app.mount("/static/console", console_static_files, name="console-static")
 
     def openapi() -> dict[str, Any]:

@@ -5,6 +5,7 @@ from app.campaigns.models import Campaign
 from app.console.models import ConsoleSession, SignInLink, User
 from app.delivery.models import Delivery, DeliveryAttempt, PrintBatch
 from app.directory.models import PostalCodeDistrict, Recipient, RecipientRole
+from app.events.models import Event
 from app.idempotency.models import IdempotencyKey
 from app.impact.models import Questionnaire
 from app.inbound.models import InboundMessage, Reply
@@ -19,6 +20,7 @@ __all__ = [
     "ConsoleSession",
     "Delivery",
     "DeliveryAttempt",
+    "Event",
     "IdempotencyKey",
     "InboundMessage",
     "Letter",

@@ -418,6 +418,180 @@ STRINGS: dict[str, dict[Language, str]] = {
         "en": "This delivery is still being tried, or the webhook is paused.",
         "fr": "Cette livraison est encore en cours d'essai, ou le webhook est en pause.",
     },
+    # --- Letter-writing events (app.events) ---
+    "role_advocate": {"en": "advocate", "fr": "bénévole"},
+    "events_forbidden": {"en": "Events", "fr": "Événements"},
+    "events_forbidden_message": {
+        "en": "Your role does not run letter-writing events. Ask an owner of your organisation.",
+        "fr": "Votre rôle ne permet pas d'animer des événements d'écriture. Adressez-vous à "
+        "une personne propriétaire de votre organisme.",
+    },
+    "events_intro": {
+        "en": "A letter-writing event: a table where people write to their officials by hand. "
+        "Enter each attendee's letter, print the kit, and record how many were mailed.",
+        "fr": "Un événement d'écriture : une table où l'on écrit à la main aux élu·es. "
+        "Saisissez la lettre de chaque participant·e, imprimez la trousse et indiquez combien "
+        "de lettres ont été postées.",
+    },
+    "no_events": {"en": "No events yet.", "fr": "Aucun événement pour l'instant."},
+    "new_event": {"en": "New event", "fr": "Nouvel événement"},
+    "no_live_campaigns": {
+        "en": "No campaign is live: an event is held for a live campaign.",
+        "fr": "Aucune campagne n'est en cours : un événement se tient pour une campagne en cours.",
+    },
+    "event_name": {"en": "Event name", "fr": "Nom de l'événement"},
+    "event_place": {"en": "Place", "fr": "Lieu"},
+    "event_date": {"en": "Date", "fr": "Date"},
+    "create_event": {"en": "Create the event", "fr": "Créer l'événement"},
+    "event_required": {"en": "Fill this in.", "fr": "Remplissez ce champ."},
+    "event_text_invalid": {
+        "en": "Use at most 200 characters, on one line.",
+        "fr": "Au plus 200 caractères, sur une ligne.",
+    },
+    "event_date_invalid": {
+        "en": "Give a date such as 2026-12-10.",
+        "fr": "Indiquez une date comme 2026-12-10.",
+    },
+    "event_campaign_invalid": {
+        "en": "Choose one of your live campaigns.",
+        "fr": "Choisissez une de vos campagnes en cours.",
+    },
+    "event_campaign_not_live": {
+        "en": "This event's campaign is no longer live: no more letters can be written for it.",
+        "fr": "La campagne de cet événement n'est plus en cours : on ne peut plus y écrire.",
+    },
+    "event_summary": {
+        "en": "{campaign} · {place} · {date}",
+        "fr": "{campaign} · {place} · {date}",
+    },
+    "event_figures": {
+        "en": "{actions} attendees wrote; {to_print} letters to print, {printed} printed.",
+        "fr": "{actions} participant·es ont écrit ; {to_print} lettres à imprimer, "
+        "{printed} imprimées.",
+    },
+    "attendee": {"en": "An attendee's letter", "fr": "La lettre d'une personne participante"},
+    "attendee_intro": {
+        "en": "Type what the attendee tells you, in their own words. Their letters are printed "
+        "for them to sign by hand; nothing is emailed. The email address is required, as for "
+        "any action: it is how the organisation finds their data to give it to them or erase "
+        "it.",
+        "fr": "Tapez ce que la personne vous dit, avec ses propres mots. Ses lettres sont "
+        "imprimées pour qu'elle les signe à la main ; rien n'est envoyé par courriel. "
+        "L'adresse courriel est obligatoire, comme pour toute action : c'est ainsi que "
+        "l'organisme retrouve ses données pour les lui remettre ou les effacer.",
+    },
+    "own_words": {"en": "Their own words", "fr": "Ses propres mots"},
+    "letter_language": {"en": "Language of the letter", "fr": "Langue de la lettre"},
+    "consent_question": {
+        "en": "Ask: may {organisation} keep in touch with you? Record the answer.",
+        "fr": "Demandez : {organisation} peut-il vous tenir au courant ? Notez la réponse.",
+    },
+    "consent_yes_answer": {"en": "Yes, they agree", "fr": "Oui, la personne accepte"},
+    "consent_no_answer": {"en": "No", "fr": "Non"},
+    "consent_not_asked": {
+        "en": "Ask the attendee and record their answer.",
+        "fr": "Posez la question et notez la réponse.",
+    },
+    "enter_attendee": {"en": "Write the letters", "fr": "Écrire les lettres"},
+    "entered": {
+        "en": "Done: {letters} letters written, to print in the kit.",
+        "fr": "C'est fait : {letters} lettres écrites, à imprimer dans la trousse.",
+    },
+    "attendee_repeat": {
+        "en": "This address has already written on this campaign.",
+        "fr": "Cette adresse a déjà écrit pour cette campagne.",
+    },
+    "fix_errors": {
+        "en": "The letter was not written: see the messages beside the fields.",
+        "fr": "La lettre n'a pas été écrite : voyez les messages près des champs.",
+    },
+    "upload": {"en": "Attendees from a file", "fr": "Participant·es depuis un fichier"},
+    "upload_intro": {
+        "en": "A CSV file (UTF-8), one attendee a row, with a header row naming these columns "
+        "(the first eight and intro are required; consent_to_contact is yes or no): {columns}. "
+        "Check it first; applying writes every row, or none.",
+        "fr": "Un fichier CSV (UTF-8), une personne par ligne, avec une ligne d'en-tête qui "
+        "nomme ces colonnes (les huit premières et intro sont obligatoires ; "
+        "consent_to_contact vaut yes ou no) : {columns}. Vérifiez-le d'abord ; l'application "
+        "écrit toutes les lignes, ou aucune.",
+    },
+    "csv_file": {"en": "CSV file", "fr": "Fichier CSV"},
+    "check_file": {"en": "Check the file", "fr": "Vérifier le fichier"},
+    "apply_file": {
+        "en": "Write the letters of these {rows} attendees",
+        "fr": "Écrire les lettres de ces {rows} personnes",
+    },
+    "csv_checked": {
+        "en": "The file is ready: {rows} attendees, {letters} letters. Nothing is written yet.",
+        "fr": "Le fichier est prêt : {rows} personnes, {letters} lettres. Rien n'est encore écrit.",
+    },
+    "csv_applied": {
+        "en": "Written: {rows} attendees, {letters} letters.",
+        "fr": "C'est écrit : {rows} personnes, {letters} lettres.",
+    },
+    "csv_refused": {
+        "en": "Nothing was written: fix these rows and check the file again.",
+        "fr": "Rien n'a été écrit : corrigez ces lignes et vérifiez le fichier à nouveau.",
+    },
+    "row": {"en": "Row", "fr": "Ligne"},
+    "column": {"en": "Column", "fr": "Colonne"},
+    "problem": {"en": "Problem", "fr": "Problème"},
+    "csv_missing": {"en": "This column is missing.", "fr": "Cette colonne manque."},
+    "csv_unknown": {"en": "This column is not one we know.", "fr": "Colonne inconnue."},
+    "csv_too_many": {
+        "en": "A file holds at most {most} attendees.",
+        "fr": "Un fichier contient au plus {most} personnes.",
+    },
+    "csv_yes_or_no": {"en": "Write yes or no.", "fr": "Écrivez yes ou no."},
+    "csv_same_email": {
+        "en": "The same address as row {row}.",
+        "fr": "La même adresse qu'à la ligne {row}.",
+    },
+    "csv_already_acted": {
+        "en": "This address has already written on this campaign.",
+        "fr": "Cette adresse a déjà écrit pour cette campagne.",
+    },
+    "csv_unreadable": {"en": "The file could not be read.", "fr": "Le fichier est illisible."},
+    "csv_too_big": {"en": "The file is over 1 MB.", "fr": "Le fichier dépasse 1 Mo."},
+    "csv_not_utf8": {
+        "en": "Save the file as UTF-8 CSV and try again.",
+        "fr": "Enregistrez le fichier en CSV UTF-8 et réessayez.",
+    },
+    "csv_empty": {"en": "Choose a CSV file.", "fr": "Choisissez un fichier CSV."},
+    "kit": {"en": "The kit", "fr": "La trousse"},
+    "kit_intro": {
+        "en": "Printing the kit adds the letters written since the last one. The kit holds "
+        "every printed letter of the event, sorted by recipient, a #10 envelope for each in "
+        "the same order, and a count sheet.",
+        "fr": "Imprimer la trousse y ajoute les lettres écrites depuis la dernière fois. La "
+        "trousse contient toutes les lettres imprimées de l'événement, triées par "
+        "destinataire, une enveloppe n° 10 pour chacune dans le même ordre, et une feuille "
+        "de compte.",
+    },
+    "print_kit": {
+        "en": "Print the kit ({letters} new letters)",
+        "fr": "Imprimer la trousse ({letters} nouvelles lettres)",
+    },
+    "kit_letters": {"en": "Letters to sign (PDF)", "fr": "Lettres à signer (PDF)"},
+    "kit_envelopes": {"en": "#10 envelopes (PDF)", "fr": "Enveloppes n° 10 (PDF)"},
+    "kit_count": {"en": "Count sheet (PDF)", "fr": "Feuille de compte (PDF)"},
+    "kit_empty": {"en": "No letter printed yet.", "fr": "Aucune lettre imprimée pour l'instant."},
+    "mailed": {"en": "Mailed", "fr": "Postées"},
+    "mailed_label": {
+        "en": "How many of the {printed} printed letters were mailed?",
+        "fr": "Combien des {printed} lettres imprimées ont été postées ?",
+    },
+    "record_mailed": {"en": "Record", "fr": "Enregistrer"},
+    "mailed_recorded": {
+        "en": "{count} letters recorded as mailed.",
+        "fr": "{count} lettres indiquées comme postées.",
+    },
+    "mailed_invalid": {
+        "en": "Give a number from 0 to {most}.",
+        "fr": "Indiquez un nombre de 0 à {most}.",
+    },
+    "language_en": {"en": "English", "fr": "anglais"},
+    "language_fr": {"en": "French", "fr": "français"},
 }
 
 

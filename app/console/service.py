@@ -41,7 +41,7 @@ def add_user(
     except ValueError:
         raise invalid_field("email", "Give an email address such as name@example.org.") from None
     if role not in {r.value for r in Role}:
-        raise invalid_field("role", "A role is owner, editor or viewer.")
+        raise invalid_field("role", "A role is owner, editor, viewer or advocate.")
     if language not in LANGUAGES:
         raise invalid_field("language", "A language is en or fr.")
     if len(name) > 200:

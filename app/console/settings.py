@@ -18,7 +18,7 @@ from app.auth.models import Organisation
 from app.auth.schemas import ApiKeyCreate, OrganisationUpdate
 from app.auth.scopes import Scope
 from app.console import i18n, organisation, service
-from app.console.roles import Role, may_run_organisation, may_see_webhooks
+from app.console.roles import Role, may_run_organisation, may_see_settings, may_see_webhooks
 from app.console.router import (
     Viewer,
     ViewerDep,
@@ -58,6 +58,13 @@ StateQuery = Annotated[str, Query(pattern="^(all|pending|delivered|failed|cancel
 def owners_only(request: Request, viewer: Viewer) -> HTMLResponse | None:
     """The 403 page for a role that may not change settings; None for an owner."""
     if may_run_organisation(viewer.user.role):
+        return None
+    return refused(request, viewer, 403, "owners_only")
+
+
+def settings_refused(request: Request, viewer: Viewer) -> HTMLResponse | None:
+    """The 403 page for a role that may not see the settings at all (advocates)."""
+    if may_see_settings(viewer.user.role):
         return None
     return refused(request, viewer, 403, "owners_only")
 
@@ -172,7 +179,7 @@ def show_identity(request: Request, session: SessionDep, viewer: ViewerDep) -> R
     see; owners change it."""
     if viewer is None:
         return to_sign_in()
-    return identity_page(request, session, viewer)
+    return settings_refused(request, viewer) or identity_page(request, session, viewer)
 
 
 @router.get("/console/settings/identity/brand.css", response_model=None)
@@ -245,7 +252,7 @@ def users_page(
 def show_users(request: Request, session: SessionDep, viewer: ViewerDep) -> Response:
     if viewer is None:
         return to_sign_in()
-    return users_page(request, session, viewer)
+    return settings_refused(request, viewer) or users_page(request, session, viewer)
 
 
 @router.post("/console/settings/users", response_model=None)

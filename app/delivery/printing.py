@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -30,7 +30,7 @@ from app.errors import Conflict, Gone, InvalidInput, UpstreamUnavailable
 from app.ids import new_id
 from app.letters import lifecycle
 from app.letters.lifecycle import LetterStatus
-from app.letters.models import Letter
+from app.letters.models import Action, Letter
 from app.letters.readdressing import follow_role_holders_in_print
 from app.outbox.queue import Queue
 from app.owned import owned_or_404
@@ -95,6 +95,8 @@ def _gather(
             Letter.channel == "print",
             Letter.status == LetterStatus.QUEUED,
             lifecycle.hold_over(now),  # a letter in its hold window may still be stopped
+            # an event's letters go in its kit, signed by hand there (app.events)
+            ~exists().where(Action.id == Letter.action_id, Action.assisted),
         )
         .with_for_update(of=Delivery)
     )

@@ -78,6 +78,7 @@ def action_record(action: Action, slug: str) -> ActionRecord:
         consent_to_contact=action.consent_to_contact,
         language=action.language,
         source=action.source,
+        assisted=action.assisted,
         metadata=action.meta,
         confirmation=confirmation_of(action, [letter.status for letter in letters]),
         confirmed_at=action.confirmed_at,

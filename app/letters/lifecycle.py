@@ -7,6 +7,7 @@ the one whose statement finds the letter still in a starting state does.
           │                   │  ↑                  │ └─retry→ queued
           │                   │  └──────release─────┘ └─fail→ failed
           └─expire→ expired   ├─batch→ batched ─mail→ mailed
+                              ├─print by hand→ printed (an event's kit; app.events)
                               │                  └─give back→ queued
        queued or sending ─hold→ held_for_review (a role changed hands; letters.readdressing)
                                 held_for_review ─release→ queued (re-addressed to the holder)
@@ -54,7 +55,7 @@ S = LetterStatus
 # Every move a letter may make: the only ones the functions below write.
 MOVES: dict[LetterStatus, frozenset[LetterStatus]] = {
     S.PENDING_CONFIRMATION: frozenset({S.QUEUED, S.CANCELLED, S.EXPIRED}),
-    S.QUEUED: frozenset({S.SENDING, S.BATCHED, S.CANCELLED, S.HELD_FOR_REVIEW}),
+    S.QUEUED: frozenset({S.SENDING, S.BATCHED, S.PRINTED, S.CANCELLED, S.HELD_FOR_REVIEW}),
     # `sending` to `sending`: a worker takes over a letter whose lease ran out.
     S.SENDING: frozenset({S.SENDING, S.SENT, S.QUEUED, S.FAILED, S.HELD_FOR_REVIEW}),
     S.HELD_FOR_REVIEW: frozenset({S.QUEUED, S.CANCELLED}),
@@ -171,6 +172,12 @@ def give_back_from_batch(batch_id: str) -> Update:
         .where(Letter.print_batch_id == batch_id)
         .values(_moved(S.QUEUED, print_batch_id=None))
     )
+
+
+def print_by_hand(where: ColumnElement[bool], now: datetime) -> Update:
+    """An event's letters printed in its kit, to be signed and posted by hand: the
+    service hands them over (`sent_at`) and follows them no further."""
+    return move(where, [S.QUEUED], S.PRINTED, sent_at=now)
 
 
 def mail(batch_id: str, now: datetime) -> Update:

@@ -1,7 +1,17 @@
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, JSONDocument, UTCDateTime, utcnow
@@ -73,6 +83,12 @@ class Action(Base):
     # Where it was taken: "api" (anonymous JSON), "key" (a keyed caller), "page" (the
     # action page or its embed).
     source: Mapped[str] = mapped_column(String(10), default="api", server_default="api")
+    # Entered for an attendee by an advocate at a letter-writing event (app.events): the
+    # attendee's consent as they answered it, their letters printed to sign by hand.
+    assisted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    event_id: Mapped[str | None] = mapped_column(
+        ForeignKey("events.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When the supporter's details and words were erased (on request, or by retention).

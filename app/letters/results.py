@@ -4,7 +4,7 @@
 from collections import Counter, defaultdict
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from app.campaigns.models import Campaign
@@ -96,10 +96,12 @@ def _by_riding(rows: list[RecipientResult]) -> list[RidingResult]:
 
 
 def results(session: Session, campaign: Campaign) -> CampaignResults:
-    actions, confirmed = session.execute(
-        select(func.count(), func.count(Action.confirmed_at)).where(
-            Action.campaign_id == campaign.id
-        )
+    actions, confirmed, assisted = session.execute(
+        select(
+            func.count(),
+            func.count(Action.confirmed_at),
+            func.count(case((Action.assisted, 1))),
+        ).where(Action.campaign_id == campaign.id)
     ).one()
     counted_sources = session.execute(
         select(Action.source, func.count())
@@ -121,6 +123,7 @@ def results(session: Session, campaign: Campaign) -> CampaignResults:
         goal=campaign.goal,
         progress=round(actions / campaign.goal, 4) if campaign.goal else None,
         confirmed=confirmed,
+        assisted=assisted,
         confirmed_share=round(confirmed / actions, 4) if actions else None,
         actions_per_day=_actions_per_day(session, campaign.id),
         letters_by_state=dict(sorted(by_state.items())),

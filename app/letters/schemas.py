@@ -141,7 +141,7 @@ Metadata = Annotated[
     ),
 ]
 ConfirmationState = Literal["not_required", "pending", "confirmed", "expired"]
-ActionSource = Literal["api", "key", "page"]
+ActionSource = Literal["api", "key", "page", "event"]
 
 
 class Supporter(BaseModel):
@@ -367,7 +367,11 @@ class ActionRecord(BaseModel):
     language: Literal["en", "fr"]
     source: ActionSource = Field(
         description="`api` (the JSON API without a key), `key` (a keyed caller), `page` "
-        "(the action page or its embed)."
+        "(the action page or its embed), `event` (entered by an advocate at a "
+        "letter-writing event)."
+    )
+    assisted: bool = Field(
+        False, description="Entered for the supporter by an advocate at a letter-writing event."
     )
     metadata: dict[str, str]
     confirmation: ConfirmationState = Field(description=CONFIRMATION_DESCRIPTION)
@@ -511,6 +515,11 @@ class CampaignResults(BaseModel):
     goal: int | None
     progress: float | None = Field(description="Actions over the goal; null with no goal.")
     confirmed: int = Field(description="Actions whose supporter confirmed their address.")
+    assisted: int = Field(
+        0,
+        description="Actions an advocate entered for an attendee at a letter-writing event "
+        "(counted in `actions` like any other).",
+    )
     confirmed_share: float | None = Field(description="Confirmed over actions.")
     actions_per_day: list[DayCount]
     letters_by_state: dict[str, int]

@@ -403,6 +403,11 @@ def channels_for(campaign: Campaign, recipient: Recipient) -> tuple[list[str], s
     return wanted, None
 
 
+def by_hand_channel(recipient: Recipient) -> tuple[list[str], str | None]:
+    """A letter signed by hand goes by post, so to a recipient with a postal address."""
+    return (["print"], None) if recipient.addresses else ([], "no_postal_address")
+
+
 def _postal_line(city: str, province: str | None, postal_code: str | None) -> str:
     """Canada Post's last line: 'Ottawa ON  K1A 0A6'."""
     place = " ".join(part for part in (city, province) if part)
@@ -518,10 +523,12 @@ def compose(
     today: date,
     *,
     near_duplicates: bool = True,
+    by_hand: bool = False,
 ) -> Composition:
     """The letters an action writes, after the quality checks (refusals raise a 422 in
     the letter's language). `near_duplicates=False` skips that check: the bench measures
-    its cost so."""
+    its cost so. `by_hand`: one printed letter per recipient, whatever the campaign's
+    channels (an event's attendee signs it; app.events)."""
     language = letter_language(campaign, body)
     check_province(body.supporter, language)
     chosen, edited = supporter_parts(campaign, body, language)
@@ -547,7 +554,11 @@ def compose(
     composition = Composition(language, chosen.get("subject"))
     template = letter_template(campaign, language)
     for target in targets:
-        channels, why_not = channels_for(campaign, target.recipient)
+        channels, why_not = (
+            by_hand_channel(target.recipient)
+            if by_hand
+            else channels_for(campaign, target.recipient)
+        )
         if why_not:
             name = addressee_of(target).display_name
             warnings.append(_recipients_warning(say(why_not, language, name=name)))
@@ -782,16 +793,32 @@ def take_action(
     near_duplicates: bool = True,
     source: ActionSource = "api",
     confirm_by_email: bool = False,
+    event_id: str | None = None,
+    commit: bool = True,
 ) -> ActionOut:
     """A second action by the same address is found by the unique constraint at commit
     (no query for it on the way of every first action). Only a caller who may read the
     organisation's letters (`reveal_repeat`) is told, with a 409 naming the first action;
     anyone else gets the answer a first action gets, with ids that name nothing stored
     (see `repeats`). The letters wait for the supporter's confirmation by email when the
-    campaign asks it, or `confirm_by_email` (an address past its limit)."""
+    campaign asks it, or `confirm_by_email` (an address past its limit).
+
+    `event_id`: an advocate entered it for an attendee at that event (assisted). Its
+    letters are printed in the event's kit and signed there by hand: no email asks the
+    attendee to confirm (they were there), none is sent, no hold window (nothing leaves
+    until the kit is printed), and no lane claims them (`due_at` stays empty).
+    `commit=False` leaves the action in the caller's transaction (flushed), so that a file
+    of attendees is written whole or not at all; any refusal rolls the whole of it back."""
     email_key = email_key_of(body.supporter.email)
+    assisted = event_id is not None
     composition = compose(
-        session, campaign, body, provider, date.today(), near_duplicates=near_duplicates
+        session,
+        campaign,
+        body,
+        provider,
+        date.today(),
+        near_duplicates=near_duplicates,
+        by_hand=assisted,
     )
     supporter = body.supporter
     action = Action(
@@ -809,13 +836,15 @@ def take_action(
         consent_to_contact=body.consent_to_contact,
         meta=body.metadata,
         source=source,
+        assisted=assisted,
+        event_id=event_id,
     )
     session.add(action)
-    waiting = campaign.confirm_email or confirm_by_email
+    waiting = (campaign.confirm_email or confirm_by_email) and not assisted
     status = lifecycle.status_at_creation(waiting)
     now = utcnow()
     # The hold window of a letter waiting for confirmation starts when it is confirmed.
-    hold_until = None if waiting else lifecycle.hold_until(campaign.hold_minutes, now)
+    hold_until = None if waiting or assisted else lifecycle.hold_until(campaign.hold_minutes, now)
     stored = []
     for composed in composition.letters:
         letter = Letter(
@@ -841,14 +870,14 @@ def take_action(
         letter.delivery = Delivery(
             organisation_id=campaign.organisation_id,
             channel=composed.channel,
-            due_at=None if waiting else hold_until or now,
+            due_at=None if waiting or assisted else hold_until or now,
             attempts=0,
         )
         action.letters.append(letter)
         stored.append(_letter_out(composed, letter.id, status))
     if waiting:  # the one email that asks the supporter to confirm, from the same outbox
         session.add(_supporter_email(action, "confirmation", now))
-    elif campaign.send_receipt:
+    elif campaign.send_receipt and not assisted:
         session.add(_supporter_email(action, "receipt", now))
     taken = ActionOut(
         id=action.id,
@@ -879,7 +908,10 @@ def take_action(
         # Last: the counter's row is the one every action of the campaign writes, so its
         # lock is held for as short a time as can be.
         _count_action(session, campaign, len(stored))
-        session.commit()
+        if commit:
+            session.commit()
+        else:
+            session.flush()
     except IntegrityError:
         session.rollback()
         first = _first_action(session, campaign, email_key)

@@ -145,6 +145,24 @@ def make_webhook(client: TestClient, caller: Caller, url: str = HOOK) -> str:
     return str(made.json()["id"])
 
 
+def test_advocates_see_no_settings_page(
+    client: TestClient, settings: Settings, caller: Caller
+) -> None:
+    """Advocates run events and see nothing of the organisation's staff or set-up."""
+    webhook_id = make_webhook(client, caller)
+    sign_in(client, settings, caller.organisation_id, "advocate@example.org", "advocate")
+    for path in (
+        "/console/settings/identity",
+        "/console/settings/users",
+        "/console/settings/keys",
+        "/console/settings/webhooks",
+        f"/console/settings/webhooks/{webhook_id}",
+    ):
+        answer = client.get(path)
+        assert answer.status_code == 403, path
+        assert "advocate@example.org" not in answer.text
+
+
 @pytest.mark.parametrize("role", ["editor", "viewer"])
 def test_editors_and_viewers_change_no_setting(
     client: TestClient, settings: Settings, caller: Caller, role: str
