@@ -59,6 +59,7 @@ LETTER_EXAMPLE: dict[str, Any] = {
     "salutation": "Monsieur le Ministre,",
     "body_text": "Monsieur le Ministre,\n\nJe suis infirmière et j'écris de Gatineau.\n\n...",
     "own_words_share": 0.42,
+    "hold_until": "2026-11-29T05:05:00Z",
 }
 WARNING_EXAMPLE: dict[str, Any] = {
     "code": "intro_without_place",
@@ -211,6 +212,12 @@ class LetterOut(BaseModel):
         "campaign's texts. Staff give most weight to letters in a person's own words.",
         examples=[0.42],
     )
+    hold_until: datetime | None = Field(
+        None,
+        description="The end of the campaign's hold window: the letter leaves no earlier, "
+        "and until then the supporter may stop it. Null with no window, in a preview, and "
+        "while it waits for confirmation (the window starts when the supporter confirms).",
+    )
 
 
 class ActionOut(BaseModel):
@@ -226,19 +233,34 @@ class ActionOut(BaseModel):
                     "warnings": [],
                     "confirmation": "not_required",
                     "next_step": None,
+                    "email_suggestion": None,
                 },
                 {
                     "id": "act_01JD3ZK8Y2M0000000000000001",
                     "campaign": "rescind-stca",
                     "campaign_id": "cmp_01JD3ZK8Y2M0000000000000000",
                     "metadata": {},
-                    "letters": [LETTER_EXAMPLE | {"status": "pending_confirmation"}],
+                    "letters": [
+                        LETTER_EXAMPLE | {"status": "pending_confirmation", "hold_until": None}
+                    ],
                     "warnings": [],
                     "confirmation": "pending",
                     "next_step": "Many letters have come from your network lately (a school "
                     "or an office, perhaps), so we ask you to confirm yours: we have sent an "
                     "email to amelie@example.org. Follow the link in it within 7 days to send "
                     "your letters. Until then they wait.",
+                    "email_suggestion": None,
+                },
+                {
+                    "id": "act_01JD3ZK8Y2M0000000000000002",
+                    "campaign": "rescind-stca",
+                    "campaign_id": "cmp_01JD3ZK8Y2M0000000000000000",
+                    "metadata": {},
+                    "letters": [LETTER_EXAMPLE],
+                    "warnings": [],
+                    "confirmation": "not_required",
+                    "next_step": None,
+                    "email_suggestion": "amelie@gmail.com",
                 },
             ]
         }
@@ -260,6 +282,15 @@ class ActionOut(BaseModel):
         None,
         description="What the supporter does next, in the letter's language, when it is up "
         "to them: to confirm by email.",
+    )
+    email_suggestion: str | None = Field(
+        None,
+        description="The supporter's address as it was probably meant, when its domain looks "
+        "like a slip of the keys on a common provider's (`amelie@gmial.com`: "
+        "`amelie@gmail.com`); else null. A suggestion, never a refusal: the action was "
+        "taken with the address as given. Show it to the supporter, whose receipt, "
+        "confirmation link and replies go to that address.",
+        examples=["amelie@gmail.com"],
     )
 
 
@@ -417,7 +448,10 @@ class PreviewOut(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
-                {"letters": [LETTER_EXAMPLE | {"id": None}], "warnings": [WARNING_EXAMPLE]}
+                {
+                    "letters": [LETTER_EXAMPLE | {"id": None, "hold_until": None}],
+                    "warnings": [WARNING_EXAMPLE],
+                }
             ]
         }
     )

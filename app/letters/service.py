@@ -59,7 +59,7 @@ from app.errors import (
 )
 from app.fields import POSTAL_PROVINCES, PROVINCES, fold
 from app.ids import is_well_formed, new_id
-from app.letters import lifecycle, quality, repeats
+from app.letters import lifecycle, quality, repeats, typos
 from app.letters.actions import supporter_of
 from app.letters.events import record_action_confirmed, record_letter_event
 from app.letters.lifecycle import LetterStatus
@@ -696,7 +696,12 @@ def _letter_recipient(target: Target, language: Language) -> LetterRecipient:
     )
 
 
-def _letter_out(letter: ComposedLetter, letter_id: str | None, status: str) -> LetterOut:
+def _letter_out(
+    letter: ComposedLetter,
+    letter_id: str | None,
+    status: str,
+    hold_until: datetime | None = None,
+) -> LetterOut:
     return LetterOut(
         id=letter_id,
         recipient=_letter_recipient(letter.target, letter.language),
@@ -707,6 +712,7 @@ def _letter_out(letter: ComposedLetter, letter_id: str | None, status: str) -> L
         salutation=letter.salutation,
         body_text=letter.body_text,
         own_words_share=letter.own_words_share,
+        hold_until=hold_until,
     )
 
 
@@ -845,7 +851,7 @@ def take_action(
             attempts=0,
         )
         action.letters.append(letter)
-        stored.append(_letter_out(composed, letter.id, status))
+        stored.append(_letter_out(composed, letter.id, status, hold_until))
     if waiting:  # the one email that asks the supporter to confirm, from the same outbox
         session.add(_supporter_email(action, "confirmation", now))
     elif campaign.send_receipt:
@@ -857,6 +863,7 @@ def take_action(
         metadata=body.metadata,
         letters=stored,
         warnings=composition.warnings,
+        email_suggestion=typos.suggest_email(supporter.email),
     )
     if waiting:
         taken.confirmation = "pending"

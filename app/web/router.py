@@ -33,12 +33,13 @@ from app.errors import (
 )
 from app.fields import normalise_postal_code
 from app.letters import service as letters
+from app.letters import typos
 from app.letters.schemas import LetterRecipient, PreviewOut
 from app.rate_limits import PageCallsByAddress, check_supporter_email, hold_past_address_limit
 from app.responses import NOT_FOUND, RATE_LIMITED, conflict
 from app.settings import Settings
 from app.tokens import letters_page_token
-from app.web import i18n, service, thanks, typos
+from app.web import i18n, service, thanks
 from app.web.i18n import Language
 from app.web.identity import identity_context
 from app.web.schemas import EmailCheck, PageDistrict, PageDistricts, PageTargets
