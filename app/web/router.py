@@ -307,6 +307,7 @@ def render_thanks(
         "letters_page": (
             f"/letters/{shown['letters_page']}?lang={language}" if shown.get("letters_page") else ""
         ),
+        "held": any(thanks.held_until(letter) for letter in shown["letters"]),
         "letters": [
             {
                 "recipient": service.page_recipient(
@@ -316,7 +317,9 @@ def render_thanks(
                 "channel": i18n.text(
                     "by_email" if letter["channel"] == "email" else "by_post", language
                 ),
-                "status": i18n.text(f"status_{letter['status']}", language),
+                "status": thanks.letter_state(
+                    letter, shown.get("province", ""), language, bool(shown.get("letters_page"))
+                ),
             }
             for letter in shown["letters"]
         ],
