@@ -73,6 +73,15 @@ class Action(Base):
     # Where it was taken: "api" (anonymous JSON), "key" (a keyed caller), "page" (the
     # action page or its embed).
     source: Mapped[str] = mapped_column(String(10), default="api", server_default="api")
+    # The campaign link it came by (its utm_* query) and, for the embedded page, the
+    # origin of the site that framed it: as the page or the caller said, unverified.
+    # Not personal data: kept when the supporter is erased, as the results count them.
+    utm_source: Mapped[str | None] = mapped_column(String(100))
+    utm_medium: Mapped[str | None] = mapped_column(String(100))
+    utm_campaign: Mapped[str | None] = mapped_column(String(100))
+    utm_term: Mapped[str | None] = mapped_column(String(100))
+    utm_content: Mapped[str | None] = mapped_column(String(100))
+    embedded_on: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When the supporter's details and words were erased (on request, or by retention).

@@ -60,12 +60,13 @@ from app.errors import (
 from app.fields import POSTAL_PROVINCES, PROVINCES, fold
 from app.ids import is_well_formed, new_id
 from app.letters import lifecycle, quality, repeats, typos
-from app.letters.actions import supporter_of
+from app.letters.actions import origin_of, supporter_of
 from app.letters.events import record_action_confirmed, record_letter_event
 from app.letters.lifecycle import LetterStatus
 from app.letters.messages import languages_named, part_refusal, say
 from app.letters.models import REDACTED, Action, IntroBand, Letter, email_key_of
 from app.letters.schemas import (
+    ORIGIN_FIELDS,
     ActionCreate,
     ActionCreatedEvent,
     ActionOut,
@@ -815,6 +816,7 @@ def take_action(
         consent_to_contact=body.consent_to_contact,
         meta=body.metadata,
         source=source,
+        **body.model_dump(include=set(ORIGIN_FIELDS)),
     )
     session.add(action)
     waiting = campaign.confirm_email or confirm_by_email
@@ -921,6 +923,7 @@ def _created_event(taken: ActionOut, action: Action) -> ActionCreatedEvent:
         consent_to_contact=action.consent_to_contact,
         language="fr" if action.language == "fr" else "en",
         source=action.source,
+        **origin_of(action),
         created_at=action.created_at,
     )
 
