@@ -3,6 +3,7 @@
 import re
 import unicodedata
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
@@ -268,3 +269,49 @@ def fold(text: str) -> str:
     plain = _COMBINING_MARKS.sub("", decomposed).casefold()
     plain = _DASHES.sub("-", plain).replace("\u2019", "'")
     return " ".join(plain.split())
+
+
+ORIGIN_MAX = 200
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_HOST = re.compile(r"[\w.-]+|[0-9a-f:.]+")
+
+
+def web_origin(value: str) -> str | None:
+    """The origin of a web address, as a browser names it ("https://partner.example.org",
+    a port only where it is not the scheme's own); None for anything but an http(s)
+    address. Only the origin: a page's path and query may say who read it."""
+    try:
+        parts = urlsplit(value.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    scheme, host = parts.scheme.lower(), parts.hostname or ""
+    if scheme not in _DEFAULT_PORTS or not _HOST.fullmatch(host):
+        return None
+    if ":" in host:
+        host = f"[{host}]"
+    origin = (
+        f"{scheme}://{host}"
+        if port in (None, _DEFAULT_PORTS[scheme])
+        else f"{scheme}://{host}:{port}"
+    )
+    return origin if len(origin) <= ORIGIN_MAX else None
+
+
+def _origin_of(value: str) -> str:
+    origin = web_origin(value)
+    if origin is None:
+        raise ValueError("must be an http or https address, such as https://example.org")
+    return origin
+
+
+Origin = Annotated[
+    str,
+    StringConstraints(max_length=2000),
+    AfterValidator(_origin_of),
+    Field(
+        description="A web address; only its origin is kept (`https://example.org`).",
+        examples=["https://partner.example.org"],
+    ),
+]
+OptionalOrigin = Annotated[Origin | None, BeforeValidator(_blank_to_none), BlankIsNull]

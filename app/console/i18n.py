@@ -107,6 +107,12 @@ STRINGS: dict[str, dict[Language, str]] = {
     "by_recipient": {"en": "By recipient", "fr": "Par destinataire"},
     "by_riding": {"en": "By riding", "fr": "Par circonscription"},
     "sources": {"en": "Where actions came from", "fr": "Provenance des actions"},
+    "utm_campaigns": {
+        "en": "By link campaign (utm_campaign)",
+        "fr": "Par campagne de lien (utm_campaign)",
+    },
+    "utm_sources": {"en": "By link source (utm_source)", "fr": "Par source de lien (utm_source)"},
+    "embedding_sites": {"en": "Sites that embed the page", "fr": "Sites qui intègrent la page"},
     "recipient": {"en": "Recipient", "fr": "Destinataire"},
     "riding": {"en": "Riding", "fr": "Circonscription"},
     "sent": {"en": "Sent", "fr": "Envoyées"},

@@ -13,6 +13,7 @@ from app.errors import NotFound
 from app.ids import is_well_formed
 from app.letters.models import Action, Letter
 from app.letters.schemas import (
+    ORIGIN_FIELDS,
     ActionLetter,
     ActionRecord,
     ConfirmationState,
@@ -68,6 +69,11 @@ def supporter_of(action: Action) -> SupporterOut | None:
     )
 
 
+def origin_of(action: Action) -> dict[str, str | None]:
+    """The campaign link and embedding site the action came by (`ActionOrigin`)."""
+    return {name: getattr(action, name) for name in ORIGIN_FIELDS}
+
+
 def action_record(action: Action, slug: str) -> ActionRecord:
     letters = action.letters
     return ActionRecord(
@@ -79,6 +85,7 @@ def action_record(action: Action, slug: str) -> ActionRecord:
         language=action.language,
         source=action.source,
         assisted=action.assisted,
+        **origin_of(action),
         metadata=action.meta,
         confirmation=confirmation_of(action, [letter.status for letter in letters]),
         confirmed_at=action.confirmed_at,

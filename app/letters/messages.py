@@ -191,6 +191,12 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "Your {label} is missing; please write it.",
         "fr": "Votre {label} manque; veuillez l'écrire.",
     },
+    "invalid_origin": {
+        "en": "The embedding site (embedded_on) must be an http or https address, such as "
+        "https://example.org.",
+        "fr": "Le site d'intégration (embedded_on) doit être une adresse http ou https, comme "
+        "https://example.org.",
+    },
     "detail_invalid": {
         "en": "Your {label} is not valid; please check it.",
         "fr": "Votre {label} n'est pas valide; veuillez vérifier ce champ.",
@@ -331,11 +337,16 @@ def plain_field_errors(raw_errors: Any, language: Language) -> list[dict[str, An
 DETAIL_LABELS: dict[str, dict[Language, str]] = {
     f"supporter.{name}": label for name, label in SUPPORTER_LABELS.items()
 } | {"subject": PART_LABELS["subject"]}
+# Where the action came from (ActionOrigin): set by a page or a partner, not typed.
+DETAIL_LABELS["embedded_on"] = {"en": "embedding site", "fr": "site d'intégration"}
+for _tag in ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"):
+    DETAIL_LABELS[_tag] = {"en": f"{_tag} tag", "fr": f"balise {_tag}"}
 # Fields whose own check refuses a value in words of its own (a ValueError).
 INVALID_VALUE = {
     "supporter.email": "invalid_email",
     "supporter.postal_code": "invalid_postal_code",
     "supporter.province": "invalid_province",
+    "embedded_on": "invalid_origin",
 }
 
 

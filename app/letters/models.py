@@ -89,6 +89,15 @@ class Action(Base):
     event_id: Mapped[str | None] = mapped_column(
         ForeignKey("events.id", ondelete="SET NULL"), index=True
     )
+    # The campaign link it came by (its utm_* query) and, for the embedded page, the
+    # origin of the site that framed it: as the page or the caller said, unverified.
+    # Not personal data: kept when the supporter is erased, as the results count them.
+    utm_source: Mapped[str | None] = mapped_column(String(100))
+    utm_medium: Mapped[str | None] = mapped_column(String(100))
+    utm_campaign: Mapped[str | None] = mapped_column(String(100))
+    utm_term: Mapped[str | None] = mapped_column(String(100))
+    utm_content: Mapped[str | None] = mapped_column(String(100))
+    embedded_on: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When the supporter's details and words were erased (on request, or by retention).

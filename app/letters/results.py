@@ -5,7 +5,7 @@ from collections import Counter, defaultdict
 from datetime import date
 
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.campaigns.models import Campaign
 from app.directory.models import Recipient
@@ -14,6 +14,8 @@ from app.letters.models import Action, Letter
 from app.letters.schemas import CampaignResults, DayCount, RecipientResult, RidingResult
 
 # A letter that left: emailed (a bounce came later), or printed and posted.
+# The most values a breakdown by utm tag or embedding site names.
+TOP_VALUES = 20
 LEFT = {LetterStatus.SENT, LetterStatus.BOUNCED, LetterStatus.PRINTED, LetterStatus.MAILED}
 
 
@@ -26,6 +28,22 @@ def _actions_per_day(session: Session, campaign_id: str) -> list[DayCount]:
         .order_by(day)
     )
     return [DayCount(day=date.fromisoformat(str(when)[:10]), actions=count) for when, count in rows]
+
+
+def _actions_by(
+    session: Session, campaign_id: str, column: InstrumentedAttribute[str | None]
+) -> dict[str, int]:
+    """Actions by a column's value, most first (then by value), those without one left
+    out, at most TOP_VALUES: a link's tags are whatever its sharers typed."""
+    counted = func.count()
+    rows = session.execute(
+        select(column, counted)
+        .where(Action.campaign_id == campaign_id, column.is_not(None))
+        .group_by(column)
+        .order_by(counted.desc(), column)
+        .limit(TOP_VALUES)
+    )
+    return {value: count for value, count in rows if value is not None}
 
 
 def _letters_by(session: Session, campaign_id: str) -> list[tuple[str | None, str, str, int]]:
@@ -103,12 +121,6 @@ def results(session: Session, campaign: Campaign) -> CampaignResults:
             func.count(case((Action.assisted, 1))),
         ).where(Action.campaign_id == campaign.id)
     ).one()
-    counted_sources = session.execute(
-        select(Action.source, func.count())
-        .where(Action.campaign_id == campaign.id)
-        .group_by(Action.source)
-    )
-    sources = {source: count for source, count in counted_sources}
     letters = _letters_by(session, campaign.id)
     by_state: Counter[str] = Counter()
     by_channel: Counter[str] = Counter()
@@ -130,5 +142,8 @@ def results(session: Session, campaign: Campaign) -> CampaignResults:
         letters_by_channel=dict(sorted(by_channel.items())),
         by_recipient=recipients,
         by_riding=_by_riding(recipients),
-        sources=dict(sorted(sources.items())),
+        sources=dict(sorted(_actions_by(session, campaign.id, Action.source).items())),
+        utm_campaigns=_actions_by(session, campaign.id, Action.utm_campaign),
+        utm_sources=_actions_by(session, campaign.id, Action.utm_source),
+        embedding_sites=_actions_by(session, campaign.id, Action.embedded_on),
     )

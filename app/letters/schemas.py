@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 from app.fields import (
     Email,
     OptionalCode,
+    OptionalOrigin,
+    OptionalShortLine,
     OptionalSingleLine,
     PostalCode,
     Province,
@@ -59,6 +61,7 @@ LETTER_EXAMPLE: dict[str, Any] = {
     "salutation": "Monsieur le Ministre,",
     "body_text": "Monsieur le Ministre,\n\nJe suis infirmière et j'écris de Gatineau.\n\n...",
     "own_words_share": 0.42,
+    "hold_until": "2026-11-29T05:05:00Z",
 }
 WARNING_EXAMPLE: dict[str, Any] = {
     "code": "intro_without_place",
@@ -144,6 +147,39 @@ ConfirmationState = Literal["not_required", "pending", "confirmed", "expired"]
 ActionSource = Literal["api", "key", "page", "event"]
 
 
+UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
+ORIGIN_FIELDS = (*UTM_FIELDS, "embedded_on")
+ORIGIN_EXAMPLE: dict[str, Any] = {
+    "utm_source": "newsletter",
+    "utm_medium": "email",
+    "utm_campaign": "stca-week",
+    "utm_term": None,
+    "utm_content": None,
+    "embedded_on": "https://partner.example.org",
+}
+
+
+class ActionOrigin(BaseModel):
+    """Where an action came from beyond `source`: the campaign link it came by, and the
+    site that embedded the page. As the page or the caller says; nothing checks it."""
+
+    utm_source: OptionalShortLine = Field(
+        None,
+        description="The link's `utm_source` (who sent the supporter: `newsletter`), at "
+        "most 100 characters on one line. The action page records its address's own.",
+        examples=["newsletter"],
+    )
+    utm_medium: OptionalShortLine = Field(None, examples=["email"])
+    utm_campaign: OptionalShortLine = Field(None, examples=["stca-week"])
+    utm_term: OptionalShortLine = None
+    utm_content: OptionalShortLine = None
+    embedded_on: OptionalOrigin = Field(
+        None,
+        description="The site whose page embedded the action page: an http(s) address, "
+        "of which only the origin is kept (`https://partner.example.org`).",
+    )
+
+
 class Supporter(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -157,7 +193,7 @@ class Supporter(BaseModel):
     phone: OptionalCode = None
 
 
-class ActionCreate(BaseModel):
+class ActionCreate(ActionOrigin):
     """A supporter's letter: their details, their intro, and their versions of the
     concern and the ask where the campaign lets them write or change those."""
 
@@ -211,6 +247,12 @@ class LetterOut(BaseModel):
         "campaign's texts. Staff give most weight to letters in a person's own words.",
         examples=[0.42],
     )
+    hold_until: datetime | None = Field(
+        None,
+        description="The end of the campaign's hold window: the letter leaves no earlier, "
+        "and until then the supporter may stop it. Null with no window, in a preview, and "
+        "while it waits for confirmation (the window starts when the supporter confirms).",
+    )
 
 
 class ActionOut(BaseModel):
@@ -226,19 +268,34 @@ class ActionOut(BaseModel):
                     "warnings": [],
                     "confirmation": "not_required",
                     "next_step": None,
+                    "email_suggestion": None,
                 },
                 {
                     "id": "act_01JD3ZK8Y2M0000000000000001",
                     "campaign": "rescind-stca",
                     "campaign_id": "cmp_01JD3ZK8Y2M0000000000000000",
                     "metadata": {},
-                    "letters": [LETTER_EXAMPLE | {"status": "pending_confirmation"}],
+                    "letters": [
+                        LETTER_EXAMPLE | {"status": "pending_confirmation", "hold_until": None}
+                    ],
                     "warnings": [],
                     "confirmation": "pending",
                     "next_step": "Many letters have come from your network lately (a school "
                     "or an office, perhaps), so we ask you to confirm yours: we have sent an "
                     "email to amelie@example.org. Follow the link in it within 7 days to send "
                     "your letters. Until then they wait.",
+                    "email_suggestion": None,
+                },
+                {
+                    "id": "act_01JD3ZK8Y2M0000000000000002",
+                    "campaign": "rescind-stca",
+                    "campaign_id": "cmp_01JD3ZK8Y2M0000000000000000",
+                    "metadata": {},
+                    "letters": [LETTER_EXAMPLE],
+                    "warnings": [],
+                    "confirmation": "not_required",
+                    "next_step": None,
+                    "email_suggestion": "amelie@gmail.com",
                 },
             ]
         }
@@ -261,6 +318,15 @@ class ActionOut(BaseModel):
         description="What the supporter does next, in the letter's language, when it is up "
         "to them: to confirm by email.",
     )
+    email_suggestion: str | None = Field(
+        None,
+        description="The supporter's address as it was probably meant, when its domain looks "
+        "like a slip of the keys on a common provider's (`amelie@gmial.com`: "
+        "`amelie@gmail.com`); else null. A suggestion, never a refusal: the action was "
+        "taken with the address as given. Show it to the supporter, whose receipt, "
+        "confirmation link and replies go to that address.",
+        examples=["amelie@gmail.com"],
+    )
 
 
 class SupporterOut(BaseModel):
@@ -282,7 +348,7 @@ CONFIRMATION_DESCRIPTION = (
 )
 
 
-class ActionCreatedEvent(ActionOut):
+class ActionCreatedEvent(ActionOut, ActionOrigin):
     """`action.created`'s data: the answer the supporter got, and who they are."""
 
     model_config = ConfigDict(
@@ -297,6 +363,7 @@ class ActionCreatedEvent(ActionOut):
                     "consent_to_contact": True,
                     "language": "fr",
                     "source": "api",
+                    **ORIGIN_EXAMPLE,
                     "confirmation": "not_required",
                     "created_at": "2026-11-29T05:00:00Z",
                     "letters": [LETTER_EXAMPLE],
@@ -332,6 +399,7 @@ ACTION_RECORD_EXAMPLE: dict[str, Any] = {
     "consent_to_contact": True,
     "language": "fr",
     "source": "api",
+    **ORIGIN_EXAMPLE,
     "metadata": {"crm_id": "C-1042"},
     "confirmation": "not_required",
     "confirmed_at": None,
@@ -351,7 +419,7 @@ ACTION_RECORD_EXAMPLE: dict[str, Any] = {
 }
 
 
-class ActionRecord(BaseModel):
+class ActionRecord(ActionOrigin):
     """An action as a CRM reads it back: the supporter, their consent, and where each
     of their letters stands. Their words are in the letters (`GET /v1/letters/{id}`)."""
 
@@ -421,7 +489,10 @@ class PreviewOut(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
-                {"letters": [LETTER_EXAMPLE | {"id": None}], "warnings": [WARNING_EXAMPLE]}
+                {
+                    "letters": [LETTER_EXAMPLE | {"id": None, "hold_until": None}],
+                    "warnings": [WARNING_EXAMPLE],
+                }
             ]
         }
     )
@@ -504,6 +575,9 @@ class CampaignResults(BaseModel):
                     ],
                     "by_riding": [{"district": "Halifax West", "letters": 420, "sent": 413}],
                     "sources": {"api": 12, "page": 400},
+                    "utm_campaigns": {"stca-week": 230, "giving-tuesday": 41},
+                    "utm_sources": {"newsletter": 198, "facebook": 73},
+                    "embedding_sites": {"https://partner.example.org": 120},
                 }
             ]
         }
@@ -529,7 +603,21 @@ class CampaignResults(BaseModel):
         description="Letters by the riding of the official who received them (a minister "
         "who is an MP counts in her riding); most letters first."
     )
-    sources: dict[str, int] = Field(description="Actions by where they came from.")
+    sources: dict[str, int] = Field(
+        description="Actions by where they came from: `api`, `key`, `page` (the action "
+        "page or its embed)."
+    )
+    utm_campaigns: dict[str, int] = Field(
+        description="Actions by the `utm_campaign` of the link they came by, most first "
+        "(at most 20; actions without one are not counted here)."
+    )
+    utm_sources: dict[str, int] = Field(
+        description="Actions by the `utm_source` of the link they came by, as above."
+    )
+    embedding_sites: dict[str, int] = Field(
+        description="Actions taken on the embedded page, by the origin of the site that "
+        "framed it, most first (at most 20; where it is not known, not counted here)."
+    )
 
 
 LetterStatus = Literal[

@@ -59,13 +59,14 @@ from app.errors import (
 )
 from app.fields import POSTAL_PROVINCES, PROVINCES, fold
 from app.ids import is_well_formed, new_id
-from app.letters import lifecycle, quality, repeats
-from app.letters.actions import supporter_of
+from app.letters import lifecycle, quality, repeats, typos
+from app.letters.actions import origin_of, supporter_of
 from app.letters.events import record_action_confirmed, record_letter_event
 from app.letters.lifecycle import LetterStatus
 from app.letters.messages import languages_named, part_refusal, say
 from app.letters.models import REDACTED, Action, IntroBand, Letter, email_key_of
 from app.letters.schemas import (
+    ORIGIN_FIELDS,
     ActionCreate,
     ActionCreatedEvent,
     ActionOut,
@@ -707,7 +708,12 @@ def _letter_recipient(target: Target, language: Language) -> LetterRecipient:
     )
 
 
-def _letter_out(letter: ComposedLetter, letter_id: str | None, status: str) -> LetterOut:
+def _letter_out(
+    letter: ComposedLetter,
+    letter_id: str | None,
+    status: str,
+    hold_until: datetime | None = None,
+) -> LetterOut:
     return LetterOut(
         id=letter_id,
         recipient=_letter_recipient(letter.target, letter.language),
@@ -718,6 +724,7 @@ def _letter_out(letter: ComposedLetter, letter_id: str | None, status: str) -> L
         salutation=letter.salutation,
         body_text=letter.body_text,
         own_words_share=letter.own_words_share,
+        hold_until=hold_until,
     )
 
 
@@ -838,6 +845,7 @@ def take_action(
         source=source,
         assisted=assisted,
         event_id=event_id,
+        **body.model_dump(include=set(ORIGIN_FIELDS)),
     )
     session.add(action)
     waiting = (campaign.confirm_email or confirm_by_email) and not assisted
@@ -874,7 +882,7 @@ def take_action(
             attempts=0,
         )
         action.letters.append(letter)
-        stored.append(_letter_out(composed, letter.id, status))
+        stored.append(_letter_out(composed, letter.id, status, hold_until))
     if waiting:  # the one email that asks the supporter to confirm, from the same outbox
         session.add(_supporter_email(action, "confirmation", now))
     elif campaign.send_receipt and not assisted:
@@ -886,6 +894,7 @@ def take_action(
         metadata=body.metadata,
         letters=stored,
         warnings=composition.warnings,
+        email_suggestion=typos.suggest_email(supporter.email),
     )
     if waiting:
         taken.confirmation = "pending"
@@ -946,6 +955,7 @@ def _created_event(taken: ActionOut, action: Action) -> ActionCreatedEvent:
         consent_to_contact=action.consent_to_contact,
         language="fr" if action.language == "fr" else "en",
         source=action.source,
+        **origin_of(action),
         created_at=action.created_at,
     )
 

@@ -140,10 +140,27 @@ STRINGS: dict[str, dict[Language, str]] = {
         "fr": "Suivez vos lettres, relisez-les ou arrêtez-en une avant son départ",
     },
     "status_pending_confirmation": {
-        "en": "waiting for you to confirm",
-        "fr": "en attente de votre confirmation",
+        "en": "Waiting for you to confirm your email address.",
+        "fr": "En attente de la confirmation de votre adresse courriel.",
     },
-    "status_queued": {"en": "on its way", "fr": "en route"},
+    "status_queued": {"en": "Queued: it leaves in a moment.", "fr": "Prête : elle part sous peu."},
+    "status_held": {"en": "Held until {time}.", "fr": "Retenue jusqu'à {time}."},
+    "status_held_stop": {
+        "en": " You can still stop it from your letters page.",
+        "fr": " Vous pouvez encore l'arrêter depuis la page de vos lettres.",
+    },
+    "status_hold_over": {
+        "en": "Its hold window ended at {time}: your letters page says whether it has left.",
+        "fr": "Son délai d'attente a pris fin à {time} : la page de vos lettres indique si "
+        "elle est partie.",
+    },
+    "thanks_held": {
+        "en": "Your letters wait a few minutes before they leave, in case you change your "
+        "mind: until then you can stop any of them. Replies from officials come to {email}.",
+        "fr": "Vos lettres attendent quelques minutes avant de partir, au cas où vous "
+        "changeriez d'avis : d'ici là, vous pouvez arrêter chacune d'elles. Les réponses des "
+        "élus vous parviendront à {email}.",
+    },
     "share": {"en": "Ask your friends to write too", "fr": "Invitez vos proches à écrire aussi"},
     "share_link": {"en": "Link to share", "fr": "Lien à partager"},
     "copy": {"en": "Copy the link", "fr": "Copier le lien"},

@@ -31,14 +31,16 @@ from app.errors import (
     TooManyRequests,
     invalid_field,
 )
-from app.fields import normalise_postal_code
+from app.fields import normalise_postal_code, web_origin
 from app.letters import service as letters
-from app.letters.schemas import LetterRecipient, PreviewOut
+from app.letters import typos
+from app.letters.schemas import ORIGIN_FIELDS, LetterRecipient, PreviewOut
 from app.rate_limits import PageCallsByAddress, check_supporter_email, hold_past_address_limit
 from app.responses import NOT_FOUND, RATE_LIMITED, conflict
 from app.settings import Settings
 from app.tokens import letters_page_token
-from app.web import i18n, service, thanks, typos
+from app.web import i18n, service, thanks
+from app.web.arrival import arrival_fields
 from app.web.i18n import Language
 from app.web.identity import identity_context
 from app.web.schemas import EmailCheck, PageDistrict, PageDistricts, PageTargets
@@ -254,6 +256,7 @@ def render_page(
         "email_suggestion": typos.suggest_email(form.get("email", "")),
         "provinces": service.province_choices(language),
         "values": values,
+        "arrival_fields": ORIGIN_FIELDS,
         "errors": errors.messages,
         "form_level": service.FORM_LEVEL,
         "max_lengths": i18n.MAX_LENGTHS,
@@ -306,6 +309,7 @@ def render_thanks(
         "letters_page": (
             f"/letters/{shown['letters_page']}?lang={language}" if shown.get("letters_page") else ""
         ),
+        "held": any(thanks.held_until(letter) for letter in shown["letters"]),
         "letters": [
             {
                 "recipient": service.page_recipient(
@@ -315,7 +319,9 @@ def render_thanks(
                 "channel": i18n.text(
                     "by_email" if letter["channel"] == "email" else "by_post", language
                 ),
-                "status": i18n.text(f"status_{letter['status']}", language),
+                "status": thanks.letter_state(
+                    letter, shown.get("province", ""), language, bool(shown.get("letters_page"))
+                ),
             }
             for letter in shown["letters"]
         ],
@@ -368,7 +374,14 @@ def show_page(
     except NotFound:
         return not_found_page(request, lang, embed)
     language = language_for(request, campaign.languages, lang)
-    return render_page(request, session, campaign, provider, language, embed)
+    settings: Settings = request.app.state.settings
+    arrived = arrival_fields(
+        request.query_params,
+        embed=embed,
+        referer=request.headers.get("referer"),
+        own_origins={web_origin(settings.public_url), web_origin(str(request.base_url))},
+    )
+    return render_page(request, session, campaign, provider, language, embed, form=arrived)
 
 
 def submit_form(

@@ -18,8 +18,15 @@ from app.errors import DomainError, InvalidInput, TooManyRequests, UpstreamUnava
 from app.fields import PROVINCES, fold, normalise_postal_code
 from app.letters import service as letters
 from app.letters.messages import WRITTEN_PARTS, plain_field_errors, say
-from app.letters.schemas import ActionCreate, LetterRecipient, PreviewOut, QualityWarning
+from app.letters.schemas import (
+    ORIGIN_FIELDS,
+    ActionCreate,
+    LetterRecipient,
+    PreviewOut,
+    QualityWarning,
+)
 from app.web import i18n
+from app.web.arrival import posted_arrival
 from app.web.i18n import Language
 from app.web.schemas import PageDistrict, PageRecipient, PageTargets
 
@@ -39,9 +46,10 @@ MAX_PAIRS = 50
 # `district_search`: words of a district's or an MP's name, for a postal code no table knows.
 # `district_offered`: the page has offered that choice (a second Send goes without it);
 # `email_checked`: the address the page suggested another for (sent as is, it is kept).
+# The utm_* tags and `embedded_on`: where the supporter came from (app.web.arrival).
 PAGE_FORM_FIELDS = (
     *TEXT_FIELDS, "district_search", "district_offered", "email_checked", "consent_to_contact",
-    "intent",
+    "intent", *ORIGIN_FIELDS,
 )  # fmt: skip
 SEARCH_MIN, SEARCH_MAX = 2, 100
 
@@ -73,7 +81,7 @@ def action_of(form: dict[str, str], campaign: Campaign, language: Language) -> A
         "intro": form.get("intro", ""),
         "consent_to_contact": form.get("consent_to_contact") == "yes",
         "district": form.get("district") or None,
-    }
+    } | posted_arrival(form)
     for part in writable_parts(campaign):
         if part in form:
             body[part] = form[part]

@@ -67,6 +67,10 @@ def take_an_action(server: LiveServer, who: str) -> None:
         "language": "en",
         "intro": "I am a nurse and I write to you from Edmonton.",
         "consent_to_contact": True,
+        # Where it came from: the results page counts it (issue 14).
+        "utm_campaign": "stca-week",
+        "utm_source": "newsletter",
+        "embedded_on": "https://partner.example.org/blog",
     }
     answer = httpx.post(f"{server.url}/v1/campaigns/{SLUG}/actions", json=body, timeout=60)
     assert answer.status_code in (201, 202), answer.text
@@ -126,6 +130,13 @@ def test_the_demo_owner_signs_in_from_the_emailed_link(
         expect(page.locator("h1")).to_contain_text("Results")
         expect(page.locator("#per-day-chart canvas")).to_have_count(1)  # uPlot drew it
         expect(page.locator("details table")).to_contain_text("1")
+        for heading, shown in (
+            ("By link campaign (utm_campaign)", "stca-week"),
+            ("By link source (utm_source)", "newsletter"),
+            ("Sites that embed the page", "https://partner.example.org"),
+        ):
+            section = page.locator("section", has=page.get_by_role("heading", name=heading))
+            expect(section.locator("tbody")).to_contain_text(shown)
         assert serious_violations(page) == []
         shot(page, f"{device}-07-results")
 

@@ -341,3 +341,84 @@ def test_the_embed_tells_its_height_and_the_hosts_script_fits_the_frame(
             )
         shot(page, f"page-08-embed-{'fitted' if with_script else 'fallback'}")
     context.close()
+
+
+def test_the_page_records_the_link_tags_it_was_opened_with(
+    view: tuple[str, Page], server: LiveServer
+) -> None:
+    name, page = view
+    french, _ = facts(name)
+    email = f"tags-{name}@example.org"
+    page.goto(
+        f"/c/{SLUG}?lang={'fr' if french else 'en'}&utm_source=newsletter&utm_medium=email"
+        f"&utm_campaign=stca-week&utm_content={'x' * 150}"
+    )
+    fill_form(page, email, **EDMONTON)
+    assert no_serious_violations(name, page)
+    shot(page, f"page-09-tagged-{name}")
+    page.click("button[value=send]")
+    expect(page.locator("h1")).to_contain_text("Merci" if french else "Thank you")
+    (action,) = actions_by(server, email)
+    assert (action.utm_source, action.utm_medium, action.utm_campaign) == (
+        "newsletter",
+        "email",
+        "stca-week",
+    )
+    assert action.utm_content == "x" * 100  # cut to what the API keeps, never refused
+    assert (action.utm_term, action.embedded_on, action.source) == (None, None, "page")
+
+
+# (how the partner's page frames the form, JavaScript on, the browser's options)
+FRAMINGS = {
+    "script-phone-en": (True, True, journey.PHONE | {"locale": "en-CA"}),
+    "no-script-desktop-fr": (False, True, {"locale": "fr-CA"}),
+    "no-script-nojs-phone-fr": (False, False, journey.PHONE | {"locale": "fr-CA"}),
+    "no-referrer": (False, True, {"locale": "en-CA"}),
+}
+
+
+@pytest.mark.parametrize("framing", list(FRAMINGS))
+def test_the_embedded_page_records_the_site_that_framed_it(
+    browser: Browser, server: LiveServer, framing: str
+) -> None:
+    """With embed.js the browser names the host page's origin to the frame (postMessage)
+    and the host page's own utm_* tags come with it; without it, the frame's request's
+    Referer names the host; a host that sends no Referer is not known."""
+    with_script, js, options = FRAMINGS[framing]
+    policy = '<meta name="referrer" content="no-referrer">' if framing == "no-referrer" else ""
+    lang = "fr" if options["locale"] == "fr-CA" else "en"
+    snippet = (
+        f'<!doctype html><html lang="{lang}"><head><title>A partner</title>{policy}</head>'
+        f'<body><main><h1>A partner</h1><iframe id="embed" title="Write" '
+        f'src="{server.url}/embed/c/{SLUG}?lang={lang}&utm_source=partner-snippet" '
+        'style="width:100%;height:1900px;border:0"></iframe></main>'
+    ) + (f'<script src="{server.url}/static/web/embed.js" async></script>' if with_script else "")
+    email = f"framed-{framing}@example.org"
+    context, page = new_page(browser, server, java_script_enabled=js, **options)
+    with action_page.partner_site(snippet) as partner_url:
+        host = partner_url.rstrip("/")
+        page.goto(f"{partner_url}?utm_campaign=host-week&utm_source=host-page")
+        frame = page.frame_locator("#embed")
+        expect(frame.locator("form.action")).to_be_visible()
+        site = frame.locator('input[name="embedded_on"]')
+        if framing == "no-referrer":
+            expect(site).to_have_count(0)
+        else:
+            expect(site).to_have_value(host)
+        if with_script:  # the host's tags, once its script has answered the frame
+            expect(frame.locator('input[name="utm_campaign"]')).to_have_value("host-week")
+        for field, value in (action_page.SUPPORTER | {"email": email}).items():
+            frame.locator(f"#{field}").fill(value)
+        frame.locator("#province").select_option("AB")
+        frame.locator("#intro").fill("I am a nurse and I write to you from Edmonton.")
+        if js:
+            assert serious_violations(page) == []
+        shot(page, f"page-10-framed-{framing}")
+        frame.locator("button[value=send]").click()
+        expect(frame.locator("h1")).to_contain_text("Merci" if lang == "fr" else "Thank you")
+    context.close()
+    (action,) = actions_by(server, email)
+    assert action.embedded_on == (None if framing == "no-referrer" else host)
+    assert action.utm_source == "partner-snippet"  # the frame's own address's tag stays
+    # The host page's own tags come only through its script.
+    assert action.utm_campaign == ("host-week" if with_script else None)

@@ -135,7 +135,9 @@ def test_a_supporter_writes_with_their_mp_found_and_the_letter_previewed(
     expect(sent.first).to_contain_text("Lena Metlege Diab")
     expect(sent.first).to_contain_text("Subject: Rescind the Safe Third Country Agreement")
     expect(sent.nth(1)).to_contain_text("Ziad Aboultaif, MP for Edmonton Manning")
-    expect(page.locator(".next")).to_contain_text("Your letters are on their way")
+    expect(page.locator(".next")).to_contain_text(
+        "Your letters wait a few minutes before they leave"
+    )
     expect(page.locator("#share-link")).to_have_value(f"https://letters.example.org/c/{SLUG}")
     assert actions_taken(page) == before + 1
     shot(page, "04-thank-you")
@@ -163,7 +165,9 @@ def test_an_email_already_used_is_thanked_as_a_first_and_nothing_more_is_stored(
     # them as it thanks anyone, the address's owner is told by email.
     expect(page.locator("h1")).to_have_text("Thank you, Jean!")
     expect(page.locator(".sent-letters li")).to_have_count(2)
-    expect(page.locator(".next")).to_contain_text("Your letters are on their way")
+    expect(page.locator(".next")).to_contain_text(
+        "Your letters wait a few minutes before they leave"
+    )
     assert actions_taken(page) == before + 1
     shot(page, "05-repeat-thanked")
     (action,) = actions_by(server, "twice@example.org")

@@ -275,7 +275,7 @@ def test_the_thank_you_page_asks_to_confirm_where_the_campaign_does(
     page = client.post("/c/confirming", data=form())
     assert page.status_code == 200
     assert "One more step: we have sent an email to amelie@example.org" in page.text
-    assert "within 7 days" in page.text and "waiting for you to confirm" in page.text
+    assert "within 7 days" in page.text and "Waiting for you to confirm" in page.text
     action = session.scalars(select(Action)).one()
     confirmation = session.scalars(
         select(Delivery).where(Delivery.action_id == action.id, Delivery.channel == "confirmation")

@@ -420,6 +420,40 @@
     send();
   }
 
+  // The partner's script (embed.js) answers the height with its page's utm_* tags. The
+  // browser itself names that page's origin (event.origin): the action records it as
+  // the site that embedded the page, in place of the Referer the server read. Tags
+  // already in the frame's own address (the snippet's) stay.
+  var UTM = ["utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"];
+
+  function setHidden(form, name, value, replace) {
+    var input = form.querySelector('input[type="hidden"][name="' + name + '"]');
+    if (input && !replace) return;
+    if (!input) {
+      input = document.createElement("input");
+      input.type = "hidden";
+      input.name = name;
+      form.appendChild(input);
+    }
+    input.value = value;
+  }
+
+  function hearHost(form) {
+    if (window.parent === window || !document.body.classList.contains("embedded")) return;
+    window.addEventListener("message", function (event) {
+      var data = event.data;
+      if (event.source !== window.parent || !data || data.type !== "letterdesk:host") return;
+      if (!/^https?:\/\/[^/]+$/.test(event.origin)) return;
+      setHidden(form, "embedded_on", event.origin, true);
+      var tags = data.utm || {};
+      UTM.forEach(function (name) {
+        if (typeof tags[name] === "string" && tags[name]) {
+          setHidden(form, name, tags[name].slice(0, 100), false);
+        }
+      });
+    });
+  }
+
   // A page restored from the back/forward cache comes back as it was left: Send not busy.
   window.addEventListener("pageshow", function (event) {
     if (!event.persisted) return;
@@ -435,6 +469,7 @@
     if (form) {
       enhanceForm(form);
       enhanceCounts(form);
+      hearHost(form);
     }
     enhanceShare();
     tellHeight();

@@ -4,7 +4,10 @@ address as typed is valid, and may be right (a small provider whose name is one 
 from a big one's).
 
 The list is short on purpose: the providers most Canadians write from, where a typo is
-common and costly (the confirmation and the receipt would go nowhere)."""
+common and costly (the confirmation and the receipt would go nowhere).
+
+Letters own it: the API's answer to an action carries it (`email_suggestion`); the
+action page asks with it before sending."""
 
 COMMON_DOMAINS = (
     "gmail.com", "hotmail.com", "yahoo.com", "outlook.com", "icloud.com", "live.com",

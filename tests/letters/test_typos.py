@@ -3,7 +3,7 @@ are caught; real domains near them, and domains right as typed, are left alone."
 
 import pytest
 
-from app.web.typos import suggest_email
+from app.letters.typos import suggest_email
 
 
 @pytest.mark.parametrize(
