@@ -6,6 +6,7 @@ confirmed, they would confirm for the supporter. The page speaks the action's la
 a link we never sent speaks the browser's. `GET /v1/actions/{id}/confirm` stays for API
 clients that carry the token themselves."""
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -15,9 +16,10 @@ from sqlalchemy.orm import Session, object_session
 
 from app.auth.models import Organisation
 from app.campaigns.models import Campaign
-from app.db import SessionDep
+from app.db import SessionDep, utcnow
 from app.errors import Gone, NotFound, TooManyRequests
 from app.letters import service as letters
+from app.letters.lifecycle import LetterStatus
 from app.letters.models import Action
 from app.rate_limits import check_address
 from app.settings import Settings
@@ -25,6 +27,7 @@ from app.tokens import letters_page_token
 from app.web import i18n
 from app.web.i18n import Language
 from app.web.identity import organisation_context
+from app.web.local_time import local_time
 from app.web.router import html, language_for, security_headers, templates
 from app.web.service import parse_form
 
@@ -57,6 +60,7 @@ def confirmation_page(
         "confirmed": False,
         "campaign_link": "",
         "letters_page": "",
+        "channels": set(),
     } | values
     context.setdefault("message", "")
     return templates.TemplateResponse(
@@ -144,16 +148,39 @@ def confirmed_page(
 ) -> HTMLResponse:
     """Whoever reaches it holds the emailed link: their letters page is theirs to open."""
     settings: Settings = request.app.state.settings
+    held_until = last_hold_of(action)
+    if held_until is None:
+        title = i18n.text("confirmed_title", language)
+        message = i18n.text("confirmed_already" if already else "confirmed", language)
+    else:
+        title = i18n.text("confirmed_held_title", language)
+        time = local_time(held_until, action.province, language)
+        message = i18n.text("confirmed_held", language, time=time)
     return confirmation_page(
         request,
         language,
-        title=i18n.text("confirmed_title", language),
-        message=i18n.text("confirmed_already" if already else "confirmed", language),
+        title=title,
+        message=message,
         confirmed=True,
+        channels={letter.channel for letter in action.letters},
         campaign_link=campaign_link(request, campaign, language),
         **organisation_context(campaign_organisation(campaign), language),
         letters_page=f"/letters/{letters_page_token(settings, action.id)}?lang={language}",
     )
+
+
+def last_hold_of(action: Action) -> datetime | None:
+    """When the last of the action's letters still in their hold window may leave; None
+    when none waits (no window, or it is over)."""
+    now = utcnow()
+    holds = [
+        letter.hold_until
+        for letter in action.letters
+        if letter.status == LetterStatus.QUEUED
+        and letter.hold_until is not None
+        and letter.hold_until > now
+    ]
+    return max(holds, default=None)
 
 
 def campaign_organisation(campaign: Campaign) -> Organisation:

@@ -205,6 +205,16 @@ STRINGS: dict[str, dict[Language, str]] = {
         "en": "Thank you: your letters are on their way",
         "fr": "Merci : vos lettres sont en route",
     },
+    "confirmed_held_title": {
+        "en": "Thank you: your email address is confirmed",
+        "fr": "Merci : votre adresse courriel est confirmée",
+    },
+    "confirmed_held": {
+        "en": "Your letters leave at {time}. Until then you can still stop one from your "
+        "letters page.",
+        "fr": "Vos lettres partent à {time}. D'ici là, vous pouvez encore en arrêter une "
+        "depuis la page de vos lettres.",
+    },
     "confirmed": {
         "en": "Your email address is confirmed: your letters no longer wait.",
         "fr": "Votre adresse courriel est confirmée : vos lettres n'attendent plus.",
