@@ -11,6 +11,7 @@ from app.auth.schemas import (
     OrganisationUpdate,
 )
 from app.db import SessionDep
+from app.errors import LastAdminKey
 from app.pagination import Window
 from app.responses import NOT_FOUND, conflict
 
@@ -36,7 +37,13 @@ def list_api_keys(principal: Admin, session: SessionDep, window: Window) -> ApiK
 @router.post(
     "/{key_id}/revoke",
     response_model=ApiKeyOut,
-    responses=NOT_FOUND | conflict("The key is the organisation's last live admin key."),
+    responses=NOT_FOUND
+    | conflict(
+        LastAdminKey,
+        "the key is the organisation's last live admin key: make another admin key first.",
+        "This is the organisation's last live admin key: make another admin key before "
+        "revoking it.",
+    ),
 )
 def revoke_api_key(key_id: str, principal: Admin, session: SessionDep) -> ApiKeyOut:
     return ApiKeyOut.model_validate(service.revoke_key(session, principal.organisation_id, key_id))

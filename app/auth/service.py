@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from app.auth.models import ApiKey, Organisation
 from app.auth.scopes import Scope
 from app.db import utcnow
-from app.errors import Conflict, InvalidInput, NotFound, Unauthenticated
+from app.errors import Conflict, InvalidInput, LastAdminKey, NotFound, Unauthenticated
 from app.ids import is_well_formed
 from app.pagination import Keys, ListWindow, Page, page_of
 
@@ -132,7 +132,7 @@ def revoke_key(session: Session, organisation_id: str, key_id: str) -> ApiKey:
     api_key = get_key(session, organisation_id, key_id)
     if api_key.revoked_at is None:
         if Scope.ADMIN in api_key.scopes and not _other_live_admin_key(session, api_key):
-            raise Conflict(
+            raise LastAdminKey(
                 "This is the organisation's last live admin key: make another admin key "
                 "before revoking it."
             )

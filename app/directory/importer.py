@@ -37,7 +37,7 @@ from app.directory.schemas import (
     has_a_name,
 )
 from app.directory.service import column_values, role_rows, search_key
-from app.errors import Conflict, InvalidInput, field_errors
+from app.errors import ConcurrentChange, InvalidInput, field_errors
 from app.ids import new_id
 
 Progress = Callable[[int, int], None]
@@ -464,7 +464,7 @@ def apply_plan(
         session.commit()
     except IntegrityError:
         session.rollback()
-        raise Conflict(
+        raise ConcurrentChange(
             "The directory changed while this import ran (another import?); nothing was "
             "imported. Send it again."
         ) from None

@@ -19,7 +19,7 @@ from app.campaigns.held import live_campaign
 from app.campaigns.service import get_campaign
 from app.db import SessionDep
 from app.directory.deps import DistrictProviderDep
-from app.errors import InvalidInput
+from app.errors import InvalidInput, LetterNotHeld
 from app.letters import actions, readdressing, service
 from app.letters.limits import ActionsByCaller, submits_for_supporters
 from app.letters.messages import language_of_body, plain_field_errors, say
@@ -229,7 +229,13 @@ def cancel_letter(letter_id: str, principal: LettersWriter, session: SessionDep)
     response_model=LetterDetail,
     tags=["letters"],
     responses=NOT_FOUND
-    | conflict("The letter is not held for review, or its role has no single holder today."),
+    | conflict(
+        LetterNotHeld,
+        "the letter is not held for review, or its role has no single holder today "
+        "(`letter_status` says where the letter stands).",
+        "This letter cannot be released yet. The role has no holder today.",
+        letter_status="held_for_review",
+    ),
 )
 def release_letter(letter_id: str, principal: LettersWriter, session: SessionDep) -> LetterDetail:
     """Let a letter held for review go: it is written again to whoever holds its role

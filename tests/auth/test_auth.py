@@ -131,7 +131,7 @@ def test_the_last_live_admin_key_cannot_be_revoked(
     refused = client.post(f"/v1/api-keys/{own_id}/revoke", headers=caller.headers)
     assert refused.status_code == 409
     assert refused.headers["content-type"] == "application/problem+json"
-    assert refused.json()["type"] == "/problems/conflict"
+    assert refused.json()["type"] == "/problems/last-admin-key"
     assert client.get("/v1/api-keys", headers=caller.headers).status_code == 200
     reader_id = _key_id(client, caller, reader)
     assert (
