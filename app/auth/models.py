@@ -1,7 +1,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, func, text
+from sqlalchemy import ForeignKey, String, UniqueConstraint, func, text
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement
@@ -51,6 +51,9 @@ class ApiKey(Base):
     randomness, so a fast digest is as safe here as a slow password hash."""
 
     __tablename__ = "api_keys"
+    # A key is told apart from the organisation's others by its name (revoked ones too:
+    # the name stays in logs and in the console's history).
+    __table_args__ = (UniqueConstraint("organisation_id", "name"),)
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("key"))
     organisation_id: Mapped[str] = mapped_column(

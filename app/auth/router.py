@@ -11,7 +11,7 @@ from app.auth.schemas import (
     OrganisationUpdate,
 )
 from app.db import SessionDep
-from app.errors import LastAdminKey
+from app.errors import KeyNameTaken, LastAdminKey
 from app.pagination import Window
 from app.responses import NOT_FOUND, conflict
 
@@ -19,12 +19,20 @@ router = APIRouter(prefix="/v1/api-keys", tags=["api keys"])
 organisation_router = APIRouter(prefix="/v1/organisation", tags=["organisation"])
 
 
-@router.post("", status_code=201, response_model=ApiKeyCreated)
+KEY_NAME_TAKEN = conflict(
+    KeyNameTaken,
+    "another key of the organisation, live or revoked, has this name. `errors` names `name`.",
+    "Another API key of this organisation is named 'website': choose another name.",
+    errors=[{"field": "name", "in": "body", "message": "is taken"}],
+)
+
+
+@router.post("", status_code=201, response_model=ApiKeyCreated, responses=KEY_NAME_TAKEN)
 def create_api_key(body: ApiKeyCreate, principal: Admin, session: SessionDep) -> ApiKeyCreated:
-    api_key, key = service.issue_key(
+    """A key with the scopes asked for, named as no other key of the organisation is."""
+    api_key, key = service.create_key(
         session, principal.organisation_id, body.name, body.scopes, action_limit=body.action_limit
     )
-    session.commit()
     return ApiKeyCreated(**ApiKeyOut.model_validate(api_key).model_dump(), key=key)
 
 

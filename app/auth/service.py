@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from app.auth.models import ApiKey, Organisation
 from app.auth.scopes import Scope
 from app.db import utcnow
-from app.errors import Conflict, InvalidInput, LastAdminKey, NotFound, Unauthenticated
+from app.errors import Conflict, InvalidInput, KeyNameTaken, LastAdminKey, NotFound, Unauthenticated
 from app.ids import is_well_formed
 from app.pagination import Keys, ListWindow, Page, page_of
 
@@ -110,6 +110,46 @@ def issue_key(
     session.add(api_key)
     session.flush()
     return api_key, key
+
+
+def create_key(
+    session: Session,
+    organisation_id: str,
+    name: str,
+    scopes: list[Scope],
+    action_limit: str | None = None,
+) -> tuple[ApiKey, str]:
+    """A new key named as no other key of the organisation is (revoked ones included),
+    committed; the name is checked under the organisation's lock, so two requests for one
+    name make one key."""
+    lock_organisation(session, organisation_id)
+    if key_named(session, organisation_id, name) is not None:
+        session.rollback()
+        raise KeyNameTaken(
+            f"Another API key of this organisation is named {name!r}: choose another name.",
+            errors=[{"field": "name", "in": "body", "message": "is taken"}],
+        )
+    made = issue_key(session, organisation_id, name, scopes, action_limit=action_limit)
+    session.commit()
+    return made
+
+
+def key_named(session: Session, organisation_id: str, name: str) -> ApiKey | None:
+    return session.scalar(
+        select(ApiKey).where(ApiKey.organisation_id == organisation_id, ApiKey.name == name)
+    )
+
+
+def unused_key_name(session: Session, organisation_id: str, name: str) -> str:
+    """`name`, or the first of "name (2)", "name (3)"... no key of the organisation has."""
+    taken = set(
+        session.scalars(select(ApiKey.name).where(ApiKey.organisation_id == organisation_id))
+    )
+    candidate, number = name, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{name} ({number})"
+    return candidate
 
 
 def list_keys(session: Session, organisation_id: str, window: ListWindow) -> Page[ApiKey]:
