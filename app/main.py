@@ -29,7 +29,7 @@ from app.logs import RequestIdMiddleware
 from app.metrics import HttpMetrics, metrics_registry
 from app.query_params import reject_unknown_query
 from app.rate_limits import RedisCounter, make_rate_limiter
-from app.responses import complete_problems, restore_null_examples
+from app.responses import complete_problems, declare_locations, restore_null_examples
 from app.settings import Settings, cors_origins, get_settings, require_shared_secret
 from app.web import draft_preview
 from app.web.confirmation import router as confirmation_router
@@ -134,6 +134,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if app.openapi_schema is None:
             document = FastAPI.openapi(app)
             complete_problems(document, scopes_by_operation(app.routes))
+            declare_locations(document)
             restore_null_examples(document)
             app.openapi_schema = document
         return app.openapi_schema

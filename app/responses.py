@@ -320,6 +320,25 @@ def complete_problems(document: dict[str, Any], scopes: Mapping[tuple[str, str],
     schemas["Problem"] = problem_schema
 
 
+LOCATION_HEADER = {
+    "description": "The resource made: its address in this API (for a preview link, the "
+    "page's address).",
+    "required": True,
+    "schema": {"type": "string"},
+    "example": "/v1/campaigns/cmp_01JD3ZK8Y2M0000000000000000",
+}
+
+
+def declare_locations(document: dict[str, Any]) -> None:
+    """Every `201 Created` of the document carries `Location` (routers set it): declared
+    here for all of them, so a new one cannot forget it."""
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            created = operation["responses"].get("201")
+            if created is not None:
+                created.setdefault("headers", {}).setdefault("Location", LOCATION_HEADER)
+
+
 def _is_fastapi_validation_error(response: dict[str, Any] | None) -> bool:
     schema = (response or {}).get("content", {}).get("application/json", {}).get("schema", {})
     return bool(schema.get("$ref", "").endswith("/HTTPValidationError"))

@@ -1,4 +1,4 @@
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from app.auth import service
 from app.auth.deps import Admin
@@ -28,11 +28,14 @@ KEY_NAME_TAKEN = conflict(
 
 
 @router.post("", status_code=201, response_model=ApiKeyCreated, responses=KEY_NAME_TAKEN)
-def create_api_key(body: ApiKeyCreate, principal: Admin, session: SessionDep) -> ApiKeyCreated:
+def create_api_key(
+    body: ApiKeyCreate, principal: Admin, session: SessionDep, response: Response
+) -> ApiKeyCreated:
     """A key with the scopes asked for, named as no other key of the organisation is."""
     api_key, key = service.create_key(
         session, principal.organisation_id, body.name, body.scopes, action_limit=body.action_limit
     )
+    response.headers["Location"] = f"/v1/api-keys/{api_key.id}"
     return ApiKeyCreated(**ApiKeyOut.model_validate(api_key).model_dump(), key=key)
 
 
@@ -40,6 +43,12 @@ def create_api_key(body: ApiKeyCreate, principal: Admin, session: SessionDep) ->
 def list_api_keys(principal: Admin, session: SessionDep, window: Window) -> ApiKeyList:
     page = service.list_keys(session, principal.organisation_id, window)
     return ApiKeyList.model_validate(page.map(ApiKeyOut.model_validate), from_attributes=True)
+
+
+@router.get("/{key_id}", response_model=ApiKeyOut, responses=NOT_FOUND)
+def get_api_key(key_id: str, principal: Admin, session: SessionDep) -> ApiKeyOut:
+    """One key, as the list shows it (never the key itself)."""
+    return ApiKeyOut.model_validate(service.get_key(session, principal.organisation_id, key_id))
 
 
 @router.post(

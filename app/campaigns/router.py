@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Response
 
 from app.auth.deps import CampaignsReader, CampaignsWriter
 from app.campaigns import service
@@ -35,9 +35,11 @@ SLUG_TAKEN = conflict(
 
 @router.post("", status_code=201, response_model=CampaignOut, responses=SLUG_TAKEN)
 def create_campaign(
-    body: CampaignCreate, principal: CampaignsWriter, session: SessionDep
+    body: CampaignCreate, principal: CampaignsWriter, session: SessionDep, response: Response
 ) -> CampaignOut:
-    return campaign_out(service.create_campaign(session, principal.organisation_id, body))
+    campaign = service.create_campaign(session, principal.organisation_id, body)
+    response.headers["Location"] = f"/v1/campaigns/{campaign.id}"
+    return campaign_out(campaign)
 
 
 @router.get("", response_model=CampaignList)

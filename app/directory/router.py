@@ -87,9 +87,11 @@ POSTAL_CODES_FILE = _file_body(
     "/v1/recipients", status_code=201, response_model=RecipientOut, responses=CONCURRENT_CHANGE
 )
 def create_recipient(
-    body: RecipientCreate, principal: DirectoryWriter, session: SessionDep
+    body: RecipientCreate, principal: DirectoryWriter, session: SessionDep, response: Response
 ) -> RecipientOut:
-    return recipient_out(service.create_recipient(session, principal.organisation_id, body))
+    recipient = service.create_recipient(session, principal.organisation_id, body)
+    response.headers["Location"] = f"/v1/recipients/{recipient.id}"
+    return recipient_out(recipient)
 
 
 @router.get("/v1/recipients", response_model=RecipientList)

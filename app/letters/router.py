@@ -107,6 +107,7 @@ def take_action(
     session: SessionDep,
     provider: DistrictProviderDep,
     principal: OptionalPrincipal,
+    response: Response,
     slug: str = SlugPath,
 ) -> ActionOut:
     """Public: a supporter writes. One letter per target is rendered and stored, with its
@@ -132,7 +133,7 @@ def take_action(
     reveal = principal is not None and may_read_letters(principal, campaign.organisation_id)
     settings = request.app.state.settings
     source: ActionSource = "key" if own_key else "api"
-    return service.take_action(
+    taken = service.take_action(
         session,
         campaign,
         body,
@@ -142,6 +143,8 @@ def take_action(
         source=source,
         confirm_by_email=held,
     )
+    response.headers["Location"] = f"/v1/actions/{taken.id}"
+    return taken
 
 
 def may_read_letters(principal: Principal, organisation_id: str) -> bool:

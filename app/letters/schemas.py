@@ -226,6 +226,7 @@ class ActionOut(BaseModel):
                     "warnings": [],
                     "confirmation": "not_required",
                     "next_step": None,
+                    "created_at": "2026-11-29T14:03:11Z",
                 },
                 {
                     "id": "act_01JD3ZK8Y2M0000000000000001",
@@ -239,6 +240,7 @@ class ActionOut(BaseModel):
                     "or an office, perhaps), so we ask you to confirm yours: we have sent an "
                     "email to amelie@example.org. Follow the link in it within 7 days to send "
                     "your letters. Until then they wait.",
+                    "created_at": "2026-11-29T14:03:11Z",
                 },
             ]
         }
@@ -261,6 +263,7 @@ class ActionOut(BaseModel):
         description="What the supporter does next, in the letter's language, when it is up "
         "to them: to confirm by email.",
     )
+    created_at: datetime = Field(description="When the action was taken.")
 
 
 class SupporterOut(BaseModel):

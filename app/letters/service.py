@@ -814,6 +814,7 @@ def take_action(
     waiting = campaign.confirm_email or confirm_by_email
     status = lifecycle.status_at_creation(waiting)
     now = utcnow()
+    action.created_at = now  # as the answer says it
     # The hold window of a letter waiting for confirmation starts when it is confirmed.
     hold_until = None if waiting else lifecycle.hold_until(campaign.hold_minutes, now)
     stored = []
@@ -857,6 +858,7 @@ def take_action(
         metadata=body.metadata,
         letters=stored,
         warnings=composition.warnings,
+        created_at=now,
     )
     if waiting:
         taken.confirmation = "pending"
@@ -914,7 +916,6 @@ def _created_event(taken: ActionOut, action: Action) -> ActionCreatedEvent:
         consent_to_contact=action.consent_to_contact,
         language="fr" if action.language == "fr" else "en",
         source=action.source,
-        created_at=action.created_at,
     )
 
 

@@ -80,13 +80,18 @@ def check_personal_events(principal: Principal, events: Iterable[str]) -> None:
     responses=PERSONAL_EVENTS_FORBIDDEN,
 )
 def create_webhook(
-    settings: SettingsDep, body: WebhookCreate, principal: WebhooksWriter, session: SessionDep
+    settings: SettingsDep,
+    body: WebhookCreate,
+    principal: WebhooksWriter,
+    session: SessionDep,
+    response: Response,
 ) -> WebhookCreated:
     """Subscribe a URL to events. The answer holds the signing secret, shown this once.
     `action.created` holds supporters' personal data: subscribing to it needs a key that
     also grants `constituents:read`."""
     check_personal_events(principal, body.events)
     webhook, secret = service.create_webhook(session, principal.organisation_id, body, settings)
+    response.headers["Location"] = f"/v1/webhooks/{webhook.id}"
     return _created(webhook, secret)
 
 

@@ -25,6 +25,7 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/readyz"): PUBLIC,
     ("GET", "/v1/api-keys"): "admin",
     ("POST", "/v1/api-keys"): "admin",
+    ("GET", "/v1/api-keys/{key_id}"): "admin",
     ("POST", "/v1/api-keys/{key_id}/revoke"): "admin",
     ("GET", "/v1/organisation"): "admin",
     ("PATCH", "/v1/organisation"): "admin",
