@@ -16,6 +16,7 @@ from app.console.router import router as console_router
 from app.console.router import static_files as console_static_files
 from app.constituents.router import router as constituents_router
 from app.db import make_engine, make_sessionmaker
+from app.delivery.router import dkim_router
 from app.delivery.router import router as delivery_router
 from app.directory.lookup import RepresentProvider, district_provider
 from app.directory.router import router as directory_router
@@ -115,6 +116,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         campaigns_router,
         letters_router,
         delivery_router,
+        dkim_router,
         constituents_router,
         inbound_router,
         draft_preview.api_router,

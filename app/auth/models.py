@@ -1,7 +1,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, func, text
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, func, text
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement
@@ -32,6 +32,11 @@ class Organisation(Base):
     # Where a supporter can go next ({"label": {language: text}, "url": ...}): offered by
     # a closed campaign's page, and by a thank-you page whose campaign names none.
     next_action: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
+    # Its own DKIM key (app.delivery.dkim), else the installation's signs its mail: the
+    # signing domain (d=), the selector (s=) and the private key, sealed (app.sealing).
+    dkim_domain: Mapped[str | None] = mapped_column(String(253))
+    dkim_selector: Mapped[str | None] = mapped_column(String(63))
+    dkim_private_key: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     api_keys: Mapped[list["ApiKey"]] = relationship(back_populates="organisation")

@@ -4,12 +4,18 @@ from fastapi import APIRouter, Response
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.auth.deps import LettersReader, LettersWriter
+from app.auth.deps import Admin, LettersReader, LettersWriter
 from app.db import SessionDep
-from app.delivery import printing
+from app.delivery import dkim, printing
 from app.delivery.models import PrintBatch
 from app.delivery.pdf import letter_pdf
-from app.delivery.schemas import BATCH_EXAMPLE, BUILDING_EXAMPLE, PrintBatchOut
+from app.delivery.schemas import (
+    BATCH_EXAMPLE,
+    BUILDING_EXAMPLE,
+    DkimKeyIn,
+    DkimKeyOut,
+    PrintBatchOut,
+)
 from app.errors import BatchNotReady, Gone, LetterNotPrintable
 from app.letters.service import get_letter
 from app.pagination import PAGE_EXAMPLE, PageOut, Window
@@ -17,6 +23,7 @@ from app.responses import NOT_FOUND, conflict, gone, problem
 from app.settings import SettingsDep
 
 router = APIRouter(tags=["print"])
+dkim_router = APIRouter(prefix="/v1/organisation/dkim", tags=["organisation"])
 BINARY = {"type": "string", "format": "binary"}
 PDF: dict[int | str, dict[str, Any]] = {
     200: {"content": {"application/pdf": {"schema": BINARY}}, "description": "A PDF."},
@@ -205,3 +212,32 @@ def print_batch_manifest(
 def mark_mailed(batch_id: str, principal: LettersWriter, session: SessionDep) -> PrintBatchOut:
     """The batch went to the post: its letters are mailed. Saying it twice is harmless."""
     return _out(printing.mark_mailed(session, principal.organisation_id, batch_id))
+
+
+@dkim_router.get("", response_model=DkimKeyOut)
+def get_dkim_key(principal: Admin, session: SessionDep, settings: SettingsDep) -> DkimKeyOut:
+    """The key that signs the organisation's mail (its own, else the installation's) and
+    the DNS TXT record to publish for it; never the private key."""
+    return dkim.signing_key_of(session, principal.organisation_id, settings)
+
+
+@dkim_router.put("", response_model=DkimKeyOut)
+def set_dkim_key(
+    body: DkimKeyIn, principal: Admin, session: SessionDep, settings: SettingsDep
+) -> DkimKeyOut:
+    """Sign the organisation's mail (letters, copies, confirmations, receipts, notices)
+    with its own key from now on. Publish `dns_record` at `dns_name` first: mail signed
+    before the record is found fails DKIM. 422 names the field: a domain that does not
+    align with the From address's, a selector that is no DNS label, a key that is not an
+    unencrypted RSA key of 1024 bits or more."""
+    dkim.set_organisation_key(
+        session, principal.organisation_id, body.domain, body.selector, body.private_key, settings
+    )
+    return dkim.signing_key_of(session, principal.organisation_id, settings)
+
+
+@dkim_router.delete("", status_code=204)
+def clear_dkim_key(principal: Admin, session: SessionDep) -> Response:
+    """Forget the organisation's own key: the installation's signs its mail again."""
+    dkim.clear_organisation_key(session, principal.organisation_id)
+    return Response(status_code=204)

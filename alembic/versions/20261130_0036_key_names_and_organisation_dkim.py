@@ -1,6 +1,7 @@
 """An API key's name is unique in its organisation. Keys that already share a name keep
 it in the order they were made: the first keeps the name, the next are renamed
 "name (2)", "name (3)"... (skipping names another key has), so the constraint can hold.
+And an organisation's own DKIM key: its signing domain, selector and sealed private key.
 
 Revision ID: 0036
 Revises: 0035
@@ -27,6 +28,10 @@ def upgrade() -> None:
         batch_op.create_unique_constraint(
             'uq_api_keys_organisation_id_name', ['organisation_id', 'name']
         )
+    with op.batch_alter_table('organisations', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('dkim_domain', sa.String(length=253), nullable=True))
+        batch_op.add_column(sa.Column('dkim_selector', sa.String(length=63), nullable=True))
+        batch_op.add_column(sa.Column('dkim_private_key', sa.Text(), nullable=True))
 
 
 def rename_duplicate_key_names(connection: sa.Connection) -> None:
@@ -62,5 +67,9 @@ def _free_name(name: str, taken: set[str]) -> str:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('organisations', schema=None) as batch_op:
+        batch_op.drop_column('dkim_private_key')
+        batch_op.drop_column('dkim_selector')
+        batch_op.drop_column('dkim_domain')
     with op.batch_alter_table('api_keys', schema=None) as batch_op:
         batch_op.drop_constraint('uq_api_keys_organisation_id_name', type_='unique')
