@@ -62,6 +62,30 @@ def signing(tmp_path: Path) -> tuple[Path, bytes]:
     return make_key(tmp_path)
 
 
+def signing_over_smtp(
+    settings: Settings, sink: tuple[SinkHandler, int], key_file: Path, **more: Any
+) -> Settings:
+    """The worker's settings: mail to the sink, signed with the installation's key."""
+    return settings.model_copy(
+        update={
+            "email_backend": "smtp",
+            "smtp_port": sink[1],
+            "dkim_selector": SELECTOR,
+            "dkim_private_key_file": key_file,
+        }
+        | more
+    )
+
+
+def tags_of(raw: bytes) -> dict[str, str]:
+    signature = email.message_from_bytes(raw, policy=email.policy.strict)
+    return dict(
+        part.strip().split("=", 1)
+        for part in "".join(str(signature["DKIM-Signature"]).split()).split(";")
+        if part.strip()
+    )
+
+
 def test_every_email_sent_is_signed_and_verifies(
     client: TestClient,
     caller: Caller,
@@ -71,15 +95,7 @@ def test_every_email_sent_is_signed_and_verifies(
     tmp_path: Path,
 ) -> None:
     key_file, record = signing
-    mail_settings = settings.model_copy(
-        update={
-            "email_backend": "smtp",
-            "smtp_port": sink[1],
-            "secret_key": "test-secret",
-            "dkim_selector": SELECTOR,
-            "dkim_private_key_file": key_file,
-        }
-    )
+    mail_settings = signing_over_smtp(settings, sink, key_file, secret_key="test-secret")
     make_directory(client, caller)
     make_campaign(client, caller, copy_to_supporter=True)
     body = action_body(language="fr", intro="Je suis infirmière — « merci ».")
@@ -90,11 +106,7 @@ def test_every_email_sent_is_signed_and_verifies(
     for item in handler.received:
         assert dkim.verify(item.raw, dnsfunc=dns_serving(record)), item.recipients
         signature = email.message_from_bytes(item.raw, policy=email.policy.strict)
-        tags = dict(
-            part.strip().split("=", 1)
-            for part in "".join(str(signature["DKIM-Signature"]).split()).split(";")
-            if part.strip()
-        )
+        tags = tags_of(item.raw)
         # Aligned with From (DMARC): the signing domain is the From address's.
         assert tags["d"] == DOMAIN == str(signature["From"]).rpartition("@")[2].rstrip(">")
         assert tags["s"] == SELECTOR
@@ -149,15 +161,6 @@ def pem_of(key: rsa.RSAPrivateKey) -> str:
     ).decode()
 
 
-def tags_of(raw: bytes) -> dict[str, str]:
-    signature = email.message_from_bytes(raw, policy=email.policy.strict)
-    return dict(
-        part.strip().split("=", 1)
-        for part in "".join(str(signature["DKIM-Signature"]).split()).split(";")
-        if part.strip()
-    )
-
-
 def test_an_organisations_own_key_signs_all_its_mail(
     client: TestClient,
     caller: Caller,
@@ -170,14 +173,7 @@ def test_an_organisations_own_key_signs_all_its_mail(
     (d= its domain, aligned with From); GET shows the record to publish, never the key;
     DELETE gives the signing back to the installation's key."""
     key_file, installation_record = signing
-    mail_settings = settings.model_copy(
-        update={
-            "email_backend": "smtp",
-            "smtp_port": sink[1],
-            "dkim_selector": SELECTOR,
-            "dkim_private_key_file": key_file,
-        }
-    )
+    mail_settings = signing_over_smtp(settings, sink, key_file)
     own = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     body = {"domain": f"Mail.{DOMAIN}", "selector": "org1", "private_key": pem_of(own)}
     put = client.put("/v1/organisation/dkim", json=body, headers=caller.headers)
