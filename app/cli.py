@@ -20,7 +20,7 @@ from app.directory import importer, postal_table
 from app.errors import DomainError
 from app.logs import configure_logging
 from app.migrations import upgrade
-from app.settings import get_settings, require_shared_secret
+from app.settings import demo_api_key, get_settings, require_shared_secret
 
 cli = typer.Typer(
     help="letterdesk: write to the officials who represent you.", no_args_is_help=True
@@ -353,6 +353,11 @@ def demo() -> None:
     from app.demo.service import load_demo
 
     settings = get_settings()
+    try:
+        demo_api_key(settings)
+    except ValueError as error:
+        console.print(f"[red]Not loaded[/red]: {error}")
+        raise typer.Exit(code=1) from None
     with _sessionmaker()() as session:
         report = load_demo(session, settings)
     console.print(report.summary())

@@ -73,6 +73,56 @@ class SlugFixed(Conflict):
     title = "This campaign's slug can no longer change"
 
 
+class SlugTaken(Conflict):
+    slug = "slug-taken"
+    title = "Another campaign has this slug"
+
+
+class KeyNameTaken(Conflict):
+    slug = "key-name-taken"
+    title = "Another API key of this organisation has this name"
+
+
+class LastAdminKey(Conflict):
+    slug = "last-admin-key"
+    title = "This is the organisation's last live admin key"
+
+
+class WebhookPaused(Conflict):
+    slug = "webhook-paused"
+    title = "This webhook is paused"
+
+
+class DeliveryPending(Conflict):
+    slug = "delivery-pending"
+    title = "This delivery is still being tried"
+
+
+class LetterNotHeld(Conflict):
+    slug = "letter-not-held"
+    title = "This letter cannot be released"
+
+
+class LetterNotPrintable(Conflict):
+    slug = "letter-not-printable"
+    title = "This letter cannot be laid out for print"
+
+
+class BatchNotReady(Conflict):
+    slug = "batch-not-ready"
+    title = "This print batch is not ready"
+
+
+class SyncStopped(Conflict):
+    slug = "sync-stopped"
+    title = "The directory sync stopped before changing anything"
+
+
+class ConcurrentChange(Conflict):
+    slug = "concurrent-change"
+    title = "Another request changed this at the same time"
+
+
 class InvalidInput(DomainError):
     status = 422
     slug = "validation-error"

@@ -17,6 +17,7 @@ from app.console.router import static_files as console_static_files
 from app.console.settings import router as console_settings_router
 from app.constituents.router import router as constituents_router
 from app.db import make_engine, make_sessionmaker
+from app.delivery.router import dkim_router
 from app.delivery.router import router as delivery_router
 from app.directory.lookup import RepresentProvider, district_provider
 from app.directory.router import router as directory_router
@@ -31,7 +32,7 @@ from app.logs import RequestIdMiddleware
 from app.metrics import HttpMetrics, metrics_registry
 from app.query_params import reject_unknown_query
 from app.rate_limits import RedisCounter, make_rate_limiter
-from app.responses import complete_problems, restore_null_examples
+from app.responses import complete_problems, declare_locations, restore_null_examples
 from app.settings import Settings, cors_origins, get_settings, require_shared_secret
 from app.web import draft_preview
 from app.web.confirmation import router as confirmation_router
@@ -117,6 +118,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         campaigns_router,
         letters_router,
         delivery_router,
+        dkim_router,
         constituents_router,
         inbound_router,
         draft_preview.api_router,
@@ -138,6 +140,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if app.openapi_schema is None:
             document = FastAPI.openapi(app)
             complete_problems(document, scopes_by_operation(app.routes))
+            declare_locations(document)
             restore_null_examples(document)
             app.openapi_schema = document
         return app.openapi_schema

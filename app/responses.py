@@ -10,7 +10,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.errors import PROBLEM_MEDIA_TYPE, problem_type
+from app.errors import (
+    PROBLEM_MEDIA_TYPE,
+    CampaignClosed,
+    ConcurrentChange,
+    Conflict,
+    problem_type,
+)
 from app.idempotency.middleware import IDEMPOTENT_PATHS
 
 Responses = dict[int | str, dict[str, Any]]
@@ -28,6 +34,11 @@ class InvalidField(BaseModel):
     row: int | None = Field(None, description="In an import: the record's number, 1 the first.")
 
 
+# Every conflict a client may meet, each its own type (app.errors).
+_CONFLICTS: list[type[Conflict]] = [Conflict, *Conflict.__subclasses__()]
+_CONFLICT_TYPES = ", ".join(f"{problem_type(kind.slug)} (409)" for kind in _CONFLICTS)
+
+
 class Problem(BaseModel):
     """RFC 9457 problem details. Some problems carry more members (`required_scope`,
     `max_bytes`, `candidates`...), named in their description."""
@@ -38,9 +49,7 @@ class Problem(BaseModel):
         examples=["/problems/not-found"],
         description="One of: /problems/malformed-json (400), /problems/unauthenticated (401), "
         "/problems/forbidden (403), /problems/not-found (404), /problems/method-not-allowed "
-        "(405), /problems/conflict (409), /problems/duplicate-action (409), "
-        "/problems/campaign-closed (409), /problems/letter-not-cancellable (409), "
-        "/problems/slug-fixed (409), /problems/idempotency-key-in-use (409), "
+        f"(405), {_CONFLICT_TYPES}, /problems/idempotency-key-in-use (409), "
         "/problems/gone (410), /problems/payload-too-large (413), "
         "/problems/validation-error (422), /problems/idempotency-key-reused (422), "
         "/problems/rate-limited (429), /problems/internal-error (500), "
@@ -69,6 +78,9 @@ class Problem(BaseModel):
     campaign_id: str | None = Field(None, description="campaign-closed: the campaign's id.")
     known_columns: list[str] | None = Field(
         None, description="validation-error of an import: the columns it reads."
+    )
+    report: dict[str, Any] | None = Field(
+        None, description="sync-stopped: the sync's report, the diff it would have applied."
     )
 
 
@@ -119,17 +131,25 @@ def not_found(
 NOT_FOUND = not_found()
 
 
-def conflict(description: str = "The request clashes with the state of the resource.") -> Responses:
+def conflict(kind: type[Conflict], description: str, detail: str, **members: Any) -> Responses:
+    """The 409 of one conflict type (`app.errors`), described for its route."""
     return problem(
-        409,
-        "conflict",
-        "Conflict",
-        description,
-        "This letter is sent and can no longer be cancelled.",
+        409, kind.slug, kind.title, f"`/problems/{kind.slug}`: {description}", detail, **members
     )
 
 
-CONFLICT = conflict()
+CONCURRENT_CHANGE = conflict(
+    ConcurrentChange,
+    "another request changed the same rows at the same time; nothing was changed: retry.",
+    "Another request changed this recipient at the same time; retry.",
+)
+CAMPAIGN_CLOSED = conflict(
+    CampaignClosed,
+    "the campaign has closed (`campaign`, `campaign_id`).",
+    "This campaign has closed.",
+    campaign="rescind-stca",
+    campaign_id="cmp_01JD3ZK8Y2M0000000000000000",
+)
 DUPLICATE_ACTION_OR_CLOSED = problem(
     409,
     "duplicate-action",
@@ -154,7 +174,7 @@ SLUG_TAKEN_OR_FIXED = problem(
     "slug-fixed",
     "This campaign's slug can no longer change",
     "`/problems/slug-fixed`: the campaign has been public and its slug cannot change; "
-    "`/problems/conflict`: another campaign has this slug. `errors` names `slug`.",
+    "`/problems/slug-taken`: another campaign has this slug. `errors` names `slug`.",
     "This campaign has been public: its slug is in links supporters were given.",
     errors=[{"field": "slug", "in": "body", "message": "cannot change once public"}],
 )
@@ -298,6 +318,25 @@ def complete_problems(document: dict[str, Any], scopes: Mapping[tuple[str, str],
     problem_schema = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
     schemas |= problem_schema.pop("$defs", {})
     schemas["Problem"] = problem_schema
+
+
+LOCATION_HEADER = {
+    "description": "The resource made: its address in this API (for a preview link, the "
+    "page's address).",
+    "required": True,
+    "schema": {"type": "string"},
+    "example": "/v1/campaigns/cmp_01JD3ZK8Y2M0000000000000000",
+}
+
+
+def declare_locations(document: dict[str, Any]) -> None:
+    """Every `201 Created` of the document carries `Location` (routers set it): declared
+    here for all of them, so a new one cannot forget it."""
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            created = operation["responses"].get("201")
+            if created is not None:
+                created.setdefault("headers", {}).setdefault("Location", LOCATION_HEADER)
 
 
 def _is_fastapi_validation_error(response: dict[str, Any] | None) -> bool:

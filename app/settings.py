@@ -173,6 +173,23 @@ def cors_origins(settings: Settings) -> list[str]:
     return origins
 
 
+# An API key as app.auth makes them: "ld_" and 32 random bytes in URL-safe base64.
+API_KEY_FORMAT = re.compile(r"ld_[A-Za-z0-9_-]{43}")
+
+
+def demo_api_key(settings: Settings) -> str | None:
+    """The demo key set, checked: a key of another shape (`notakey`) is a mistake, and a
+    short one is guessable."""
+    key = settings.demo_api_key
+    if key is not None and not API_KEY_FORMAT.fullmatch(key):
+        raise ValueError(
+            "LETTERDESK_DEMO_API_KEY is not an API key as letterdesk makes them: 'ld_' and "
+            "43 letters, digits, '-' or '_'. Make one with: python -c 'import secrets; "
+            'print("ld_" + secrets.token_urlsafe(32))\', or leave it unset and one is made.'
+        )
+    return key
+
+
 def require_shared_secret(settings: Settings) -> None:
     """On PostgreSQL, API hosts and workers may be many machines: they must share one
     secret (links signed by one are checked by another; a letter sent again by another

@@ -143,8 +143,9 @@ def make_caller_for(client: TestClient) -> MakeCaller:
             if organisation_id is None:
                 name = f"Org {uuid.uuid4().hex[:8]}"
                 organisation_id = auth_service.create_organisation(db_session, name).id
+            name = auth_service.unused_key_name(db_session, organisation_id, "test")
             _, key = auth_service.issue_key(
-                db_session, organisation_id, "test", scopes or [Scope.ADMIN]
+                db_session, organisation_id, name, scopes or [Scope.ADMIN]
             )
             db_session.commit()
         return Caller(organisation_id, key)

@@ -1,7 +1,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, func, text
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, func, text
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement
@@ -32,6 +32,11 @@ class Organisation(Base):
     # Where a supporter can go next ({"label": {language: text}, "url": ...}): offered by
     # a closed campaign's page, and by a thank-you page whose campaign names none.
     next_action: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
+    # Its own DKIM key (app.delivery.dkim), else the installation's signs its mail: the
+    # signing domain (d=), the selector (s=) and the private key, sealed (app.sealing).
+    dkim_domain: Mapped[str | None] = mapped_column(String(253))
+    dkim_selector: Mapped[str | None] = mapped_column(String(63))
+    dkim_private_key: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     api_keys: Mapped[list["ApiKey"]] = relationship(back_populates="organisation")
@@ -51,6 +56,9 @@ class ApiKey(Base):
     randomness, so a fast digest is as safe here as a slow password hash."""
 
     __tablename__ = "api_keys"
+    # A key is told apart from the organisation's others by its name (revoked ones too:
+    # the name stays in logs and in the console's history).
+    __table_args__ = (UniqueConstraint("organisation_id", "name"),)
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("key"))
     organisation_id: Mapped[str] = mapped_column(

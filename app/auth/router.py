@@ -1,4 +1,4 @@
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from app.auth import service
 from app.auth.deps import Admin
@@ -11,6 +11,7 @@ from app.auth.schemas import (
     OrganisationUpdate,
 )
 from app.db import SessionDep
+from app.errors import KeyNameTaken, LastAdminKey
 from app.pagination import Window
 from app.responses import NOT_FOUND, conflict
 
@@ -18,12 +19,23 @@ router = APIRouter(prefix="/v1/api-keys", tags=["api keys"])
 organisation_router = APIRouter(prefix="/v1/organisation", tags=["organisation"])
 
 
-@router.post("", status_code=201, response_model=ApiKeyCreated)
-def create_api_key(body: ApiKeyCreate, principal: Admin, session: SessionDep) -> ApiKeyCreated:
-    api_key, key = service.issue_key(
+KEY_NAME_TAKEN = conflict(
+    KeyNameTaken,
+    "another key of the organisation, live or revoked, has this name. `errors` names `name`.",
+    "Another API key of this organisation is named 'website': choose another name.",
+    errors=[{"field": "name", "in": "body", "message": "is taken"}],
+)
+
+
+@router.post("", status_code=201, response_model=ApiKeyCreated, responses=KEY_NAME_TAKEN)
+def create_api_key(
+    body: ApiKeyCreate, principal: Admin, session: SessionDep, response: Response
+) -> ApiKeyCreated:
+    """A key with the scopes asked for, named as no other key of the organisation is."""
+    api_key, key = service.create_key(
         session, principal.organisation_id, body.name, body.scopes, action_limit=body.action_limit
     )
-    session.commit()
+    response.headers["Location"] = f"/v1/api-keys/{api_key.id}"
     return ApiKeyCreated(**ApiKeyOut.model_validate(api_key).model_dump(), key=key)
 
 
@@ -33,10 +45,22 @@ def list_api_keys(principal: Admin, session: SessionDep, window: Window) -> ApiK
     return ApiKeyList.model_validate(page.map(ApiKeyOut.model_validate), from_attributes=True)
 
 
+@router.get("/{key_id}", response_model=ApiKeyOut, responses=NOT_FOUND)
+def get_api_key(key_id: str, principal: Admin, session: SessionDep) -> ApiKeyOut:
+    """One key, as the list shows it (never the key itself)."""
+    return ApiKeyOut.model_validate(service.get_key(session, principal.organisation_id, key_id))
+
+
 @router.post(
     "/{key_id}/revoke",
     response_model=ApiKeyOut,
-    responses=NOT_FOUND | conflict("The key is the organisation's last live admin key."),
+    responses=NOT_FOUND
+    | conflict(
+        LastAdminKey,
+        "the key is the organisation's last live admin key: make another admin key first.",
+        "This is the organisation's last live admin key: make another admin key before "
+        "revoking it.",
+    ),
 )
 def revoke_api_key(key_id: str, principal: Admin, session: SessionDep) -> ApiKeyOut:
     return ApiKeyOut.model_validate(service.revoke_key(session, principal.organisation_id, key_id))

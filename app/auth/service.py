@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from app.auth.models import ApiKey, Organisation
 from app.auth.scopes import Scope
 from app.db import utcnow
-from app.errors import Conflict, InvalidInput, NotFound, Unauthenticated
+from app.errors import Conflict, InvalidInput, KeyNameTaken, LastAdminKey, NotFound, Unauthenticated
 from app.ids import is_well_formed
 from app.pagination import Keys, ListWindow, Page, page_of
 
@@ -112,6 +112,46 @@ def issue_key(
     return api_key, key
 
 
+def create_key(
+    session: Session,
+    organisation_id: str,
+    name: str,
+    scopes: list[Scope],
+    action_limit: str | None = None,
+) -> tuple[ApiKey, str]:
+    """A new key named as no other key of the organisation is (revoked ones included),
+    committed; the name is checked under the organisation's lock, so two requests for one
+    name make one key."""
+    lock_organisation(session, organisation_id)
+    if key_named(session, organisation_id, name) is not None:
+        session.rollback()
+        raise KeyNameTaken(
+            f"Another API key of this organisation is named {name!r}: choose another name.",
+            errors=[{"field": "name", "in": "body", "message": "is taken"}],
+        )
+    made = issue_key(session, organisation_id, name, scopes, action_limit=action_limit)
+    session.commit()
+    return made
+
+
+def key_named(session: Session, organisation_id: str, name: str) -> ApiKey | None:
+    return session.scalar(
+        select(ApiKey).where(ApiKey.organisation_id == organisation_id, ApiKey.name == name)
+    )
+
+
+def unused_key_name(session: Session, organisation_id: str, name: str) -> str:
+    """`name`, or the first of "name (2)", "name (3)"... no key of the organisation has."""
+    taken = set(
+        session.scalars(select(ApiKey.name).where(ApiKey.organisation_id == organisation_id))
+    )
+    candidate, number = name, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{name} ({number})"
+    return candidate
+
+
 def list_keys(session: Session, organisation_id: str, window: ListWindow) -> Page[ApiKey]:
     query = select(ApiKey).where(ApiKey.organisation_id == organisation_id)
     return page_of(session, query, Keys(ApiKey.id, ApiKey.created_at), window)
@@ -132,7 +172,7 @@ def revoke_key(session: Session, organisation_id: str, key_id: str) -> ApiKey:
     api_key = get_key(session, organisation_id, key_id)
     if api_key.revoked_at is None:
         if Scope.ADMIN in api_key.scopes and not _other_live_admin_key(session, api_key):
-            raise Conflict(
+            raise LastAdminKey(
                 "This is the organisation's last live admin key: make another admin key "
                 "before revoking it."
             )

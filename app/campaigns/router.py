@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Response
 
 from app.auth.deps import CampaignsReader, CampaignsWriter
 from app.campaigns import service
@@ -13,8 +13,9 @@ from app.campaigns.schemas import (
     campaign_out,
 )
 from app.db import SessionDep
+from app.errors import SlugTaken
 from app.pagination import ChangingWindow
-from app.responses import CONFLICT, NOT_FOUND, SLUG_TAKEN_OR_FIXED
+from app.responses import NOT_FOUND, SLUG_TAKEN_OR_FIXED, conflict
 
 router = APIRouter(prefix="/v1/campaigns", tags=["campaigns"])
 
@@ -23,11 +24,22 @@ CampaignName = Annotated[
 ]
 
 
-@router.post("", status_code=201, response_model=CampaignOut, responses=CONFLICT)
+SLUG_TAKEN = conflict(
+    SlugTaken,
+    "another campaign of yours, or a published one of another organisation, has this "
+    "slug. `errors` names `slug`.",
+    "Your campaign cmp_01JD3ZK8Y2M0000000000000000 has this slug.",
+    errors=[{"field": "slug", "in": "body", "message": "is taken"}],
+)
+
+
+@router.post("", status_code=201, response_model=CampaignOut, responses=SLUG_TAKEN)
 def create_campaign(
-    body: CampaignCreate, principal: CampaignsWriter, session: SessionDep
+    body: CampaignCreate, principal: CampaignsWriter, session: SessionDep, response: Response
 ) -> CampaignOut:
-    return campaign_out(service.create_campaign(session, principal.organisation_id, body))
+    campaign = service.create_campaign(session, principal.organisation_id, body)
+    response.headers["Location"] = f"/v1/campaigns/{campaign.id}"
+    return campaign_out(campaign)
 
 
 @router.get("", response_model=CampaignList)

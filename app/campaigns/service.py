@@ -22,7 +22,7 @@ from app.campaigns.schemas import (
     CampaignUpdate,
 )
 from app.directory.models import Recipient
-from app.errors import CampaignClosed, Conflict, InvalidInput, NotFound, SlugFixed, field_errors
+from app.errors import CampaignClosed, InvalidInput, NotFound, SlugFixed, SlugTaken, field_errors
 from app.ids import is_well_formed
 from app.pagination import Keys, ListWindow, Page, page_of
 
@@ -72,7 +72,7 @@ def _save(session: Session, campaign: Campaign) -> Campaign:
 
 def _slug_taken(
     session: Session, slug: str, organisation_id: str, campaign_id: str | None
-) -> Conflict:
+) -> SlugTaken:
     """Slugs are unique in an organisation, and among published campaigns across all of
     them (the public pages name a campaign by slug alone): say which one a slug met."""
     ours = session.scalar(
@@ -83,11 +83,11 @@ def _slug_taken(
         )
     )
     if ours is not None:
-        return Conflict(
+        return SlugTaken(
             f"Your campaign {ours} has this slug.",
             errors=[{"field": "slug", "in": "body", "message": "is taken"}],
         )
-    return Conflict(
+    return SlugTaken(
         "A published campaign of another organisation has this slug, and the public "
         "pages (/c/{slug}) name a campaign by its slug alone. Choose another.",
         errors=[{"field": "slug", "in": "body", "message": "is taken on the public pages"}],

@@ -288,6 +288,12 @@ STRINGS: dict[str, dict[Language, str]] = {
         "en": "Choose English or French.",
         "fr": "Choisissez anglais ou français.",
     },
+    "key_name_taken": {
+        "en": "Another key of your organisation has this name (revoked keys keep theirs): "
+        "choose another.",
+        "fr": "Une autre clé de votre organisme porte déjà ce nom (les clés révoquées gardent "
+        "le leur) : choisissez-en un autre.",
+    },
     "invalid_scopes": {"en": "Tick at least one scope.", "fr": "Cochez au moins une portée."},
     "invalid_url": {
         "en": "Give an http or https address that is reachable on the internet (a receiver on "

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.models import ApiKey
 from app.auth.scopes import Scope
-from app.auth.service import issue_key, lock_organisation
+from app.auth.service import create_key, lock_organisation
 from app.console.models import ConsoleSession, SignInLink, User
 from app.console.roles import Role
 from app.console.service import add_user, request_sign_in
@@ -109,10 +109,9 @@ def keys_of(session: Session, organisation_id: str) -> list[ApiKey]:
 def make_key(
     session: Session, organisation_id: str, name: str, scopes: list[Scope]
 ) -> tuple[ApiKey, str]:
-    """A new key and its secret, which the caller shows this once. Commits."""
-    api_key, key = issue_key(session, organisation_id, name, scopes)
-    session.commit()
-    return api_key, key
+    """A new key and its secret, which the caller shows this once. Commits; a name
+    another key has is KeyNameTaken, as in the API."""
+    return create_key(session, organisation_id, name, scopes)
 
 
 def webhooks_of(session: Session, organisation_id: str) -> list[Webhook]:

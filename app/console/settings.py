@@ -29,7 +29,7 @@ from app.console.router import (
     to_sign_in,
 )
 from app.db import SessionDep
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import Conflict, InvalidInput, KeyNameTaken, NotFound
 from app.pagination import ListWindow
 from app.settings import Settings, SettingsDep
 from app.web.i18n import Language
@@ -373,9 +373,13 @@ async def make_key(
         body = ApiKeyCreate.model_validate(form)
     except ValidationError as error:
         return keys_page(request, session, viewer, form, field_errors(error, viewer.language))
-    api_key, key = organisation.make_key(
-        session, viewer.user.organisation_id, body.name, body.scopes
-    )
+    try:
+        api_key, key = organisation.make_key(
+            session, viewer.user.organisation_id, body.name, body.scopes
+        )
+    except KeyNameTaken:
+        taken = {"name": i18n.text("key_name_taken", viewer.language)}
+        return keys_page(request, session, viewer, form, taken)
     intro = i18n.text("key_made_intro", viewer.language, name=api_key.name)
     return secret_page(request, viewer, ("key_made", intro, "api_keys"), key, "keys")
 

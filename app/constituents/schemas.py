@@ -191,6 +191,7 @@ class SupporterErasedEvent(BaseModel):
                     "letter_ids": ["ltr_01JD3ZK8Y2M0000000000000000"],
                     "campaign_ids": ["cmp_01JD3ZK8Y2M0000000000000000"],
                     "erased_at": "2026-11-30T09:00:00Z",
+                    "reason": "request",
                 }
             ]
         }
@@ -200,3 +201,7 @@ class SupporterErasedEvent(BaseModel):
     letter_ids: list[str]
     campaign_ids: list[str]
     erased_at: datetime
+    reason: Literal["request", "retention"] = Field(
+        description="`request`: erased on request (`DELETE /v1/constituents`); "
+        "`retention`: the retention period ran out (`LETTERDESK_RETENTION_DAYS`)."
+    )

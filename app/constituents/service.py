@@ -14,6 +14,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Literal
 
 from sqlalchemy import (
     ColumnElement,
@@ -358,7 +359,7 @@ def erase(session: Session, organisation_id: str, email: str, settings: Settings
     forget_answers_naming(session, [*action_ids, *letter_ids], settings)
     forget_events_naming(session, organisation_id, [*action_ids, *letter_ids])
     if actions:  # after the forgetting, which would empty this event too
-        _record_erased(session, organisation_id, action_ids, letter_ids, now)
+        _record_erased(session, organisation_id, action_ids, letter_ids, now, "request")
     # Before the commit: a file deleted for an erasure that then fails is no loss (the
     # message went long ago), a file left behind by an erasure that succeeded would be.
     files = _delete(_outbox_files(session, settings, letter_ids, action_ids)) if actions else 0
@@ -380,6 +381,7 @@ def _record_erased(
     action_ids: list[str],
     letter_ids: list[str],
     now: datetime,
+    reason: Literal["request", "retention"],
 ) -> None:
     campaign_ids = session.scalars(
         select(Action.campaign_id).where(Action.id.in_(action_ids)).distinct()
@@ -389,8 +391,24 @@ def _record_erased(
         letter_ids=sorted(letter_ids),
         campaign_ids=sorted(campaign_ids),
         erased_at=now,
+        reason=reason,
     )
     record_event(session, organisation_id, "supporter.erased", erased)
+
+
+def _record_erased_by_retention(session: Session, action_ids: list[str], now: datetime) -> None:
+    """A supporter whose actions retention erased is told as one erased on request is:
+    one `supporter.erased` per organisation of the pass, naming the actions and all their
+    letters (scrubbed in this pass or an earlier one)."""
+    per_organisation: dict[str, list[str]] = {}
+    owners = session.execute(
+        select(Action.organisation_id, Action.id).where(Action.id.in_(action_ids))
+    )
+    for organisation_id, action_id in owners:
+        per_organisation.setdefault(organisation_id, []).append(action_id)
+    for organisation_id, actions in per_organisation.items():
+        letters = session.scalars(select(Letter.id).where(Letter.action_id.in_(actions)))
+        _record_erased(session, organisation_id, actions, list(letters), now, "retention")
 
 
 @dataclass
@@ -489,6 +507,8 @@ def apply_retention(
         _scrub_attempts(session, letter_ids, action_ids)
         redact_inbound(session, letter_ids, action_ids)
     run.actions = _scrub_actions(session, action_ids, now)
+    if run.actions:
+        _record_erased_by_retention(session, action_ids, now)
     run.files_deleted = _delete(_outbox_files(session, settings, letter_ids, action_ids))
     batches = list(
         session.scalars(

@@ -18,7 +18,6 @@ import threading
 import time
 import unicodedata
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.errors import HeaderParseError, MessageDefect
@@ -31,7 +30,7 @@ from pathlib import Path
 from typing import Protocol
 
 from app.db import utcnow
-from app.delivery.dkim import signer
+from app.delivery.dkim import DkimKey, Sign, dkim_signed, signer
 from app.inbound.addresses import reply_address
 from app.letters.models import Action, Letter
 from app.settings import Settings
@@ -63,6 +62,9 @@ class UnsafeMessage(PermanentFailure):
 class Envelope:
     sender: str
     recipients: list[str]
+    # The key of the organisation whose mail this is, where it set one (else the
+    # installation's signs it): app.delivery.dkim.
+    dkim: DkimKey | None = None
 
 
 class EmailBackend(Protocol):
@@ -580,8 +582,8 @@ def eml_path(folder: Path, message_id: str) -> Path:
     return folder / f"{message_id.strip('<>').split('@')[0]}.eml"
 
 
-def _unsigned(data: bytes) -> bytes:
-    return data
+def _own_key_only(data: bytes, own: DkimKey | None = None) -> bytes:
+    return dkim_signed(data, own)
 
 
 class FileBackend:
@@ -589,7 +591,7 @@ class FileBackend:
     Message-ID, so a letter sent twice is one file. `sign` adds the DKIM signature to
     the bytes written (app.delivery.dkim)."""
 
-    def __init__(self, folder: Path, sign: Callable[[bytes], bytes] = _unsigned) -> None:
+    def __init__(self, folder: Path, sign: Sign = _own_key_only) -> None:
         self.folder = folder
         self.sign = sign
         folder.mkdir(parents=True, exist_ok=True)
@@ -597,7 +599,7 @@ class FileBackend:
     def send(self, message: EmailMessage, envelope: Envelope) -> None:
         descriptor, temporary = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
         with os.fdopen(descriptor, "wb") as file:
-            file.write(self.sign(wire_bytes(message)))
+            file.write(self.sign(wire_bytes(message), envelope.dkim))
         os.replace(temporary, eml_path(self.folder, str(message["Message-ID"])))
 
     def close(self) -> None:
@@ -608,7 +610,7 @@ class SMTPBackend:
     """SMTP with one reused connection per sending thread. A 4xx reply or a connection
     that fails is temporary; a 5xx reply is permanent, and its text is the reason."""
 
-    def __init__(self, settings: Settings, sign: Callable[[bytes], bytes] = _unsigned) -> None:
+    def __init__(self, settings: Settings, sign: Sign = _own_key_only) -> None:
         self.settings = settings
         self.sign = sign
         self._local = threading.local()
@@ -679,7 +681,7 @@ class SMTPBackend:
             refused = connection.sendmail(
                 envelope.sender,
                 envelope.recipients,
-                self.sign(wire_bytes(message)),
+                self.sign(wire_bytes(message), envelope.dkim),
                 mail_options=options,
             )
         except smtplib.SMTPRecipientsRefused as error:

@@ -26,7 +26,7 @@ from app.db import utcnow
 from app.delivery.events import record_print_batch_events
 from app.delivery.models import Delivery, PrintBatch
 from app.delivery.pdf import PageSize, batch_pdf
-from app.errors import Conflict, Gone, InvalidInput, UpstreamUnavailable
+from app.errors import BatchNotReady, Gone, InvalidInput, UpstreamUnavailable
 from app.ids import new_id
 from app.letters import lifecycle
 from app.letters.lifecycle import LetterStatus
@@ -348,7 +348,9 @@ def batch_files(
     """The batch's PDF and manifest, once it has them."""
     batch = get_print_batch(session, organisation_id, batch_id)
     if batch.status not in ("ready", "mailed"):
-        raise Conflict(f"This batch is {batch.status}: it has no files.", batch_status=batch.status)
+        raise BatchNotReady(
+            f"This batch is {batch.status}: it has no files.", batch_status=batch.status
+        )
     if batch.files_deleted_at is not None:
         raise Gone("This batch's files were deleted after the retention period.")
     return pdf_path(settings, batch.id), manifest_path(settings, batch.id)
@@ -367,7 +369,7 @@ def mark_mailed(session: Session, organisation_id: str, batch_id: str) -> PrintB
     if batch.status == "mailed":
         return batch
     if batch.status != "ready":
-        raise Conflict(
+        raise BatchNotReady(
             f"This batch is {batch.status}, not ready to be mailed.", batch_status=batch.status
         )
     now = utcnow()

@@ -4,24 +4,42 @@ from fastapi import APIRouter, Response
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.auth.deps import LettersReader, LettersWriter
+from app.auth.deps import Admin, LettersReader, LettersWriter
 from app.db import SessionDep
-from app.delivery import printing
+from app.delivery import dkim, printing
 from app.delivery.models import PrintBatch
 from app.delivery.pdf import letter_pdf
-from app.delivery.schemas import BATCH_EXAMPLE, BUILDING_EXAMPLE, PrintBatchOut
-from app.errors import Conflict, Gone
+from app.delivery.schemas import (
+    BATCH_EXAMPLE,
+    BUILDING_EXAMPLE,
+    DkimKeyIn,
+    DkimKeyOut,
+    PrintBatchOut,
+)
+from app.errors import BatchNotReady, Gone, LetterNotPrintable
 from app.letters.service import get_letter
 from app.pagination import PAGE_EXAMPLE, PageOut, Window
-from app.responses import CONFLICT, NOT_FOUND, conflict, gone, problem
+from app.responses import NOT_FOUND, conflict, gone, problem
 from app.settings import SettingsDep
 
 router = APIRouter(tags=["print"])
+dkim_router = APIRouter(prefix="/v1/organisation/dkim", tags=["organisation"])
 BINARY = {"type": "string", "format": "binary"}
-PDF: dict[int | str, dict[str, Any]] = (
-    {200: {"content": {"application/pdf": {"schema": BINARY}}, "description": "A PDF."}}
-    | NOT_FOUND
-    | conflict("There is no PDF yet (a batch still building, or failed).")
+PDF: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/pdf": {"schema": BINARY}}, "description": "A PDF."},
+    **NOT_FOUND,
+}
+BATCH_NOT_READY = conflict(
+    BatchNotReady,
+    "the batch is still building, or failed, or is not ready to be mailed "
+    "(`batch_status` says where it stands).",
+    "This batch is building: it has no files.",
+    batch_status="building",
+)
+LETTER_NOT_PRINTABLE = conflict(
+    LetterNotPrintable,
+    "the letter was written before letters kept their parts for print.",
+    "This letter was written before letters kept their parts for print.",
 )
 MANIFEST_EXAMPLE = (
     "letter_id,recipient,address,postal_code,start_page,pages,language,postage\r\n"
@@ -71,7 +89,7 @@ def _out(batch: PrintBatch) -> PrintBatchOut:
 @router.get(
     "/v1/letters/{letter_id}/pdf",
     response_class=Response,
-    responses=PDF | gone("The supporter's personal data in it was erased."),
+    responses=PDF | LETTER_NOT_PRINTABLE | gone("The supporter's personal data in it was erased."),
     tags=["letters"],
 )
 def letter_as_pdf(
@@ -82,7 +100,9 @@ def letter_as_pdf(
     if letter.scrubbed_at is not None:
         raise Gone("The supporter's personal data in this letter was erased: it has no text.")
     if not letter.parts:
-        raise Conflict("This letter was written before letters kept their parts for print.")
+        raise LetterNotPrintable(
+            "This letter was written before letters kept their parts for print."
+        )
     pdf = letter_pdf(dict(letter.parts), page_size=settings.page_size)
     return Response(
         pdf,
@@ -154,7 +174,7 @@ BATCH_FILES_GONE = gone("The batch's files were deleted after the retention peri
 @router.get(
     "/v1/print-batches/{batch_id}/pdf",
     response_class=FileResponse,
-    responses=PDF | BATCH_FILES_GONE,
+    responses=PDF | BATCH_NOT_READY | BATCH_FILES_GONE,
 )
 def print_batch_pdf(
     settings: SettingsDep, batch_id: str, principal: LettersReader, session: SessionDep
@@ -173,7 +193,7 @@ def print_batch_pdf(
         }
     }
     | NOT_FOUND
-    | CONFLICT
+    | BATCH_NOT_READY
     | BATCH_FILES_GONE,
 )
 def print_batch_manifest(
@@ -187,8 +207,37 @@ def print_batch_manifest(
 @router.post(
     "/v1/print-batches/{batch_id}/mark-mailed",
     response_model=PrintBatchOut,
-    responses=NOT_FOUND | CONFLICT,
+    responses=NOT_FOUND | BATCH_NOT_READY,
 )
 def mark_mailed(batch_id: str, principal: LettersWriter, session: SessionDep) -> PrintBatchOut:
     """The batch went to the post: its letters are mailed. Saying it twice is harmless."""
     return _out(printing.mark_mailed(session, principal.organisation_id, batch_id))
+
+
+@dkim_router.get("", response_model=DkimKeyOut)
+def get_dkim_key(principal: Admin, session: SessionDep, settings: SettingsDep) -> DkimKeyOut:
+    """The key that signs the organisation's mail (its own, else the installation's) and
+    the DNS TXT record to publish for it; never the private key."""
+    return dkim.signing_key_of(session, principal.organisation_id, settings)
+
+
+@dkim_router.put("", response_model=DkimKeyOut)
+def set_dkim_key(
+    body: DkimKeyIn, principal: Admin, session: SessionDep, settings: SettingsDep
+) -> DkimKeyOut:
+    """Sign the organisation's mail (letters, copies, confirmations, receipts, notices)
+    with its own key from now on. Publish `dns_record` at `dns_name` first: mail signed
+    before the record is found fails DKIM. 422 names the field: a domain that does not
+    align with the From address's, a selector that is no DNS label, a key that is not an
+    unencrypted RSA key of 1024 bits or more."""
+    dkim.set_organisation_key(
+        session, principal.organisation_id, body.domain, body.selector, body.private_key, settings
+    )
+    return dkim.signing_key_of(session, principal.organisation_id, settings)
+
+
+@dkim_router.delete("", status_code=204)
+def clear_dkim_key(principal: Admin, session: SessionDep) -> Response:
+    """Forget the organisation's own key: the installation's signs its mail again."""
+    dkim.clear_organisation_key(session, principal.organisation_id)
+    return Response(status_code=204)

@@ -50,3 +50,64 @@ class PrintBatchOut(BaseModel):
         description="Why a `failed` batch could not be built (its letters went back to "
         "the queue, for the next batch)."
     )
+
+
+DKIM_DNS_EXAMPLE = "v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu4nO..."
+
+
+class DkimKeyIn(BaseModel):
+    """The organisation's own DKIM key: its mail is signed with it from now on."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "domain": "letters.amnistie.ca",
+                    "selector": "ld2026",
+                    "private_key": "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC"
+                    "...\n-----END PRIVATE KEY-----\n",
+                }
+            ]
+        },
+    )
+
+    domain: str = Field(
+        max_length=253,
+        description="The signing domain (d=): the From address's domain, a subdomain of it "
+        "or its parent, so that DMARC finds the signature aligned.",
+    )
+    selector: str = Field(max_length=63, description="The selector (s=) it is published under.")
+    private_key: str = Field(
+        max_length=20_000,
+        description="An unencrypted RSA private key of 1024 bits or more (2048 is best), "
+        "in PEM. Kept sealed; never shown again.",
+    )
+
+
+class DkimKeyOut(BaseModel):
+    """The key that signs the organisation's mail, and the DNS record that publishes it.
+    The private key is never shown."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "source": "organisation",
+                    "domain": "letters.amnistie.ca",
+                    "selector": "ld2026",
+                    "dns_name": "ld2026._domainkey.letters.amnistie.ca",
+                    "dns_record": DKIM_DNS_EXAMPLE,
+                }
+            ]
+        }
+    )
+
+    source: Literal["organisation", "installation", "none"] = Field(
+        description="`organisation`: its own key; `installation`: the server's "
+        "(LETTERDESK_DKIM_SELECTOR); `none`: mail goes unsigned."
+    )
+    domain: str | None
+    selector: str | None
+    dns_name: str | None = Field(description="Where to publish the TXT record.")
+    dns_record: str | None = Field(description="The TXT record: `v=DKIM1; k=rsa; p=...`.")

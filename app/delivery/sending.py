@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from email.message import EmailMessage
 
@@ -29,6 +29,7 @@ from app.campaigns.models import Campaign, count
 from app.console.mail import sign_in_message
 from app.console.models import SignInLink, User
 from app.db import utcnow
+from app.delivery.dkim import DkimKey, key_of_delivery
 from app.delivery.email import (
     EmailBackend,
     Envelope,
@@ -187,6 +188,19 @@ def _let_go(session: Session) -> None:
     held in the database, and nothing is read again, while a server takes its time."""
     session.expunge_all()
     session.rollback()
+
+
+class SignedAs:
+    """A backend whose messages are signed with one organisation's own DKIM key."""
+
+    def __init__(self, backend: EmailBackend, key: DkimKey) -> None:
+        self.backend, self.key = backend, key
+
+    def send(self, message: EmailMessage, envelope: Envelope) -> None:
+        self.backend.send(message, replace(envelope, dkim=self.key))
+
+    def close(self) -> None:
+        self.backend.close()
 
 
 def _sent_by(backend: EmailBackend, build: Callable[[], tuple[EmailMessage, Envelope]]) -> Outcome:
@@ -490,7 +504,9 @@ class EmailLane:
                 return False  # the lease ran out and another worker may hold it now
             try:
                 send = SENDERS.get(channel, send_email)
-                outcome = send(session, delivery_id, self.backend, self.settings)
+                own_key = key_of_delivery(session, delivery_id, self.settings)
+                backend = SignedAs(self.backend, own_key) if own_key else self.backend
+                outcome = send(session, delivery_id, backend, self.settings)
             except RelayUnreachable as error:
                 release(session, [delivery_id], self.name)
                 self._relay_unreachable(str(error))

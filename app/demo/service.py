@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.auth import service as auth_service
-from app.auth.models import Organisation
+from app.auth.models import ApiKey, Organisation
 from app.auth.scopes import Scope
 from app.campaigns import service as campaigns_service
 from app.campaigns.models import Campaign
@@ -23,6 +23,7 @@ from app.campaigns.schemas import CAMPAIGN_FIELDS, CampaignCreate, CampaignUpdat
 from app.console import service as console_service
 from app.console.models import User
 from app.console.roles import Role
+from app.db import utcnow
 from app.directory import importer, postal_table, sync
 from app.directory.addresses import parse_address_block
 from app.directory.honorifics import read_house_honorific
@@ -30,7 +31,7 @@ from app.directory.models import Recipient
 from app.directory.schemas import ImportResult, PostalCodeImportResult
 from app.directory.sources.house_of_commons import HILL_OFFICE, name_id, person_key
 from app.fields import normalise_province
-from app.settings import Settings
+from app.settings import Settings, demo_api_key
 
 DATA = Path(__file__).parent / "data"
 MEMBERS_FILE = DATA / "house-of-commons-members-2025.json"
@@ -43,6 +44,7 @@ ROLES_2023_FILE = DATA / "cabinet-roles-2023-12.csv"
 DEMO_ORGANISATION = "Demo: Canadian refugee rights campaign"
 DEMO_SOURCE = "demo"
 DEMO_OWNER_EMAIL = "organiser@example.org"
+DEMO_KEY_NAME = "demo key"
 # What PROVENANCE.md says the data is as of: the members' snapshot.
 DATA_AS_OF = date(2025, 12, 11)
 ADDRESS_KINDS = {"central": "legislature", "main-local": "constituency", "local": "constituency"}
@@ -178,23 +180,45 @@ def _demo_organisation(session: Session) -> Organisation:
 def _demo_key(session: Session, organisation_id: str, settings: Settings) -> tuple[str, str]:
     """The demo key and where it came from: the setting, the key file of an earlier
     run, or newly made (and then written to the key file so the next run shows it)."""
-    wanted = settings.demo_api_key
+    wanted = demo_api_key(settings)
     source = "set"
     if not wanted and settings.demo_key_file.exists():
         wanted, source = settings.demo_key_file.read_text().strip(), "file"
     if wanted:
         existing = auth_service.find_key(session, wanted)
         if existing and existing.organisation_id == organisation_id and existing.revoked_at is None:
+            _revoke_demo_keys_but(session, organisation_id, existing)
             return wanted, source
         if existing is None and source == "set":
-            auth_service.issue_key(session, organisation_id, "demo key", [Scope.ADMIN], key=wanted)
+            _issue_demo_key(session, organisation_id, key=wanted)
             return wanted, source
-    _, key = auth_service.issue_key(session, organisation_id, "demo key", [Scope.ADMIN])
+    key = _issue_demo_key(session, organisation_id)
     settings.demo_key_file.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(settings.demo_key_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w") as file:
         file.write(key + "\n")
     return key, "generated"
+
+
+def _issue_demo_key(session: Session, organisation_id: str, key: str | None = None) -> str:
+    """A new demo key, the others revoked: the demo organisation has one working key."""
+    name = auth_service.unused_key_name(session, organisation_id, DEMO_KEY_NAME)
+    api_key, key = auth_service.issue_key(session, organisation_id, name, [Scope.ADMIN], key=key)
+    _revoke_demo_keys_but(session, organisation_id, api_key)
+    return key
+
+
+def _revoke_demo_keys_but(session: Session, organisation_id: str, kept: ApiKey) -> None:
+    """A changed demo key (a new LETTERDESK_DEMO_API_KEY, a lost key file) revokes the
+    keys the demo made before; keys made through the API stay."""
+    earlier = select(ApiKey).where(
+        ApiKey.organisation_id == organisation_id,
+        ApiKey.id != kept.id,
+        ApiKey.revoked_at.is_(None),
+        (ApiKey.name == DEMO_KEY_NAME) | ApiKey.name.startswith(f"{DEMO_KEY_NAME} ("),
+    )
+    for api_key in session.scalars(earlier):
+        api_key.revoked_at = utcnow()
 
 
 def load_demo(session: Session, settings: Settings) -> DemoReport:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from app.auth.service import lock_organisation
 from app.db import utcnow
 from app.directory.addresses import parse_address_block
+from app.directory.districts import federal_code_in, province_of_district
 from app.directory.files import (
     CsvRecord,
     CsvRow,
@@ -37,7 +38,7 @@ from app.directory.schemas import (
     has_a_name,
 )
 from app.directory.service import column_values, role_rows, search_key
-from app.errors import Conflict, InvalidInput, field_errors
+from app.errors import ConcurrentChange, InvalidInput, field_errors
 from app.ids import new_id
 
 Progress = Callable[[int, int], None]
@@ -166,6 +167,15 @@ def _represent_addresses(offices: list[Any]) -> list[dict[str, Any]]:
     return addresses
 
 
+def _represent_district(representative: dict[str, Any], name: str | None) -> dict[str, Any]:
+    """Represent names a district but not its province: the province of a federal
+    district is known by the code in its boundary's URL, or by its name."""
+    related = _of_type(representative.get("related"), dict) or {}
+    code = federal_code_in(_of_type(related.get("boundary_url"), str))
+    province = province_of_district(name, code)
+    return {"name": name} | ({"province": province} if province else {})
+
+
 def from_represent(representative: dict[str, Any]) -> dict[str, Any]:
     """A representative as Open North's Represent API publishes one, with only the fields
     it carries. Represent has no id for a person, so the external id is their `url`
@@ -178,7 +188,7 @@ def from_represent(representative: dict[str, Any]) -> dict[str, Any]:
         f"{text['elected_office']}/{text['district_name']}/{text['name']}"
     )
     if "district_name" in representative:
-        record["district"] = {"name": text["district_name"]}
+        record["district"] = _represent_district(representative, text["district_name"])
     if "offices" in representative:
         record["addresses"] = _represent_addresses(_of_type(representative["offices"], list) or [])
         phones = [a["phone"] for a in record["addresses"] if a.get("phone")]
@@ -464,7 +474,7 @@ def apply_plan(
         session.commit()
     except IntegrityError:
         session.rollback()
-        raise Conflict(
+        raise ConcurrentChange(
             "The directory changed while this import ran (another import?); nothing was "
             "imported. Send it again."
         ) from None

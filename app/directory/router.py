@@ -23,10 +23,10 @@ from app.directory.schemas import (
     SyncRequest,
     recipient_out,
 )
-from app.errors import Conflict
+from app.errors import ConcurrentChange, SyncStopped
 from app.fields import OptionalProvince, OptionalSingleLine, PostalCode
 from app.pagination import ChangingWindow
-from app.responses import CONFLICT, NOT_FOUND, UPSTREAM, conflict
+from app.responses import CONCURRENT_CHANGE, NOT_FOUND, UPSTREAM, problem
 from app.settings import SettingsDep
 
 router = APIRouter(tags=["directory"])
@@ -83,11 +83,15 @@ POSTAL_CODES_FILE = _file_body(
 )
 
 
-@router.post("/v1/recipients", status_code=201, response_model=RecipientOut, responses=CONFLICT)
+@router.post(
+    "/v1/recipients", status_code=201, response_model=RecipientOut, responses=CONCURRENT_CHANGE
+)
 def create_recipient(
-    body: RecipientCreate, principal: DirectoryWriter, session: SessionDep
+    body: RecipientCreate, principal: DirectoryWriter, session: SessionDep, response: Response
 ) -> RecipientOut:
-    return recipient_out(service.create_recipient(session, principal.organisation_id, body))
+    recipient = service.create_recipient(session, principal.organisation_id, body)
+    response.headers["Location"] = f"/v1/recipients/{recipient.id}"
+    return recipient_out(recipient)
 
 
 @router.get("/v1/recipients", response_model=RecipientList)
@@ -133,7 +137,9 @@ def get_recipient(
 
 
 @router.patch(
-    "/v1/recipients/{recipient_id}", response_model=RecipientOut, responses=NOT_FOUND | CONFLICT
+    "/v1/recipients/{recipient_id}",
+    response_model=RecipientOut,
+    responses=NOT_FOUND | CONCURRENT_CHANGE,
 )
 def update_recipient(
     recipient_id: str, body: RecipientUpdate, principal: DirectoryWriter, session: SessionDep
@@ -154,7 +160,7 @@ def delete_recipient(
 @router.post(
     "/v1/recipients/import",
     response_model=ImportResult,
-    responses=CONFLICT,
+    responses=CONCURRENT_CHANGE,
     openapi_extra=RECIPIENTS_FILE,
 )
 async def import_recipients(
@@ -195,9 +201,14 @@ def directory_status(principal: DirectoryReader, session: SessionDep) -> Directo
     return sync.directory_status(session, principal.organisation_id, date.today())
 
 
-SYNC_STOPPED = conflict(
-    "The sync would retire more than the allowed share of the source's recipients "
-    "(`report` holds the diff), or another import ran at once; nothing was changed."
+SYNC_STOPPED = problem(
+    409,
+    SyncStopped.slug,
+    SyncStopped.title,
+    "`/problems/sync-stopped`: the sync would retire more than the allowed share of the "
+    "source's recipients (`report` holds the diff; `force` applies it). "
+    f"`/problems/{ConcurrentChange.slug}`: another import ran at once. Nothing was changed.",
+    "The sync would retire 170 of 343 recipients (50%), more than the 20% allowed.",
 )
 
 
@@ -223,7 +234,7 @@ def sync_directory(
         force=body.force,
     )
     if report.stopped and not report.dry_run:
-        raise Conflict(report.stopped, report=report.model_dump(mode="json"))
+        raise SyncStopped(report.stopped, report=report.model_dump(mode="json"))
     return report
 
 

@@ -82,6 +82,7 @@ RECIPIENT_OUT_EXAMPLE = RECIPIENT_EXAMPLE | {
     "source": None,
     "locked_fields": [],
     "retired": False,
+    "created_at": "2026-11-29T14:03:11Z",
 }
 MP_EXAMPLE = RECIPIENT_OUT_EXAMPLE | {
     "id": "rcp_01JD3ZK8Y2M0000000000000001",
@@ -268,6 +269,7 @@ class RecipientOut(BaseModel):
     source: str | None = Field(description="The source syncs keep this recipient in step with.")
     locked_fields: list[str] = Field(description="Fields syncs leave alone (edited by hand).")
     retired: bool
+    created_at: datetime = Field(description="When the recipient was added.")
 
 
 class RecipientList(PageOut):
@@ -339,6 +341,7 @@ def recipient_out(recipient: Recipient, *, with_roles: bool = True) -> Recipient
         source=recipient.source,
         locked_fields=list(recipient.locked_fields or []),
         retired=recipient.retired_at is not None,
+        created_at=recipient.created_at,
     )
 
 

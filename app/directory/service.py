@@ -23,7 +23,7 @@ from app.directory.schemas import (
     has_a_name,
     recipient_out,
 )
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import ConcurrentChange, InvalidInput, NotFound
 from app.fields import fold
 from app.ids import new_id
 from app.owned import owned_or_404
@@ -128,7 +128,9 @@ def _commit_or_conflict(session: Session) -> None:
         session.commit()
     except IntegrityError:
         session.rollback()
-        raise Conflict("Another request changed this recipient at the same time; retry.") from None
+        raise ConcurrentChange(
+            "Another request changed this recipient at the same time; retry."
+        ) from None
 
 
 def create_recipient(session: Session, organisation_id: str, fields: RecipientCreate) -> Recipient:

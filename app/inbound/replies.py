@@ -12,10 +12,12 @@ Message-ID is stable per reply, so a receiver drops the rare duplicate."""
 import email.policy
 import hashlib
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import getaddresses
+from functools import partial
 from html.parser import HTMLParser
 
 from sqlalchemy import select
@@ -23,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.models import Organisation
 from app.db import utcnow
+from app.delivery.dkim import DkimKey, organisation_key
 from app.delivery.email import (
     Envelope,
     Mailbox,
@@ -128,8 +131,8 @@ def take_reply(
     forward it; answers its kind and the letter's status."""
     message = BytesParser(policy=email.policy.default).parsebytes(raw)
     assert isinstance(message, EmailMessage)
-    letter, action, organisation = session.execute(
-        select(Letter, Action, Organisation.name_in_email)
+    letter, action, sender = session.execute(
+        select(Letter, Action, Organisation)
         .join(Action, Action.id == Letter.action_id)
         .join(Organisation, Organisation.id == Letter.organisation_id)
         .where(Letter.id == letter_id)
@@ -147,9 +150,17 @@ def take_reply(
     session.add(reply)
     session.flush()
     if reply.kind == "human" and send is not None and action.scrubbed_at is None:
-        reply.forwarded_at = _forwarded(reply, letter, action, organisation, settings, send)
+        own_key = organisation_key(sender, settings)  # the organisation's mail, its key
+        forward = partial(_signed_as, send, own_key)
+        reply.forwarded_at = _forwarded(
+            reply, letter, action, sender.name_in_email, settings, forward
+        )
     record_letter_event(session, letter.organisation_id, letter.id, "letter.replied")
     return reply.kind, letter.status
+
+
+def _signed_as(send: Send, key: DkimKey | None, message: EmailMessage, envelope: Envelope) -> None:
+    send(message, replace(envelope, dkim=key) if key else envelope)
 
 
 def _forwarded(

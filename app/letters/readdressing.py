@@ -20,7 +20,7 @@ from app.campaigns.rendering import html_of, render_text
 from app.campaigns.service import letter_template
 from app.db import utcnow
 from app.delivery.models import Delivery
-from app.errors import Conflict
+from app.errors import LetterNotHeld
 from app.letters import lifecycle
 from app.letters.events import record_letter_event
 from app.letters.lifecycle import LetterStatus
@@ -151,7 +151,7 @@ def release_held_letter(
     session.refresh(letter)
     if letter.status != LetterStatus.HELD_FOR_REVIEW:
         session.rollback()
-        raise Conflict(
+        raise LetterNotHeld(
             f"This letter is {letter.status}: only a letter held for review can be released.",
             letter_status=letter.status,
         )
@@ -160,11 +160,15 @@ def release_held_letter(
     reason = None if letter.role_target is None else _reason_it_cannot_go_to(letter, holders)
     if reason is not None:
         session.rollback()
-        raise Conflict(f"This letter cannot be released yet. {reason}", letter_status=letter.status)
+        raise LetterNotHeld(
+            f"This letter cannot be released yet. {reason}", letter_status=letter.status
+        )
     released = session.execute(lifecycle.release_from_review(letter.id))
     if released.rowcount == 0:  # type: ignore[attr-defined]
         session.rollback()
-        raise Conflict("This letter is no longer held for review.", letter_status=letter.status)
+        raise LetterNotHeld(
+            "This letter is no longer held for review.", letter_status=letter.status
+        )
     if holders and holders[0].recipient.id != letter.recipient_id:
         campaign = session.get_one(Campaign, letter.campaign_id)
         _readdress(session, letter, campaign, holders[0], today)

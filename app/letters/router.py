@@ -19,7 +19,7 @@ from app.campaigns.held import live_campaign
 from app.campaigns.service import get_campaign
 from app.db import SessionDep
 from app.directory.deps import DistrictProviderDep
-from app.errors import InvalidInput
+from app.errors import InvalidInput, LetterNotHeld
 from app.letters import actions, readdressing, service
 from app.letters.limits import ActionsByCaller, submits_for_supporters
 from app.letters.messages import language_of_body, plain_field_errors, say
@@ -107,6 +107,7 @@ def take_action(
     session: SessionDep,
     provider: DistrictProviderDep,
     principal: OptionalPrincipal,
+    response: Response,
     slug: str = SlugPath,
 ) -> ActionOut:
     """Public: a supporter writes. One letter per target is rendered and stored, with its
@@ -132,7 +133,7 @@ def take_action(
     reveal = principal is not None and may_read_letters(principal, campaign.organisation_id)
     settings = request.app.state.settings
     source: ActionSource = "key" if own_key else "api"
-    return service.take_action(
+    taken = service.take_action(
         session,
         campaign,
         body,
@@ -142,6 +143,8 @@ def take_action(
         source=source,
         confirm_by_email=held,
     )
+    response.headers["Location"] = f"/v1/actions/{taken.id}"
+    return taken
 
 
 def may_read_letters(principal: Principal, organisation_id: str) -> bool:
@@ -229,7 +232,13 @@ def cancel_letter(letter_id: str, principal: LettersWriter, session: SessionDep)
     response_model=LetterDetail,
     tags=["letters"],
     responses=NOT_FOUND
-    | conflict("The letter is not held for review, or its role has no single holder today."),
+    | conflict(
+        LetterNotHeld,
+        "the letter is not held for review, or its role has no single holder today "
+        "(`letter_status` says where the letter stands).",
+        "This letter cannot be released yet. The role has no holder today.",
+        letter_status="held_for_review",
+    ),
 )
 def release_letter(letter_id: str, principal: LettersWriter, session: SessionDep) -> LetterDetail:
     """Let a letter held for review go: it is written again to whoever holds its role

@@ -269,6 +269,7 @@ class ActionOut(BaseModel):
                     "confirmation": "not_required",
                     "next_step": None,
                     "email_suggestion": None,
+                    "created_at": "2026-11-29T14:03:11Z",
                 },
                 {
                     "id": "act_01JD3ZK8Y2M0000000000000001",
@@ -285,6 +286,7 @@ class ActionOut(BaseModel):
                     "email to amelie@example.org. Follow the link in it within 7 days to send "
                     "your letters. Until then they wait.",
                     "email_suggestion": None,
+                    "created_at": "2026-11-29T14:03:11Z",
                 },
                 {
                     "id": "act_01JD3ZK8Y2M0000000000000002",
@@ -296,6 +298,7 @@ class ActionOut(BaseModel):
                     "confirmation": "not_required",
                     "next_step": None,
                     "email_suggestion": "amelie@gmail.com",
+                    "created_at": "2026-11-29T14:03:11Z",
                 },
             ]
         }
@@ -327,6 +330,7 @@ class ActionOut(BaseModel):
         "confirmation link and replies go to that address.",
         examples=["amelie@gmail.com"],
     )
+    created_at: datetime = Field(description="When the action was taken.")
 
 
 class SupporterOut(BaseModel):

@@ -851,6 +851,7 @@ def take_action(
     waiting = (campaign.confirm_email or confirm_by_email) and not assisted
     status = lifecycle.status_at_creation(waiting)
     now = utcnow()
+    action.created_at = now  # as the answer says it
     # The hold window of a letter waiting for confirmation starts when it is confirmed.
     hold_until = None if waiting or assisted else lifecycle.hold_until(campaign.hold_minutes, now)
     stored = []
@@ -895,6 +896,7 @@ def take_action(
         letters=stored,
         warnings=composition.warnings,
         email_suggestion=typos.suggest_email(supporter.email),
+        created_at=now,
     )
     if waiting:
         taken.confirmation = "pending"
@@ -956,7 +958,6 @@ def _created_event(taken: ActionOut, action: Action) -> ActionCreatedEvent:
         language="fr" if action.language == "fr" else "en",
         source=action.source,
         **origin_of(action),
-        created_at=action.created_at,
     )
 
 

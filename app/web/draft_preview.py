@@ -10,7 +10,7 @@ no action (`live_campaign`). The public page of a draft stays a 404."""
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field
@@ -39,6 +39,7 @@ class PreviewLinkOut(BaseModel):
                 {
                     "url": "https://letters.example.org/c/rescind-stca/draft/gAAAAABn...",
                     "expires_at": "2026-11-30T12:00:00Z",
+                    "created_at": "2026-11-30T11:00:00Z",
                 }
             ]
         }
@@ -46,6 +47,7 @@ class PreviewLinkOut(BaseModel):
 
     url: str = Field(description="The page, for anyone who has the address, until it expires.")
     expires_at: datetime
+    created_at: datetime
 
 
 def seal_preview(settings: Settings, campaign: Campaign) -> str:
@@ -82,11 +84,15 @@ def issue_preview_link(
     principal: CampaignsReader,
     session: SessionDep,
     settings: SettingsDep,
+    response: Response,
 ) -> PreviewLinkOut:
     """An address that shows the campaign's page as supporters will see it, draft or not,
     for an hour; the page says it is a preview and cannot send."""
     campaign = get_campaign(session, principal.organisation_id, campaign_id)
-    return PreviewLinkOut(url=preview_address(settings, campaign), expires_at=utcnow() + VALID_FOR)
+    now = utcnow()
+    url = preview_address(settings, campaign)
+    response.headers["Location"] = url
+    return PreviewLinkOut(url=url, expires_at=now + VALID_FOR, created_at=now)
 
 
 DRAFT_RESPONSES: dict[int | str, dict[str, Any]] = {

@@ -36,7 +36,7 @@ from app.letters import service as letters
 from app.letters import typos
 from app.letters.schemas import ORIGIN_FIELDS, LetterRecipient, PreviewOut
 from app.rate_limits import PageCallsByAddress, check_supporter_email, hold_past_address_limit
-from app.responses import NOT_FOUND, RATE_LIMITED, conflict
+from app.responses import CAMPAIGN_CLOSED, NOT_FOUND, RATE_LIMITED
 from app.settings import Settings
 from app.tokens import letters_page_token
 from app.web import i18n, service, thanks
@@ -624,7 +624,7 @@ def embedded_thanks_page(
 @router.get(
     "/c/{slug}/targets",
     response_model=PageTargets,
-    responses=NOT_FOUND | conflict("The campaign has closed.") | RATE_LIMITED,
+    responses=NOT_FOUND | CAMPAIGN_CLOSED | RATE_LIMITED,
 )
 def page_targets(
     request: Request,
@@ -653,7 +653,7 @@ def page_targets(
 @router.get(
     "/c/{slug}/districts",
     response_model=PageDistricts,
-    responses=NOT_FOUND | conflict("The campaign has closed.") | RATE_LIMITED,
+    responses=NOT_FOUND | CAMPAIGN_CLOSED | RATE_LIMITED,
 )
 def page_districts(
     request: Request,
@@ -682,7 +682,7 @@ def page_districts(
     "/c/{slug}/email-check",
     response_model=EmailCheck,
     openapi_extra=EMAIL_FORM,
-    responses=NOT_FOUND | conflict("The campaign has closed.") | RATE_LIMITED,
+    responses=NOT_FOUND | CAMPAIGN_CLOSED | RATE_LIMITED,
 )
 def page_email_check(
     request: Request,
@@ -707,7 +707,7 @@ def page_email_check(
     "/c/{slug}/preview",
     response_model=PreviewOut,
     openapi_extra=FORM_BODY,
-    responses=NOT_FOUND | conflict("The campaign has closed.") | RATE_LIMITED,
+    responses=NOT_FOUND | CAMPAIGN_CLOSED | RATE_LIMITED,
 )
 def page_preview(
     request: Request,

@@ -7,7 +7,7 @@ from app.auth.deps import WebhooksReader, WebhooksWriter
 from app.auth.scopes import Scope, grants
 from app.auth.service import Principal
 from app.db import SessionDep
-from app.errors import Forbidden
+from app.errors import DeliveryPending, Forbidden, WebhookPaused
 from app.pagination import Window
 from app.responses import conflict, not_found, problem
 from app.settings import SettingsDep
@@ -29,10 +29,20 @@ router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
 
 NO_WEBHOOK = not_found("No such webhook in your organisation (or it was deleted).")
 NO_DELIVERY = not_found("No such webhook in your organisation, or no such delivery of it.")
-PAUSED = conflict("The webhook is paused (`active` is false): make it active first.")
-PAUSED_OR_PENDING = conflict(
-    "The webhook is paused (`active` is false), or the delivery is still being tried "
-    "(`pending`): redeliver it once it has been delivered or has failed."
+PAUSED = conflict(
+    WebhookPaused,
+    "the webhook is paused (`active` is false): make it active first.",
+    "This webhook is paused: make it active (PATCH `active`) first.",
+)
+PAUSED_OR_PENDING = problem(
+    409,
+    DeliveryPending.slug,
+    DeliveryPending.title,
+    "`/problems/delivery-pending`: the delivery is still being tried (`pending`): "
+    "redeliver it once it has been delivered or has failed. `/problems/webhook-paused`: "
+    "the webhook is paused (`active` is false): make it active first.",
+    "This delivery is still being tried (see `next_attempt_at`): redeliver it once it "
+    "has been delivered or has failed.",
 )
 
 
@@ -70,13 +80,18 @@ def check_personal_events(principal: Principal, events: Iterable[str]) -> None:
     responses=PERSONAL_EVENTS_FORBIDDEN,
 )
 def create_webhook(
-    settings: SettingsDep, body: WebhookCreate, principal: WebhooksWriter, session: SessionDep
+    settings: SettingsDep,
+    body: WebhookCreate,
+    principal: WebhooksWriter,
+    session: SessionDep,
+    response: Response,
 ) -> WebhookCreated:
     """Subscribe a URL to events. The answer holds the signing secret, shown this once.
     `action.created` holds supporters' personal data: subscribing to it needs a key that
     also grants `constituents:read`."""
     check_personal_events(principal, body.events)
     webhook, secret = service.create_webhook(session, principal.organisation_id, body, settings)
+    response.headers["Location"] = f"/v1/webhooks/{webhook.id}"
     return _created(webhook, secret)
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from app.db import utcnow
-from app.errors import Conflict, InvalidInput, NotFound, invalid_field
+from app.errors import DeliveryPending, InvalidInput, NotFound, WebhookPaused, invalid_field
 from app.ids import is_well_formed, new_id
 from app.owned import owned_or_404
 from app.pagination import Keys, ListWindow, Page, page_of
@@ -188,7 +188,7 @@ def _delivery_out(delivery: WebhookDelivery, personal_data: bool) -> WebhookDeli
 def _live_webhook(session: Session, organisation_id: str, webhook_id: str) -> Webhook:
     webhook = get_webhook(session, organisation_id, webhook_id)
     if not webhook.active:
-        raise Conflict("This webhook is paused: make it active (PATCH `active`) first.")
+        raise WebhookPaused("This webhook is paused: make it active (PATCH `active`) first.")
     return webhook
 
 
@@ -248,7 +248,7 @@ def redeliver(
     if original is None:
         raise NotFound(f"No delivery {delivery_id!r} of this webhook.")
     if original.status == "pending":
-        raise Conflict(
+        raise DeliveryPending(
             "This delivery is still being tried (see `next_attempt_at`): redeliver it once "
             "it has been delivered or has failed."
         )

@@ -1,6 +1,7 @@
 """API keys: hashed, shown once, scoped, revocable; organisations see only their own rows."""
 
 import threading
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -131,7 +132,7 @@ def test_the_last_live_admin_key_cannot_be_revoked(
     refused = client.post(f"/v1/api-keys/{own_id}/revoke", headers=caller.headers)
     assert refused.status_code == 409
     assert refused.headers["content-type"] == "application/problem+json"
-    assert refused.json()["type"] == "/problems/conflict"
+    assert refused.json()["type"] == "/problems/last-admin-key"
     assert client.get("/v1/api-keys", headers=caller.headers).status_code == 200
     reader_id = _key_id(client, caller, reader)
     assert (
@@ -174,3 +175,24 @@ def test_two_admin_keys_revoking_each_other_at_once_leave_one(
     assert answers == [409]
     with client.app.state.sessionmaker() as session:  # type: ignore[attr-defined]
         assert session.get_one(ApiKey, first_id).revoked_at is None
+
+
+def test_a_key_name_is_taken_once_in_an_organisation(
+    client: TestClient, caller: Caller, make_caller: MakeCaller
+) -> None:
+    def create(who: Caller) -> Any:
+        body = {"name": "CRM sync", "scopes": ["campaigns:read"]}
+        return client.post("/v1/api-keys", json=body, headers=who.headers)
+
+    first = create(caller)
+    assert first.status_code == 201, first.text
+    client.post(f"/v1/api-keys/{first.json()['id']}/revoke", headers=caller.headers)
+    again = create(caller)  # a revoked key keeps its name
+    assert again.status_code == 409, again.text
+    assert again.json()["type"] == "/problems/key-name-taken"
+    assert again.json()["errors"] == [{"field": "name", "in": "body", "message": "is taken"}]
+    names = [
+        key["name"] for key in client.get("/v1/api-keys", headers=caller.headers).json()["items"]
+    ]
+    assert names.count("CRM sync") == 1
+    assert create(make_caller()).status_code == 201  # another organisation's is its own

@@ -37,6 +37,7 @@ def test_a_slug_is_taken_once_in_an_organisation(client: TestClient, caller: Cal
     assert create(client, caller, status="draft").status_code == 201
     again = create(client, caller, status="draft")
     assert again.status_code == 409, again.text
+    assert again.json()["type"] == "/problems/slug-taken"
     assert again.json()["errors"] == [{"field": "slug", "in": "body", "message": "is taken"}]
 
 

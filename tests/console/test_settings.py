@@ -267,6 +267,21 @@ def test_a_key_is_shown_once_works_and_is_revoked(
     assert client.get("/v1/campaigns", headers=caller.headers).status_code == 200
 
 
+def test_a_key_name_already_taken_is_said_beside_the_name(
+    client: TestClient, settings: Settings, caller: Caller
+) -> None:
+    """Key names are unique in an organisation (revoked keys' too): the form says so in
+    the user's language and makes no second key."""
+    sign_in(client, settings, caller.organisation_id, "owner@example.org", language="fr")
+    token = csrf(client)
+    form = {"name": "site web", "scope:campaigns:read": "on", "csrf": token}
+    assert client.post("/console/settings/keys", data=form).status_code == 200
+    again = client.post("/console/settings/keys", data=form)
+    assert again.status_code == 422 and 'id="name-error"' in again.text
+    assert "déjà" in again.text
+    assert count(client, ApiKey, ApiKey.name == "site web") == 1
+
+
 def test_the_last_owner_stays_and_a_removed_user_is_signed_out(
     client: TestClient, settings: Settings, caller: Caller
 ) -> None:

@@ -171,3 +171,9 @@ def test_every_line_the_worker_writes_is_json_in_json_log_format(database: str) 
     entries = [json.loads(line) for line in lines]
     assert entries[0]["message"] == "worker started"
     assert entries[-1]["message"] == "worker stopped" and entries[-1]["sent"] == 0
+
+
+def test_the_demo_refuses_a_demo_key_not_shaped_as_a_key(database: str) -> None:
+    refused = run(database, "demo", check=False, env={"LETTERDESK_DEMO_API_KEY": "notakey"})
+    assert refused.returncode == 1
+    assert "LETTERDESK_DEMO_API_KEY is not an API key" in refused.stdout

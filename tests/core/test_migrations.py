@@ -74,3 +74,37 @@ def test_an_old_salutation_override_is_kept_for_its_recipients_language(
         "rcp_en": ("Dear Jagmeet,", None),
         "rcp_none": ("Dear Elizabeth,", None),
     }
+
+
+def test_keys_sharing_a_name_are_told_apart_by_a_number(empty_postgres: str) -> None:
+    """Migration 0036: names become unique per organisation; the first key made keeps
+    its name, the next are numbered, past a name another key already has."""
+    command.upgrade(alembic_config(empty_postgres), "0035")
+    engine = make_engine(empty_postgres)
+    with engine.begin() as connection:
+        for organisation in ("org_1", "org_2"):
+            connection.execute(
+                text("INSERT INTO organisations (id, name, created_at) VALUES (:id, :id, now())"),
+                {"id": organisation},
+            )
+        for number, (organisation, name) in enumerate(
+            [("org_1", "crm"), ("org_1", "crm"), ("org_1", "crm (2)"), ("org_1", "crm"),
+             ("org_2", "crm"), ("org_1", "web")]
+        ):  # fmt: skip
+            connection.execute(
+                text(
+                    "INSERT INTO api_keys (id, organisation_id, name, prefix, digest, scopes,"
+                    " created_at) VALUES (:id, :org, :name, 'ld_', :id, '[]',"
+                    " now() + make_interval(secs => :n))"
+                ),
+                {"id": f"key_{number}", "org": organisation, "name": name, "n": number},
+            )
+    upgrade(empty_postgres)
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT id, name FROM api_keys ORDER BY id"))
+        names = {row.id: row.name for row in rows}
+    engine.dispose()
+    assert names == {
+        "key_0": "crm", "key_1": "crm (3)", "key_2": "crm (2)", "key_3": "crm (4)",
+        "key_4": "crm", "key_5": "web",
+    }  # fmt: skip

@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from app.errors import Conflict
 from app.main import create_app
 from app.settings import Settings
 from tests.campaign_data import action_body, make_campaign, make_directory
@@ -82,3 +83,21 @@ def test_the_problem_schema_declares_every_member(settings: Settings) -> None:
     example = take_action["responses"]["409"]["content"]["application/problem+json"]
     assert example["example"]["type"] == "/problems/duplicate-action"
     assert "action_id" in example["example"]
+
+
+def test_no_409_of_the_document_is_the_generic_conflict(settings: Settings) -> None:
+    """Each conflict a route declares is its own type, and the `Problem` schema names
+    every one of them, so a client tells them apart by `type` alone."""
+    document = create_app(settings).openapi()
+    generic = []
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            answer = operation["responses"].get("409", {}).get("content", {})
+            if "application/problem+json" in answer:  # (a page's 409 is the page again)
+                example = answer["application/problem+json"]["example"]
+                if example["type"] == "/problems/conflict":
+                    generic.append(f"{method.upper()} {path}")
+    assert generic == []
+    described = document["components"]["schemas"]["Problem"]["properties"]["type"]
+    for kind in Conflict.__subclasses__():
+        assert f"/problems/{kind.slug} (409)" in described["description"], kind.slug

@@ -81,7 +81,9 @@ def test_a_print_batch_is_answered_building_and_built_by_the_worker(
     )
     location = response.headers["location"]
     assert location == f"/v1/print-batches/{building['id']}"
-    assert client.get(f"{location}/pdf", headers=caller.headers).status_code == 409
+    not_ready = client.get(f"{location}/pdf", headers=caller.headers)
+    assert not_ready.status_code == 409
+    assert not_ready.json()["type"] == "/problems/batch-not-ready"
     assert client.get(location, headers=caller.headers).json()["status"] == "building"
     deliver_all(client, settings)
     batch = client.get(location, headers=caller.headers).json()

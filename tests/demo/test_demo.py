@@ -5,10 +5,13 @@ import email.policy
 from email.parser import BytesParser
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.auth.models import ApiKey
+from app.auth.service import generate_key
 from app.console.models import User
 from app.demo.service import (
     MEMBERS_2023_FILE,
@@ -18,7 +21,7 @@ from app.demo.service import (
     member_records,
 )
 from app.directory import importer
-from app.settings import Settings
+from app.settings import API_KEY_FORMAT, Settings
 from tests.conftest import Caller
 from tests.delivery_data import deliver_all
 
@@ -75,15 +78,46 @@ def test_the_demo_key_is_kept_private_on_disk(session: Session, settings: Settin
     assert settings.demo_key_file.stat().st_mode & 0o777 == 0o600
 
 
+WORKSHOP_KEY = "ld_demo-key-for-a-workshop-0000000000000000000"
+NEXT_WORKSHOP_KEY = "ld_demo-key-for-the-next-workshop-000000000000"
+
+
 def test_a_demo_key_given_in_settings_is_the_demo_key(
     client: TestClient, session: Session, settings: Settings
 ) -> None:
-    settings.demo_api_key = "ld_demo-key-for-a-workshop"
+    settings.demo_api_key = WORKSHOP_KEY
     report = load_demo(session, settings)
     assert report.key_source == "set"
-    caller = Caller(report.organisation_id, "ld_demo-key-for-a-workshop")
+    caller = Caller(report.organisation_id, WORKSHOP_KEY)
     assert client.get("/v1/recipients", headers=caller.headers).status_code == 200
-    assert load_demo(session, settings).key == "ld_demo-key-for-a-workshop"
+    assert load_demo(session, settings).key == WORKSHOP_KEY
+
+
+def test_a_demo_key_not_shaped_as_a_key_is_refused_naming_the_setting(
+    session: Session, settings: Settings
+) -> None:
+    assert API_KEY_FORMAT.fullmatch(generate_key())  # the shape real keys have
+    settings.demo_api_key = "notakey"
+    with pytest.raises(ValueError, match="LETTERDESK_DEMO_API_KEY is not an API key"):
+        load_demo(session, settings)
+    assert session.scalar(select(ApiKey.id)) is None
+
+
+def test_changing_the_demo_key_revokes_the_old_one(
+    client: TestClient, session: Session, settings: Settings
+) -> None:
+    made = load_demo(session, settings)  # a key made and kept in the file
+    settings.demo_api_key = WORKSHOP_KEY
+    load_demo(session, settings)
+    settings.demo_api_key = NEXT_WORKSHOP_KEY
+    organisation_id = load_demo(session, settings).organisation_id
+    for old in (made.key, WORKSHOP_KEY):
+        answer = client.get("/v1/recipients", headers=Caller(organisation_id, old).headers)
+        assert answer.status_code == 401 and "revoked" in answer.json()["detail"]
+    current = Caller(organisation_id, NEXT_WORKSHOP_KEY)
+    keys = client.get("/v1/api-keys", headers=current.headers).json()["items"]
+    live = [key["name"] for key in keys if key["revoked_at"] is None]
+    assert live == ["demo key (3)"]
 
 
 def test_the_minister_of_foreign_affairs_is_resolved_by_date(

@@ -103,6 +103,7 @@ def test_the_shuffle_from_2023_to_2025_stops_at_the_guard_until_forced(
     assert "would retire" in planned["stopped"]
     stopped = sync(client, caller, "house-of-commons")
     assert stopped.status_code == 409
+    assert stopped.json()["type"] == "/problems/sync-stopped"
     assert stopped.json()["report"]["counts"]["retired"] == retiring
     assert holders(client, caller, "Prime Minister") == ["Justin Trudeau"]  # nothing changed
 
@@ -127,7 +128,10 @@ def test_a_feed_answering_half_the_house_stops_and_changes_nothing(
     stopped = sync(client, caller, "house-of-commons")
     assert stopped.status_code == 409
     problem = stopped.json()
-    assert problem["type"].endswith("/conflict") and "172 of the source's 343" in problem["detail"]
+    assert (
+        problem["type"] == "/problems/sync-stopped"
+        and "172 of the source's 343" in problem["detail"]
+    )
     assert len([r for r in all_recipients(client, caller) if not r["retired"]]) == 343
 
 

@@ -443,3 +443,26 @@ def test_the_demo_members_have_no_gender_their_source_does_not_give() -> None:
     records = member_records()
     assert all("gender" not in record for record in records)
     assert sum(record["honorific"] == "The Honourable" for record in records) > 50
+
+
+def test_a_represent_import_fills_the_province_from_the_district(
+    client: TestClient, caller: Caller
+) -> None:
+    """Represent names a district, not its province: the province comes from the federal
+    district's code in the boundary's URL, else from its name (either representation
+    order), and stays empty for a district we cannot place."""
+    fortier: dict[str, Any] = REPRESENT["objects"][0]  # type: ignore[index]
+    objects = [
+        fortier,  # Ottawa—Vanier, a district of the 2013 order, by name
+        fortier | {"name": "A", "url": "https://example.org/a", "district_name": "Nowhere",
+                   "related": {"boundary_url": "/boundaries/federal-electoral-districts-"
+                                               "2023-representation-order/24015/"}},
+        fortier | {"name": "B", "url": "https://example.org/b",
+                   "district_name": "Mégantic—L'Érable—Lotbinière"},
+        fortier | {"name": "C", "url": "https://example.org/c", "district_name": "Ward 12"},
+    ]  # fmt: skip
+    document = {"objects": objects, "meta": REPRESENT["meta"]}
+    response = import_file(client, caller, json.dumps(document).encode(), "application/json")
+    assert response.status_code == 200, response.text
+    provinces = {r["display_name"]: r["district"]["province"] for r in listed(client, caller)}
+    assert provinces == {"Mona Fortier": "ON", "A": "QC", "B": "QC", "C": None}

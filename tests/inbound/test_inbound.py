@@ -16,7 +16,10 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
+import dkim
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -487,3 +490,29 @@ def test_responsiveness_counts_sent_bounced_and_answered_letters(
     # Another organisation's key finds no such campaign.
     assert client.get("/v1/campaigns/cmp_01JDQ9X5V6W7Y8Z9A0B1C2D3E4/responsiveness",
                       headers=caller.headers).status_code == 404  # fmt: skip
+
+
+def test_a_forwarded_reply_is_signed_with_the_organisations_own_key(
+    client: TestClient, caller: Caller, settings: Settings,
+    capturing: dict[str, Received], sink: tuple[SinkHandler, int],
+) -> None:  # fmt: skip
+    own = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = own.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    body = {"domain": "mail.letterdesk.localhost", "selector": "org1", "private_key": pem}
+    put = client.put("/v1/organisation/dkim", json=body, headers=caller.headers)
+    assert put.status_code == 200, put.text
+    record = put.json()["dns_record"].encode()
+    miller = capturing[MILLER]
+    reply_to = miller.message["Reply-To"].addresses[0].addr_spec
+    received = len(sink[0].received)
+    env_smtp = {"LETTERDESK_EMAIL_BACKEND": "smtp", "LETTERDESK_SMTP_PORT": str(sink[1])}
+    run_inbound(settings, official_reply(miller, "Merci.\n"), "--recipient", reply_to, env=env_smtp)
+    (forward,) = sink[0].received[received:]
+
+    def dnsfunc(name: bytes | str, timeout: int = 5) -> bytes | None:
+        asked = name.decode() if isinstance(name, bytes) else name
+        return record if asked == "org1._domainkey.mail.letterdesk.localhost." else None
+
+    assert dkim.verify(forward.raw, dnsfunc=dnsfunc)

@@ -220,5 +220,6 @@ def test_only_a_held_letter_can_be_released(
     released = client.post(f"/v1/letters/{queued['letter_id']}/release", headers=caller.headers)
     assert released.status_code == 409, released.text
     assert "queued" in released.json()["detail"]
+    assert released.json()["type"] == "/problems/letter-not-held"
     missing = client.post("/v1/letters/ltr_nothere/release", headers=caller.headers)
     assert missing.status_code == 404

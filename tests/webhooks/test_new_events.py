@@ -2,11 +2,16 @@
 received by a real HTTP receiver; ids and states only, nothing of the supporter."""
 
 import json
+from datetime import timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 
 from app.auth.scopes import Scope
+from app.constituents.service import apply_retention
+from app.db import utcnow
+from app.letters.models import Action, Letter
 from app.settings import Settings
 from app.tokens import confirmation_token
 from tests.campaign_data import action_body, make_campaign, make_directory
@@ -91,7 +96,8 @@ def test_an_erasure_is_told_by_ids_alone(
     assert data["action_ids"] == [hers["id"]]
     assert data["letter_ids"] == sorted(letter["id"] for letter in hers["letters"])
     assert data["campaign_ids"] == [campaign["id"]] and data["erased_at"]
-    assert set(data) == {"action_ids", "letter_ids", "campaign_ids", "erased_at"}
+    assert set(data) == {"action_ids", "letter_ids", "campaign_ids", "erased_at", "reason"}
+    assert data["reason"] == "request"
     for personal in ("amelie", "Amélie", "Tremblay", "Principale", "T5A"):
         assert personal not in json.dumps(event, ensure_ascii=False)
     shown = client.get(f"/v1/actions/{hers['id']}", headers=caller.headers).json()
@@ -108,3 +114,35 @@ def test_an_erasure_of_nobody_tells_nothing(
     assert erased.status_code == 200 and erased.json()["actions"] == 0
     deliver_all(client, settings)
     assert receiver.received == []
+
+
+def test_an_erasure_by_retention_is_told_as_one_on_request_is(
+    client: TestClient, caller: Caller, campaign: dict[str, Any], receiver: Receiver,
+    settings: Settings,
+) -> None:  # fmt: skip
+    make_webhook(client, caller, receiver.url, ["supporter.erased"])
+    hers = take_action(client)
+    recent = take_action(client, "bob@example.org")
+    deliver_all(client, settings)
+    long_ago = utcnow() - timedelta(days=settings.retention_days + 1)
+    with client.app.state.sessionmaker() as session:  # type: ignore[attr-defined]
+        session.execute(
+            update(Letter)
+            .where(Letter.action_id == hers["id"])
+            .values(created_at=long_ago, sent_at=long_ago)
+        )
+        session.execute(update(Action).where(Action.id == hers["id"]).values(created_at=long_ago))
+        session.commit()
+        run = apply_retention(session, settings)
+        assert run.actions == 1
+        assert apply_retention(session, settings).actions == 0  # nothing twice
+    deliver_all(client, settings)
+    (event,) = bodies(receiver)
+    assert event["type"] == "supporter.erased"
+    data = event["data"]
+    assert (data["action_ids"], data["reason"]) == ([hers["id"]], "retention")
+    assert data["letter_ids"] == sorted(letter["id"] for letter in hers["letters"])
+    assert data["campaign_ids"] == [campaign["id"]]
+    assert recent["id"] not in json.dumps(event)
+    for personal in ("amelie", "Amélie", "Tremblay", "Principale"):
+        assert personal not in json.dumps(event, ensure_ascii=False)

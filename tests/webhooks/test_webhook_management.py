@@ -119,6 +119,7 @@ def test_a_paused_webhook_is_sent_nothing_until_it_is_active_again(
     assert [d["status"] for d in deliveries(client, caller, made["id"])] == ["cancelled"]
     test = client.post(f"/v1/webhooks/{made['id']}/test", headers=caller.headers)
     assert test.status_code == 409 and "paused" in test.json()["detail"]
+    assert test.json()["type"] == "/problems/webhook-paused"
     assert patch(client, caller, made["id"], {"active": True}).json()["active"] is True
     take_action(client, "after@example.org")
     deliver_all(client, settings)
@@ -176,6 +177,7 @@ def test_a_failed_delivery_is_redelivered_with_the_same_event(
         f"/v1/webhooks/{made['id']}/deliveries/{repeat['id']}/redeliver", headers=caller.headers
     )
     assert still.status_code == 409 and "still being tried" in still.json()["detail"]
+    assert still.json()["type"] == "/problems/delivery-pending"
     deliver_all(client, settings)
     assert len(receiver.received) == 4
     first, last = receiver.received[0], receiver.received[-1]
