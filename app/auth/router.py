@@ -49,10 +49,16 @@ def get_organisation(principal: Admin, session: SessionDep) -> OrganisationOut:
     )
 
 
-@organisation_router.patch("", response_model=OrganisationOut)
+@organisation_router.patch(
+    "",
+    response_model=OrganisationOut,
+    responses=conflict("Another organisation has the `name` asked for."),
+)
 def update_organisation(
     body: OrganisationUpdate, principal: Admin, session: SessionDep
 ) -> OrganisationOut:
+    """Change the fields sent: the organisation's name, the name its emails show and its
+    public identity."""
     organisation = service.update_organisation(
         session, principal.organisation_id, body.model_dump(mode="json", exclude_unset=True)
     )

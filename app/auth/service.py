@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.auth.models import ApiKey, Organisation
@@ -41,8 +42,8 @@ def display_prefix(key: str) -> str:
 def create_organisation(session: Session, name: str) -> Organisation:
     if not name.strip() or len(name) > 200:
         raise InvalidInput("An organisation's name is 1 to 200 characters.")
-    if session.scalar(select(Organisation).where(Organisation.name == name)) is not None:
-        raise Conflict(f"An organisation named {name!r} already exists.")
+    if _name_taken(session, name, None):
+        raise name_conflict(name)
     organisation = Organisation(name=name)
     session.add(organisation)
     session.flush()
@@ -80,12 +81,35 @@ def update_organisation(
     session: Session, organisation_id: str, changes: dict[str, Any]
 ) -> Organisation:
     """Change the organisation's settings named in `changes` (checked by
-    OrganisationUpdate): its email name and public identity. None clears one."""
+    OrganisationUpdate): its name, email name and public identity. None clears one
+    (never the name, which OrganisationUpdate refuses to clear). Names are unique: the
+    check says so in the common case, the column's constraint when two renames race."""
     organisation = find_organisation(session, organisation_id)
+    new_name = changes.get("name")
+    if new_name is not None and _name_taken(session, new_name, organisation_id):
+        raise name_conflict(new_name)
     for name, value in changes.items():
         setattr(organisation, name, {} if name == "consent_text" and value is None else value)
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise name_conflict(str(new_name)) from None
     return organisation
+
+
+def _name_taken(session: Session, name: str, organisation_id: str | None) -> bool:
+    other = select(Organisation.id).where(
+        Organisation.name == name, Organisation.id != (organisation_id or "")
+    )
+    return session.scalar(other) is not None
+
+
+def name_conflict(name: str) -> Conflict:
+    return Conflict(
+        f"An organisation named {name!r} already exists.",
+        errors=[{"field": "name", "in": "body", "message": "another organisation has this name"}],
+    )
 
 
 def issue_key(

@@ -190,6 +190,15 @@ STRINGS: dict[str, dict[Language, str]] = {
         "en": "Some fields need a change: see the messages beside them.",
         "fr": "Certains champs sont à corriger : voyez les messages à côté.",
     },
+    "organisation_name": {"en": "Organisation's name", "fr": "Nom de l'organisme"},
+    "organisation_name_hint": {
+        "en": "Its own name, unique on this service: shown where nothing else is set.",
+        "fr": "Son propre nom, unique sur ce service : affiché là où rien d'autre n'est indiqué.",
+    },
+    "name_taken": {
+        "en": "Another organisation has this name: choose another.",
+        "fr": "Un autre organisme porte ce nom : choisissez-en un autre.",
+    },
     "email_name": {"en": "Name in emails", "fr": "Nom dans les courriels"},
     "email_name_hint": {
         "en": "Blank: {name}.",
