@@ -123,6 +123,10 @@ STRINGS: dict[str, dict[Language, str]] = {
         "{captured} reçues à l'adresse de réponse, {reported} signalées par les "
         "sympathisant·es ; taux de réponse {rate}, délai médian de réponse (jours) : {days}.",
     },
+    "replies_table": {
+        "en": "Replies per office, as a table",
+        "fr": "Réponses par fonction, en tableau",
+    },
     "replies_how": {
         "en": "The reply rate counts the letters whose outcome is known (a reply captured, "
         "or the supporter said whether they got one); the median days run from a letter "
