@@ -3,6 +3,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -10,11 +11,13 @@ from sqlalchemy.orm import Session
 from app.auth.models import ApiKey, Organisation
 from app.auth.scopes import Scope
 from app.db import utcnow
-from app.errors import Conflict, InvalidInput, NotFound, Unauthenticated
+from app.errors import Conflict, NotFound, Unauthenticated, invalid_field
+from app.fields import OrganisationName
 from app.ids import is_well_formed
 from app.pagination import Keys, ListWindow, Page, page_of
 
 KEY_PREFIX = "ld_"
+ORGANISATION_NAME: TypeAdapter[str] = TypeAdapter(OrganisationName)
 
 
 @dataclass(frozen=True)
@@ -40,14 +43,24 @@ def display_prefix(key: str) -> str:
 
 
 def create_organisation(session: Session, name: str) -> Organisation:
-    if not name.strip() or len(name) > 200:
-        raise InvalidInput("An organisation's name is 1 to 200 characters.")
+    """A new organisation, its name checked as PATCH /v1/organisation checks a new name."""
+    name = checked_name(name)
     if _name_taken(session, name, None):
         raise name_conflict(name)
     organisation = Organisation(name=name)
     session.add(organisation)
     session.flush()
     return organisation
+
+
+def checked_name(name: str) -> str:
+    try:
+        return ORGANISATION_NAME.validate_python(name)
+    except ValidationError as error:
+        message = str(error.errors()[0]["msg"])
+        raise invalid_field(
+            "name", message, "An organisation's name is 1 to 200 characters on one line."
+        ) from None
 
 
 def lock_organisation(session: Session, organisation_id: str) -> None:

@@ -5,6 +5,8 @@ and unique on the service: another organisation's name is a 409 naming the field
 import pytest
 from fastapi.testclient import TestClient
 
+from app.auth import service as auth
+from app.errors import InvalidInput
 from tests.conftest import Caller, MakeCaller
 
 NEW_NAME = "Amnistie internationale Canada francophone"
@@ -62,3 +64,12 @@ def test_another_organisations_name_is_a_conflict(
     assert clash["status"] == 409, clash
     assert [error["field"] for error in clash["errors"]] == ["name"]  # type: ignore[attr-defined]
     assert client.get("/v1/organisation", headers=caller.headers).json()["name"] == before
+
+
+@pytest.mark.parametrize("name", ["Amnesty\r\nBcc: someone", "Amnesty\u202eInternational", " "])
+def test_a_new_organisation_is_refused_the_names_a_rename_is(client: TestClient, name: str) -> None:
+    """`letterdesk org create` checks a name as PATCH does: a line break or a bidi
+    override would ride into every email the organisation sends."""
+    maker = client.app.state.sessionmaker  # type: ignore[attr-defined]
+    with maker() as db, pytest.raises(InvalidInput):
+        auth.create_organisation(db, name)
