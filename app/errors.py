@@ -83,6 +83,11 @@ class KeyNameTaken(Conflict):
     title = "Another API key of this organisation has this name"
 
 
+class OrganisationNameTaken(Conflict):
+    slug = "organisation-name-taken"
+    title = "Another organisation has this name"
+
+
 class LastAdminKey(Conflict):
     slug = "last-admin-key"
     title = "This is the organisation's last live admin key"

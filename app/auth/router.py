@@ -11,7 +11,7 @@ from app.auth.schemas import (
     OrganisationUpdate,
 )
 from app.db import SessionDep
-from app.errors import KeyNameTaken, LastAdminKey
+from app.errors import KeyNameTaken, LastAdminKey, OrganisationNameTaken
 from app.pagination import Window
 from app.responses import NOT_FOUND, conflict
 
@@ -73,10 +73,21 @@ def get_organisation(principal: Admin, session: SessionDep) -> OrganisationOut:
     )
 
 
-@organisation_router.patch("", response_model=OrganisationOut)
+@organisation_router.patch(
+    "",
+    response_model=OrganisationOut,
+    responses=conflict(
+        OrganisationNameTaken,
+        "another organisation has the `name` asked for. `errors` names `name`.",
+        "An organisation named 'Amnesty International Canada' already exists.",
+        errors=[{"field": "name", "in": "body", "message": "another organisation has this name"}],
+    ),
+)
 def update_organisation(
     body: OrganisationUpdate, principal: Admin, session: SessionDep
 ) -> OrganisationOut:
+    """Change the fields sent: the organisation's name, the name its emails show and its
+    public identity."""
     organisation = service.update_organisation(
         session, principal.organisation_id, body.model_dump(mode="json", exclude_unset=True)
     )

@@ -1,13 +1,21 @@
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 from app.auth.scopes import Scope
 from app.fields import (
     OptionalEmail,
     OptionalOrganisationName,
     OptionalSingleLine,
+    OrganisationName,
     SingleLine,
     reject_control_characters,
 )
@@ -164,10 +172,20 @@ class OrganisationUpdate(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
-            "examples": [{"email_name": "Amnistie internationale"}, IDENTITY_EXAMPLE]
+            "examples": [
+                {"email_name": "Amnistie internationale"},
+                {"name": "Amnesty International Canada (francophone)"},
+                IDENTITY_EXAMPLE,
+            ]
         },
     )
 
+    name: OrganisationName | None = Field(
+        None,
+        description="The organisation's own name (1 to 200 characters, one line), unique "
+        "among the service's organisations: 409 when another has it. It cannot be "
+        "cleared. The CLI's `--org` finds the organisation by this name, or by its id.",
+    )
     email_name: OptionalOrganisationName = Field(
         None, description="The name emails show (up to 200 characters); null or blank: its `name`."
     )
@@ -178,3 +196,11 @@ class OrganisationUpdate(BaseModel):
     contact_address: OptionalSingleLine = Field(None, description=CONTACT_ADDRESS)
     consent_text: dict[Literal["en", "fr"], ConsentText] | None = Field(None, description=CONSENT)
     next_action: LabelledLink | None = Field(None, description=NEXT_ACTION)
+
+    @field_validator("name")
+    @classmethod
+    def _name_is_kept(cls, value: str | None) -> str:
+        # Runs only when `name` is sent: left out, it is not changed.
+        if value is None:
+            raise ValueError("an organisation always has a name: it cannot be cleared")
+        return value

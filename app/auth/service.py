@@ -3,17 +3,28 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.auth.models import ApiKey, Organisation
 from app.auth.scopes import Scope
 from app.db import utcnow
-from app.errors import Conflict, InvalidInput, KeyNameTaken, LastAdminKey, NotFound, Unauthenticated
+from app.errors import (
+    KeyNameTaken,
+    LastAdminKey,
+    NotFound,
+    OrganisationNameTaken,
+    Unauthenticated,
+    invalid_field,
+)
+from app.fields import OrganisationName
 from app.ids import is_well_formed
 from app.pagination import Keys, ListWindow, Page, page_of
 
 KEY_PREFIX = "ld_"
+ORGANISATION_NAME: TypeAdapter[str] = TypeAdapter(OrganisationName)
 
 
 @dataclass(frozen=True)
@@ -39,14 +50,24 @@ def display_prefix(key: str) -> str:
 
 
 def create_organisation(session: Session, name: str) -> Organisation:
-    if not name.strip() or len(name) > 200:
-        raise InvalidInput("An organisation's name is 1 to 200 characters.")
-    if session.scalar(select(Organisation).where(Organisation.name == name)) is not None:
-        raise Conflict(f"An organisation named {name!r} already exists.")
+    """A new organisation, its name checked as PATCH /v1/organisation checks a new name."""
+    name = checked_name(name)
+    if _name_taken(session, name, None):
+        raise name_conflict(name)
     organisation = Organisation(name=name)
     session.add(organisation)
     session.flush()
     return organisation
+
+
+def checked_name(name: str) -> str:
+    try:
+        return ORGANISATION_NAME.validate_python(name)
+    except ValidationError as error:
+        message = str(error.errors()[0]["msg"])
+        raise invalid_field(
+            "name", message, "An organisation's name is 1 to 200 characters on one line."
+        ) from None
 
 
 def lock_organisation(session: Session, organisation_id: str) -> None:
@@ -80,12 +101,35 @@ def update_organisation(
     session: Session, organisation_id: str, changes: dict[str, Any]
 ) -> Organisation:
     """Change the organisation's settings named in `changes` (checked by
-    OrganisationUpdate): its email name and public identity. None clears one."""
+    OrganisationUpdate): its name, email name and public identity. None clears one
+    (never the name, which OrganisationUpdate refuses to clear). Names are unique: the
+    check says so in the common case, the column's constraint when two renames race."""
     organisation = find_organisation(session, organisation_id)
+    new_name = changes.get("name")
+    if new_name is not None and _name_taken(session, new_name, organisation_id):
+        raise name_conflict(new_name)
     for name, value in changes.items():
         setattr(organisation, name, {} if name == "consent_text" and value is None else value)
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise name_conflict(str(new_name)) from None
     return organisation
+
+
+def _name_taken(session: Session, name: str, organisation_id: str | None) -> bool:
+    other = select(Organisation.id).where(
+        Organisation.name == name, Organisation.id != (organisation_id or "")
+    )
+    return session.scalar(other) is not None
+
+
+def name_conflict(name: str) -> OrganisationNameTaken:
+    return OrganisationNameTaken(
+        f"An organisation named {name!r} already exists.",
+        errors=[{"field": "name", "in": "body", "message": "another organisation has this name"}],
+    )
 
 
 def issue_key(

@@ -119,6 +119,44 @@ STRINGS: dict[str, dict[Language, str]] = {
     "count": {"en": "Count", "fr": "Nombre"},
     "none_yet": {"en": "Nothing yet.", "fr": "Rien pour l'instant."},
     "sort_by": {"en": "Sort by", "fr": "Trier par"},
+    # Replies per office (app.console.replies).
+    "replies_by_office": {"en": "Replies per office", "fr": "Réponses par fonction"},
+    "replies_overall": {
+        "en": "Emailed letters: {sent} sent, {bounced} bounced; replies: {captured} captured "
+        "at the reply address, {reported} reported by supporters; reply rate {rate}, "
+        "median days to a reply: {days}.",
+        "fr": "Lettres par courriel : {sent} envoyées, {bounced} revenues ; réponses : "
+        "{captured} reçues à l'adresse de réponse, {reported} signalées par les "
+        "sympathisant·es ; taux de réponse {rate}, délai médian de réponse (jours) : {days}.",
+    },
+    "replies_table": {
+        "en": "Replies per office, as a table",
+        "fr": "Réponses par fonction, en tableau",
+    },
+    "replies_how": {
+        "en": "The reply rate counts the letters whose outcome is known (a reply captured, "
+        "or the supporter said whether they got one); the median days run from a letter "
+        "leaving to its first captured reply. The same figures are in the API: "
+        "GET /v1/campaigns/{id}/responsiveness.",
+        "fr": "Le taux de réponse porte sur les lettres dont on connaît l'issue (une réponse "
+        "reçue, ou la personne a dit si elle en a eu une) ; le délai médian court de "
+        "l'envoi de la lettre à sa première réponse reçue. Les mêmes chiffres sont dans "
+        "l'API : GET /v1/campaigns/{id}/responsiveness.",
+    },
+    "no_replies_yet": {
+        "en": "No letter has left by email yet.",
+        "fr": "Aucune lettre n'est encore partie par courriel.",
+    },
+    "replies_sort_sent": {"en": "letters sent", "fr": "lettres envoyées"},
+    "replies_sort_office": {"en": "office", "fr": "fonction"},
+    "replies_sort_rate": {"en": "reply rate", "fr": "taux de réponse"},
+    "office": {"en": "Office", "fr": "Fonction"},
+    "held_by": {"en": "Held by", "fr": "Titulaire"},
+    "bounced": {"en": "Bounced", "fr": "Revenues"},
+    "replies_captured": {"en": "Replies captured", "fr": "Réponses reçues"},
+    "replies_reported": {"en": "Replies reported", "fr": "Réponses signalées"},
+    "reply_rate": {"en": "Reply rate", "fr": "Taux de réponse"},
+    "median_days": {"en": "Median days to reply", "fr": "Délai médian (jours)"},
     "supporters_of": {"en": "Supporters: {title}", "fr": "Sympathisant·es : {title}"},
     "personal_data": {"en": "Personal data", "fr": "Données personnelles"},
     "personal_data_message": {
@@ -195,6 +233,15 @@ STRINGS: dict[str, dict[Language, str]] = {
     "form_has_errors": {
         "en": "Some fields need a change: see the messages beside them.",
         "fr": "Certains champs sont à corriger : voyez les messages à côté.",
+    },
+    "organisation_name": {"en": "Organisation's name", "fr": "Nom de l'organisme"},
+    "organisation_name_hint": {
+        "en": "Its own name, unique on this service: shown where nothing else is set.",
+        "fr": "Son propre nom, unique sur ce service : affiché là où rien d'autre n'est indiqué.",
+    },
+    "name_taken": {
+        "en": "Another organisation has this name: choose another.",
+        "fr": "Un autre organisme porte ce nom : choisissez-en un autre.",
     },
     "email_name": {"en": "Name in emails", "fr": "Nom dans les courriels"},
     "email_name_hint": {

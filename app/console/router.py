@@ -23,13 +23,14 @@ from sqlalchemy.orm import Session
 
 from app.campaigns.models import Campaign
 from app.campaigns.service import get_campaign
-from app.console import i18n, service, supporters
+from app.console import i18n, replies, service, supporters
 from app.console.models import ConsoleSession, User
 from app.console.roles import may_change_campaigns, may_see_personal_data
 from app.console.supporters import SupporterFilter
 from app.constituents import service as constituents
 from app.db import SessionDep
 from app.errors import Gone, NotFound, TooManyRequests
+from app.inbound.figures import responsiveness
 from app.letters.results import results
 from app.rate_limits import check_address
 from app.settings import Settings, SettingsDep
@@ -530,8 +531,10 @@ def campaign_results(
     viewer: ViewerDep,
     campaign_id: str,
     sort: Annotated[str, Query(pattern="^(letters|name)$")] = "letters",
+    replies_sort: Annotated[str, Query(alias="replies", pattern="^(sent|office|rate)$")] = "sent",
 ) -> Response:
-    """The figures of GET /v1/campaigns/{id}/results, as a page (every role)."""
+    """The figures of GET /v1/campaigns/{id}/results and of .../responsiveness (replies
+    per office), as a page (every role: counts and officials, no supporter)."""
     if viewer is None:
         return to_sign_in()
     try:
@@ -540,6 +543,7 @@ def campaign_results(
         return refused(request, viewer, 404, "not_found")
     figures = results(session, campaign)
     figures.by_recipient.sort(key=RESULT_SORTS[sort])
+    answered = responsiveness(session, campaign)
     row = campaign_row(campaign, viewer.language)
     return page(
         request,
@@ -550,5 +554,8 @@ def campaign_results(
         campaign=campaign,
         figures=figures,
         sort=sort,
+        replies_sort=replies_sort,
+        overall=replies.reply_row("", [], answered.overall, viewer.language),
+        reply_rows=replies.reply_rows(answered.offices, replies_sort, viewer.language),
         per_day=[{"day": d.day.isoformat(), "actions": d.actions} for d in figures.actions_per_day],
     )

@@ -39,6 +39,7 @@ from app.webhooks.schemas import DeliveryStatus, EventType, WebhookCreate, Webho
 router = APIRouter(include_in_schema=False)
 
 IDENTITY_FIELDS = (
+    "name",
     "email_name",
     "logo_url",
     "brand_colour",
@@ -139,7 +140,7 @@ def conflict_page(request: Request, viewer: Viewer, key: str) -> HTMLResponse:
 
 def identity_form(organisation_row: Organisation) -> dict[str, str]:
     consent = organisation_row.consent_text or {}
-    values = {name: getattr(organisation_row, name) or "" for name in IDENTITY_FIELDS[:6]}
+    values = {name: getattr(organisation_row, name) or "" for name in IDENTITY_FIELDS[:7]}
     return values | {"consent_en": consent.get("en", ""), "consent_fr": consent.get("fr", "")}
 
 
@@ -150,6 +151,7 @@ def identity_page(
     form: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
     saved: bool = False,
+    status: int = 422,
 ) -> HTMLResponse:
     found = service.organisation_of(session, viewer.user)
     return page(
@@ -157,7 +159,7 @@ def identity_page(
         "settings_identity.html",
         viewer.language,
         viewer,
-        status=422 if errors else 200,
+        status=status if errors else 200,
         title=i18n.text("identity", viewer.language),
         organisation=found,
         form=form or identity_form(found),
@@ -195,8 +197,9 @@ def brand_css(session: SessionDep, viewer: ViewerDep) -> Response:
 
 def identity_changes(form: dict[str, str]) -> dict[str, Any]:
     consent = {lang: form[f"consent_{lang}"] for lang in ("en", "fr") if form[f"consent_{lang}"]}
-    changes: dict[str, Any] = {name: form[name] or None for name in IDENTITY_FIELDS[:6]}
-    return changes | {"consent_text": consent or None}
+    changes: dict[str, Any] = {name: form[name] or None for name in IDENTITY_FIELDS[1:7]}
+    # A blank name is refused as too short, not taken for "clear it".
+    return changes | {"name": form["name"], "consent_text": consent or None}
 
 
 @router.post("/console/settings/identity", response_model=None)
@@ -210,13 +213,19 @@ async def change_identity(
     if isinstance(posted, Response):
         return posted
     form = {name: posted.get(name, "").strip() for name in IDENTITY_FIELDS}
+    if "name" not in posted:  # a form of before the name was on it: the name stays
+        form["name"] = service.organisation_of(session, viewer.user).name
     try:
         body = OrganisationUpdate.model_validate(identity_changes(form))
     except ValidationError as error:
         return identity_page(request, session, viewer, form, field_errors(error, viewer.language))
-    auth.update_organisation(
-        session, viewer.user.organisation_id, body.model_dump(mode="json", exclude_unset=True)
-    )
+    try:
+        auth.update_organisation(
+            session, viewer.user.organisation_id, body.model_dump(mode="json", exclude_unset=True)
+        )
+    except Conflict:
+        taken = {"name": i18n.text("name_taken", viewer.language)}
+        return identity_page(request, session, viewer, form, taken, status=409)
     return identity_page(request, session, viewer, saved=True)
 
 

@@ -105,6 +105,33 @@ def test_an_owner_changes_the_identity_as_the_api_does(
     assert css.headers["content-type"].startswith("text/css") and "#ffff00" in css.text
 
 
+def test_an_owner_renames_the_organisation_but_not_to_another_ones_name(
+    client: TestClient, settings: Settings, caller: Caller, make_caller: MakeCaller
+) -> None:
+    sign_in(client, settings, caller.organisation_id, "owner@example.org")
+    form = client.get("/console/settings/identity").text
+    before = client.get("/v1/organisation", headers=caller.headers).json()["name"]
+    assert f'id="name" name="name" type="text" value="{before}"' in form
+    renamed = IDENTITY | {"name": "Amnistie internationale Canada", "csrf": csrf(client)}
+    answer = client.post("/console/settings/identity", data=renamed)
+    assert answer.status_code == 200 and "Saved." in answer.text
+    shown = client.get("/v1/organisation", headers=caller.headers).json()
+    assert shown["name"] == "Amnistie internationale Canada"
+    assert shown["email_name"] == IDENTITY["email_name"]
+
+    other = make_caller()
+    taken = client.get("/v1/organisation", headers=other.headers).json()["name"]
+    clash = client.post("/console/settings/identity", data=renamed | {"name": taken})
+    assert clash.status_code == 409
+    assert re.search(r'id="name-error">Another organisation has this name', clash.text)
+    assert f'value="{taken}"' in clash.text  # what was typed is kept to correct
+    blank = client.post("/console/settings/identity", data=renamed | {"name": "  "})
+    assert blank.status_code == 422
+    assert re.search(r'id="name-error">A name is 1 to 200 characters', blank.text)
+    after = client.get("/v1/organisation", headers=caller.headers).json()["name"]
+    assert after == "Amnistie internationale Canada"
+
+
 def test_bad_identity_fields_are_named_in_the_users_language_and_nothing_changes(
     client: TestClient, settings: Settings, caller: Caller
 ) -> None:
@@ -124,7 +151,7 @@ def test_a_form_without_its_csrf_token_changes_nothing(
 ) -> None:
     sign_in(client, settings, caller.organisation_id, "owner@example.org")
     for path, data in (
-        ("/console/settings/identity", IDENTITY),
+        ("/console/settings/identity", IDENTITY | {"name": "Taken over"}),
         ("/console/settings/keys", {"name": "x", "scope:admin": "on"}),
         ("/console/settings/users", {"email": "new@example.org", "role": "owner"}),
         ("/console/settings/webhooks", {"url": HOOK, "event:letter.sent": "on"}),
@@ -181,7 +208,7 @@ def test_editors_and_viewers_change_no_setting(
     assert client.get("/console/settings/webhooks").status_code == expected_webhooks
     assert client.get(f"/console/settings/webhooks/{webhook_id}").status_code == (expected_webhooks)
     for path, data in (
-        ("/console/settings/identity", IDENTITY),
+        ("/console/settings/identity", IDENTITY | {"name": "Taken over"}),
         ("/console/settings/keys", {"name": "x", "scope:admin": "on"}),
         (f"/console/settings/keys/{key_id(client, caller)}/revoke", {}),
         ("/console/settings/users", {"email": "new@example.org", "role": "owner"}),
@@ -194,7 +221,8 @@ def test_editors_and_viewers_change_no_setting(
     ):
         answer = client.post(path, data=data | {"csrf": token})
         assert answer.status_code == 403, path
-    assert client.get("/v1/organisation", headers=caller.headers).json()["brand_colour"] is None
+    shown = client.get("/v1/organisation", headers=caller.headers).json()
+    assert shown["brand_colour"] is None and shown["name"] != "Taken over"
     assert count(client, ApiKey, ApiKey.revoked_at.is_(None)) == 1
     assert count(client, User) == 2 and count(client, User, User.role == "owner") == 1
     hooks = client.get("/v1/webhooks", headers=caller.headers).json()["items"]

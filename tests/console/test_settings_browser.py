@@ -13,12 +13,10 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from app.auth.service import find_key
-from app.console import service
 from app.delivery.email import email_backend
 from app.settings import Settings
 from app.worker import Worker
-from tests.console.test_console_browser import emailed_link, shot
+from tests.console.test_console_browser import VIEWPORTS, shot, sign_in
 from tests.http_receiver import Receiver, http_receiver
 from tests.web.test_web_browser import browser, new_page, serious_violations
 from tests.web_server import LiveServer, live_server
@@ -61,20 +59,6 @@ def emailed_to(server: LiveServer, address: str) -> bool:
     return False
 
 
-def sign_in(page: Page, server: LiveServer, email_address: str, language: str) -> None:
-    with server.app.state.sessionmaker() as db:
-        demo_key = find_key(db, server.key)
-        assert demo_key is not None
-        service.add_user(db, demo_key.organisation_id, email_address, "owner", language=language)
-        db.commit()
-    page.goto("/console/sign-in")
-    page.fill("#email", email_address)
-    page.click("button[type=submit]")
-    page.goto(emailed_link(server))
-    page.click("main button[type=submit]")
-    expect(page.locator("nav a[href='/console/settings/identity']").first).to_be_visible()
-
-
 def checked_page(page: Page, name: str) -> None:
     assert serious_violations(page) == [], name
     # Nothing wider than the screen: a phone scrolls the page down, never sideways.
@@ -87,12 +71,9 @@ def checked_page(page: Page, name: str) -> None:
 def test_an_owner_runs_the_settings(
     browser: Browser, server: LiveServer, receiver: Receiver, device: str, language: str
 ) -> None:
-    viewport = (
-        {"width": 1280, "height": 900} if device == "desktop" else {"width": 360, "height": 740}
-    )
     words = WORDS[language]
     run = f"{device}-{language}"
-    context, page = new_page(browser, server, viewport=viewport)
+    context, page = new_page(browser, server, viewport=VIEWPORTS[device])
     try:
         sign_in(page, server, f"owner-{run}@example.org", language)
         page.locator("nav a[href='/console/settings/identity']").first.click()
