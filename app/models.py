@@ -3,7 +3,7 @@
 from app.auth.models import ApiKey, Organisation
 from app.campaigns.models import Campaign
 from app.console.models import ConsoleSession, SignInLink, User
-from app.delivery.models import Delivery, DeliveryAttempt, PrintBatch
+from app.delivery.models import Delivery, DeliveryAttempt, Digest, PrintBatch
 from app.directory.models import PostalCodeDistrict, Recipient, RecipientRole
 from app.idempotency.models import IdempotencyKey
 from app.impact.models import Questionnaire
@@ -19,6 +19,7 @@ __all__ = [
     "ConsoleSession",
     "Delivery",
     "DeliveryAttempt",
+    "Digest",
     "IdempotencyKey",
     "InboundMessage",
     "Letter",

@@ -108,6 +108,12 @@ class Settings(BaseSettings):
     # default, as partners paste the snippet into their own; list origins to narrow it.
     embed_frame_ancestors: str = "*"
 
+    # Offices that take a daily digest get it once a day, from this hour (0-23) in the
+    # office's time zone ("office": from its province; Ottawa's when unknown) or in the
+    # zone named here ("UTC", "America/Toronto").
+    digest_hour: int = Field(8, ge=0, le=23)
+    digest_time_zone: str = "office"
+
     page_size: Literal["letter", "a4"] = "letter"
     print_dir: Path = VAR_DIR / "print"
 

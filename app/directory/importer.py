@@ -45,7 +45,7 @@ Progress = Callable[[int, int], None]
 CSV_SCALAR_COLUMNS = {
     "external_id", "honorific", "first_name", "last_name", "display_name", "post_nominals",
     "language", "party", "elected_office", "email", "phone", "salutation_override",
-    "salutation_override_fr", "gender",
+    "salutation_override_fr", "gender", "delivery_preference",
 }  # fmt: skip
 CSV_DISTRICT_COLUMNS = {"district_code": "code", "district_name": "name", "province": "province"}
 CSV_ADDRESS_PARTS = ("address", "city", "province", "postal_code", "phone", "fax")

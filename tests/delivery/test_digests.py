@@ -1,0 +1,280 @@
+"""Office delivery preferences: an office that takes a daily digest gets one email a day
+per address with every letter due, a manifest first, through a real SMTP server and read
+back with the strict parser; every letter in it is sent once, even across a worker that
+died after the server took it; an office that takes print only gets its letters in a
+print batch, never by email."""
+
+import email.policy
+import json
+from datetime import timedelta
+from email.message import EmailMessage
+from email.parser import BytesParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from app.campaigns.models import CampaignCounter
+from app.db import utcnow
+from app.delivery.digests import gather_digests
+from app.delivery.email import email_backend
+from app.delivery.models import Delivery, DeliveryAttempt
+from app.delivery.sending import claim_due_deliveries, send_digest
+from app.settings import Settings
+from app.webhooks.models import WebhookEvent
+from tests.campaign_data import action_body, make_campaign, make_directory
+from tests.conftest import Caller
+from tests.delivery_data import deliver_all, make_print_batch
+from tests.smtp_sink import Received, SinkHandler
+from tests.webhook_data import make_webhook
+
+ZIAD = "ziad.aboultaif@parl.gc.ca"
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """The service's: letter.sent told to a webhook on loopback (never reached)."""
+    return settings.model_copy(update={"webhook_allow_private_addresses": True})
+
+
+@pytest.fixture
+def mail_settings(settings: Settings, sink: tuple[SinkHandler, int], tmp_path: Path) -> Settings:
+    # From midnight: whatever the hour the test runs at, the day's digest may go.
+    return settings.model_copy(
+        update={
+            "email_backend": "smtp",
+            "smtp_port": sink[1],
+            "outbox_dir": tmp_path / "out",
+            "digest_hour": 0,
+        }
+    )
+
+
+def read_back(received: Received) -> EmailMessage:
+    parsed = BytesParser(policy=email.policy.strict).parsebytes(received.raw)
+    assert isinstance(parsed, EmailMessage)
+    assert all(not header.defects for _, header in parsed.items())
+    return parsed
+
+
+def text_of(parsed: EmailMessage) -> str:
+    body = parsed.get_body(("plain",))
+    assert body is not None
+    return str(body.get_content()).replace("\r\n", "\n")
+
+
+def prefer(client: TestClient, caller: Caller, recipient_id: str, preference: str) -> None:
+    response = client.patch(
+        f"/v1/recipients/{recipient_id}",
+        json={"delivery_preference": preference},
+        headers=caller.headers,
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["delivery_preference"] == preference
+
+
+def act(client: TestClient, **changes: Any) -> dict[str, Any]:
+    response = client.post("/v1/campaigns/rescind-stca/actions", json=action_body(**changes))
+    assert response.status_code == 201, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def to(action: dict[str, Any], name: str) -> dict[str, Any]:
+    letters: list[dict[str, Any]] = action["letters"]
+    (letter,) = [x for x in letters if x["recipient"]["display_name"] == name]
+    return letter
+
+
+def status_of(client: TestClient, caller: Caller, letter_id: str) -> str:
+    response = client.get(f"/v1/letters/{letter_id}", headers=caller.headers)
+    assert response.status_code == 200, response.text
+    return str(response.json()["status"])
+
+
+def digest_campaign(client: TestClient, caller: Caller) -> dict[str, str]:
+    """Ziad Aboultaif takes a digest: written to as the own MP of Edmonton Manning
+    (T5A) and, by everyone, as a named recipient; Steven MacKinnon (Gatineau) takes
+    each letter by email."""
+    ids = make_directory(client, caller)
+    prefer(client, caller, ids["aboultaif"], "daily_digest")
+    make_campaign(
+        client,
+        caller,
+        targets=[{"type": "own_mp"}, {"type": "recipient", "recipient_id": ids["aboultaif"]}],
+    )
+    return ids
+
+
+GATINEAU = {
+    "supporter": {
+        "email": "denis@example.org",
+        "first_name": "Denis",
+        "city": "Gatineau",
+        "province": "QC",
+        "postal_code": "J8X 1A1",
+    },
+    "district": "Gatineau",
+    "intro": "I teach in Gatineau and I care about refugees.",
+}
+
+
+def test_a_digest_office_gets_one_email_a_day_with_an_honest_manifest_first(
+    client: TestClient,
+    caller: Caller,
+    session: Session,
+    mail_settings: Settings,
+    sink: tuple[SinkHandler, int],
+) -> None:
+    digest_campaign(client, caller)
+    make_webhook(client, caller, "http://127.0.0.1:9/hook", ["letter.sent"])
+    first = act(client)
+    second = act(
+        client,
+        supporter={"email": "bea@example.org", "first_name": "Béatrice"},
+        intro="I am a teacher in Edmonton Manning and I see the harm every week.",
+        ask="Rescind the agreement before the winter, please.",
+    )
+    stopped = act(client, supporter={"email": "carl@example.org", "first_name": "Carl"})
+    away = act(client, **GATINEAU)
+    stopped_id = to(stopped, "Ziad Aboultaif")["id"]
+    response = client.post(f"/v1/letters/{stopped_id}/cancel", headers=caller.headers)
+    assert response.status_code == 200, response.text
+
+    deliver_all(client, mail_settings)
+
+    by_address = {tuple(r.recipients): r for r in sink[0].received}
+    assert sorted(by_address) == [("steven.mackinnon@parl.gc.ca",), (ZIAD,)]
+    parsed = read_back(by_address[(ZIAD,)])
+    in_it = [to(first, "Ziad Aboultaif"), to(second, "Ziad Aboultaif"), to(away, "Ziad Aboultaif")]
+    assert str(parsed["Subject"]).startswith("Daily digest from Org ")
+    assert ": 3 letters (" in str(parsed["Subject"])
+    assert parsed["Content-Language"] == "en"
+    (mailbox,) = parsed["To"].addresses
+    assert (mailbox.display_name, mailbox.addr_spec) == ("Ziad Aboultaif", ZIAD)
+    text = text_of(parsed)
+    manifest, _, letters = text.partition("-" * 60)
+    average = round(100 * sum(x["own_words_share"] for x in in_it) / 3)
+    assert "- Letters: 3" in manifest
+    # Two wrote from Edmonton Manning (T5A); the teacher from Gatineau did not. No
+    # campaign here asks for confirmation, so none confirmed an address.
+    assert "From constituents of Edmonton Manning: 2 " in manifest
+    assert "of whom 0 confirmed their email address" in manifest
+    assert (
+        f"With the supporter's own words: 3 of 3 (100%); on average {average}% of a "
+        "letter's message" in manifest
+    )
+    # The organisation's texts once, above the letters.
+    assert manifest.count("The United States is not safe for everyone.") == 1
+    assert manifest.count("Rescind the agreement.") == 1
+    for n, letter in enumerate(in_it, 1):
+        assert f"Letter {n} of 3" in letters
+        assert letter["body_text"].rstrip() in letters
+    for sender in ("Amélie Tremblay <amelie@example.org>", "Béatrice Tremblay <bea@example.org>"):
+        assert f"From: {sender}" in letters
+    assert "To answer Amélie Tremblay, write to amelie@example.org." in letters
+    assert "\n-- \n" not in text  # no signature separator: a client could hide the rest
+    assert "Carl" not in text  # stopped before the digest went: not in it
+
+    for letter in in_it:
+        assert status_of(client, caller, letter["id"]) == "sent"
+    assert status_of(client, caller, stopped_id) == "cancelled"
+    sent_events = session.scalars(
+        select(WebhookEvent.body).where(WebhookEvent.type == "letter.sent")
+    )
+    told = sorted(json.loads(body)["data"]["id"] for body in sent_events)
+    mackinnon = to(away, "Steven MacKinnon")["id"]
+    assert told == sorted([*(x["id"] for x in in_it), mackinnon])
+
+    # Later the same day: the letter waits for tomorrow's digest.
+    later = act(client, supporter={"email": "dora@example.org", "first_name": "Dora"})
+    deliver_all(client, mail_settings)
+    assert len(sink[0].received) == 2
+    waiting = to(later, "Ziad Aboultaif")["id"]
+    assert status_of(client, caller, waiting) == "queued"
+    tomorrow = utcnow() + timedelta(days=1)
+    assert gather_digests(session, mail_settings, tomorrow).done == 1
+    deliver_all(client, mail_settings)
+    assert len(sink[0].received) == 3
+    assert "- Letters: 1" in text_of(read_back(sink[0].received[-1]))
+    assert status_of(client, caller, waiting) == "sent"
+
+
+def test_a_digest_is_recorded_once_though_its_worker_died_after_sending_it(
+    client: TestClient,
+    caller: Caller,
+    session: Session,
+    mail_settings: Settings,
+    sink: tuple[SinkHandler, int],
+) -> None:
+    digest_campaign(client, caller)
+    letters = [
+        to(act(client, supporter={"email": f"s{n}@example.org"}), "Ziad Aboultaif")["id"]
+        for n in range(3)
+    ]
+    assert gather_digests(session, mail_settings).done == 1
+    (claimed,) = claim_due_deliveries(session, "dead-worker", 10, 60)
+    assert {status_of(client, caller, x) for x in letters} == {"sending"}
+    # The worker sends it, the server takes it, and the worker dies before recording.
+    backend = email_backend(mail_settings)
+    outcome = send_digest(session, claimed, backend, mail_settings)
+    backend.close()
+    assert outcome.kind == "sent" and sorted(outcome.letters) == sorted(letters)
+    assert len(sink[0].received) == 1
+    # Its lease runs out; the next worker takes the digest again.
+    session.execute(update(Delivery).where(Delivery.id == claimed).values(leased_until=utcnow()))
+    session.commit()
+    deliver_all(client, mail_settings)
+
+    first, again = (read_back(r) for r in sink[0].received)
+    assert first["Message-ID"] == again["Message-ID"]  # the receiver drops the copy
+    assert {status_of(client, caller, x) for x in letters} == {"sent"}
+    attempts = session.scalar(select(func.count()).where(DeliveryAttempt.delivery_id == claimed))
+    assert attempts == 1
+    sent = session.scalar(select(func.sum(CampaignCounter.sent_count)))
+    assert sent == 3
+    deliver_all(client, mail_settings)
+    assert len(sink[0].received) == 2
+
+
+def test_a_print_only_office_is_written_to_by_post_whatever_the_campaign_says(
+    client: TestClient,
+    caller: Caller,
+    mail_settings: Settings,
+    sink: tuple[SinkHandler, int],
+) -> None:
+    ids = make_directory(client, caller)
+    prefer(client, caller, ids["miller"], "print_only")
+    make_campaign(client, caller)  # email only
+    taken = act(client)
+    to_miller = to(taken, "Marc Miller")
+    assert to_miller["channel"] == "print"
+    assert to(taken, "Ziad Aboultaif")["channel"] == "email"
+    deliver_all(client, mail_settings)
+    assert [r.recipients for r in sink[0].received] == [[ZIAD]]
+    batch = make_print_batch(client, caller.headers)
+    assert batch["letter_count"] == 1
+    assert status_of(client, caller, to_miller["id"]) == "batched"
+
+
+def test_an_office_that_leaves_the_digest_gets_its_waiting_letters_one_by_one(
+    client: TestClient,
+    caller: Caller,
+    mail_settings: Settings,
+    sink: tuple[SinkHandler, int],
+) -> None:
+    ids = digest_campaign(client, caller)
+    # Before its hour (23:00 in a zone where it is not yet): the letter waits.
+    zone = "UTC" if utcnow().hour != 23 else "Etc/GMT+1"
+    late = mail_settings.model_copy(update={"digest_time_zone": zone, "digest_hour": 23})
+    taken = act(client)
+    deliver_all(client, late)
+    assert sink[0].received == []
+    prefer(client, caller, ids["aboultaif"], "email")
+    deliver_all(client, late)
+    (letter,) = sink[0].received
+    assert letter.recipients == [ZIAD]
+    assert "Daily digest" not in str(read_back(letter)["Subject"])
+    assert status_of(client, caller, to(taken, "Ziad Aboultaif")["id"]) == "sent"
