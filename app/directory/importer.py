@@ -319,7 +319,7 @@ def _plan(
             nameless.append(row_error(number, "display_name", NAMELESS))
         if current is None:
             row = {column.name: None for column in RECIPIENTS.columns}
-            row |= values | {
+            row |= {"delivery_preference": "email"} | values | {
                 "id": new_id("rcp"),
                 "organisation_id": organisation_id,
                 "addresses": values.get("addresses") or [],
