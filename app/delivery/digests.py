@@ -24,7 +24,7 @@ from email.message import EmailMessage
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import ColumnElement, and_, exists, select, update
+from sqlalchemy import ColumnElement, and_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -39,6 +39,7 @@ from app.ids import new_id
 from app.inbound.addresses import reply_address
 from app.letters import lifecycle
 from app.letters.models import Action, Letter
+from app.letters.readdressing import follow_role_holder
 from app.outbox.periodic import Pass
 from app.settings import Settings
 from app.tokens import bounce_address, message_id
@@ -80,14 +81,18 @@ def office_day(settings: Settings, province: str | None, now: datetime) -> date 
 
 def route_left_digests(session: Session) -> int:
     """Letters waiting for the digest of an office that no longer takes one (or whose
-    recipient was deleted) go one by one, as email, from the next poll."""
-    takes_digest = exists().where(
-        Recipient.id == Letter.recipient_id, Recipient.delivery_preference == "daily_digest"
+    recipient was deleted, or that a letter to a role no longer goes to) go one by one,
+    as email, from the next poll. Only deliveries still due are read (by the channel's
+    index): one whose letter is in a digest is done."""
+    takes_digest = (
+        select(Letter.id)
+        .join(Recipient, Recipient.id == Letter.recipient_id)
+        .where(Letter.id == Delivery.letter_id, Recipient.delivery_preference == "daily_digest")
+        .exists()
     )
-    waiting = select(Letter.id).where(Letter.digest_id.is_(None), ~takes_digest)
     moved = session.execute(
         update(Delivery)
-        .where(Delivery.channel == WAITING, Delivery.letter_id.in_(waiting))
+        .where(Delivery.channel == WAITING, Delivery.due_at.is_not(None), ~takes_digest)
         .values(channel="email")
     )
     return int(moved.rowcount)  # type: ignore[attr-defined]
@@ -163,13 +168,45 @@ def gather_digests(session: Session, settings: Settings, now: datetime | None = 
         day = office_day(settings, office.province, now)
         if day is None or _has_digest(session, office, day):
             continue
+        office.letter_ids = still_to_office(session, office, day)
+        if not office.letter_ids:
+            continue
         try:
             _write_digest(session, office, day, now)
             session.commit()
             gathered += 1
         except IntegrityError:
             session.rollback()
+    if offices:  # letters re-addressed on the way, to an office that takes email
+        routed += route_left_digests(session)
+        session.commit()
     return Pass(routed + gathered, more and gathered > 0)
+
+
+def still_to_office(session: Session, office: Office, day: date) -> list[str]:
+    """A letter to a role is checked again as it goes, as every letter is
+    (letters.readdressing): one whose role changed hands is re-addressed or held, as its
+    campaign says. Answers the office's letters that still go to it."""
+
+    def addressed() -> set[tuple[str, str | None]]:
+        rows = session.execute(
+            select(Letter.id, Letter.recipient_id).where(
+                Letter.id.in_(office.letter_ids), Letter.status == lifecycle.LetterStatus.QUEUED
+            )
+        )
+        return {(letter_id, recipient_id) for letter_id, recipient_id in rows}
+
+    before = addressed()
+    to_roles = session.scalars(
+        select(Delivery.id)
+        .join(Letter, Letter.id == Delivery.letter_id)
+        .where(Letter.id.in_(office.letter_ids), Letter.role_target.is_not(None))
+    ).all()
+    for delivery_id in to_roles:
+        follow_role_holder(session, delivery_id, day)
+    session.commit()
+    kept = {letter_id for letter_id, _ in before & addressed()}  # not re-addressed nor held
+    return [letter_id for letter_id in office.letter_ids if letter_id in kept]
 
 
 def _has_digest(session: Session, office: Office, day: date) -> bool:

@@ -319,14 +319,18 @@ def _plan(
             nameless.append(row_error(number, "display_name", NAMELESS))
         if current is None:
             row = {column.name: None for column in RECIPIENTS.columns}
-            row |= {"delivery_preference": "email"} | values | {
-                "id": new_id("rcp"),
-                "organisation_id": organisation_id,
-                "addresses": values.get("addresses") or [],
-                "search_key": search_key(values),
-                "created_at": now,
-                "updated_at": now,
-            }
+            row |= (
+                {"delivery_preference": "email"}
+                | values
+                | {
+                    "id": new_id("rcp"),
+                    "organisation_id": organisation_id,
+                    "addresses": values.get("addresses") or [],
+                    "search_key": search_key(values),
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
             plan.inserts.append(row)
             plan.created.append(external_id)
             if recipient.roles:

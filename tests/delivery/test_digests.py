@@ -6,7 +6,7 @@ print batch, never by email."""
 
 import email.policy
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import Path
@@ -25,9 +25,10 @@ from app.delivery.models import Delivery, DeliveryAttempt
 from app.delivery.sending import claim_due_deliveries, send_digest
 from app.settings import Settings
 from app.webhooks.models import WebhookEvent
-from tests.campaign_data import action_body, make_campaign, make_directory
+from tests.campaign_data import RECIPIENTS, action_body, make_campaign, make_directory
 from tests.conftest import Caller
 from tests.delivery_data import deliver_all, make_print_batch
+from tests.letters.test_letters_follow_the_shuffle import ANAND, FOREIGN_AFFAIRS
 from tests.smtp_sink import Received, SinkHandler
 from tests.webhook_data import make_webhook
 
@@ -278,3 +279,30 @@ def test_an_office_that_leaves_the_digest_gets_its_waiting_letters_one_by_one(
     assert letter.recipients == [ZIAD]
     assert "Daily digest" not in str(read_back(letter)["Subject"])
     assert status_of(client, caller, to(taken, "Ziad Aboultaif")["id"]) == "sent"
+
+
+def test_a_letter_to_a_role_waiting_for_a_digest_follows_the_shuffle(
+    client: TestClient,
+    caller: Caller,
+    mail_settings: Settings,
+    sink: tuple[SinkHandler, int],
+) -> None:
+    """Checked again as it goes, as a letter by email is: the role changed hands, and the
+    new holder takes each letter by email."""
+    ids = make_directory(client, caller)
+    prefer(client, caller, ids["joly"], "daily_digest")
+    make_campaign(client, caller, targets=[{"type": "role", "role": FOREIGN_AFFAIRS}])
+    (letter,) = act(client)["letters"]
+    today = date.today().isoformat()
+    ended = RECIPIENTS["joly"]["roles"][0] | {"end_date": today}
+    response = client.patch(
+        f"/v1/recipients/{ids['joly']}", json={"roles": [ended]}, headers=caller.headers
+    )
+    assert response.status_code == 200, response.text
+    anand = ANAND | {"roles": [{"title_en": FOREIGN_AFFAIRS, "start_date": today}]}
+    assert client.post("/v1/recipients", json=anand, headers=caller.headers).status_code == 201
+    deliver_all(client, mail_settings)
+    (received,) = sink[0].received
+    assert received.recipients == ["anita.anand@parl.gc.ca"]
+    assert "Daily digest" not in str(read_back(received)["Subject"])
+    assert status_of(client, caller, letter["id"]) == "sent"
