@@ -21,7 +21,6 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from email.message import EmailMessage
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import ColumnElement, and_, select, update
@@ -50,7 +49,6 @@ log = logging.getLogger("letterdesk.digests")
 # claims it), and the digest's own email (the email lane sends it).
 WAITING = "digest"
 CHANNEL = "daily_digest"
-GATHER_BATCH = 2000  # letters read per pass; a full batch is followed by another at once
 
 # The office's time zone, from its province (the district's, else its first address's).
 # A province of two zones takes its capital's; no province: Ottawa's.
@@ -100,59 +98,66 @@ def route_left_digests(session: Session) -> int:
 
 @dataclass
 class Office:
-    """One address of one organisation, and the letters due to it."""
+    """One address of one organisation's recipient, and the letters due to it."""
 
     organisation_id: str
     address: str
-    recipient_id: str | None
-    province: str | None
+    recipient_id: str
     language: str
     letter_ids: list[str]
 
 
-def due_offices(session: Session, now: datetime, limit: int) -> tuple[list[Office], bool]:
-    """The letters waiting for a digest that could go now, by organisation and address;
-    and whether the batch came back full."""
+def _waiting(now: datetime) -> ColumnElement[bool]:
+    """Letters waiting for their office's digest that may go at `now`."""
+    return and_(
+        Delivery.channel == WAITING,
+        Delivery.due_at <= now,
+        Letter.digest_id.is_(None),
+        Letter.status == lifecycle.LetterStatus.QUEUED,
+        lifecycle.hold_over(now),
+    )
+
+
+def waiting_recipients(session: Session, now: datetime) -> list[Recipient]:
+    """The recipients with letters waiting for a digest, one row each: an office whose
+    digest has gone today is read again at every pass, but its letters are not."""
+    ids = select(Letter.recipient_id).join(Delivery, Delivery.letter_id == Letter.id)
+    ids = ids.where(_waiting(now)).distinct()
+    return list(session.scalars(select(Recipient).where(Recipient.id.in_(ids))))
+
+
+def province_of(recipient: Recipient) -> str | None:
+    """The office's province: its district's, else its first address's that has one."""
+    provinces = (address.get("province") for address in recipient.addresses or [])
+    return recipient.district_province or next((p for p in provinces if p), None)
+
+
+def offices_of(session: Session, recipient: Recipient, now: datetime) -> list[Office]:
+    """A recipient's due letters, by the address they were written to (one, unless the
+    address changed since some were written), oldest first."""
     rows = session.execute(
-        select(
-            Letter.id,
-            Letter.organisation_id,
-            Letter.recipient,
-            Letter.recipient_id,
-            Letter.language,
-            Recipient.district_province,
-            Recipient.addresses,
-            Recipient.language,
-        )
+        select(Letter.id, Letter.recipient, Letter.language)
         .join(Delivery, Delivery.letter_id == Letter.id)
-        .outerjoin(Recipient, Recipient.id == Letter.recipient_id)
-        .where(
-            Delivery.channel == WAITING,
-            Delivery.due_at <= now,
-            Letter.digest_id.is_(None),
-            Letter.status == lifecycle.LetterStatus.QUEUED,
-            lifecycle.hold_over(now),
-        )
+        .where(_waiting(now), Letter.recipient_id == recipient.id)
         .order_by(Letter.created_at, Letter.id)
-        .limit(limit)
     ).all()
-    offices: dict[tuple[str, str], Office] = {}
-    for row in rows:
-        address = str(row.recipient.get("email") or "")
+    offices: dict[str, Office] = {}
+    for letter_id, snapshot, language in rows:
+        address = str(snapshot.get("email") or "")
         if not address:
-            continue  # cannot happen (no email, no email channel); never gathered
-        key = (row.organisation_id, address.casefold())
-        if key not in offices:
-            addresses: list[dict[str, Any]] = row.addresses or []
-            province = row.district_province or next(
-                (a.get("province") for a in addresses if a.get("province")), None
-            )
-            language = row[7] or row.language
-            offices[key] = Office(
-                row.organisation_id, address, row.recipient_id, province, language, []
-            )
-        offices[key].letter_ids.append(row.id)
-    return list(offices.values()), len(rows) == limit
+            continue  # cannot happen: a letter without an address is not an email
+        office = offices.setdefault(
+            address.casefold(),
+            Office(
+                recipient.organisation_id,
+                address,
+                recipient.id,
+                recipient.language or language,
+                [],
+            ),
+        )
+        office.letter_ids.append(letter_id)
+    return list(offices.values())
 
 
 def gather_digests(session: Session, settings: Settings, now: datetime | None = None) -> Pass:
@@ -162,25 +167,33 @@ def gather_digests(session: Session, settings: Settings, now: datetime | None = 
     now = now or utcnow()
     routed = route_left_digests(session)
     session.commit()
-    offices, more = due_offices(session, now, GATHER_BATCH)
     gathered = 0
-    for office in offices:
-        day = office_day(settings, office.province, now)
-        if day is None or _has_digest(session, office, day):
+    for recipient in waiting_recipients(session, now):
+        day = office_day(settings, province_of(recipient), now)
+        if day is None:
             continue
-        office.letter_ids = still_to_office(session, office, day)
-        if not office.letter_ids:
-            continue
-        try:
-            _write_digest(session, office, day, now)
-            session.commit()
-            gathered += 1
-        except IntegrityError:
-            session.rollback()
-    if offices:  # letters re-addressed on the way, to an office that takes email
-        routed += route_left_digests(session)
+        for office in offices_of(session, recipient, now):
+            gathered += _gather(session, office, day, now)
+    # Letters re-addressed on the way, to an office that takes email, go by email.
+    routed += route_left_digests(session)
+    session.commit()
+    return Pass(routed + gathered)
+
+
+def _gather(session: Session, office: Office, day: date, now: datetime) -> int:
+    """1 when the office's digest for `day` was written now, else 0."""
+    if _has_digest(session, office, day):
+        return 0
+    office.letter_ids = still_to_office(session, office, day)
+    if not office.letter_ids:
+        return 0
+    try:
+        _write_digest(session, office, day, now)
         session.commit()
-    return Pass(routed + gathered, more and gathered > 0)
+    except IntegrityError:
+        session.rollback()
+        return 0
+    return 1
 
 
 def still_to_office(session: Session, office: Office, day: date) -> list[str]:
