@@ -306,3 +306,30 @@ def test_a_letter_to_a_role_waiting_for_a_digest_follows_the_shuffle(
     assert received.recipients == ["anita.anand@parl.gc.ca"]
     assert "Daily digest" not in str(read_back(received)["Subject"])
     assert status_of(client, caller, letter["id"]) == "sent"
+
+
+def test_a_french_speaking_office_gets_its_digest_in_french(
+    client: TestClient,
+    caller: Caller,
+    mail_settings: Settings,
+    sink: tuple[SinkHandler, int],
+) -> None:
+    ids = make_directory(client, caller)
+    response = client.patch(
+        f"/v1/recipients/{ids['joly']}",
+        json={"delivery_preference": "daily_digest", "language": "fr"},
+        headers=caller.headers,
+    )
+    assert response.status_code == 200, response.text
+    make_campaign(client, caller, targets=[{"type": "role", "role": FOREIGN_AFFAIRS}])
+    (letter,) = act(client, language="fr")["letters"]
+    deliver_all(client, mail_settings)
+    (received,) = sink[0].received
+    parsed = read_back(received)
+    assert str(parsed["Subject"]).startswith("Envoi quotidien de Org ")
+    assert parsed["Content-Language"] == "fr"
+    text = text_of(parsed)
+    assert "- Lettres : 1" in text
+    assert "De personnes de la circonscription Ahuntsic-Cartierville : 0 " in text
+    assert "Les États-Unis ne sont pas sûrs pour tous." in text
+    assert letter["body_text"].rstrip() in text
