@@ -134,3 +134,43 @@ def test_no_selector_means_unsigned_and_a_selector_without_a_key_is_refused(
     assert dkim_signed(b"Subject: x\r\n\r\nbody\r\n", None) == b"Subject: x\r\n\r\nbody\r\n"
     with pytest.raises(ValueError, match="DKIM_PRIVATE_KEY_FILE"):
         dkim_key(settings.model_copy(update={"dkim_selector": SELECTOR}))
+
+
+def test_a_daily_digest_is_signed_as_letters_are(
+    client: TestClient,
+    caller: Caller,
+    settings: Settings,
+    sink: tuple[SinkHandler, int],
+    signing: tuple[Path, bytes],
+) -> None:
+    key_file, record = signing
+    mail_settings = settings.model_copy(
+        update={
+            "email_backend": "smtp",
+            "smtp_port": sink[1],
+            "dkim_selector": SELECTOR,
+            "dkim_private_key_file": key_file,
+            "digest_hour": 0,
+        }
+    )
+    ids = make_directory(client, caller)
+    for recipient_id in ids.values():
+        response = client.patch(
+            f"/v1/recipients/{recipient_id}",
+            json={"delivery_preference": "daily_digest"},
+            headers=caller.headers,
+        )
+        assert response.status_code == 200, response.text
+    make_campaign(client, caller)
+    for n in range(2):
+        body = action_body(supporter={"email": f"s{n}@example.org"})
+        assert client.post("/v1/campaigns/rescind-stca/actions", json=body).status_code == 201
+    deliver_all(client, mail_settings)
+    handler, _ = sink
+    assert sorted(r.recipients[0] for r in handler.received) == [
+        "marc.miller@parl.gc.ca",
+        "ziad.aboultaif@parl.gc.ca",
+    ]
+    for item in handler.received:
+        assert b"Daily digest" in item.raw
+        assert dkim.verify(item.raw, dnsfunc=dns_serving(record)), item.recipients
