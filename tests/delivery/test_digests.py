@@ -6,6 +6,12 @@ print batch, never by email."""
 
 import email.policy
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
 from datetime import date, timedelta
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -333,3 +339,75 @@ def test_a_french_speaking_office_gets_its_digest_in_french(
     assert "De personnes de la circonscription Ahuntsic-Cartierville : 0 " in text
     assert "Les États-Unis ne sont pas sûrs pour tous." in text
     assert letter["body_text"].rstrip() in text
+
+
+def _worker(database_url: str, settings: Settings) -> "subprocess.Popen[bytes]":
+    """`letterdesk worker` in a process of its own, as it is run, that a test can kill."""
+    env = os.environ | {
+        "LETTERDESK_DATABASE_URL": database_url,
+        "LETTERDESK_EMAIL_BACKEND": "smtp",
+        "LETTERDESK_SMTP_PORT": str(settings.smtp_port),
+        "LETTERDESK_SECRET_KEY": "test-secret",
+        "LETTERDESK_WORKER_LEASE_SECONDS": "3600",
+        "LETTERDESK_WORKER_POLL_SECONDS": "0.1",
+        "LETTERDESK_DIGEST_HOUR": "0",
+    }
+    command = [str(Path(sys.executable).parent / "letterdesk"), "worker"]
+    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _wait_for(condition: Callable[[], bool], seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_a_worker_killed_while_sending_its_digest_leaves_it_to_the_next_sent_once(
+    client: TestClient,
+    caller: Caller,
+    session: Session,
+    database_url: str,
+    mail_settings: Settings,
+    sink: tuple[SinkHandler, int],
+) -> None:
+    """A real worker is killed (-9) while the server holds its digest (the server drops
+    it with the connection); the next worker on the host frees its lease at once, takes
+    the digest and its letters again, sends it, and records every letter sent once.
+    (A worker that dies after the server took the digest: the test above.)"""
+    handler, _ = sink
+    handler.script = ["hold"]
+    digest_campaign(client, caller)
+    letters = [
+        to(act(client, supporter={"email": f"s{n}@example.org"}), "Ziad Aboultaif")["id"]
+        for n in range(3)
+    ]
+    first = _worker(database_url, mail_settings)
+    try:
+        assert _wait_for(lambda: len(handler.offered) == 1, 60)
+        assert {status_of(client, caller, x) for x in letters} == {"sending"}
+        first.send_signal(signal.SIGKILL)
+        first.wait(10)
+    finally:
+        if first.poll() is None:
+            first.kill()
+    handler.released.set()
+    second = _worker(database_url, mail_settings)
+    try:
+        assert _wait_for(lambda: {status_of(client, caller, x) for x in letters} == {"sent"}, 60)
+    finally:
+        second.terminate()
+        second.wait(10)
+    assert len(handler.offered) == 2 and len(set(handler.offered)) == 1  # one Message-ID
+    (received,) = handler.received
+    assert "- Letters: 3" in text_of(read_back(received))
+    attempts = session.scalar(
+        select(func.count())
+        .select_from(DeliveryAttempt)
+        .join(Delivery, Delivery.id == DeliveryAttempt.delivery_id)
+        .where(Delivery.channel == "daily_digest")
+    )
+    assert attempts == 1
+    assert session.scalar(select(func.sum(CampaignCounter.sent_count))) == 3
