@@ -181,18 +181,22 @@ def _record_on_digest(
     moved = session.execute(
         lifecycle.record_digest_outcome(digest_id, outcome.letters, kind, outcome.error, now)
     ).all()
-    if kind == "sent":
-        session.execute(lifecycle.record_digest_outcome(digest_id, (), "failed", ERASED, now)).all()
-        sent_by_campaign: dict[str, int] = {}
-        for _, campaign_id in moved:
-            sent_by_campaign[campaign_id] = sent_by_campaign.get(campaign_id, 0) + 1
-        for campaign_id, sent in sent_by_campaign.items():
-            session.execute(count(campaign_id, sent=sent))
     if kind == "retry":
         return
-    event: EventType = "letter.sent" if kind == "sent" else "letter.failed"
+    events: list[tuple[str, EventType]] = []
+    if kind == "sent":
+        sent_by_campaign: dict[str, int] = {}
+        for letter_id, campaign_id in moved:
+            sent_by_campaign[campaign_id] = sent_by_campaign.get(campaign_id, 0) + 1
+            events.append((letter_id, "letter.sent"))
+        for campaign_id, sent in sent_by_campaign.items():
+            session.execute(count(campaign_id, sent=sent))
+        moved = session.execute(
+            lifecycle.record_digest_outcome(digest_id, (), "failed", ERASED, now)
+        ).all()
+    events += [(letter_id, "letter.failed") for letter_id, _ in moved]
     organisation_id = session.scalar(select(Digest.organisation_id).where(Digest.id == digest_id))
-    for letter_id, _ in moved:
+    for letter_id, event in events:
         record_letter_event(session, str(organisation_id), letter_id, event)
 
 

@@ -28,7 +28,8 @@ from app.db import utcnow
 from app.delivery.digests import gather_digests
 from app.delivery.email import email_backend
 from app.delivery.models import Delivery, DeliveryAttempt
-from app.delivery.sending import claim_due_deliveries, send_digest
+from app.delivery.sending import claim_due_deliveries, record_outcome, send_digest
+from app.outbox.retry import RetryPolicy
 from app.settings import Settings
 from app.webhooks.models import WebhookEvent
 from tests.campaign_data import RECIPIENTS, action_body, make_campaign, make_directory
@@ -411,3 +412,31 @@ def test_a_worker_killed_while_sending_its_digest_leaves_it_to_the_next_sent_onc
     )
     assert attempts == 1
     assert session.scalar(select(func.sum(CampaignCounter.sent_count))) == 3
+
+
+def test_a_supporter_erased_after_the_digest_was_claimed_is_not_in_it(
+    client: TestClient,
+    caller: Caller,
+    session: Session,
+    mail_settings: Settings,
+    sink: tuple[SinkHandler, int],
+) -> None:
+    digest_campaign(client, caller)
+    kept, erased = (
+        to(act(client, supporter={"email": f"{name}@example.org"}), "Ziad Aboultaif")["id"]
+        for name in ("kept", "gone")
+    )
+    assert gather_digests(session, mail_settings).done == 1
+    (claimed,) = claim_due_deliveries(session, "w1", 10, 60)
+    response = client.delete("/v1/constituents?email=gone@example.org", headers=caller.headers)
+    assert response.status_code in (200, 204), response.text
+    backend = email_backend(mail_settings)
+    outcome = send_digest(session, claimed, backend, mail_settings)
+    backend.close()
+    assert outcome.letters == (kept,)
+    assert record_outcome(session, claimed, "w1", utcnow(), outcome, RetryPolicy.of(mail_settings))
+    (received,) = sink[0].received
+    text = text_of(read_back(received))
+    assert "- Letters: 1" in text and "gone@example.org" not in text
+    assert status_of(client, caller, kept) == "sent"
+    assert status_of(client, caller, erased) == "failed"
