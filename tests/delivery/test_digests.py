@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import Path
@@ -20,12 +20,13 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import ValidationError
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app.campaigns.models import CampaignCounter
 from app.db import utcnow
-from app.delivery.digests import gather_digests
+from app.delivery.digests import gather_digests, office_day
 from app.delivery.email import email_backend
 from app.delivery.models import Delivery, DeliveryAttempt
 from app.delivery.sending import claim_due_deliveries, record_outcome, send_digest
@@ -440,3 +441,20 @@ def test_a_supporter_erased_after_the_digest_was_claimed_is_not_in_it(
     assert "- Letters: 1" in text and "gone@example.org" not in text
     assert status_of(client, caller, kept) == "sent"
     assert status_of(client, caller, erased) == "failed"
+
+
+def test_the_digest_hour_is_the_offices_own_or_the_zone_named(settings: Settings) -> None:
+    at_eight = settings.model_copy(update={"digest_hour": 8})
+    # 14:30 UTC on 30 November is 07:30 in Edmonton (UTC-7) and 09:30 in Ottawa (UTC-5).
+    now = datetime(2026, 11, 30, 14, 30, tzinfo=UTC)
+    assert office_day(at_eight, "AB", now) is None
+    assert office_day(at_eight, "AB", now + timedelta(minutes=30)) == date(2026, 11, 30)
+    assert office_day(at_eight, "ON", now) == date(2026, 11, 30)
+    assert office_day(at_eight, None, now) == date(2026, 11, 30)  # Ottawa's
+    # 01:00 UTC on 1 December is still 30 November in Vancouver, before its hour.
+    late = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
+    assert office_day(at_eight, "BC", late) == date(2026, 11, 30)
+    in_utc = at_eight.model_copy(update={"digest_time_zone": "UTC"})
+    assert office_day(in_utc, "AB", now) == date(2026, 11, 30)
+    with pytest.raises(ValidationError, match="digest_time_zone"):
+        Settings(digest_time_zone="Mars/Base", _env_file=None)
