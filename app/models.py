@@ -3,7 +3,7 @@
 from app.auth.models import ApiKey, Organisation
 from app.campaigns.models import Campaign
 from app.console.models import ConsoleSession, SignInLink, User
-from app.delivery.models import Delivery, DeliveryAttempt, PrintBatch
+from app.delivery.models import Delivery, DeliveryAttempt, Digest, PrintBatch
 from app.directory.models import PostalCodeDistrict, Recipient, RecipientRole
 from app.events.models import Event
 from app.idempotency.models import IdempotencyKey
@@ -20,6 +20,7 @@ __all__ = [
     "ConsoleSession",
     "Delivery",
     "DeliveryAttempt",
+    "Digest",
     "Event",
     "IdempotencyKey",
     "InboundMessage",

@@ -4,12 +4,25 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import Depends, Request
-from pydantic import Field
+from pydantic import AfterValidator, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 VAR_DIR = Path("var")
+
+
+def _time_zone(name: str) -> str:
+    """`office`, or a time zone this system knows: a wrong name stops the service at
+    start, not the worker's digests at their hour."""
+    if name == "office":
+        return name
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{name!r} is no time zone this system knows") from None
+    return name
 
 
 class Settings(BaseSettings):
@@ -107,6 +120,12 @@ class Settings(BaseSettings):
     # Who may show /embed/c/{slug} pages in a frame (CSP frame-ancestors): any site by
     # default, as partners paste the snippet into their own; list origins to narrow it.
     embed_frame_ancestors: str = "*"
+
+    # Offices that take a daily digest get it once a day, from this hour (0-23) in the
+    # office's time zone ("office": from its province; Ottawa's when unknown) or in the
+    # zone named here ("UTC", "America/Toronto").
+    digest_hour: int = Field(8, ge=0, le=23)
+    digest_time_zone: Annotated[str, AfterValidator(_time_zone)] = "office"
 
     page_size: Literal["letter", "a4"] = "letter"
     print_dir: Path = VAR_DIR / "print"

@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.constituents import jobs as constituents_jobs
+from app.delivery import jobs as delivery_jobs
 from app.delivery.email import EmailBackend
 from app.delivery.print_lane import PrintLane
 from app.delivery.sending import EmailLane
@@ -40,6 +41,7 @@ PERIODIC_JOBS: list[PeriodicJob] = [
     *constituents_jobs.JOBS,
     *directory_jobs.JOBS,
     *impact_jobs.JOBS,
+    *delivery_jobs.JOBS,
 ]
 
 

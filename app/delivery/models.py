@@ -1,6 +1,16 @@
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, false
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, UTCDateTime, utcnow
@@ -31,6 +41,10 @@ class Delivery(Base):
     )
     action_id: Mapped[str | None] = mapped_column(
         ForeignKey("actions.id", ondelete="CASCADE"), index=True
+    )
+    # A daily digest's email names its digest (channel "daily_digest"; app.delivery.digests).
+    digest_id: Mapped[str | None] = mapped_column(
+        ForeignKey("digests.id", ondelete="CASCADE"), unique=True
     )
     channel: Mapped[str] = mapped_column(String(20))
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -94,3 +108,27 @@ class PrintBatch(Base):
     leased_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     leased_by: Mapped[str | None] = mapped_column(String(100))
     failure_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class Digest(Base):
+    """One office's daily digest: the letters due to one address of one organisation on
+    one day (the office's), sent as one email (app.delivery.digests). Its letters name it
+    (`Letter.digest_id`), and so does its email, a delivery of the outbox (channel
+    "daily_digest", `Delivery.digest_id`), leased and recorded as a letter's is; claiming it
+    takes its letters for sending, so a letter stopped before then is not in it and every letter
+    in it is sent exactly once. One per address and day: the unique key says so."""
+
+    __tablename__ = "digests"
+    __table_args__ = (UniqueConstraint("organisation_id", "address", "day"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("dgs"))
+    organisation_id: Mapped[str] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    recipient_id: Mapped[str | None] = mapped_column(
+        ForeignKey("recipients.id", ondelete="SET NULL"), index=True
+    )
+    address: Mapped[str] = mapped_column(String(254))
+    day: Mapped[date] = mapped_column(Date)
+    language: Mapped[str] = mapped_column(String(2))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -29,6 +29,7 @@ from app.campaigns.models import Campaign, count
 from app.console.mail import sign_in_message
 from app.console.models import SignInLink, User
 from app.db import utcnow
+from app.delivery import digests
 from app.delivery.dkim import DkimKey, key_of_delivery
 from app.delivery.email import (
     EmailBackend,
@@ -42,7 +43,7 @@ from app.delivery.email import (
     letter_message,
     receipt_message,
 )
-from app.delivery.models import Delivery, DeliveryAttempt
+from app.delivery.models import Delivery, DeliveryAttempt, Digest
 from app.ids import new_id
 from app.impact.questionnaires import NotToAsk, questionnaire_message
 from app.letters import lifecycle
@@ -53,10 +54,19 @@ from app.letters.repeats import notice_message
 from app.outbox.queue import Queue
 from app.outbox.retry import RetryPolicy
 from app.settings import Settings
+from app.webhooks.schemas import EventType
 
 log = logging.getLogger("letterdesk.worker")
 
-CHANNELS = ("email", "confirmation", "notice", "sign_in", "questionnaire", "receipt")
+CHANNELS = (
+    "email",
+    "confirmation",
+    "notice",
+    "sign_in",
+    "questionnaire",
+    "receipt",
+    digests.CHANNEL,
+)
 # An outcome whose record fails is recorded again this many times in all.
 RECORD_TRIES = 4
 DELIVERIES = Queue(Delivery)
@@ -77,7 +87,7 @@ def claim_due_deliveries(
     now = utcnow()
     picked = DELIVERIES.pick(
         session,
-        select(Delivery.id, Delivery.letter_id)
+        select(Delivery.id, Delivery.letter_id, Delivery.digest_id)
         .outerjoin(Letter, Letter.id == Delivery.letter_id)
         .where(Delivery.channel.in_(channels), lifecycle.hold_over(now)),
         limit,
@@ -87,6 +97,11 @@ def claim_due_deliveries(
     if not letters_by_delivery:
         session.commit()
         return []
+    # A digest's letters go with it: those still queued (or sending under a lease that
+    # ran out) are taken now; one stopped before this is not in it.
+    digest_ids = [row.digest_id for row in picked if row.digest_id]
+    if digest_ids:
+        session.execute(lifecycle.take_digests_for_sending(digest_ids, now))
     letter_ids = [letter_id for letter_id in letters_by_delivery.values() if letter_id]
     sending = (
         set(session.scalars(lifecycle.take_for_sending(letter_ids, now))) if letter_ids else set()
@@ -108,6 +123,8 @@ def claim_due_deliveries(
 class Outcome:
     kind: str  # sent | retry | failed
     error: str | None = None
+    # The letters a digest's email carried (app.delivery.digests).
+    letters: tuple[str, ...] = ()
 
 
 def record_outcome(
@@ -121,11 +138,13 @@ def record_outcome(
     """Write the attempt and its effect on the delivery and the letter, if `worker`
     still holds the lease."""
     now = utcnow()
-    held = DELIVERIES.settle(session, delivery_id, worker, returning=[Delivery.letter_id])
+    held = DELIVERIES.settle(
+        session, delivery_id, worker, returning=[Delivery.letter_id, Delivery.digest_id]
+    )
     if held is None:
         session.rollback()
         return False
-    attempts, letter_id = held
+    attempts, letter_id, digest_id = held
     kind = outcome.kind
     if kind == "retry" and policy.gives_up(attempts):
         kind = "failed"
@@ -148,8 +167,38 @@ def record_outcome(
     )
     if letter_id is not None:  # a confirmation email has no letter to change
         _record_on_letter(session, letter_id, kind, outcome.error, now)
+    if digest_id is not None:
+        _record_on_digest(session, digest_id, kind, outcome, now)
     session.commit()
     return True
+
+
+def _record_on_digest(
+    session: Session, digest_id: str, kind: str, outcome: Outcome, now: datetime
+) -> None:
+    """Every letter the digest's email carried is sent with it, once (this runs under
+    the delivery's lease, and each letter moves from `sending` only); one taken for it
+    but not carried (erased meanwhile) fails."""
+    moved = session.execute(
+        lifecycle.record_digest_outcome(digest_id, outcome.letters, kind, outcome.error, now)
+    ).all()
+    if kind == "retry":
+        return
+    events: list[tuple[str, EventType]] = []
+    if kind == "sent":
+        sent_by_campaign: dict[str, int] = {}
+        for letter_id, campaign_id in moved:
+            sent_by_campaign[campaign_id] = sent_by_campaign.get(campaign_id, 0) + 1
+            events.append((letter_id, "letter.sent"))
+        for campaign_id, sent in sent_by_campaign.items():
+            session.execute(count(campaign_id, sent=sent))
+        moved = session.execute(
+            lifecycle.record_digest_outcome(digest_id, (), "failed", ERASED, now)
+        ).all()
+    events += [(letter_id, "letter.failed") for letter_id, _ in moved]
+    organisation_id = session.scalar(select(Digest.organisation_id).where(Digest.id == digest_id))
+    for letter_id, event in events:
+        record_letter_event(session, str(organisation_id), letter_id, event)
 
 
 def _record_on_letter(
@@ -179,6 +228,7 @@ def release(session: Session, delivery_ids: list[str], worker: str) -> None:
     session.execute(
         lifecycle.give_back_unsent(Letter.id.in_(select(Delivery.letter_id).where(mine)))
     )
+    session.execute(lifecycle.give_back_unsent(digests.digests_held(mine)))
     DELIVERIES.release(session, delivery_ids, worker)
     session.commit()
 
@@ -366,6 +416,19 @@ def send_sign_in(
     return _sent_by(backend, lambda: sign_in_message(link, user, organisation, settings))
 
 
+def send_digest(
+    session: Session, delivery_id: str, backend: EmailBackend, settings: Settings
+) -> Outcome:
+    """An office's daily digest (app.delivery.digests), with the letters its claim took."""
+    content = digests.digest_content(session, delivery_id)
+    _let_go(session)
+    carried = tuple(item.letter.id for item in content.letters)
+    if not carried:
+        return Outcome("failed", "no letter was left to send: each was stopped or erased")
+    outcome = _sent_by(backend, lambda: digests.digest_message(content, settings))
+    return Outcome(outcome.kind, outcome.error, carried)
+
+
 # What each channel of the email lane sends.
 SENDERS = {
     "confirmation": send_confirmation,
@@ -373,6 +436,7 @@ SENDERS = {
     "sign_in": send_sign_in,
     "questionnaire": send_questionnaire,
     "receipt": send_receipt,
+    digests.CHANNEL: send_digest,
 }
 
 
@@ -494,6 +558,9 @@ class EmailLane:
         """Dead workers' deliveries are due again at once, their letters queued."""
         held = Letter.id.in_(select(Delivery.letter_id).where(DELIVERIES.held_by(workers)))
         session.execute(lifecycle.give_back_unsent(held))
+        session.execute(
+            lifecycle.give_back_unsent(digests.digests_held(DELIVERIES.held_by(workers)))
+        )
         DELIVERIES.free(session, workers)
 
     def deliver(self, delivery_id: str) -> bool:

@@ -46,7 +46,7 @@ Progress = Callable[[int, int], None]
 CSV_SCALAR_COLUMNS = {
     "external_id", "honorific", "first_name", "last_name", "display_name", "post_nominals",
     "language", "party", "elected_office", "email", "phone", "salutation_override",
-    "salutation_override_fr", "gender",
+    "salutation_override_fr", "gender", "delivery_preference",
 }  # fmt: skip
 CSV_DISTRICT_COLUMNS = {"district_code": "code", "district_name": "name", "province": "province"}
 CSV_ADDRESS_PARTS = ("address", "city", "province", "postal_code", "phone", "fax")
@@ -329,14 +329,18 @@ def _plan(
             nameless.append(row_error(number, "display_name", NAMELESS))
         if current is None:
             row = {column.name: None for column in RECIPIENTS.columns}
-            row |= values | {
-                "id": new_id("rcp"),
-                "organisation_id": organisation_id,
-                "addresses": values.get("addresses") or [],
-                "search_key": search_key(values),
-                "created_at": now,
-                "updated_at": now,
-            }
+            row |= (
+                {"delivery_preference": "email"}
+                | values
+                | {
+                    "id": new_id("rcp"),
+                    "organisation_id": organisation_id,
+                    "addresses": values.get("addresses") or [],
+                    "search_key": search_key(values),
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
             plan.inserts.append(row)
             plan.created.append(external_id)
             if recipient.roles:

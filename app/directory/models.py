@@ -57,6 +57,12 @@ class Recipient(Base):
     salutation_override_fr: Mapped[str | None] = mapped_column(String(300))
     gender: Mapped[str | None] = mapped_column(String(10))
     photo_url: Mapped[str | None] = mapped_column(String(500))
+    # How the office takes its letters: `email` (each its own), `daily_digest` (one email a
+    # day: app.delivery.digests) or `print_only` (every letter printed, whatever the
+    # campaign's channels). Letters are routed when written.
+    delivery_preference: Mapped[str] = mapped_column(
+        String(20), default="email", server_default="email"
+    )
     # The source a sync keeps this recipient in step with ("house-of-commons",
     # "represent:ontario-legislature", "demo"); None for recipients written by hand or file.
     source: Mapped[str | None] = mapped_column(String(200))

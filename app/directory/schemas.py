@@ -74,6 +74,7 @@ RECIPIENT_EXAMPLE: dict[str, Any] = {
     "salutation_override": None,
     "salutation_override_fr": None,
     "gender": "female",
+    "delivery_preference": "daily_digest",
 }
 RECIPIENT_OUT_EXAMPLE = RECIPIENT_EXAMPLE | {
     "id": "rcp_01JD3ZK8Y2M0000000000000000",
@@ -99,12 +100,21 @@ MP_EXAMPLE = RECIPIENT_OUT_EXAMPLE | {
     "phone": None,
     "roles": [],
     "gender": None,
+    "delivery_preference": "email",
 }
 
 
 # Literals, not enums: they validate and serialise in pydantic's core, not in Python.
 AddressKind = Literal["legislature", "constituency"]
 Gender = Literal["female", "male"]
+DeliveryPreference = Literal["email", "daily_digest", "print_only"]
+DELIVERY_PREFERENCE_DESCRIPTION = (
+    "How the office takes its letters: `email`, each letter its own email (the default); "
+    "`daily_digest`, one email a day per address with every letter due, a manifest first "
+    "(see the README); `print_only`, every letter printed and posted, whatever the "
+    "campaign's channels. It applies to letters written after it is set; `null` sets "
+    "`email` again."
+)
 
 
 Phone = Annotated[OptionalCode, Field(description="As published, e.g. 613-992-0983.")]
@@ -202,6 +212,9 @@ class RecipientFields(BaseModel):
         description='Set only to have letters use gendered forms of address ("Madame la '
         'Ministre", "Ms."); without it they use neutral ones.',
     )
+    delivery_preference: DeliveryPreference | None = Field(
+        None, description=DELIVERY_PREFERENCE_DESCRIPTION, examples=["daily_digest"]
+    )
     photo_url: OptionalWebAddress = Field(
         None,
         examples=[
@@ -233,6 +246,7 @@ class RecipientUpdate(RecipientFields):
                 {"party": "Liberal", "email": "melanie.joly@parl.gc.ca"},
                 {"roles": [{"title_en": "Minister of Foreign Affairs", "end_date": "2025-03-14"}]},
                 {"locked_fields": []},
+                {"delivery_preference": "print_only"},
             ]
         }
     )
@@ -265,6 +279,7 @@ class RecipientOut(BaseModel):
     salutation_override: str | None
     salutation_override_fr: str | None
     gender: Gender | None
+    delivery_preference: DeliveryPreference = Field(description=DELIVERY_PREFERENCE_DESCRIPTION)
     photo_url: str | None
     source: str | None = Field(description="The source syncs keep this recipient in step with.")
     locked_fields: list[str] = Field(description="Fields syncs leave alone (edited by hand).")
@@ -337,6 +352,7 @@ def recipient_out(recipient: Recipient, *, with_roles: bool = True) -> Recipient
         salutation_override=recipient.salutation_override,
         salutation_override_fr=recipient.salutation_override_fr,
         gender=recipient.gender,
+        delivery_preference=recipient.delivery_preference or "email",
         photo_url=recipient.photo_url,
         source=recipient.source,
         locked_fields=list(recipient.locked_fields or []),

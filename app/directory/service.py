@@ -40,6 +40,8 @@ def column_values(fields: RecipientFields) -> dict[str, Any]:
             given |= district_columns(value)
         elif name == "addresses":
             given["addresses"] = [address.model_dump() for address in value or []]
+        elif name == "delivery_preference":
+            given[name] = value or "email"  # null: back to the default
         elif name not in ("roles", "locked_fields"):
             given[name] = value
     return given

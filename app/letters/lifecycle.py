@@ -14,6 +14,9 @@ the one whose statement finds the letter still in a starting state does.
        (pending, queued or held) ─cancel→ cancelled
        sent ─bounce→ bounced (the official's server sent it back; app.inbound)
 
+A letter to an office that takes a daily digest moves the same way: its digest's claim
+takes it `sending`, and the digest's outcome moves it (app.delivery.digests).
+
 A queued letter may be held: it leaves (claim, batch) only once its `hold_until` has
 passed, the campaign's `hold_minutes` after it could first go (written, or confirmed).
 Until then its supporter may still stop it (cancel) from their letters' page. The window
@@ -124,6 +127,30 @@ def take_for_sending(letter_ids: Collection[str], now: datetime) -> Update:
     # A letter still in its hold window is not taken, whatever its delivery says.
     where = Letter.id.in_(letter_ids) & hold_over(now)
     return move(where, [S.QUEUED, S.SENDING], S.SENDING).returning(Letter.id)
+
+
+def take_digests_for_sending(digest_ids: Collection[str], now: datetime) -> Update:
+    """The letters of daily digests whose email a worker claimed (app.delivery.digests):
+    `sending`, so no longer stoppable; one stopped before this is not taken, and is not
+    in the digest's email."""
+    where = Letter.digest_id.in_(digest_ids) & hold_over(now)
+    return move(where, [S.QUEUED, S.SENDING], S.SENDING).returning(Letter.id)
+
+
+def record_digest_outcome(
+    digest_id: str, letter_ids: Collection[str], kind: str, error: str | None, now: datetime
+) -> Update:
+    """A digest's email was `sent` (its letters `letter_ids` with it), will be tried
+    again (`retry`: they wait, still in it) or `failed`; recorded under its delivery's
+    lease, so its letters are `sending`. Answers (id, campaign id) of those moved."""
+    where = Letter.digest_id == digest_id
+    moves: dict[str, tuple[ColumnElement[bool], LetterStatus, dict[str, object]]] = {
+        "sent": (where & Letter.id.in_(letter_ids), S.SENT, {"sent_at": now}),
+        "retry": (where, S.QUEUED, {}),
+        "failed": (where, S.FAILED, {"failed_reason": error}),
+    }
+    chosen, to, values = moves[kind]
+    return move(chosen, [S.SENDING], to, **values).returning(Letter.id, Letter.campaign_id)
 
 
 def give_back_unsent(where: ColumnElement[bool]) -> Update:

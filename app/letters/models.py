@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Float,
     ForeignKey,
     Index,
     String,
@@ -168,6 +169,15 @@ class Letter(Base):
     held_reason: Mapped[str | None] = mapped_column(Text)
     # Whom it was addressed to before the role changed hands, and when it was re-addressed.
     readdressed_from: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
+    # Measured when it was written, for a daily digest's manifest (None: written before
+    # they were kept). The share of its message in the supporter's own words (0 to 1), and
+    # whether it went to the supporter's own representative, found from their postal code.
+    own_words_share: Mapped[float | None] = mapped_column(Float)
+    constituent: Mapped[bool | None] = mapped_column(Boolean)
+    # The daily digest that carries it, for an office that takes one (app.delivery.digests).
+    digest_id: Mapped[str | None] = mapped_column(
+        ForeignKey("digests.id", ondelete="SET NULL"), index=True
+    )
 
     action: Mapped[Action] = relationship(back_populates="letters")
     # Read for one letter's slug (`GET /v1/letters/{id}`); lists read slugs in one query.

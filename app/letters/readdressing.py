@@ -135,6 +135,7 @@ def _readdress(
     letter.body_html = html
     letter.content_hash = composed.content_hash
     letter.parts = context
+    letter.constituent = False  # the riding's sentence went with the former holder
     session.flush()
 
 

@@ -389,8 +389,9 @@ def resolve_targets(
 
 def channels_for(campaign: Campaign, recipient: Recipient) -> tuple[list[str], str | None]:
     """The channels a letter to `recipient` goes by, and why there are none if so (the
-    code of the sentence that says it: "no_email_address", "no_postal_address")."""
-    wanted = list(campaign.channels)
+    code of the sentence that says it: "no_email_address", "no_postal_address"). An office
+    that takes print only is written to by post, whatever the campaign's channels."""
+    wanted = ["print"] if recipient.delivery_preference == "print_only" else list(campaign.channels)
     if "email" in wanted and not recipient.email:
         wanted.remove("email")
         if campaign.without_email == "print" and "print" not in wanted:
@@ -875,10 +876,12 @@ def take_action(
             role_target=composed.target.for_role,
             created_at=now,
             hold_until=hold_until,
+            own_words_share=composed.own_words_share,
+            constituent=composed.target.constituent,
         )
         letter.delivery = Delivery(
             organisation_id=campaign.organisation_id,
-            channel=composed.channel,
+            channel=delivery_channel(composed),
             due_at=None if waiting or assisted else hold_until or now,
             attempts=0,
         )
@@ -935,6 +938,16 @@ def take_action(
             ) from None
         _answer_repeat(session, campaign, first, supporter.email, len(stored), settings)
     return taken
+
+
+def delivery_channel(composed: ComposedLetter) -> str:
+    """The outbox channel of a letter: its own, except an email to an office that takes
+    a daily digest, which waits for it (channel "digest": app.delivery.digests)."""
+    if composed.channel == "email" and composed.target.recipient.delivery_preference == (
+        "daily_digest"
+    ):
+        return "digest"
+    return composed.channel
 
 
 def _supporter_email(action: Action, channel: str, now: datetime) -> Delivery:

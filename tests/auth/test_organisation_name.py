@@ -62,7 +62,7 @@ def test_another_organisations_name_is_a_conflict(
     before = client.get("/v1/organisation", headers=caller.headers).json()["name"]
     clash = rename(client, caller, other_name)
     assert clash["status"] == 409, clash
-    assert clash["type"].endswith("/problems/organisation-name-taken"), clash
+    assert str(clash["type"]).endswith("/problems/organisation-name-taken"), clash
     assert [error["field"] for error in clash["errors"]] == ["name"]  # type: ignore[attr-defined]
     assert client.get("/v1/organisation", headers=caller.headers).json()["name"] == before
 

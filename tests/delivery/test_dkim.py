@@ -247,3 +247,43 @@ def test_a_dkim_key_that_would_not_align_or_is_no_key_is_refused_naming_the_fiel
         assert [error["field"] for error in refused.json()["errors"]] == [field]
     shown = client.get("/v1/organisation/dkim", headers=caller.headers).json()
     assert shown["source"] == "none"
+
+
+def test_a_daily_digest_is_signed_as_letters_are(
+    client: TestClient,
+    caller: Caller,
+    settings: Settings,
+    sink: tuple[SinkHandler, int],
+    signing: tuple[Path, bytes],
+) -> None:
+    key_file, record = signing
+    mail_settings = settings.model_copy(
+        update={
+            "email_backend": "smtp",
+            "smtp_port": sink[1],
+            "dkim_selector": SELECTOR,
+            "dkim_private_key_file": key_file,
+            "digest_hour": 0,
+        }
+    )
+    ids = make_directory(client, caller)
+    for recipient_id in ids.values():
+        response = client.patch(
+            f"/v1/recipients/{recipient_id}",
+            json={"delivery_preference": "daily_digest"},
+            headers=caller.headers,
+        )
+        assert response.status_code == 200, response.text
+    make_campaign(client, caller)
+    for n in range(2):
+        body = action_body(supporter={"email": f"s{n}@example.org"})
+        assert client.post("/v1/campaigns/rescind-stca/actions", json=body).status_code == 201
+    deliver_all(client, mail_settings)
+    handler, _ = sink
+    assert sorted(r.recipients[0] for r in handler.received) == [
+        "marc.miller@parl.gc.ca",
+        "ziad.aboultaif@parl.gc.ca",
+    ]
+    for item in handler.received:
+        assert b"Daily digest" in item.raw
+        assert dkim.verify(item.raw, dnsfunc=dns_serving(record)), item.recipients
