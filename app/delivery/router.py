@@ -1,3 +1,4 @@
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Response
@@ -9,7 +10,7 @@ from app.db import SessionDep
 from app.delivery import printing
 from app.delivery.models import PrintBatch
 from app.delivery.pdf import letter_pdf
-from app.delivery.schemas import BATCH_EXAMPLE, BUILDING_EXAMPLE, PrintBatchOut
+from app.delivery.schemas import BATCH_EXAMPLE, BUILDING_EXAMPLE, MAILED_EXAMPLE, PrintBatchOut
 from app.errors import Conflict, Gone
 from app.letters.service import get_letter
 from app.pagination import PAGE_EXAMPLE, PageOut, Window
@@ -184,11 +185,39 @@ def print_batch_manifest(
     return FileResponse(manifest, media_type="text/csv; charset=utf-8", filename=f"{batch_id}.csv")
 
 
+class MarkMailed(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"mailed_on": "2026-11-30"}]}
+    )
+
+    mailed_on: date | None = Field(
+        None,
+        description="The day the batch went to the post (today, or a day past); today when "
+        "left out. The supporters' letters pages show it, and the reply questionnaire counts "
+        "its days from it.",
+    )
+
+
 @router.post(
     "/v1/print-batches/{batch_id}/mark-mailed",
     response_model=PrintBatchOut,
-    responses=NOT_FOUND | CONFLICT,
+    responses={
+        200: {
+            "description": "The batch and its letters are mailed.",
+            "content": {"application/json": {"example": MAILED_EXAMPLE}},
+        }
+    }
+    | NOT_FOUND
+    | CONFLICT,
 )
-def mark_mailed(batch_id: str, principal: LettersWriter, session: SessionDep) -> PrintBatchOut:
-    """The batch went to the post: its letters are mailed. Saying it twice is harmless."""
-    return _out(printing.mark_mailed(session, principal.organisation_id, batch_id))
+def mark_mailed(
+    batch_id: str,
+    principal: LettersWriter,
+    session: SessionDep,
+    body: MarkMailed | None = None,
+) -> PrintBatchOut:
+    """The batch went to the post: its letters move to `mailed` (counted as sent), each
+    announced once as `letter.mailed`. Saying it twice is harmless: the second answers
+    the batch as it is and announces nothing. 409 for a batch not `ready`."""
+    mailed_on = body.mailed_on if body else None
+    return _out(printing.mark_mailed(session, principal.organisation_id, batch_id, mailed_on))

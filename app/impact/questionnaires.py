@@ -1,6 +1,7 @@
 """Asking the supporter whether the official answered (WriteToThem's question).
 
-Some days after an emailed letter leaves (the campaign's `questionnaire_days`), its
+Some days after a letter leaves (the campaign's `questionnaire_days`: after an emailed
+letter is sent, or after the print batch holding a letter by post is marked mailed), its
 supporter is sent one short email in their language: did you get a reply from
 <official>? Yes / No / Not yet, each a link to a page that records the answer only by
 its button (app.impact.pages). A week later, one reminder, unless they answered yes or
@@ -37,6 +38,9 @@ REMINDER_DAYS = 7
 # an old letter is noise.
 ASK_WITHIN_DAYS = 7
 BATCH = 200
+# The letters that left: sent by email, or printed and posted (`sent_at` is when the
+# batch was marked mailed, or the day it says it was).
+LEFT = (LetterStatus.SENT, LetterStatus.MAILED)
 
 QUESTION_TEXT = {
     "en": (
@@ -82,8 +86,7 @@ def _letters_to_ask(campaign: Campaign, now: datetime) -> Select[str, str]:
         .join(Action, Action.id == Letter.action_id)
         .where(
             Letter.campaign_id == campaign.id,
-            Letter.status == LetterStatus.SENT,
-            Letter.channel == "email",
+            Letter.status.in_(LEFT),
             Letter.sent_at <= now - timedelta(days=days),
             Letter.sent_at > now - timedelta(days=days + ASK_WITHIN_DAYS),
             Letter.scrubbed_at.is_(None),
@@ -149,7 +152,7 @@ def send_due_reminders(session: Session, now: datetime | None = None) -> tuple[i
             Questionnaire.reminded_at.is_(None),
             Questionnaire.asked_at <= now - timedelta(days=REMINDER_DAYS),
             (Questionnaire.answer.is_(None)) | (Questionnaire.answer == "not_yet"),
-            Letter.status == LetterStatus.SENT,
+            Letter.status.in_(LEFT),
             Action.scrubbed_at.is_(None),
             ~_reply_captured(Questionnaire.letter_id),
         )
@@ -222,7 +225,7 @@ def _why_not_ask(session: Session, asked: Asked) -> str | None:
         return "the supporter's personal data was erased"
     if asked.questionnaire.answer in ("yes", "no"):
         return "the supporter answered before it went"
-    if asked.letter.status != LetterStatus.SENT:
+    if asked.letter.status not in LEFT:
         return f"the letter is {asked.letter.status}"
     captured = select(Reply.id).where(Reply.letter_id == asked.letter.id, Reply.kind == "human")
     if session.scalar(captured.limit(1)) is not None:

@@ -3,6 +3,7 @@ read back with a real PDF parser."""
 
 import csv
 import io
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -137,6 +138,27 @@ def test_marking_a_batch_mailed_counts_its_letters_as_sent(
     assert client.get("/v1/campaigns/rescind-stca/stats").json()["letters_sent"] == 6
     cancel = client.post(f"/v1/letters/{print_letters[0]['id']}/cancel", headers=caller.headers)
     assert cancel.status_code == 409
+
+
+def test_a_batch_may_be_marked_mailed_on_a_past_day_but_not_one_to_come(
+    client: TestClient, caller: Caller, print_letters: list[dict[str, Any]]
+) -> None:
+    batch = make_print_batch(client, caller.headers)
+    url = f"/v1/print-batches/{batch['id']}/mark-mailed"
+    tomorrow = (date.today() + timedelta(days=2)).isoformat()
+    refused = client.post(url, json={"mailed_on": tomorrow}, headers=caller.headers)
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "mailed_on"
+    letter = client.get(f"/v1/letters/{print_letters[0]['id']}", headers=caller.headers).json()
+    assert letter["status"] == "batched"
+    posted = (date.today() - timedelta(days=3)).isoformat()
+    mailed = client.post(url, json={"mailed_on": posted}, headers=caller.headers)
+    assert mailed.status_code == 200 and mailed.json()["mailed_at"].startswith(posted)
+    letter = client.get(f"/v1/letters/{print_letters[0]['id']}", headers=caller.headers).json()
+    assert letter["status"] == "mailed" and letter["sent_at"].startswith(posted)
+    # Marked again with another day: the first stands.
+    again = client.post(url, json={"mailed_on": date.today().isoformat()}, headers=caller.headers)
+    assert again.json()["mailed_at"].startswith(posted)
 
 
 def test_print_batches_stay_in_their_organisation(
