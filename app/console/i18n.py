@@ -198,10 +198,13 @@ STRINGS: dict[str, dict[Language, str]] = {
     "print_batch": {"en": "Print batch of {created}", "fr": "Lot d'impression du {created}"},
     "print_back": {"en": "All print batches", "fr": "Tous les lots d'impression"},
     "print_building": {
-        "en": "The batch is being built in the background. This page refreshes itself until "
-        "it is ready.",
-        "fr": "Le lot se prépare en arrière-plan. Cette page se met à jour d'elle-même "
-        "jusqu'à ce qu'il soit prêt.",
+        "en": "The batch is being built in the background; this page updates when it is ready.",
+        "fr": "Le lot se prépare en arrière-plan ; cette page se met à jour quand il est prêt.",
+    },
+    "print_reload": {"en": "Reload", "fr": "Actualiser"},
+    "print_building_list": {
+        "en": "A batch is being built in the background; this page updates when it is ready.",
+        "fr": "Un lot se prépare en arrière-plan ; cette page se met à jour quand il est prêt.",
     },
     "print_files": {"en": "Files", "fr": "Fichiers"},
     "print_download_pdf": {"en": "Download the PDF", "fr": "Télécharger le PDF"},

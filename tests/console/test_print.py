@@ -102,7 +102,7 @@ def test_an_editor_makes_a_batch_downloads_it_and_marks_it_mailed(
     assert statuses(client) == {"batched"}
     build(client)
     ready = client.get(location)
-    assert "ready to print" in ready.text and 'http-equiv="refresh"' not in ready.text
+    assert "ready to print" in ready.text and "data-building" not in ready.text
     pdf = client.get(f"{location}/pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     manifest = client.get(f"{location}/manifest.csv")
