@@ -63,6 +63,16 @@ def may_change(viewer: Viewer) -> bool:
     return may_change_campaigns(viewer.user.role)
 
 
+def problem(field_name: str, message: str, viewer: Viewer) -> dict[str, str]:
+    """A field's error as the page shows it: in the user's language, with the checks'
+    own words (English) kept as a detail, marked as English, on a French page."""
+    if field_name == "email":
+        return {"text": i18n.text("email_invalid", viewer.language), "detail": ""}
+    if viewer.language == "en":
+        return {"text": message, "detail": ""}
+    return {"text": i18n.text("value_invalid", viewer.language), "detail": message}
+
+
 @router.get("/console/directory", response_model=None)
 def browse(
     request: Request,
@@ -110,7 +120,7 @@ def _recipient_page(
     viewer: Viewer,
     recipient: Recipient,
     status: int = 200,
-    errors: dict[str, str] | None = None,
+    errors: dict[str, dict[str, str]] | None = None,
     given: dict[str, str] | None = None,
     saved: bool = False,
 ) -> Response:
@@ -180,13 +190,19 @@ async def edit_recipient(
         fields = RecipientUpdate.model_validate(changed)
         service.update_recipient(session, viewer.user.organisation_id, recipient.id, fields)
     except ValidationError as error:
-        errors = {e["field"]: e["message"] for e in field_errors(error.errors())}
+        errors = {
+            e["field"]: problem(e["field"], e["message"], viewer)
+            for e in field_errors(error.errors())
+        }
         return _recipient_page(request, viewer, recipient, 422, errors, given)
     except (InvalidInput, Conflict) as error:
         session.rollback()
         recipient = service.get_recipient(session, viewer.user.organisation_id, recipient.id)
         problems = error.errors or [{"field": "", "message": str(error)}]
-        errors = {p.get("field", ""): p.get("message", "") for p in problems}
+        errors = {
+            p.get("field", ""): problem(p.get("field", ""), p.get("message", ""), viewer)
+            for p in problems
+        }
         return _recipient_page(request, viewer, recipient, 422, errors, given)
     url = f"/console/directory/recipients/{recipient.id}?saved=true"
     return RedirectResponse(url, status_code=303)
@@ -313,10 +329,11 @@ def import_form(request: Request, viewer: ViewerDep) -> Response:
     return _import_page(request, viewer)
 
 
-def _errors_of(error: DomainError) -> list[dict[str, Any]]:
+def _errors_of(error: DomainError, viewer: Viewer) -> list[dict[str, Any]]:
     given = error.errors or [{"row": "", "field": "", "message": str(error)}]
     return [
-        {"row": e.get("row", ""), "field": e.get("field", ""), "message": e.get("message", "")}
+        {"row": e.get("row", ""), "field": e.get("field", "")}
+        | problem(str(e.get("field", "")), str(e.get("message", "")), viewer)
         for e in given
     ]
 
@@ -352,7 +369,7 @@ async def import_dry_run(
         )
     except InvalidInput as error:
         message = i18n.text("import_invalid", viewer.language)
-        return _import_page(request, viewer, 422, error=message, errors=_errors_of(error))
+        return _import_page(request, viewer, 422, error=message, errors=_errors_of(error, viewer))
     token = _keep_file(settings, organisation_id, body, content_type)
     return _import_page(
         request, viewer, diff=import_diff(plan, roles_changed), token=token, complete=complete
@@ -395,7 +412,7 @@ async def import_apply(
     except (InvalidInput, Conflict) as error:
         session.rollback()
         message = i18n.text("import_invalid", viewer.language)
-        return _import_page(request, viewer, 409, error=message, errors=_errors_of(error))
+        return _import_page(request, viewer, 409, error=message, errors=_errors_of(error, viewer))
     _forget_file(settings, organisation_id, token)
     return _import_page(request, viewer, result=result)
 

@@ -253,6 +253,7 @@ STRINGS: dict[str, dict[Language, str]] = {
         "en": "This batch's files were deleted after the retention period.",
         "fr": "Les fichiers de ce lot ont été supprimés après la durée de conservation.",
     },
+    "value_invalid": {"en": "This value is not valid.", "fr": "Cette valeur n'est pas valide."},
     "directory_search": {"en": "Search by name", "fr": "Chercher par nom"},
     "directory_search_button": {"en": "Search", "fr": "Chercher"},
     "directory_office": {"en": "Office", "fr": "Fonction"},

@@ -6,12 +6,14 @@ organisation's recipient is a 404."""
 import re
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from app.console.models import User
 from app.directory.models import Recipient
 from app.settings import Settings
 from tests.conftest import Caller, MakeCaller
 from tests.console.test_supporters import sign_in_as
+from tests.directory_feeds import MEMBERS_2025, ROLES_2025, feed_server, members, roles
 
 FIRST = (
     "external_id,first_name,last_name,elected_office,district_name,province,email\n"
@@ -205,3 +207,57 @@ def test_another_organisations_recipient_is_not_found(
     )
     assert edit.status_code == 404
     assert emails(client)["88384"] == "melanie.joly@parl.gc.ca"
+
+
+def test_an_owner_runs_a_sync_and_sees_its_status(
+    client: TestClient, settings: Settings, caller: Caller
+) -> None:
+    sign_in_as(client, settings, caller.organisation_id, "owner@example.org", "owner")
+    with feed_server() as feeds:
+        feeds.configure(settings)
+        page = client.get("/console/directory/sync")
+        assert "The directory was never synced." in page.text
+        csrf = csrf_of(page.text)
+        # The feed answers nothing yet: the page says why, nothing changes.
+        failed = client.post(
+            "/console/directory/sync", data={"csrf": csrf, "source": "house-of-commons"}
+        )
+        assert failed.status_code in (502, 503) and "The sync did not run" in failed.text
+        refused = client.post("/console/directory/sync", data={"csrf": csrf, "source": "../x"})
+        assert refused.status_code == 422
+        assert emails(client) == {}
+        feeds.serve_house(members(MEMBERS_2025), roles(ROLES_2025))
+        synced = client.post(
+            "/console/directory/sync", data={"csrf": csrf, "source": "house-of-commons"}
+        )
+    assert synced.status_code == 200, synced.text
+    assert "Synced house-of-commons: 343 added" in synced.text
+    assert re.search(r"<th scope=\"row\">house-of-commons</th>.*?343", synced.text, re.S)
+    assert len(emails(client)) == 343
+
+
+def test_a_french_editor_reads_the_errors_in_french(
+    client: TestClient, settings: Settings, caller: Caller
+) -> None:
+    import_first(client, caller)
+    sign_in_as(client, settings, caller.organisation_id, "fr@example.org", "editor")
+    with client.app.state.sessionmaker() as db:  # type: ignore[attr-defined]
+        db.execute(update(User).where(User.email == "fr@example.org").values(language="fr"))
+        db.commit()
+    listed = client.get("/console/directory", params={"q": "joly"})
+    link = re.search(r'href="(/console/directory/recipients/rcp_\w+)"', listed.text)
+    assert link
+    csrf = csrf_of(listed.text)
+    form = {"csrf": csrf, "first_name": "Mélanie", "last_name": "Joly", "email": "non"}
+    refused = client.post(link[1], data=form | {"honorific": "H" * 150})
+    assert refused.status_code == 422
+    assert "Entrez une adresse courriel" in refused.text
+    assert (
+        "Cette valeur n&#39;est pas valide." in refused.text and '<span lang="en">' in refused.text
+    )
+    bad = client.post(
+        "/console/directory/import",
+        data={"csrf": csrf},
+        files={"file": ("list.csv", BAD.encode(), "text/csv")},
+    )
+    assert "<td>1</td><td>email</td><td>Entrez une adresse courriel" in bad.text
