@@ -220,7 +220,7 @@ STRINGS: dict[str, dict[Language, str]] = {
         "est alors postée, sa ou son signataire le voit, et la question sur la réponse compte "
         "ses jours à partir de là.",
     },
-    "print_mailed_on": {"en": "Mailed on", "fr": "Postée le"},
+    "print_mailed_on": {"en": "Mailed on", "fr": "Date de mise à la poste"},
     "batch_building": {"en": "building", "fr": "en préparation"},
     "batch_ready": {"en": "ready to print", "fr": "prêt à imprimer"},
     "batch_mailed": {"en": "mailed", "fr": "posté"},
@@ -237,7 +237,7 @@ STRINGS: dict[str, dict[Language, str]] = {
     },
     "mailed_on_invalid": {
         "en": "Mailed on: give a day, today or before.",
-        "fr": "Postée le : indiquez un jour, aujourd'hui ou avant.",
+        "fr": "Date de mise à la poste : indiquez un jour, aujourd'hui ou avant.",
     },
     "batch_not_ready": {
         "en": "This batch is not ready: only a ready batch can be mailed.",
