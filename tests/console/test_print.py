@@ -3,7 +3,6 @@
 to `mailed`, announces each once, and shows on the supporter's letters page; viewers
 change nothing, and another organisation's batch is a 404."""
 
-import re
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -20,6 +19,7 @@ from app.settings import Settings
 from app.tokens import letters_page_token
 from tests.campaign_data import action_body, make_campaign, make_directory
 from tests.conftest import Caller, MakeCaller
+from tests.console.test_directory import csrf_of
 from tests.console.test_supporters import sign_in_as
 from tests.delivery_data import deliver_all
 from tests.http_receiver import Receiver, http_receiver
@@ -55,12 +55,6 @@ def letters(client: TestClient, caller: Caller) -> list[dict[str, Any]]:
     assert answer.status_code == 201, answer.text
     made: list[dict[str, Any]] = answer.json()["letters"]
     return made
-
-
-def csrf_of(text: str) -> str:
-    found = re.search(r'name="csrf" value="([\w-]+)"', text)
-    assert found
-    return found[1]
 
 
 def statuses(client: TestClient) -> set[str]:
