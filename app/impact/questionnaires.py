@@ -45,8 +45,7 @@ LEFT = (LetterStatus.SENT, LetterStatus.MAILED)
 QUESTION_TEXT = {
     "en": (
         "Did you get a reply from {official}?",
-        'Hello {name},\n\nOn {date} you wrote to {official} about "{title}" with '
-        "{organisation}. Did you get a reply?\n\n"
+        "Hello {name},\n\n{opening} Did you get a reply?\n\n"
         "Yes, I got a reply:\n{yes}\n\n"
         "No reply:\n{no}\n\n"
         "Not yet:\n{not_yet}\n\n"
@@ -55,8 +54,7 @@ QUESTION_TEXT = {
     ),
     "fr": (
         "Avez-vous reçu une réponse de {official} ?",
-        "Bonjour {name},\n\nLe {date}, vous avez écrit à {official} au sujet de « {title} » "
-        "avec {organisation}. Avez-vous reçu une réponse ?\n\n"
+        "Bonjour {name},\n\n{opening} Avez-vous reçu une réponse ?\n\n"
         "Oui, j'ai reçu une réponse :\n{yes}\n\n"
         "Pas de réponse :\n{no}\n\n"
         "Pas encore :\n{not_yet}\n\n"
@@ -64,6 +62,16 @@ QUESTION_TEXT = {
         "montrent à {organisation} quels bureaux répondent aux personnes qui leur "
         "écrivent.\n{last}",
     ),
+}
+# What the letter was: written and emailed that day, or posted that day (a letter by post
+# is asked about from the day its batch was marked mailed).
+OPENING = {
+    ("email", "en"): 'On {date} you wrote to {official} about "{title}" with {organisation}.',
+    ("email", "fr"): "Le {date}, vous avez écrit à {official} au sujet de « {title} » avec "
+    "{organisation}.",
+    ("print", "en"): 'On {date} {organisation} posted your letter to {official} about "{title}".',
+    ("print", "fr"): "Le {date}, {organisation} a posté votre lettre à {official} au sujet de "
+    "« {title} ».",
 }
 LAST_TIME = {
     "en": "\nThis is our only reminder: we will not ask again.\n",
@@ -248,11 +256,16 @@ def questionnaire_message(
     reminder = asked.questionnaire.reminded_at is not None
     links = {a: questionnaire_link(settings, asked.questionnaire.id, a) for a in ANSWERS}
     sent_at = asked.letter.sent_at or asked.letter.created_at
-    content = text.format(
-        name=asked.action.first_name,
+    posted = asked.letter.status == LetterStatus.MAILED
+    opening = OPENING["print" if posted else "email", language].format(
         date=localised_date(sent_at.date(), language),
         official=asked.official,
         title=asked.title,
+        organisation=asked.organisation,
+    )
+    content = text.format(
+        name=asked.action.first_name,
+        opening=opening,
         organisation=asked.organisation,
         last=LAST_TIME[language] if reminder else "",
         **links,

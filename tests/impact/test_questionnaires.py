@@ -284,6 +284,7 @@ def test_a_printed_letter_is_asked_about_counting_from_the_day_its_batch_was_mai
     asked = new_mail(sink, 0)
     assert len(asked) == 2
     assert {str(m["Subject"]).split(" de ")[0] for m in asked} == {"Avez-vous reçu une réponse"}
+    assert "a posté votre lettre à" in text_of(asked[0])  # posted that day, not written
     assert set(links_in(asked[0])) == {"yes", "no", "not_yet"}
     assert {q.letter_id for q in questions(session)} == {
         letter.id for letter in session.scalars(select(Letter))
