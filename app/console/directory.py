@@ -215,28 +215,40 @@ def imports_dir(settings: Settings, organisation_id: str) -> Path:
     return settings.print_dir.parent / "console-imports" / organisation_id
 
 
-def _keep_file(settings: Settings, organisation_id: str, body: bytes, content_type: str) -> str:
-    """The uploaded file, kept on the server under a new random token; older ones swept."""
+@dataclass(frozen=True)
+class KeptImport:
+    """What a dry run showed, as the apply must repeat it: the file and how it is read."""
+
+    body: bytes
+    content_type: str
+    complete: bool
+
+
+def _keep_file(settings: Settings, organisation_id: str, kept: KeptImport) -> str:
+    """The uploaded file and its options, kept on the server under a new random token
+    (nothing of it comes back from the browser but the token); older ones swept."""
     folder = imports_dir(settings, organisation_id)
     folder.mkdir(parents=True, exist_ok=True)
     old = time.time() - IMPORT_HOURS * 3600
-    for kept in folder.iterdir():
-        if kept.stat().st_mtime < old:
-            kept.unlink(missing_ok=True)
+    for waiting in folder.iterdir():
+        if waiting.stat().st_mtime < old:
+            waiting.unlink(missing_ok=True)
     token = secrets.token_urlsafe(32)
-    (folder / f"{token}.type").write_text(content_type, encoding="utf-8")
-    (folder / f"{token}.body").write_bytes(body)
+    options = {"content_type": kept.content_type, "complete": kept.complete}
+    (folder / f"{token}.type").write_text(json.dumps(options), encoding="utf-8")
+    (folder / f"{token}.body").write_bytes(kept.body)
     return token
 
 
-def _kept_file(settings: Settings, organisation_id: str, token: str) -> tuple[bytes, str] | None:
+def _kept_file(settings: Settings, organisation_id: str, token: str) -> KeptImport | None:
     if len(token) != TOKEN_LENGTH or not token.replace("-", "").replace("_", "").isalnum():
         return None
     folder = imports_dir(settings, organisation_id)
     body, kind = folder / f"{token}.body", folder / f"{token}.type"
     if not body.is_file() or body.stat().st_mtime < time.time() - IMPORT_HOURS * 3600:
         return None
-    return body.read_bytes(), kind.read_text(encoding="utf-8")
+    options = json.loads(kind.read_text(encoding="utf-8"))
+    return KeptImport(body.read_bytes(), options["content_type"], options["complete"] is True)
 
 
 def _forget_file(settings: Settings, organisation_id: str, token: str) -> None:
@@ -317,7 +329,7 @@ def _import_page(request: Request, viewer: Viewer, status: int = 200, **values: 
         status=status,
         title=i18n.text("import_title", viewer.language),
         may_change=may_change(viewer),
-        **({"diff": None, "errors": [], "error": "", "token": "", "complete": False,
+        **({"diff": None, "errors": [], "error": "", "token": "",
             "result": None} | values),
     )  # fmt: skip
 
@@ -370,10 +382,8 @@ async def import_dry_run(
     except InvalidInput as error:
         message = i18n.text("import_invalid", viewer.language)
         return _import_page(request, viewer, 422, error=message, errors=_errors_of(error, viewer))
-    token = _keep_file(settings, organisation_id, body, content_type)
-    return _import_page(
-        request, viewer, diff=import_diff(plan, roles_changed), token=token, complete=complete
-    )
+    token = _keep_file(settings, organisation_id, KeptImport(body, content_type, complete))
+    return _import_page(request, viewer, diff=import_diff(plan, roles_changed), token=token)
 
 
 @router.post("/console/directory/import/apply", response_model=None)
@@ -383,7 +393,7 @@ async def import_apply(
     """Imports the file the dry run showed (kept on the server under its token)."""
     if viewer is None:
         return to_sign_in()
-    form = await form_of(request, "token", "complete")
+    form = await form_of(request, "token")
     if not csrf_holds(settings, viewer.session.id, form.get("csrf", "")):
         return forbidden_form(request, viewer)
     if not may_change(viewer):
@@ -394,17 +404,15 @@ async def import_apply(
     if kept is None:
         message = i18n.text("import_expired", viewer.language)
         return _import_page(request, viewer, 410, error=message)
-    body, content_type = kept
-    complete = form.get("complete") == "yes"
 
     def run() -> Any:
-        records = importer.recipient_records(body, content_type, settings.max_import_rows)
+        records = importer.recipient_records(kept.body, kept.content_type, settings.max_import_rows)
         return importer.import_recipients(
             session,
             organisation_id,
             importer.validate_records(records),
             dry_run=False,
-            complete=complete,
+            complete=kept.complete,
         )
 
     try:

@@ -261,3 +261,27 @@ def test_a_french_editor_reads_the_errors_in_french(
         files={"file": ("list.csv", BAD.encode(), "text/csv")},
     )
     assert "<td>1</td><td>email</td><td>Entrez une adresse courriel" in bad.text
+
+
+def test_the_apply_imports_what_the_dry_run_showed_whatever_the_form_says(
+    client: TestClient, settings: Settings, caller: Caller
+) -> None:
+    import_first(client, caller)
+    sign_in_as(client, settings, caller.organisation_id, "owner@example.org", "owner")
+    csrf = csrf_of(client.get("/console/directory/import").text)
+    only_joly = "\n".join(FIRST.splitlines()[:2]) + "\n"
+    dry = client.post(
+        "/console/directory/import",
+        data={"csrf": csrf},  # not the whole list: nobody is retired
+        files={"file": ("list.csv", only_joly.encode(), "text/csv")},
+    )
+    assert "0 added, 0 changed, 1 unchanged, 0 retired." in dry.text
+    token = re.search(r'name="token" value="([\w-]+)"', dry.text)
+    assert token
+    applied = client.post(
+        "/console/directory/import/apply",
+        data={"csrf": csrf, "token": token[1], "complete": "yes"},  # a forged option
+    )
+    assert "0 retired." in applied.text
+    with client.app.state.sessionmaker() as db:  # type: ignore[attr-defined]
+        assert db.scalars(select(Recipient).where(Recipient.retired_at.is_not(None))).all() == []
