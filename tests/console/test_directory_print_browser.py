@@ -100,6 +100,11 @@ def import_file(server: LiveServer, view: str, folder: Path) -> Path:
     return path
 
 
+def fits(page: Page) -> bool:
+    """Nothing wider than the screen: the page does not scroll sideways."""
+    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
+
+
 @pytest.fixture(params=list(VIEWS))
 def view(request: pytest.FixtureRequest) -> str:
     return str(request.param)
@@ -123,6 +128,7 @@ def test_directory_and_print_in_the_browser(
         page.locator("main form button[type=submit]").click()
         expect(page.locator(".done")).to_have_text(words["saved"])
         expect(page.locator("#f-phone")).to_have_value("613-992-0983")
+        assert fits(page)
         assert serious_violations(page) == []
         shot(page, f"{view}-directory-02-recipient")
 
@@ -155,6 +161,7 @@ def test_directory_and_print_in_the_browser(
             build_due_print_batches(db, "browser-test", server.app.state.settings)
         page.reload()
         expect(page.locator("#batch-status")).to_have_text(words["ready"])
+        assert fits(page)
         with page.expect_download() as manifest:
             page.locator("a[href$='manifest.csv']").click()
         assert manifest.value.suggested_filename.endswith(".csv")
