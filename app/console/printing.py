@@ -25,7 +25,7 @@ from app.console.router import (
     to_sign_in,
 )
 from app.console.service import csrf_holds
-from app.db import SessionDep
+from app.db import SessionDep, utcnow
 from app.delivery import printing
 from app.delivery.models import PrintBatch
 from app.errors import Conflict, Gone, InvalidInput, NotFound, UpstreamUnavailable
@@ -156,8 +156,8 @@ def _batch_page(
         campaign_title=campaign_row(campaign, viewer.language)["title"] if campaign else "",
         may_change=may_change_campaigns(viewer.user.role),
         may_download_pdf=may_see_personal_data(viewer.user.role),
-        today=date.today().isoformat(),
-        mailed_on=mailed_on or date.today().isoformat(),
+        today=utcnow().date().isoformat(),  # the day mark_mailed compares with
+        mailed_on=mailed_on or utcnow().date().isoformat(),
         error=error,
     )
 
