@@ -285,3 +285,13 @@ def test_the_apply_imports_what_the_dry_run_showed_whatever_the_form_says(
     assert "0 retired." in applied.text
     with client.app.state.sessionmaker() as db:  # type: ignore[attr-defined]
         assert db.scalars(select(Recipient).where(Recipient.retired_at.is_not(None))).all() == []
+    # 343 recipients: 50 a page, the next page by its cursor, the first again from there.
+    first = client.get("/console/directory")
+    names = re.findall(r'href="/console/directory/recipients/(rcp_\w+)"', first.text)
+    assert len(names) == 50
+    following = re.search(r'href="(/console/directory\?q=&amp;cursor=[^"]+)">Next page', first.text)
+    assert following
+    second = client.get(following[1].replace("&amp;", "&"))
+    later = re.findall(r'href="/console/directory/recipients/(rcp_\w+)"', second.text)
+    assert len(later) == 50 and not set(later) & set(names)
+    assert 'href="/console/directory?q=">First page' in second.text
