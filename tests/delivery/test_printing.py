@@ -3,6 +3,8 @@ read back with a real PDF parser."""
 
 import csv
 import io
+import threading
+import time
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -10,13 +12,18 @@ from typing import Any
 import pdfplumber
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session, sessionmaker
 
+from app.delivery.models import PrintBatch
 from app.delivery.pdf import window_on_page
-from app.delivery.printing import manifest_row
+from app.delivery.printing import manifest_row, mark_mailed
 from app.settings import Settings
+from app.webhooks.models import WebhookEvent
 from tests.campaign_data import action_body, make_campaign, make_directory
 from tests.conftest import Caller, MakeCaller
 from tests.delivery_data import deliver_all, make_print_batch
+from tests.webhook_data import make_webhook
 
 
 @pytest.fixture
@@ -283,3 +290,41 @@ def test_a_batch_the_worker_cannot_write_fails_naming_the_folder_and_frees_its_l
     assert {letter["status"] for letter in statuses.json()["items"]} == {"queued"}
     again = make_print_batch(client, caller.headers)  # the next batch takes them
     assert (again["status"], again["letter_count"]) == ("ready", 6)
+
+
+def test_two_marking_a_batch_mailed_at_once_announce_each_letter_once(
+    client: TestClient, caller: Caller, print_letters: list[dict[str, Any]],
+    settings: Settings, database_url: str,
+) -> None:  # fmt: skip
+    """The second waits for the first's lock on the batch, then finds it mailed."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL: two transactions at once (SQLite writes one at a time)")
+    settings.webhook_allow_private_addresses = True
+    make_webhook(client, caller, "http://127.0.0.1:9/events", ["letter.mailed"])
+    batch = make_print_batch(client, caller.headers)
+    sessions: sessionmaker[Session] = client.app.state.sessionmaker  # type: ignore[attr-defined]
+    with sessions() as first, sessions() as watcher:
+        # The first holds the batch's row, as its UPDATE does until it commits.
+        first.execute(select(PrintBatch).where(PrintBatch.id == batch["id"]).with_for_update())
+        second_done = threading.Event()
+
+        def second() -> None:
+            with sessions() as other:
+                mark_mailed(other, caller.organisation_id, batch["id"])
+            second_done.set()
+
+        runner = threading.Thread(target=second)
+        runner.start()
+        waiting = text(
+            "select count(*) from pg_stat_activity "
+            "where wait_event_type = 'Lock' and datname = current_database()"
+        )
+        while not watcher.scalar(waiting):  # the second is blocked on the batch's row
+            assert not second_done.is_set()
+            watcher.rollback()
+            time.sleep(0.01)
+        mark_mailed(first, caller.organisation_id, batch["id"])  # commits: the second goes on
+        runner.join()
+    with sessions() as session:
+        types = session.scalars(select(WebhookEvent.type)).all()
+    assert types == ["letter.mailed"] * len(print_letters)
