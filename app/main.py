@@ -12,6 +12,8 @@ from app.auth.router import organisation_router
 from app.auth.router import router as api_keys_router
 from app.body_limit import BodyLimitMiddleware
 from app.campaigns.router import router as campaigns_router
+from app.console.directory import router as console_directory_router
+from app.console.printing import router as console_printing_router
 from app.console.router import router as console_router
 from app.console.router import static_files as console_static_files
 from app.console.settings import router as console_settings_router
@@ -134,6 +136,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(console_router)
     app.include_router(console_settings_router)
     app.include_router(events_router)
+    app.include_router(console_directory_router)
+    app.include_router(console_printing_router)
     app.mount("/static/console", console_static_files, name="console-static")
 
     def openapi() -> dict[str, Any]:

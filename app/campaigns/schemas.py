@@ -263,7 +263,8 @@ class CampaignFields(BaseModel):
         14,
         ge=1,
         le=365,
-        description="Days after an emailed letter leaves that its supporter is asked, by "
+        description="Days after a letter leaves (an emailed letter is sent, or the print "
+        "batch holding a letter by post is marked mailed) that its supporter is asked, by "
         "email, whether the official answered (Yes / No / Not yet), with one reminder a week "
         "later at most; never when a reply was captured. null asks nothing.",
     )

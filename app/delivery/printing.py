@@ -12,7 +12,7 @@ import logging
 import os
 from collections import Counter, deque
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any, cast
 
@@ -23,10 +23,10 @@ from sqlalchemy.orm import Session
 from app.campaigns.models import count as count_sent
 from app.campaigns.service import get_campaign
 from app.db import utcnow
-from app.delivery.events import record_print_batch_events
+from app.delivery.events import record_mailed_events, record_print_batch_events
 from app.delivery.models import Delivery, PrintBatch
 from app.delivery.pdf import PageSize, batch_pdf
-from app.errors import BatchNotReady, Gone, InvalidInput, UpstreamUnavailable
+from app.errors import BatchNotReady, Gone, InvalidInput, UpstreamUnavailable, invalid_field
 from app.ids import new_id
 from app.letters import lifecycle
 from app.letters.lifecycle import LetterStatus
@@ -363,8 +363,22 @@ def list_print_batches(
     return page_of(session, query, Keys(PrintBatch.id, PrintBatch.created_at), window)
 
 
-def mark_mailed(session: Session, organisation_id: str, batch_id: str) -> PrintBatch:
-    """The batch went to the post: its letters are `mailed`. Saying so twice is harmless."""
+def mailed_moment(mailed_on: date | None, now: datetime) -> datetime:
+    """When the letters count as posted: now, or noon UTC of the day given (a batch
+    posted yesterday and marked today). A day to come is refused."""
+    if mailed_on is None or mailed_on == now.date():
+        return now
+    if mailed_on > now.date():
+        raise invalid_field("mailed_on", "cannot be a day to come")
+    return datetime.combine(mailed_on, time(12), tzinfo=UTC)
+
+
+def mark_mailed(
+    session: Session, organisation_id: str, batch_id: str, mailed_on: date | None = None
+) -> PrintBatch:
+    """The batch went to the post (today, or `mailed_on`): its letters are `mailed`, with
+    one `letter.mailed` event each. Saying so twice is harmless: the second changes
+    nothing and announces nothing."""
     batch = get_print_batch(session, organisation_id, batch_id)
     if batch.status == "mailed":
         return batch
@@ -372,11 +386,21 @@ def mark_mailed(session: Session, organisation_id: str, batch_id: str) -> PrintB
         raise BatchNotReady(
             f"This batch is {batch.status}, not ready to be mailed.", batch_status=batch.status
         )
-    now = utcnow()
+    now = mailed_moment(mailed_on, utcnow())
+    # The batch row first, locked: of two marking it at once, the second waits, then
+    # finds it mailed and moves nothing.
+    marked = session.execute(
+        update(PrintBatch)
+        .where(PrintBatch.id == batch.id, PrintBatch.status == "ready")
+        .values(status="mailed", mailed_at=now)
+    ).rowcount  # type: ignore[attr-defined]
+    if not marked:
+        session.rollback()
+        return get_print_batch(session, organisation_id, batch_id)
     mailed = session.execute(lifecycle.mail(batch.id, now).returning(Letter.campaign_id)).scalars()
     for campaign_id, count in Counter(mailed).items():
         session.execute(count_sent(campaign_id, sent=count))
-    batch.status = "mailed"
-    batch.mailed_at = now
+    session.refresh(batch)
+    record_mailed_events(session, batch)
     session.commit()
     return batch

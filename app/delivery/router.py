@@ -1,3 +1,4 @@
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Response
@@ -12,6 +13,7 @@ from app.delivery.pdf import letter_pdf
 from app.delivery.schemas import (
     BATCH_EXAMPLE,
     BUILDING_EXAMPLE,
+    MAILED_EXAMPLE,
     DkimKeyIn,
     DkimKeyOut,
     PrintBatchOut,
@@ -204,14 +206,42 @@ def print_batch_manifest(
     return FileResponse(manifest, media_type="text/csv; charset=utf-8", filename=f"{batch_id}.csv")
 
 
+class MarkMailed(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"mailed_on": "2026-11-30"}]}
+    )
+
+    mailed_on: date | None = Field(
+        None,
+        description="The day the batch went to the post (today, or a day past); today when "
+        "left out. The supporters' letters pages show it, and the reply questionnaire counts "
+        "its days from it.",
+    )
+
+
 @router.post(
     "/v1/print-batches/{batch_id}/mark-mailed",
     response_model=PrintBatchOut,
-    responses=NOT_FOUND | BATCH_NOT_READY,
+    responses={
+        200: {
+            "description": "The batch and its letters are mailed.",
+            "content": {"application/json": {"example": MAILED_EXAMPLE}},
+        }
+    }
+    | NOT_FOUND
+    | BATCH_NOT_READY,
 )
-def mark_mailed(batch_id: str, principal: LettersWriter, session: SessionDep) -> PrintBatchOut:
-    """The batch went to the post: its letters are mailed. Saying it twice is harmless."""
-    return _out(printing.mark_mailed(session, principal.organisation_id, batch_id))
+def mark_mailed(
+    batch_id: str,
+    principal: LettersWriter,
+    session: SessionDep,
+    body: MarkMailed | None = None,
+) -> PrintBatchOut:
+    """The batch went to the post: its letters move to `mailed` (counted as sent), each
+    announced once as `letter.mailed`. Saying it twice is harmless: the second answers
+    the batch as it is and announces nothing. 409 for a batch not `ready`."""
+    mailed_on = body.mailed_on if body else None
+    return _out(printing.mark_mailed(session, principal.organisation_id, batch_id, mailed_on))
 
 
 @dkim_router.get("", response_model=DkimKeyOut)

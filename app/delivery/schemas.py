@@ -17,6 +17,10 @@ BATCH_EXAMPLE: dict[str, Any] = {
     "failure_reason": None,
 }
 BUILDING_EXAMPLE: dict[str, Any] = BATCH_EXAMPLE | {"status": "building", "page_count": 0}
+MAILED_EXAMPLE: dict[str, Any] = BATCH_EXAMPLE | {
+    "status": "mailed",
+    "mailed_at": "2026-11-30T12:00:00Z",
+}
 FAILED_EXAMPLE: dict[str, Any] = BATCH_EXAMPLE | {
     "status": "failed",
     "page_count": 0,

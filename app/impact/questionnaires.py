@@ -1,6 +1,7 @@
 """Asking the supporter whether the official answered (WriteToThem's question).
 
-Some days after an emailed letter leaves (the campaign's `questionnaire_days`), its
+Some days after a letter leaves (the campaign's `questionnaire_days`: after an emailed
+letter is sent, or after the print batch holding a letter by post is marked mailed), its
 supporter is sent one short email in their language: did you get a reply from
 <official>? Yes / No / Not yet, each a link to a page that records the answer only by
 its button (app.impact.pages). A week later, one reminder, unless they answered yes or
@@ -37,12 +38,14 @@ REMINDER_DAYS = 7
 # an old letter is noise.
 ASK_WITHIN_DAYS = 7
 BATCH = 200
+# The letters that left: sent by email, or printed and posted (`sent_at` is when the
+# batch was marked mailed, or the day it says it was).
+LEFT = (LetterStatus.SENT, LetterStatus.MAILED)
 
 QUESTION_TEXT = {
     "en": (
         "Did you get a reply from {official}?",
-        'Hello {name},\n\nOn {date} you wrote to {official} about "{title}" with '
-        "{organisation}. Did you get a reply?\n\n"
+        "Hello {name},\n\n{opening} Did you get a reply?\n\n"
         "Yes, I got a reply:\n{yes}\n\n"
         "No reply:\n{no}\n\n"
         "Not yet:\n{not_yet}\n\n"
@@ -51,8 +54,7 @@ QUESTION_TEXT = {
     ),
     "fr": (
         "Avez-vous reçu une réponse de {official} ?",
-        "Bonjour {name},\n\nLe {date}, vous avez écrit à {official} au sujet de « {title} » "
-        "avec {organisation}. Avez-vous reçu une réponse ?\n\n"
+        "Bonjour {name},\n\n{opening} Avez-vous reçu une réponse ?\n\n"
         "Oui, j'ai reçu une réponse :\n{yes}\n\n"
         "Pas de réponse :\n{no}\n\n"
         "Pas encore :\n{not_yet}\n\n"
@@ -60,6 +62,16 @@ QUESTION_TEXT = {
         "montrent à {organisation} quels bureaux répondent aux personnes qui leur "
         "écrivent.\n{last}",
     ),
+}
+# What the letter was: written and emailed that day, or posted that day (a letter by post
+# is asked about from the day its batch was marked mailed).
+OPENING = {
+    ("email", "en"): 'On {date} you wrote to {official} about "{title}" with {organisation}.',
+    ("email", "fr"): "Le {date}, vous avez écrit à {official} au sujet de « {title} » avec "
+    "{organisation}.",
+    ("print", "en"): 'On {date} {organisation} posted your letter to {official} about "{title}".',
+    ("print", "fr"): "Le {date}, {organisation} a posté votre lettre à {official} au sujet de "
+    "« {title} ».",
 }
 LAST_TIME = {
     "en": "\nThis is our only reminder: we will not ask again.\n",
@@ -82,8 +94,7 @@ def _letters_to_ask(campaign: Campaign, now: datetime) -> Select[str, str]:
         .join(Action, Action.id == Letter.action_id)
         .where(
             Letter.campaign_id == campaign.id,
-            Letter.status == LetterStatus.SENT,
-            Letter.channel == "email",
+            Letter.status.in_(LEFT),
             Letter.sent_at <= now - timedelta(days=days),
             Letter.sent_at > now - timedelta(days=days + ASK_WITHIN_DAYS),
             Letter.scrubbed_at.is_(None),
@@ -149,7 +160,7 @@ def send_due_reminders(session: Session, now: datetime | None = None) -> tuple[i
             Questionnaire.reminded_at.is_(None),
             Questionnaire.asked_at <= now - timedelta(days=REMINDER_DAYS),
             (Questionnaire.answer.is_(None)) | (Questionnaire.answer == "not_yet"),
-            Letter.status == LetterStatus.SENT,
+            Letter.status.in_(LEFT),
             Action.scrubbed_at.is_(None),
             ~_reply_captured(Questionnaire.letter_id),
         )
@@ -222,7 +233,7 @@ def _why_not_ask(session: Session, asked: Asked) -> str | None:
         return "the supporter's personal data was erased"
     if asked.questionnaire.answer in ("yes", "no"):
         return "the supporter answered before it went"
-    if asked.letter.status != LetterStatus.SENT:
+    if asked.letter.status not in LEFT:
         return f"the letter is {asked.letter.status}"
     captured = select(Reply.id).where(Reply.letter_id == asked.letter.id, Reply.kind == "human")
     if session.scalar(captured.limit(1)) is not None:
@@ -245,11 +256,16 @@ def questionnaire_message(
     reminder = asked.questionnaire.reminded_at is not None
     links = {a: questionnaire_link(settings, asked.questionnaire.id, a) for a in ANSWERS}
     sent_at = asked.letter.sent_at or asked.letter.created_at
-    content = text.format(
-        name=asked.action.first_name,
+    posted = asked.letter.status == LetterStatus.MAILED
+    opening = OPENING["print" if posted else "email", language].format(
         date=localised_date(sent_at.date(), language),
         official=asked.official,
         title=asked.title,
+        organisation=asked.organisation,
+    )
+    content = text.format(
+        name=asked.action.first_name,
+        opening=opening,
         organisation=asked.organisation,
         last=LAST_TIME[language] if reminder else "",
         **links,

@@ -11,6 +11,7 @@ EventType = Literal[
     "letter.sent",
     "letter.failed",
     "letter.printed",
+    "letter.mailed",
     "letter.cancelled",
     "print_batch.ready",
     "directory.synced",

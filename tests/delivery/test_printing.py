@@ -3,19 +3,27 @@ read back with a real PDF parser."""
 
 import csv
 import io
+import threading
+import time
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pdfplumber
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session, sessionmaker
 
+from app.delivery.models import PrintBatch
 from app.delivery.pdf import window_on_page
-from app.delivery.printing import manifest_row
+from app.delivery.printing import manifest_row, mark_mailed
 from app.settings import Settings
+from app.webhooks.models import WebhookEvent
 from tests.campaign_data import action_body, make_campaign, make_directory
 from tests.conftest import Caller, MakeCaller
 from tests.delivery_data import deliver_all, make_print_batch
+from tests.webhook_data import make_webhook
 
 
 @pytest.fixture
@@ -141,6 +149,27 @@ def test_marking_a_batch_mailed_counts_its_letters_as_sent(
     assert cancel.status_code == 409
 
 
+def test_a_batch_may_be_marked_mailed_on_a_past_day_but_not_one_to_come(
+    client: TestClient, caller: Caller, print_letters: list[dict[str, Any]]
+) -> None:
+    batch = make_print_batch(client, caller.headers)
+    url = f"/v1/print-batches/{batch['id']}/mark-mailed"
+    tomorrow = (date.today() + timedelta(days=2)).isoformat()
+    refused = client.post(url, json={"mailed_on": tomorrow}, headers=caller.headers)
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "mailed_on"
+    letter = client.get(f"/v1/letters/{print_letters[0]['id']}", headers=caller.headers).json()
+    assert letter["status"] == "batched"
+    posted = (date.today() - timedelta(days=3)).isoformat()
+    mailed = client.post(url, json={"mailed_on": posted}, headers=caller.headers)
+    assert mailed.status_code == 200 and mailed.json()["mailed_at"].startswith(posted)
+    letter = client.get(f"/v1/letters/{print_letters[0]['id']}", headers=caller.headers).json()
+    assert letter["status"] == "mailed" and letter["sent_at"].startswith(posted)
+    # Marked again with another day: the first stands.
+    again = client.post(url, json={"mailed_on": date.today().isoformat()}, headers=caller.headers)
+    assert again.json()["mailed_at"].startswith(posted)
+
+
 def test_print_batches_stay_in_their_organisation(
     client: TestClient, caller: Caller, print_letters: list[dict[str, Any]], make_caller: MakeCaller
 ) -> None:
@@ -263,3 +292,41 @@ def test_a_batch_the_worker_cannot_write_fails_naming_the_folder_and_frees_its_l
     assert {letter["status"] for letter in statuses.json()["items"]} == {"queued"}
     again = make_print_batch(client, caller.headers)  # the next batch takes them
     assert (again["status"], again["letter_count"]) == ("ready", 6)
+
+
+def test_two_marking_a_batch_mailed_at_once_announce_each_letter_once(
+    client: TestClient, caller: Caller, print_letters: list[dict[str, Any]],
+    settings: Settings, database_url: str,
+) -> None:  # fmt: skip
+    """The second waits for the first's lock on the batch, then finds it mailed."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL: two transactions at once (SQLite writes one at a time)")
+    settings.webhook_allow_private_addresses = True
+    make_webhook(client, caller, "http://127.0.0.1:9/events", ["letter.mailed"])
+    batch = make_print_batch(client, caller.headers)
+    sessions: sessionmaker[Session] = client.app.state.sessionmaker  # type: ignore[attr-defined]
+    with sessions() as first, sessions() as watcher:
+        # The first holds the batch's row, as its UPDATE does until it commits.
+        first.execute(select(PrintBatch).where(PrintBatch.id == batch["id"]).with_for_update())
+        second_done = threading.Event()
+
+        def second() -> None:
+            with sessions() as other:
+                mark_mailed(other, caller.organisation_id, batch["id"])
+            second_done.set()
+
+        runner = threading.Thread(target=second)
+        runner.start()
+        waiting = text(
+            "select count(*) from pg_stat_activity "
+            "where wait_event_type = 'Lock' and datname = current_database()"
+        )
+        while not watcher.scalar(waiting):  # the second is blocked on the batch's row
+            assert not second_done.is_set()
+            watcher.rollback()
+            time.sleep(0.01)
+        mark_mailed(first, caller.organisation_id, batch["id"])  # commits: the second goes on
+        runner.join()
+    with sessions() as session:
+        types = session.scalars(select(WebhookEvent.type)).all()
+    assert types == ["letter.mailed"] * len(print_letters)

@@ -28,7 +28,7 @@ from app.settings import Settings
 from app.tokens import questionnaire_token
 from tests.campaign_data import action_body, make_campaign, make_directory
 from tests.conftest import Caller, MakeCaller
-from tests.delivery_data import deliver_all
+from tests.delivery_data import deliver_all, make_print_batch
 from tests.smtp_sink import Received, SinkHandler
 
 MILLER = "marc.miller@parl.gc.ca"
@@ -260,3 +260,50 @@ def test_a_campaign_may_ask_nothing(
     invalid = client.patch(f"/v1/campaigns/{campaign_id}", json={"questionnaire_days": 0},
                            headers=caller.headers)  # fmt: skip
     assert invalid.status_code == 422 and "questionnaire_days" in invalid.text
+
+
+def test_a_printed_letter_is_asked_about_counting_from_the_day_its_batch_was_mailed(
+    client: TestClient, caller: Caller, settings: Settings, sink: tuple[SinkHandler, int],
+    session: Session,
+) -> None:  # fmt: skip
+    make_directory(client, caller)
+    make_campaign(client, caller, channels=["print"])
+    body = action_body(language="fr")
+    assert client.post("/v1/campaigns/rescind-stca/actions", json=body).status_code == 201
+    batch = make_print_batch(client, caller.headers)
+    days_pass(session, 30)  # printed long ago, but not yet posted: nothing to ask
+    deliver_all(client, settings)
+    assert questions(session) == [] and sink[0].received == []
+
+    posted = (utcnow() - timedelta(days=15)).date()
+    url = f"/v1/print-batches/{batch['id']}/mark-mailed"
+    marked = client.post(url, json={"mailed_on": posted.isoformat()}, headers=caller.headers)
+    assert marked.status_code == 200, marked.text
+    assert marked.json()["mailed_at"].startswith(posted.isoformat())
+    deliver_all(client, settings)
+    asked = new_mail(sink, 0)
+    assert len(asked) == 2
+    assert {str(m["Subject"]).split(" de ")[0] for m in asked} == {"Avez-vous reçu une réponse"}
+    assert "a posté votre lettre à" in text_of(asked[0])  # posted that day, not written
+    assert set(links_in(asked[0])) == {"yes", "no", "not_yet"}
+    assert {q.letter_id for q in questions(session)} == {
+        letter.id for letter in session.scalars(select(Letter))
+    }
+
+
+def test_a_batch_marked_mailed_today_is_asked_about_only_after_its_days(
+    client: TestClient, caller: Caller, settings: Settings, sink: tuple[SinkHandler, int],
+    session: Session,
+) -> None:  # fmt: skip
+    make_directory(client, caller)
+    make_campaign(client, caller, channels=["print"])
+    assert client.post("/v1/campaigns/rescind-stca/actions", json=action_body()).status_code == 201
+    batch = make_print_batch(client, caller.headers)
+    url = f"/v1/print-batches/{batch['id']}/mark-mailed"
+    assert client.post(url, headers=caller.headers).status_code == 200
+    days_pass(session, 13)
+    deliver_all(client, settings)
+    assert sink[0].received == []
+    days_pass(session, 1.1)
+    deliver_all(client, settings)
+    assert len(new_mail(sink, 0)) == 2

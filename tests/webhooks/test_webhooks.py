@@ -383,6 +383,30 @@ def test_a_print_batch_tells_its_letters_printed_and_itself_ready(
         assert letter == listed[letter["id"]] and letter["status"] == "batched"
 
 
+def test_marking_a_batch_mailed_tells_each_letter_mailed_once(
+    client: TestClient, caller: Caller, receiver: Receiver, settings: Settings,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    settings.print_dir = tmp_path / "print"
+    make_directory(client, caller)
+    make_campaign(client, caller, channels=["print"])
+    make_webhook(client, caller, receiver.url, ["letter.mailed"])
+    letter_ids = {letter["id"] for letter in take_action(client)["letters"]}
+    batch = client.post("/v1/print-batches", json={}, headers=caller.headers).json()
+    deliver_all(client, settings)
+    assert bodies(receiver) == []  # built, not yet posted
+    url = f"/v1/print-batches/{batch['id']}/mark-mailed"
+    for _ in range(2):  # saying it twice announces it once
+        assert client.post(url, headers=caller.headers).status_code == 200
+    deliver_all(client, settings)
+    mailed = [body["data"] for body in bodies(receiver)]
+    assert {body["type"] for body in bodies(receiver)} == {"letter.mailed"}
+    assert {letter["id"] for letter in mailed} == letter_ids and len(mailed) == 2
+    listed = letters_listed(client, caller)
+    for letter in mailed:
+        assert letter == listed[letter["id"]] and letter["status"] == "mailed"
+
+
 def test_no_event_is_written_when_the_actions_transaction_is_rolled_back(
     client: TestClient, caller: Caller, campaign: dict[str, Any], receiver: Receiver,
     session: Session,
