@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 from sqlalchemy import select
 
 from app.auth.models import Organisation
@@ -100,7 +100,7 @@ def test_an_organiser_builds_previews_and_publishes_a_campaign(
     browser: Browser, server: LiveServer, device: str, language: str
 ) -> None:
     words = WORDS[language]
-    viewport = (
+    viewport: ViewportSize = (
         {"width": 1280, "height": 900} if device == "desktop" else {"width": 360, "height": 740}
     )
     for_docs = device == "desktop" and language == "en"
@@ -139,6 +139,8 @@ def test_an_organiser_builds_previews_and_publishes_a_campaign(
         general_ask = "Stop the plan." if language == "en" else "Arrêtez le projet."
         expect(page.locator("#preview .letter-body")).to_contain_text(general_ask)
         assert serious_violations(page) == []
+        # Nothing wider than the screen: the page never scrolls sideways (on a phone too).
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         shot(page, f"{name}-1-new", for_docs)
 
         page.get_by_role("button", name=words["save"]).click()
