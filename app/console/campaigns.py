@@ -135,7 +135,8 @@ def fields_of(form: dict[str, list[str]]) -> dict[str, Any]:
             fields["target_texts"][kind] = {part: t for part, t in texts.items() if t}
     for name in NUMBERS:
         fields[name] = number_of(first(form, name))
-    fields["hold_minutes"] = fields["hold_minutes"] if fields["hold_minutes"] is not None else 0
+    if fields["hold_minutes"] is None:
+        del fields["hold_minutes"]  # left blank: the API's default, or as it was
     fields["counter_offset"] = fields["counter_offset"] or 0
     fields["image_url"] = first(form, "image_url").strip() or None
     fields["image_alt"] = texts_of(form, "image_alt")

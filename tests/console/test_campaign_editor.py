@@ -140,6 +140,14 @@ def test_the_preview_is_the_letter_a_sample_supporter_of_the_riding_gets(
     assert "Comme député·e, saisissez-en le ministre." in fallback.text
     assert client.get("/v1/campaigns", headers=caller.headers).json()["items"] == []
 
+    # The search without JavaScript: the page again, with the matches to tick.
+    searched = client.post(
+        "/console/campaigns", data=form | {"intent": "search", "target_q": "foreign affairs"}
+    )
+    assert searched.status_code == 200
+    assert 'value="role:Minister of Foreign Affairs"' in searched.text
+    assert client.get("/v1/campaigns", headers=caller.headers).json()["items"] == []
+
     # The directory search finds roles and people, by name, role or riding.
     found = client.get("/console/campaigns/targets?target_q=immigration")
     assert f'value="role:{MILLER_ROLE}"' in found.text and "Marc Miller" in found.text
