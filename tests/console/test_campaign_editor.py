@@ -84,13 +84,15 @@ def test_an_editor_creates_edits_publishes_and_closes_a_campaign(
     edited = client.post(
         f"/console/campaigns/{campaign_id}",
         data=editor_form(csrf, **{"goal": "", "learn_more.0.url": "", "learn_more.0.label.en": "",
-                                  "learn_more.0.label.fr": "", "title.en": "Save the river"}),
+                                  "learn_more.0.label.fr": "", "title.en": "Save the river",
+                                  "hold_minutes": ""}),
         follow_redirects=False,
     )  # fmt: skip
     assert edited.status_code == 303, edited.text
     stored = client.get(f"/v1/campaigns/{campaign_id}", headers=caller.headers).json()
     assert stored["title"]["en"] == "Save the river"
     assert stored["goal"] is None and stored["learn_more"] == []
+    assert stored["hold_minutes"] == 10  # left blank: as it was, not 0 (letters at once)
 
     published = client.post(
         f"/console/campaigns/{campaign_id}/publish", data={"csrf": csrf}, follow_redirects=False
