@@ -12,6 +12,7 @@ from app.auth.router import organisation_router
 from app.auth.router import router as api_keys_router
 from app.body_limit import BodyLimitMiddleware
 from app.campaigns.router import router as campaigns_router
+from app.console.campaigns import router as console_campaigns_router
 from app.console.directory import router as console_directory_router
 from app.console.printing import router as console_printing_router
 from app.console.router import router as console_router
@@ -134,6 +135,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(letters_page_router)
     app.mount("/static/web", web_static_files, name="web-static")
     app.include_router(console_router)
+    app.include_router(console_campaigns_router)
     app.include_router(console_settings_router)
     app.include_router(events_router)
     app.include_router(console_directory_router)

@@ -103,6 +103,14 @@ def create_campaign(session: Session, organisation_id: str, fields: CampaignCrea
     return _save(session, campaign)
 
 
+def draft_campaign(organisation_id: str, fields: CampaignFields) -> Campaign:
+    """A campaign made of `fields` and stored nowhere: what the console's editor renders
+    its preview letters from while the organiser types."""
+    campaign = Campaign(organisation_id=organisation_id)
+    _assign(campaign, fields)
+    return campaign
+
+
 def _assign(campaign: Campaign, fields: CampaignFields) -> None:
     values = fields.model_dump(mode="json")
     for name in CAMPAIGN_FIELDS:

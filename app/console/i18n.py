@@ -859,6 +859,186 @@ STRINGS: dict[str, dict[Language, str]] = {
 }
 
 
+# The campaign editor's words (app/console/campaigns.py, templates/campaign_*.html).
+CAMPAIGN_EDITOR: dict[str, dict[Language, str]] = {
+    "new_campaign": {"en": "New campaign", "fr": "Nouvelle campagne"},
+    "edit_campaign": {"en": "Campaign: {title}", "fr": "Campagne : {title}"},
+    "editor": {"en": "Edit", "fr": "Modifier"},
+    "view": {"en": "View", "fr": "Voir"},
+    "edit_of": {"en": "Edit {title}", "fr": "Modifier {title}"},
+    "saved": {"en": "Saved.", "fr": "Enregistré."},
+    "read_only": {"en": "Read only", "fr": "Lecture seule"},
+    "read_only_message": {
+        "en": "Your role lets you look at campaigns, not change them.",
+        "fr": "Votre rôle permet de consulter les campagnes, pas de les modifier.",
+    },
+    "errors_below": {
+        "en": "The campaign was not saved: see the fields marked below.",
+        "fr": "La campagne n'a pas été enregistrée : voyez les champs signalés ci-dessous.",
+    },
+    "identity": {"en": "The page", "fr": "La page"},
+    "slug": {"en": "Address (slug)", "fr": "Adresse (identifiant)"},
+    "slug_hint": {
+        "en": "Lower-case words and dashes: the page is /c/<slug>.",
+        "fr": "Mots en minuscules et tirets : la page est /c/<identifiant>.",
+    },
+    "languages": {"en": "Languages", "fr": "Langues"},
+    "language_en": {"en": "English", "fr": "Anglais"},
+    "language_fr": {"en": "French", "fr": "Français"},
+    "texts": {"en": "Texts", "fr": "Textes"},
+    "text_title": {"en": "Title", "fr": "Titre"},
+    "text_summary": {"en": "Summary", "fr": "Résumé"},
+    "text_guidance": {"en": "Guidance for supporters", "fr": "Conseils aux sympathisant·es"},
+    "text_subject": {"en": "Subject", "fr": "Objet"},
+    "text_concern": {"en": "Concern", "fr": "Préoccupation"},
+    "text_ask": {"en": "Ask", "fr": "Demande"},
+    "text_reply_request": {"en": "Request for a reply", "fr": "Demande de réponse"},
+    "in_language": {"en": "{text} ({language})", "fr": "{text} ({language})"},
+    "targets": {"en": "Targets", "fr": "Destinataires"},
+    "targets_chosen": {"en": "Letters go to", "fr": "Les lettres vont à"},
+    "target_own_mp": {"en": "The supporter's own MP", "fr": "La ou le député·e de la personne"},
+    "target_role": {"en": "Whoever holds the role: {role}", "fr": "La personne titulaire : {role}"},
+    "target_own_representative": {
+        "en": "The supporter's own {office}",
+        "fr": "Sa ou son représentant·e ({office})",
+    },
+    "target_gone": {
+        "en": "A recipient no longer in the directory",
+        "fr": "Une personne qui n'est plus dans l'annuaire",
+    },
+    "target_search": {
+        "en": "Search the directory (name, role or riding)",
+        "fr": "Chercher dans l'annuaire (nom, rôle ou circonscription)",
+    },
+    "search": {"en": "Search", "fr": "Chercher"},
+    "no_matches": {"en": "Nothing matches.", "fr": "Aucun résultat."},
+    "matches": {"en": "Matches: tick to add", "fr": "Résultats : cochez pour ajouter"},
+    "target_texts": {"en": "Texts per kind of target", "fr": "Textes selon le destinataire"},
+    "target_texts_hint": {
+        "en": "Left blank, a letter uses the campaign's text above.",
+        "fr": "Laissé vide, la lettre reprend le texte de la campagne ci-dessus.",
+    },
+    "kind_role": {"en": "To a role's holder", "fr": "À la personne titulaire d'un rôle"},
+    "kind_own_mp": {"en": "To the supporter's MP", "fr": "À la ou au député·e de la personne"},
+    "kind_recipient": {"en": "To a named recipient", "fr": "À une personne nommée"},
+    "letters_settings": {"en": "Letters and counter", "fr": "Lettres et compteur"},
+    "hold_minutes": {"en": "Hold window (minutes)", "fr": "Délai de retenue (minutes)"},
+    "goal": {"en": "Goal (actions)", "fr": "Objectif (actions)"},
+    "counter_offset": {
+        "en": "Counter offset (actions taken elsewhere)",
+        "fr": "Ajout au compteur (actions faites ailleurs)",
+    },
+    "image": {"en": "Image", "fr": "Image"},
+    "image_url": {"en": "Image address (https)", "fr": "Adresse de l'image (https)"},
+    "image_alt": {"en": "What the image shows", "fr": "Ce que montre l'image"},
+    "learn_more": {"en": "Learn more links", "fr": "Liens « En savoir plus »"},
+    "link_url": {"en": "Address (https)", "fr": "Adresse (https)"},
+    "link_label": {"en": "Words", "fr": "Libellé"},
+    "link_n": {"en": "Link {n}", "fr": "Lien {n}"},
+    "next_action": {
+        "en": "Next step (thank-you page)",
+        "fr": "Étape suivante (page de remerciement)",
+    },
+    "save": {"en": "Save", "fr": "Enregistrer"},
+    "create": {"en": "Create the draft", "fr": "Créer le brouillon"},
+    "publish": {"en": "Publish", "fr": "Publier"},
+    "close": {"en": "Close", "fr": "Fermer"},
+    "publish_hint": {
+        "en": "Publishing opens the page to supporters.",
+        "fr": "La publication ouvre la page aux sympathisant·es.",
+    },
+    "close_hint": {
+        "en": "Closing stops new letters; the page stays, with the next step.",
+        "fr": "La fermeture arrête les nouvelles lettres ; la page reste, avec l'étape suivante.",
+    },
+    "preview": {"en": "Preview", "fr": "Aperçu"},
+    "preview_title": {
+        "en": "The letter a supporter receives",
+        "fr": "La lettre que reçoit une personne",
+    },
+    "preview_intro": {
+        "en": "A sample supporter in the riding you pick, writing a short introduction and "
+        "keeping the campaign's texts. It updates as you type.",
+        "fr": "Une personne fictive de la circonscription choisie, qui écrit une courte "
+        "introduction et garde les textes de la campagne. L'aperçu suit votre saisie.",
+    },
+    "preview_riding": {"en": "Riding", "fr": "Circonscription"},
+    "preview_language": {"en": "Language", "fr": "Langue"},
+    "preview_target": {"en": "Letter to", "fr": "Lettre à"},
+    "preview_fix_errors": {
+        "en": "The preview needs a complete campaign: fill in the fields marked as missing.",
+        "fr": "L'aperçu demande une campagne complète : remplissez les champs manquants.",
+    },
+    "preview_no_letters": {
+        "en": "This supporter would write to no one.",
+        "fr": "Cette personne n'écrirait à personne.",
+    },
+    "warnings": {"en": "Checks", "fr": "Vérifications"},
+    "no_warnings": {"en": "No warnings.", "fr": "Aucun avertissement."},
+    "subject_line": {"en": "Subject: {subject}", "fr": "Objet : {subject}"},
+    "to_line": {"en": "To: {name}", "fr": "À : {name}"},
+    "sample_first_name": {"en": "Sam", "fr": "Camille"},
+    "sample_last_name": {"en": "Sample", "fr": "Exemple"},
+    "sample_street": {"en": "1 Main Street", "fr": "1, rue Principale"},
+    "sample_city": {"en": "Ottawa", "fr": "Ottawa"},
+    "sample_intro": {
+        "en": "I live in {riding}, where I have raised my family, and I am writing to you "
+        "because this matters to my neighbours and to me.",
+        "fr": "J'habite {riding}, où j'ai élevé ma famille, et je vous écris parce que cette "
+        "question compte pour mes voisins et pour moi.",
+    },
+    "sample_concern": {
+        "en": "I have followed this closely and I am worried about what it means for people here.",
+        "fr": "Je suis ce dossier de près et je m'inquiète de ce qu'il signifie pour les "
+        "gens d'ici.",
+    },
+    "sample_ask": {
+        "en": "I ask you to act on this and to tell me what you will do.",
+        "fr": "Je vous demande d'agir et de me dire ce que vous ferez.",
+    },
+    "field_required": {"en": "Fill this in.", "fr": "Remplissez ce champ."},
+    "field_too_long": {"en": "This is too long.", "fr": "C'est trop long."},
+    "field_slug": {
+        "en": "Use 3 to 80 lower-case letters, digits and single dashes, such as save-the-river.",
+        "fr": "Utilisez de 3 à 80 minuscules, chiffres et tirets simples, comme sauver-la-riviere.",
+    },
+    "field_slug_taken": {
+        "en": "Another campaign has this address. Choose another.",
+        "fr": "Une autre campagne a cette adresse. Choisissez-en une autre.",
+    },
+    "field_slug_fixed": {
+        "en": "This campaign has been public: its address cannot change.",
+        "fr": "Cette campagne a été publique : son adresse ne peut plus changer.",
+    },
+    "field_number": {
+        "en": "Enter a whole number in range.",
+        "fr": "Entrez un nombre entier dans les limites.",
+    },
+    "field_choose_one": {"en": "Choose at least one.", "fr": "Choisissez-en au moins un."},
+    "field_too_many": {"en": "There are too many.", "fr": "Il y en a trop."},
+    "field_url": {
+        "en": "Enter an https address, such as https://example.org/page.",
+        "fr": "Entrez une adresse https, comme https://exemple.org/page.",
+    },
+    "field_recipient_gone": {
+        "en": "A chosen recipient is no longer in the directory.",
+        "fr": "Une personne choisie n'est plus dans l'annuaire.",
+    },
+    "field_control": {
+        "en": "Remove the control characters.",
+        "fr": "Retirez les caractères de contrôle.",
+    },
+    "field_unused_texts": {
+        "en": "There are texts for a kind of target the campaign does not write to: add such a "
+        "target or clear them.",
+        "fr": "Il y a des textes pour un type de destinataire absent de la campagne : ajoutez-en "
+        "un ou effacez-les.",
+    },
+    "field_invalid": {"en": "This value is not valid.", "fr": "Cette valeur n'est pas valide."},
+}
+STRINGS.update(CAMPAIGN_EDITOR)
+
+
 def text(key: str, language: Language, /, **values: object) -> str:
     words = STRINGS[key][language]
     return words.format(**values) if values else words
