@@ -32,6 +32,9 @@ class Organisation(Base):
     # Where a supporter can go next ({"label": {language: text}, "url": ...}): offered by
     # a closed campaign's page, and by a thank-you page whose campaign names none.
     next_action: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
+    # Letters reach offices only in these hours, in each office's time zone
+    # ({"days": ["mon", ...], "opens": "09:00", "closes": "17:00"}); None: at any hour.
+    office_hours: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     api_keys: Mapped[list["ApiKey"]] = relationship(back_populates="organisation")

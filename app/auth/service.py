@@ -7,6 +7,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.auth.models import ApiKey, Organisation
+from app.auth.schemas import OfficeHours
 from app.auth.scopes import Scope
 from app.db import utcnow
 from app.errors import Conflict, InvalidInput, NotFound, Unauthenticated
@@ -83,7 +84,11 @@ def update_organisation(
     OrganisationUpdate): its email name and public identity. None clears one."""
     organisation = find_organisation(session, organisation_id)
     for name, value in changes.items():
-        setattr(organisation, name, {} if name == "consent_text" and value is None else value)
+        if name == "consent_text" and value is None:
+            value = {}
+        if name == "office_hours" and value is not None:  # with the defaults of those left out
+            value = OfficeHours.model_validate(value).model_dump(mode="json")
+        setattr(organisation, name, value)
     session.commit()
     return organisation
 

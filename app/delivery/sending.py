@@ -42,6 +42,13 @@ from app.delivery.email import (
     receipt_message,
 )
 from app.delivery.models import Delivery, DeliveryAttempt
+from app.delivery.pacing import (
+    Pace,
+    earlier_letters_first,
+    keep_within_pace,
+    within_office_hours,
+    within_pace,
+)
 from app.ids import new_id
 from app.impact.questionnaires import NotToAsk, questionnaire_message
 from app.letters import lifecycle
@@ -67,21 +74,32 @@ def claim_due_deliveries(
     limit: int,
     lease_seconds: float,
     channels: tuple[str, ...] = CHANNELS,
+    now: datetime | None = None,
+    pace: Pace | None = None,
 ) -> list[str]:
     """Lease up to `limit` due deliveries of `channels` to `worker`, and mark their letters
     `sending`. A letter is claimed only while queued (or sending under an expired lease),
     in the same statement that changes it, so a cancellation that got there first wins.
-    A letter in its hold window is not due, whatever its delivery says. Answers the
-    deliveries' ids."""
-    now = utcnow()
+    A letter in its hold window is not due, whatever its delivery says; nor is one its
+    domain's pace, its office's hours or an earlier letter of its supporter hold back
+    (delivery.pacing): those stay as they are, untried. Answers the deliveries' ids."""
+    now = now or utcnow()
+    pace = pace or Pace(0, {})
     picked = DELIVERIES.pick(
         session,
-        select(Delivery.id, Delivery.letter_id)
+        select(Delivery.id, Delivery.letter_id, Delivery.domain)
         .outerjoin(Letter, Letter.id == Delivery.letter_id)
-        .where(Delivery.channel.in_(channels), lifecycle.hold_over(now)),
+        .where(
+            Delivery.channel.in_(channels),
+            lifecycle.hold_over(now),
+            within_pace(session, pace, now),
+            within_office_hours(session, now),
+            earlier_letters_first(now),
+        ),
         limit,
         now,
     )
+    picked = keep_within_pace(session, pace, picked, now)
     letters_by_delivery = {row.id: row.letter_id for row in picked}
     if not letters_by_delivery:
         session.commit()
@@ -97,6 +115,8 @@ def claim_due_deliveries(
     ]
     stale = [d for d in letters_by_delivery if d not in claimed]
     DELIVERIES.lease(session, claimed, worker, lease_seconds, now)
+    if claimed:  # what the domains' paces count from now on
+        session.execute(update(Delivery).where(Delivery.id.in_(claimed)).values(paced_at=now))
     if stale:  # their letters were cancelled or are waiting: nothing is due any more
         session.execute(update(Delivery).where(Delivery.id.in_(stale)).values(due_at=None))
     session.commit()
@@ -116,10 +136,11 @@ def record_outcome(
     started_at: datetime,
     outcome: Outcome,
     policy: RetryPolicy,
+    now: datetime | None = None,
 ) -> bool:
     """Write the attempt and its effect on the delivery and the letter, if `worker`
     still holds the lease."""
-    now = utcnow()
+    now = now or utcnow()
     held = DELIVERIES.settle(session, delivery_id, worker, returning=[Delivery.letter_id])
     if held is None:
         session.rollback()
@@ -407,13 +428,18 @@ class EmailLane:
         settings: Settings,
         name: str,
         stopping: threading.Event,
+        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.sessions = sessions
         self.backend = backend
         self.settings = settings
         self.name = name
         self.stopping = stopping
+        # What "now" is to claims and records (a test sets the time that pacing and
+        # office hours read).
+        self.clock = clock
         self.policy = RetryPolicy.of(settings)
+        self.pace = Pace.of(settings)
         self.threads = max(1, settings.smtp_connections)
         self.ahead = max(self.threads, min(settings.worker_batch_size, 2 * self.threads))
         self.sent = 0
@@ -448,6 +474,8 @@ class EmailLane:
                     self.name,
                     min(self.settings.worker_batch_size, free),
                     self.settings.worker_lease_seconds,
+                    now=self.clock(),
+                    pace=self.pace,
                 )
         with self._lock:
             self._not_started.update(claimed)
@@ -483,7 +511,7 @@ class EmailLane:
         DELIVERIES.free(session, workers)
 
     def deliver(self, delivery_id: str) -> bool:
-        started_at = utcnow()
+        started_at = self.clock()
         with self.sessions() as session:
             channel = take_up(session, delivery_id, self.name, self.settings)
             if channel is None:
@@ -516,7 +544,13 @@ class EmailLane:
             try:
                 with self.sessions() as session:
                     return record_outcome(
-                        session, delivery_id, self.name, started_at, outcome, self.policy
+                        session,
+                        delivery_id,
+                        self.name,
+                        started_at,
+                        outcome,
+                        self.policy,
+                        self.clock(),
                     )
             except (OperationalError, InterfaceError) as error:
                 if tries == RECORD_TRIES:

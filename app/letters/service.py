@@ -44,6 +44,7 @@ from app.campaigns.texts import (
 )
 from app.db import utcnow
 from app.delivery.models import Delivery
+from app.delivery.pacing import destination_of
 from app.directory.held import held
 from app.directory.lookup import DistrictMatch, DistrictProvider, TableProvider
 from app.directory.models import Recipient
@@ -843,6 +844,7 @@ def take_action(
             channel=composed.channel,
             due_at=None if waiting else hold_until or now,
             attempts=0,
+            **destination_of(letter.recipient, composed.channel),
         )
         action.letters.append(letter)
         stored.append(_letter_out(composed, letter.id, status))

@@ -34,10 +34,11 @@ class Queue:
         self, session: Session, query: Select[*tuple[Any, ...]], limit: int, now: datetime
     ) -> list[Any]:
         """The first `limit` due rows of `query` (a select whose first column is the id),
-        oldest due first, locked on PostgreSQL so that no other worker picks them."""
+        oldest due first (by id, creation's order, when due at once), locked on PostgreSQL
+        so that no other worker picks them."""
         if limit <= 0:
             return []
-        due = query.where(self.due(now)).order_by(self.table.due_at).limit(limit)
+        due = query.where(self.due(now)).order_by(self.table.due_at, self.table.id).limit(limit)
         if session.get_bind().dialect.name == "postgresql":
             due = due.with_for_update(of=self.table, skip_locked=True)
         return list(session.execute(due))
