@@ -502,7 +502,9 @@ class EmailLane:
         """The heartbeat: keep the leases of what this worker holds alive."""
         with self._lock:
             held = list(self.holding)
-        DELIVERIES.heartbeat(session, held, self.name, self.settings.worker_lease_seconds)
+        DELIVERIES.heartbeat(
+            session, held, self.name, self.settings.worker_lease_seconds, now=self.clock()
+        )
 
     def free_leases_of(self, session: Session, workers: list[str]) -> None:
         """Dead workers' deliveries are due again at once, their letters queued."""
@@ -513,7 +515,7 @@ class EmailLane:
     def deliver(self, delivery_id: str) -> bool:
         started_at = self.clock()
         with self.sessions() as session:
-            channel = take_up(session, delivery_id, self.name, self.settings)
+            channel = take_up(session, delivery_id, self.name, self.settings, self.clock())
             if channel is None:
                 return False  # the lease ran out and another worker may hold it now
             try:
@@ -592,11 +594,22 @@ class EmailLane:
         self.backend.close()
 
 
-def take_up(session: Session, delivery_id: str, worker: str, settings: Settings) -> str | None:
+def take_up(
+    session: Session,
+    delivery_id: str,
+    worker: str,
+    settings: Settings,
+    now: datetime | None = None,
+) -> str | None:
     """Renew `worker`'s lease just before sending; answers the delivery's channel, or
     None when the lease was lost."""
     held = DELIVERIES.heartbeat(
-        session, [delivery_id], worker, settings.worker_lease_seconds, returning=[Delivery.channel]
+        session,
+        [delivery_id],
+        worker,
+        settings.worker_lease_seconds,
+        returning=[Delivery.channel],
+        now=now,
     )
     session.commit()
     return str(held[0].channel) if held else None

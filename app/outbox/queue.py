@@ -61,12 +61,13 @@ class Queue:
         seconds: float,
         *where: ColumnElement[bool],
         returning: Sequence[Any] = (),
+        now: datetime | None = None,
     ) -> list[Any]:
         """Extend `worker`'s live leases on `ids`; answers (id, *returning) of those it
         still holds (a lease that ran out may have been taken by another worker)."""
         if not ids:
             return []
-        now = utcnow()
+        now = now or utcnow()
         t = self.table
         return list(
             session.execute(

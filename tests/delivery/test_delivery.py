@@ -115,8 +115,10 @@ def test_a_letter_offered_again_keeps_its_message_id(
     handler, _ = sink
     handler.script = ["451 later", "451 later"]
     deliver_all(client, mail_settings)
+    # The supporter's two letters go one at a time (delivery.pacing): which one was
+    # refused twice depends on the order, not that each kept its Message-ID.
     assert len(handler.offered) == 4 and len(set(handler.offered)) == 2
-    assert sorted(handler.offered) == sorted(handler.message_ids() * 2)
+    assert set(handler.offered) == set(handler.message_ids())
 
 
 def test_a_temporary_refusal_is_retried(
