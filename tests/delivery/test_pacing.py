@@ -12,19 +12,18 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import utcnow
 from app.delivery.email import email_backend
 from app.delivery.models import Delivery
-from app.delivery.pacing import destination_of
 from app.delivery.sending import EmailLane
-from app.ids import new_id
-from app.letters.models import Action, Letter
+from app.letters.models import Letter
 from app.settings import Settings
 from tests.campaign_data import make_campaign
 from tests.conftest import Caller
+from tests.delivery_data import queue_supporters_letters
 from tests.smtp_sink import SinkHandler
 
 
@@ -54,57 +53,6 @@ def mail_settings(settings: Settings, sink: tuple[SinkHandler, int], tmp_path: P
             "outbox_dir": tmp_path / "outbox",
         }
     )
-
-
-def queue_supporters_letters(
-    session: Session,
-    organisation_id: str,
-    campaign_id: str,
-    supporters: int,
-    recipients: list[dict[str, Any]],
-    mailbox: str = "s",
-) -> None:
-    """Each supporter's letters to every one of `recipients`, queued in one go, their
-    deliveries keyed as the app keys them (delivery.pacing.destination_of)."""
-    now = utcnow()
-    actions, letters, deliveries = [], [], []
-    for number in range(supporters):
-        action_id = new_id("act")
-        actions.append(
-            {
-                "id": action_id, "organisation_id": organisation_id, "campaign_id": campaign_id,
-                "first_name": "Amélie", "last_name": f"Tremblay {number}",
-                "email": f"{mailbox}{number}@example.org",
-                "email_key": f"{mailbox}{number}@example.org",
-                "street_address": "1 Rue", "city": "Gatineau", "province": "QC",
-                "postal_code": "J8X 1A1", "phone": None, "language": "fr",
-                "intro": "Intro.", "concern": None, "ask": None, "intro_hash": f"{number}",
-                "consent_to_contact": False, "created_at": now,
-            }
-        )  # fmt: skip
-        for place, recipient in enumerate(recipients):
-            letter_id = new_id("ltr")
-            letters.append(
-                {
-                    "id": letter_id, "organisation_id": organisation_id,
-                    "campaign_id": campaign_id, "action_id": action_id, "recipient_id": None,
-                    "recipient": recipient, "channel": "email", "status": "queued",
-                    "language": "fr", "subject": f"Lettre {mailbox}{number}-{place}",
-                    "salutation": "Bonjour,", "body_text": f"Bonjour,\n\nLettre {number}.\n",
-                    "body_html": f"<p>Lettre {number}.</p>", "content_hash": f"{number}",
-                    "parts": None, "created_at": now,
-                }
-            )  # fmt: skip
-            deliveries.append(
-                {
-                    "id": new_id("dlv"), "organisation_id": organisation_id,
-                    "letter_id": letter_id, "channel": "email", "due_at": now, "attempts": 0,
-                    "created_at": now, **destination_of(recipient, "email"),
-                }
-            )  # fmt: skip
-    for table, rows in ((Action, actions), (Letter, letters), (Delivery, deliveries)):
-        session.execute(insert(table.__table__), rows)  # type: ignore[arg-type]
-    session.commit()
 
 
 def run_lanes(lanes: list[EmailLane], clock: Clock, until: Any, steps: int) -> int:
