@@ -9,6 +9,7 @@ from concurrent.futures import wait
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
@@ -21,7 +22,8 @@ from app.delivery.models import Delivery
 from app.delivery.sending import EmailLane
 from app.letters.models import Letter
 from app.settings import Settings
-from tests.campaign_data import make_campaign
+from app.tokens import letters_page_link
+from tests.campaign_data import action_body, make_campaign, make_directory
 from tests.conftest import Caller
 from tests.delivery_data import queue_supporters_letters
 from tests.smtp_sink import SinkHandler
@@ -210,3 +212,22 @@ def test_office_hours_that_do_not_read_are_refused_naming_the_field(
         assert "office_hours" in answer.text
     off = client.patch("/v1/organisation", json={"office_hours": None}, headers=caller.headers)
     assert off.status_code == 200 and off.json()["office_hours"] is None
+
+
+def test_the_letters_page_says_a_letter_waits_for_the_offices_hours(
+    client: TestClient, caller: Caller, settings: Settings
+) -> None:
+    """Offices open every day but today (in Toronto, the directory's offices' zone): the
+    supporter's page says their letter waits for the office, and when it opens."""
+    today = utcnow().astimezone(ZoneInfo("America/Toronto")).strftime("%a").lower()
+    days = [day for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun") if day != today]
+    hours = {"office_hours": {"days": days}}
+    assert client.patch("/v1/organisation", json=hours, headers=caller.headers).status_code == 200
+    make_directory(client, caller)
+    make_campaign(client, caller)
+    taken = client.post("/v1/campaigns/rescind-stca/actions", json=action_body())
+    assert taken.status_code == 201, taken.text
+    page = client.get(letters_page_link(settings, taken.json()["id"]))
+    assert page.status_code == 200
+    assert "Waiting for the office&#39;s hours: it leaves when the office opens" in page.text
+    assert "09:00 office time" in page.text
