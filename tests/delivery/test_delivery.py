@@ -606,7 +606,8 @@ def test_a_lease_that_ran_out_is_not_sent_on(
 
     with sessions() as session:
         claimed = claim_due_deliveries(session, "slow-worker", 10, lease_seconds=0.0)
-    assert len(claimed) == 2
+    # The supporter's first letter: their second waits for it (delivery.pacing).
+    assert len(claimed) == 1
     late = Worker(sessions, email_backend(mail_settings), mail_settings, name="slow-worker")
     assert late.email.deliver(claimed[0]) is False
     assert handler.received == []
