@@ -13,13 +13,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import utcnow
 from app.delivery.email import email_backend
 from app.delivery.models import Delivery
-from app.delivery.sending import EmailLane
+from app.delivery.pacing import Pace, lock_domains
+from app.delivery.sending import EmailLane, claim_due_deliveries
 from app.letters.models import Letter
 from app.settings import Settings
 from app.tokens import letters_page_link
@@ -231,3 +232,46 @@ def test_the_letters_page_says_a_letter_waits_for_the_offices_hours(
     assert page.status_code == 200
     assert "Waiting for the office&#39;s hours: it leaves when the office opens" in page.text
     assert "09:00 office time" in page.text
+
+
+def test_two_workers_claiming_at_once_never_both_take_a_minutes_last_places(
+    client: TestClient, caller: Caller, database_url: str
+) -> None:
+    """On PostgreSQL: while one worker's claim holds a domain (it took the minute's ten
+    places and has not committed), another's claim waits for it, then counts its ten
+    and takes none, rather than counting none and taking ten more."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite runs one worker")
+    sessions: sessionmaker[Session] = client.app.state.sessionmaker  # type: ignore[attr-defined]
+    campaign = make_campaign(client, caller, targets=[{"type": "own_mp"}])
+    with sessions() as session:
+        queue_supporters_letters(
+            session, caller.organisation_id, campaign["id"], 30, [MP | {"email": "mp@parl.gc.ca"}]
+        )
+    pace, now = Pace(10, {}), utcnow()
+    first = sessions()  # a claim under way: it holds the domain and took ten places
+    lock_domains(first, ["parl.gc.ca"])
+    places = select(Delivery.id).where(Delivery.domain == "parl.gc.ca").limit(10)
+    first.execute(
+        update(Delivery).where(Delivery.id.in_(places.scalar_subquery())).values(paced_at=now)
+    )
+    taken_second: list[str] = []
+    second = threading.Thread(
+        target=lambda: taken_second.extend(
+            claim_due_deliveries(sessions(), "second", 10, 30.0, now=now, pace=pace)
+        )
+    )
+    second.start()
+    with sessions() as watching:  # the second claim waits for the domain's lock
+        waiting = text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+        for _ in range(600):
+            if watching.scalar(waiting):
+                break
+            watching.rollback()
+            threading.Event().wait(0.05)
+        else:
+            raise AssertionError("the second claim did not wait for the first")
+    first.commit()
+    first.close()
+    second.join(30)
+    assert taken_second == []
