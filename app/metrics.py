@@ -138,6 +138,7 @@ class DatabaseCollector(Collector):
         rows = session.execute(
             select(Delivery.domain, func.count(), oldest_due)
             .where(
+                Delivery.channel == "email",  # (channel, due_at) is indexed
                 Delivery.domain.is_not(None),
                 Delivery.due_at <= now,
                 (Delivery.leased_until.is_(None)) | (Delivery.leased_until < now),

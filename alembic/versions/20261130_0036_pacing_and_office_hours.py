@@ -27,7 +27,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('time_zone', sa.String(length=40), nullable=True))
         batch_op.add_column(sa.Column('paced_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.create_index(
-            'ix_deliveries_domain_paced_at', ['domain', 'paced_at'], unique=False
+            'ix_deliveries_paced_at_domain', ['paced_at', 'domain'], unique=False
         )
     with op.batch_alter_table('organisations', schema=None) as batch_op:
         batch_op.add_column(sa.Column('office_hours', JSON, nullable=True))
@@ -37,7 +37,7 @@ def downgrade() -> None:
     with op.batch_alter_table('organisations', schema=None) as batch_op:
         batch_op.drop_column('office_hours')
     with op.batch_alter_table('deliveries', schema=None) as batch_op:
-        batch_op.drop_index('ix_deliveries_domain_paced_at')
+        batch_op.drop_index('ix_deliveries_paced_at_domain')
         batch_op.drop_column('paced_at')
         batch_op.drop_column('time_zone')
         batch_op.drop_column('domain')
