@@ -11,9 +11,12 @@ destination domain, the organisation's office hours, and each supporter's order.
 - Office hours: an organisation may have letters reach offices only in their hours
   (`organisations.office_hours`), read in the office's time zone, which comes from the
   recipient's province (`ZONES`).
-- Order: a supporter's letters (one action's, in id order) are claimed one at a time,
-  in order: a letter is not claimed while an earlier one of its action is due and
-  waiting (for its domain's pace, its office's hours, or a sender) or being sent.
+- Order: a domain's letters are claimed oldest first (due time, then the order they
+  were written), so a full minute never lets a later letter past an earlier one. And
+  while pacing is on, a supporter's letters (one action's, in id order) are claimed one
+  at a time, in order: a letter is not claimed while an earlier one of its action is
+  due and waiting (for its domain's pace, its office's hours, or a sender) or being
+  sent. Unpaced (`pace_per_minute=0`, no domain paced), they go together, as before.
 """
 
 from collections.abc import Iterable, Mapping

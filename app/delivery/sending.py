@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from email.message import EmailMessage
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select, true, update
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -81,10 +81,13 @@ def claim_due_deliveries(
     `sending`. A letter is claimed only while queued (or sending under an expired lease),
     in the same statement that changes it, so a cancellation that got there first wins.
     A letter in its hold window is not due, whatever its delivery says; nor is one its
-    domain's pace, its office's hours or an earlier letter of its supporter hold back
-    (delivery.pacing): those stay as they are, untried. Answers the deliveries' ids."""
+    domain's pace, its office's hours or (paced) an earlier letter of its supporter hold
+    back (delivery.pacing): those stay as they are, untried. Answers the deliveries' ids."""
     now = now or utcnow()
     pace = pace or Pace(0, {})
+    # Paced, a supporter's letters go one at a time, so that pacing never reorders them;
+    # unpaced, they go together.
+    in_order = earlier_letters_first(now) if pace.paces_any() else true()
     picked = DELIVERIES.pick(
         session,
         select(Delivery.id, Delivery.letter_id, Delivery.domain)
@@ -94,7 +97,7 @@ def claim_due_deliveries(
             lifecycle.hold_over(now),
             within_pace(session, pace, now),
             within_office_hours(session, now),
-            earlier_letters_first(now),
+            in_order,
         ),
         limit,
         now,
