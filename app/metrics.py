@@ -36,6 +36,9 @@ router = APIRouter(tags=["operations"])
 
 LATENCY_BUCKETS = (1.0, 5.0, 15.0, 60.0, 300.0, 900.0, 3600.0, 4 * 3600.0, 24 * 3600.0)
 LATENCY_WINDOW = timedelta(hours=1)
+# Destination domains shown by name (the ones whose oldest letter waited longest); the
+# rest are summed up as "other", so that a directory's many domains make few series.
+TOP_DOMAINS = 10
 EXAMPLE = (
     "# HELP letterdesk_letters Letters by state and channel.\n"
     "# TYPE letterdesk_letters gauge\n"
@@ -58,6 +61,7 @@ class DatabaseCollector(Collector):
             yield self._actions(session)
             yield self._letters(session)
             yield from self._outbox(session)
+            yield from self._domains(session)
             yield self._latency(session)
             yield self._print_batches(session)
             yield self._webhook_deliveries(session)
@@ -110,6 +114,46 @@ class DatabaseCollector(Collector):
             depth.add_metric([channel], count)
             if oldest is not None:
                 age.add_metric([channel], (now - oldest).total_seconds())
+        yield depth
+        yield age
+
+    def _domains(self, session: Session) -> Iterator[Metric]:
+        """Letters due per destination domain, and the age of each domain's oldest: what
+        its pace (and offices' hours) hold back shows here first."""
+        now = utcnow()
+        depth = GaugeMetricFamily(
+            "letterdesk_domain_due",
+            "Email letters due now and not being sent, by destination domain (the top "
+            f"{TOP_DOMAINS} by age, then `other`).",
+            labels=["domain"],
+        )
+        age = GaugeMetricFamily(
+            "letterdesk_domain_oldest_due_seconds",
+            "How long the oldest due email letter to each destination domain has waited: "
+            "the queue's age per domain, which pacing and office hours make grow (the top "
+            f"{TOP_DOMAINS} by age, then `other`).",
+            labels=["domain"],
+        )
+        oldest_due = func.min(Delivery.due_at)
+        rows = session.execute(
+            select(Delivery.domain, func.count(), oldest_due)
+            .where(
+                Delivery.channel == "email",  # (channel, due_at) is indexed
+                Delivery.domain.is_not(None),
+                Delivery.due_at <= now,
+                (Delivery.leased_until.is_(None)) | (Delivery.leased_until < now),
+            )
+            .group_by(Delivery.domain)
+            .order_by(oldest_due, Delivery.domain)
+        )
+        # Each row has a domain and a due time: the query's WHERE says so.
+        waiting = [(str(domain), int(count), oldest) for domain, count, oldest in rows if oldest]
+        named, rest = waiting[:TOP_DOMAINS], waiting[TOP_DOMAINS:]
+        if rest:
+            named.append(("other", sum(row[1] for row in rest), min(row[2] for row in rest)))
+        for domain, count, oldest in named:
+            depth.add_metric([domain], count)
+            age.add_metric([domain], (now - oldest).total_seconds())
         yield depth
         yield age
 

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import Depends, Request
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 VAR_DIR = Path("var")
@@ -143,6 +143,11 @@ class Settings(BaseSettings):
     delivery_max_attempts: int = 8
     delivery_backoff_seconds: float = 30.0
     delivery_backoff_max_seconds: float = 3600.0
+    # Letters a minute to one destination domain (the part of the office's address after
+    # the @), over every worker: a burst of letters to one government gateway must not
+    # look like a flood. 0: unpaced. Per-domain overrides: "parl.gc.ca=60,ola.org=20".
+    pace_per_minute: int = Field(60, ge=0)
+    pace_per_domain: str = ""
 
     # A POST's answer is replayed to retries with its Idempotency-Key for this long.
     idempotency_hours: int = 24
@@ -178,6 +183,25 @@ class Settings(BaseSettings):
     # (a partner's URL must not reach into our own network).
     webhook_allow_private_addresses: bool = False
     webhook_ca_file: str | None = None
+
+    @field_validator("pace_per_domain")
+    @classmethod
+    def _paces_read(cls, text: str) -> str:
+        parse_paces(text)  # its ValueError names the item that does not read
+        return text
+
+
+def parse_paces(text: str) -> dict[str, int]:
+    """`parl.gc.ca=60,ola.org=20` → {domain: letters a minute}; 0 leaves a domain unpaced."""
+    paces: dict[str, int] = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        domain, equals, count = (part.strip() for part in item.partition("="))
+        if not equals or not re.fullmatch(r"[A-Za-z0-9.-]+", domain):
+            raise ValueError(f"{item!r} is not domain=letters a minute, such as parl.gc.ca=60")
+        if not count.isdigit():
+            raise ValueError(f"{item!r}: letters a minute is a whole number, 0 or more")
+        paces[domain.lower()] = int(count)
+    return paces
 
 
 def cors_origins(settings: Settings) -> list[str]:

@@ -98,6 +98,8 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         sync_house_of_commons_members_url="http://127.0.0.1:9/members.xml",
         sync_house_of_commons_ministry_url_en="http://127.0.0.1:9/ministry-en.xml",
         sync_house_of_commons_ministry_url_fr="http://127.0.0.1:9/ministry-fr.xml",
+        # Unpaced: tests send bursts to one domain; the pacing tests set their own pace.
+        pace_per_minute=0,
         _env_file=None,
     )
 

@@ -37,6 +37,9 @@ class Organisation(Base):
     dkim_domain: Mapped[str | None] = mapped_column(String(253))
     dkim_selector: Mapped[str | None] = mapped_column(String(63))
     dkim_private_key: Mapped[str | None] = mapped_column(Text)
+    # Letters reach offices only in these hours, in each office's time zone
+    # ({"days": ["mon", ...], "opens": "09:00", "closes": "17:00"}); None: at any hour.
+    office_hours: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     api_keys: Mapped[list["ApiKey"]] = relationship(back_populates="organisation")

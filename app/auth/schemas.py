@@ -8,6 +8,7 @@ from pydantic import (
     Field,
     StringConstraints,
     field_validator,
+    model_validator,
 )
 
 from app.auth.scopes import Scope
@@ -96,6 +97,42 @@ class ApiKeyList(PageOut):
     items: list[ApiKeyOut]
 
 
+Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: list[Day] = ["mon", "tue", "wed", "thu", "fri"]
+ClockTime = Annotated[str, StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+OFFICE_HOURS_EXAMPLE: dict[str, Any] = {
+    "days": ["mon", "tue", "wed", "thu", "fri"],
+    "opens": "09:00",
+    "closes": "17:00",
+}
+
+
+class OfficeHours(BaseModel):
+    """When offices are written to, each in its own time zone (that of its recipient's
+    province); the fields left out take these defaults."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [OFFICE_HOURS_EXAMPLE]}
+    )
+
+    days: list[Day] = Field(
+        default_factory=lambda: list(WEEKDAYS),
+        min_length=1,
+        max_length=7,
+        description="The days offices are open; Monday to Friday when left out.",
+    )
+    opens: ClockTime = Field("09:00", description="Opening time, HH:MM in the office's zone.")
+    closes: ClockTime = Field("17:00", description="Closing time, HH:MM, after `opens`.")
+
+    @model_validator(mode="after")
+    def _closes_after_opening(self) -> "OfficeHours":
+        if self.closes <= self.opens:
+            raise ValueError("`closes` must be later than `opens` (HH:MM, the same day)")
+        if len(set(self.days)) != len(self.days):
+            raise ValueError("each day is named once in `days`")
+        return self
+
+
 IDENTITY_EXAMPLE: dict[str, Any] = {
     "logo_url": "https://amnistie.ca/logo.png",
     "brand_colour": "#ffff00",
@@ -117,6 +154,7 @@ ORGANISATION_EXAMPLE: dict[str, Any] = {
     "email_name": "Amnistie internationale",
     "name_in_email": "Amnistie internationale",
     **IDENTITY_EXAMPLE,
+    "office_hours": OFFICE_HOURS_EXAMPLE,
     "created_at": "2026-11-29T05:00:00Z",
 }
 LOGO = (
@@ -136,6 +174,11 @@ CONTACT_ADDRESS = (
 CONSENT = (
     'The consent question per language; where a language has none: "Yes, <name> may '
     'email me about its campaigns. I can unsubscribe at any time."'
+)
+OFFICE_HOURS = (
+    "Letters reach offices by email only in these hours, read in each office's time zone "
+    "(its recipient's province's); outside them they wait, queued, and the supporter's "
+    "letters page says so. Null: at any hour. Send `{}` for Monday to Friday, 09:00 to 17:00."
 )
 NEXT_ACTION = (
     "What a closed campaign's page offers instead (and a thank-you page whose campaign "
@@ -163,6 +206,7 @@ class OrganisationOut(BaseModel):
     contact_address: str | None = Field(description=CONTACT_ADDRESS)
     consent_text: dict[str, str] = Field(description=CONSENT)
     next_action: LabelledLink | None = Field(description=NEXT_ACTION)
+    office_hours: OfficeHours | None = Field(description=OFFICE_HOURS)
     created_at: datetime
 
 
@@ -176,6 +220,7 @@ class OrganisationUpdate(BaseModel):
                 {"email_name": "Amnistie internationale"},
                 {"name": "Amnesty International Canada (francophone)"},
                 IDENTITY_EXAMPLE,
+                {"office_hours": OFFICE_HOURS_EXAMPLE},
             ]
         },
     )
@@ -196,6 +241,7 @@ class OrganisationUpdate(BaseModel):
     contact_address: OptionalSingleLine = Field(None, description=CONTACT_ADDRESS)
     consent_text: dict[Literal["en", "fr"], ConsentText] | None = Field(None, description=CONSENT)
     next_action: LabelledLink | None = Field(None, description=NEXT_ACTION)
+    office_hours: OfficeHours | None = Field(None, description=OFFICE_HOURS)
 
     @field_validator("name")
     @classmethod

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.auth.models import ApiKey, Organisation
+from app.auth.schemas import OfficeHours
 from app.auth.scopes import Scope
 from app.db import utcnow
 from app.errors import (
@@ -109,7 +110,11 @@ def update_organisation(
     if new_name is not None and _name_taken(session, new_name, organisation_id):
         raise name_conflict(new_name)
     for name, value in changes.items():
-        setattr(organisation, name, {} if name == "consent_text" and value is None else value)
+        if name == "consent_text" and value is None:
+            value = {}
+        if name == "office_hours" and value is not None:  # with the defaults of those left out
+            value = OfficeHours.model_validate(value).model_dump(mode="json")
+        setattr(organisation, name, value)
     try:
         session.commit()
     except IntegrityError:

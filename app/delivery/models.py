@@ -28,7 +28,12 @@ class Delivery(Base):
     its worker died, makes the delivery claimable again."""
 
     __tablename__ = "deliveries"
-    __table_args__ = (Index("ix_deliveries_channel_due_at", "channel", "due_at"),)
+    __table_args__ = (
+        Index("ix_deliveries_channel_due_at", "channel", "due_at"),
+        # Every claim counts each domain's letters claimed in the last minute (pacing):
+        # a range of the newest claims, whatever the table's size.
+        Index("ix_deliveries_paced_at_domain", "paced_at", "domain"),
+    )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("dlv"))
     organisation_id: Mapped[str] = mapped_column(
@@ -52,6 +57,11 @@ class Delivery(Base):
     leased_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     leased_by: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A letter's email: the domain it goes to and the office's time zone (delivery.pacing),
+    # from its recipient; and when it was last claimed, which its domain's pace counts.
+    domain: Mapped[str | None] = mapped_column(String(253))
+    time_zone: Mapped[str | None] = mapped_column(String(40))
+    paced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     letter: Mapped[Letter | None] = relationship(back_populates="delivery")
     attempt_log: Mapped[list["DeliveryAttempt"]] = relationship(

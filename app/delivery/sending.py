@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from email.message import EmailMessage
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select, true, update
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -44,6 +44,13 @@ from app.delivery.email import (
     receipt_message,
 )
 from app.delivery.models import Delivery, DeliveryAttempt, Digest
+from app.delivery.pacing import (
+    Pace,
+    earlier_letters_first,
+    keep_within_pace,
+    within_office_hours,
+    within_pace,
+)
 from app.ids import new_id
 from app.impact.questionnaires import NotToAsk, questionnaire_message
 from app.letters import lifecycle
@@ -78,21 +85,35 @@ def claim_due_deliveries(
     limit: int,
     lease_seconds: float,
     channels: tuple[str, ...] = CHANNELS,
+    now: datetime | None = None,
+    pace: Pace | None = None,
 ) -> list[str]:
     """Lease up to `limit` due deliveries of `channels` to `worker`, and mark their letters
     `sending`. A letter is claimed only while queued (or sending under an expired lease),
     in the same statement that changes it, so a cancellation that got there first wins.
-    A letter in its hold window is not due, whatever its delivery says. Answers the
-    deliveries' ids."""
-    now = utcnow()
+    A letter in its hold window is not due, whatever its delivery says; nor is one its
+    domain's pace, its office's hours or (paced) an earlier letter of its supporter hold
+    back (delivery.pacing): those stay as they are, untried. Answers the deliveries' ids."""
+    now = now or utcnow()
+    pace = pace or Pace(0, {})
+    # Paced, a supporter's letters go one at a time, so that pacing never reorders them;
+    # unpaced, they go together.
+    in_order = earlier_letters_first(now) if pace.paces_any() else true()
     picked = DELIVERIES.pick(
         session,
-        select(Delivery.id, Delivery.letter_id, Delivery.digest_id)
+        select(Delivery.id, Delivery.letter_id, Delivery.digest_id, Delivery.domain)
         .outerjoin(Letter, Letter.id == Delivery.letter_id)
-        .where(Delivery.channel.in_(channels), lifecycle.hold_over(now)),
+        .where(
+            Delivery.channel.in_(channels),
+            lifecycle.hold_over(now),
+            within_pace(session, pace, now),
+            within_office_hours(session, now),
+            in_order,
+        ),
         limit,
         now,
     )
+    picked = keep_within_pace(session, pace, picked, now)
     letters_by_delivery = {row.id: row.letter_id for row in picked}
     if not letters_by_delivery:
         session.commit()
@@ -113,6 +134,8 @@ def claim_due_deliveries(
     ]
     stale = [d for d in letters_by_delivery if d not in claimed]
     DELIVERIES.lease(session, claimed, worker, lease_seconds, now)
+    if claimed:  # what the domains' paces count from now on
+        session.execute(update(Delivery).where(Delivery.id.in_(claimed)).values(paced_at=now))
     if stale:  # their letters were cancelled or are waiting: nothing is due any more
         session.execute(update(Delivery).where(Delivery.id.in_(stale)).values(due_at=None))
     session.commit()
@@ -134,10 +157,11 @@ def record_outcome(
     started_at: datetime,
     outcome: Outcome,
     policy: RetryPolicy,
+    now: datetime | None = None,
 ) -> bool:
     """Write the attempt and its effect on the delivery and the letter, if `worker`
     still holds the lease."""
-    now = utcnow()
+    now = now or utcnow()
     held = DELIVERIES.settle(
         session, delivery_id, worker, returning=[Delivery.letter_id, Delivery.digest_id]
     )
@@ -485,13 +509,18 @@ class EmailLane:
         settings: Settings,
         name: str,
         stopping: threading.Event,
+        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.sessions = sessions
         self.backend = backend
         self.settings = settings
         self.name = name
         self.stopping = stopping
+        # What "now" is to claims and records (a test sets the time that pacing and
+        # office hours read).
+        self.clock = clock
         self.policy = RetryPolicy.of(settings)
+        self.pace = Pace.of(settings)
         self.threads = max(1, settings.smtp_connections)
         self.ahead = max(self.threads, min(settings.worker_batch_size, 2 * self.threads))
         self.sent = 0
@@ -526,6 +555,8 @@ class EmailLane:
                     self.name,
                     min(self.settings.worker_batch_size, free),
                     self.settings.worker_lease_seconds,
+                    now=self.clock(),
+                    pace=self.pace,
                 )
         with self._lock:
             self._not_started.update(claimed)
@@ -552,7 +583,9 @@ class EmailLane:
         """The heartbeat: keep the leases of what this worker holds alive."""
         with self._lock:
             held = list(self.holding)
-        DELIVERIES.heartbeat(session, held, self.name, self.settings.worker_lease_seconds)
+        DELIVERIES.heartbeat(
+            session, held, self.name, self.settings.worker_lease_seconds, now=self.clock()
+        )
 
     def free_leases_of(self, session: Session, workers: list[str]) -> None:
         """Dead workers' deliveries are due again at once, their letters queued."""
@@ -564,9 +597,9 @@ class EmailLane:
         DELIVERIES.free(session, workers)
 
     def deliver(self, delivery_id: str) -> bool:
-        started_at = utcnow()
+        started_at = self.clock()
         with self.sessions() as session:
-            channel = take_up(session, delivery_id, self.name, self.settings)
+            channel = take_up(session, delivery_id, self.name, self.settings, self.clock())
             if channel is None:
                 return False  # the lease ran out and another worker may hold it now
             try:
@@ -599,7 +632,13 @@ class EmailLane:
             try:
                 with self.sessions() as session:
                     return record_outcome(
-                        session, delivery_id, self.name, started_at, outcome, self.policy
+                        session,
+                        delivery_id,
+                        self.name,
+                        started_at,
+                        outcome,
+                        self.policy,
+                        self.clock(),
                     )
             except (OperationalError, InterfaceError) as error:
                 if tries == RECORD_TRIES:
@@ -641,11 +680,22 @@ class EmailLane:
         self.backend.close()
 
 
-def take_up(session: Session, delivery_id: str, worker: str, settings: Settings) -> str | None:
+def take_up(
+    session: Session,
+    delivery_id: str,
+    worker: str,
+    settings: Settings,
+    now: datetime | None = None,
+) -> str | None:
     """Renew `worker`'s lease just before sending; answers the delivery's channel, or
     None when the lease was lost."""
     held = DELIVERIES.heartbeat(
-        session, [delivery_id], worker, settings.worker_lease_seconds, returning=[Delivery.channel]
+        session,
+        [delivery_id],
+        worker,
+        settings.worker_lease_seconds,
+        returning=[Delivery.channel],
+        now=now,
     )
     session.commit()
     return str(held[0].channel) if held else None

@@ -20,6 +20,7 @@ from app.campaigns.rendering import html_of, render_text
 from app.campaigns.service import letter_template
 from app.db import utcnow
 from app.delivery.models import Delivery
+from app.delivery.pacing import destination_of
 from app.errors import LetterNotHeld
 from app.letters import lifecycle
 from app.letters.events import record_letter_event
@@ -130,6 +131,9 @@ def _readdress(
     }
     letter.recipient_id = target.recipient.id
     letter.recipient = composed.recipient_snapshot()
+    if letter.delivery is not None:  # paced and timed by its new office from now on
+        for name, value in destination_of(letter.recipient, letter.channel).items():
+            setattr(letter.delivery, name, value)
     letter.salutation = greeting
     letter.body_text = text
     letter.body_html = html

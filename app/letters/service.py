@@ -44,6 +44,7 @@ from app.campaigns.texts import (
 )
 from app.db import utcnow
 from app.delivery.models import Delivery
+from app.delivery.pacing import destination_of
 from app.directory.held import held
 from app.directory.lookup import DistrictMatch, DistrictProvider, TableProvider
 from app.directory.models import Recipient
@@ -884,6 +885,7 @@ def take_action(
             channel=delivery_channel(composed),
             due_at=None if waiting or assisted else hold_until or now,
             attempts=0,
+            **destination_of(letter.recipient, composed.channel),
         )
         action.letters.append(letter)
         stored.append(_letter_out(composed, letter.id, status, hold_until))

@@ -34,10 +34,11 @@ class Queue:
         self, session: Session, query: Select[*tuple[Any, ...]], limit: int, now: datetime
     ) -> list[Any]:
         """The first `limit` due rows of `query` (a select whose first column is the id),
-        oldest due first, locked on PostgreSQL so that no other worker picks them."""
+        oldest due first (by id, creation's order, when due at once), locked on PostgreSQL
+        so that no other worker picks them."""
         if limit <= 0:
             return []
-        due = query.where(self.due(now)).order_by(self.table.due_at).limit(limit)
+        due = query.where(self.due(now)).order_by(self.table.due_at, self.table.id).limit(limit)
         if session.get_bind().dialect.name == "postgresql":
             due = due.with_for_update(of=self.table, skip_locked=True)
         return list(session.execute(due))
@@ -60,12 +61,13 @@ class Queue:
         seconds: float,
         *where: ColumnElement[bool],
         returning: Sequence[Any] = (),
+        now: datetime | None = None,
     ) -> list[Any]:
         """Extend `worker`'s live leases on `ids`; answers (id, *returning) of those it
         still holds (a lease that ran out may have been taken by another worker)."""
         if not ids:
             return []
-        now = utcnow()
+        now = now or utcnow()
         t = self.table
         return list(
             session.execute(

@@ -19,8 +19,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.auth.models import Organisation
 from app.campaigns.models import Campaign
 from app.db import SessionDep, utcnow
+from app.delivery.pacing import waits_for_office_hours
 from app.delivery.pdf import letter_pdf
 from app.errors import LetterNotCancellable, NotFound
 from app.inbound.service import replies_to
@@ -59,6 +61,13 @@ TEXT: dict[str, dict[Language, str]] = {
         "fr": "En attente : elle part dans {minutes} min environ. Vous pouvez encore l'arrêter.",
     },
     "queued": {"en": "Queued: it leaves in a moment.", "fr": "Prête : elle part sous peu."},
+    "office_hours": {
+        "en": "Waiting for the office's hours: it leaves when the office opens, {date}. "
+        "You can still stop it.",
+        "fr": "En attente des heures de bureau : elle part à l'ouverture du bureau, le "
+        "{date}. Vous pouvez encore l'arrêter.",
+    },
+    "office_time": {"en": "office time", "fr": "heure du bureau"},
     "sending": {"en": "Being sent.", "fr": "En cours d'envoi."},
     "sent": {"en": "Sent on {date}.", "fr": "Envoyée le {date}."},
     "batched": {"en": "Being printed for the post.", "fr": "En cours d'impression."},
@@ -128,7 +137,7 @@ def say(key: str, language: Language, **values: object) -> str:
     return i18n.text(key, language, **values)
 
 
-def local_date(moment: datetime, language: Language) -> str:
+def local_date(moment: datetime, language: Language, clock: str = "UTC") -> str:
     months = {
         "en": "January February March April May June July August September October November "
         "December",
@@ -137,8 +146,8 @@ def local_date(moment: datetime, language: Language) -> str:
     }[language].split()
     month = months[moment.month - 1]
     if language == "fr":
-        return f"{moment.day} {month} {moment.year} à {moment:%H} h {moment:%M} (UTC)"
-    return f"{month} {moment.day}, {moment.year} at {moment:%H:%M} UTC"
+        return f"{moment.day} {month} {moment.year} à {moment:%H} h {moment:%M} ({clock})"
+    return f"{month} {moment.day}, {moment.year} at {moment:%H:%M} {clock}"
 
 
 @dataclass
@@ -156,7 +165,7 @@ class LetterView:
     office: str
     channel: str
     subject: str
-    state: str  # the lifecycle's status, or "held"
+    state: str  # the lifecycle's status, "held", or "office_hours"
     state_text: str
     stoppable: bool
     body_text: str | None
@@ -174,12 +183,17 @@ def _office(recipient: dict[str, Any], language: Language) -> str:
     return str(recipient.get("elected_office") or "")
 
 
-def _state(letter: Letter, language: Language, now: datetime) -> tuple[str, str]:
+def _state(
+    letter: Letter, language: Language, now: datetime, office_hours: dict[str, Any] | None
+) -> tuple[str, str]:
     """The letter's state as the supporter reads it: (key, sentence)."""
     if lifecycle.is_held(letter, now):
         assert letter.hold_until is not None
         minutes = max(1, -(-int((letter.hold_until - now).total_seconds()) // 60))
         return "held", say("held", language, minutes=minutes)
+    if opens := waits_for_office_hours(letter, office_hours, now):
+        when = local_date(opens, language, say("office_time", language))
+        return "office_hours", say("office_hours", language, date=when)
     status = LetterStatus(letter.status)
     when = local_date(letter.sent_at, language) if letter.sent_at else ""
     reason = letter.failed_reason or letter.held_reason or say("no_reason", language)
@@ -206,9 +220,12 @@ def letter_views(session: Session, action: Action, language: Language) -> list[L
         session.scalars(select(Letter).where(Letter.action_id == action.id).order_by(Letter.id))
     )
     replies = replies_to(session, [letter.id for letter in found])
+    office_hours = session.scalar(
+        select(Organisation.office_hours).where(Organisation.id == action.organisation_id)
+    )
     views = []
     for letter in found:
-        state, state_text = _state(letter, language, now)
+        state, state_text = _state(letter, language, now, office_hours)
         views.append(
             LetterView(
                 id=letter.id,

@@ -1,5 +1,6 @@
 """/metrics, read back with Prometheus' own text parser after real actions and sends."""
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -8,6 +9,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.db import utcnow
 from app.delivery.email import email_backend
 from app.main import create_app
 from app.settings import Settings
@@ -15,6 +17,7 @@ from app.webhooks.models import WebhookDelivery
 from app.worker import Worker
 from tests.campaign_data import action_body, make_campaign, make_directory
 from tests.conftest import Caller
+from tests.delivery_data import queue_supporters_letters
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 
@@ -135,3 +138,29 @@ def test_print_letters_waiting_for_a_batch_are_not_a_queue_for_workers(
     samples = scrape(client)
     assert value(samples, "letterdesk_letters", status="queued", channel="print") == 2
     assert value(samples, "letterdesk_outbox_due", channel="print") is None
+
+
+def test_queue_age_is_shown_per_destination_domain_with_the_rest_as_other(
+    client: TestClient, caller: Caller
+) -> None:
+    """Twelve domains, one letter waiting longer for each: the ten whose oldest letter
+    waited longest are named, the other two are summed up as `other`."""
+    campaign = make_campaign(client, caller, targets=[{"type": "own_mp"}])
+    sessions: sessionmaker[Session] = client.app.state.sessionmaker  # type: ignore[attr-defined]
+    now = utcnow()
+    with sessions() as session:
+        for n in range(12):
+            office = {"display_name": "Office", "email": f"office@d{n}.example.ca"}
+            due_at = now - timedelta(minutes=12 - n)  # d0 has waited longest
+            queue_supporters_letters(
+                session, caller.organisation_id, campaign["id"], n + 1, [office], f"d{n}-", due_at
+            )
+    samples = scrape(client)
+    for n in range(10):
+        assert value(samples, "letterdesk_domain_due", domain=f"d{n}.example.ca") == n + 1
+        waited = value(samples, "letterdesk_domain_oldest_due_seconds", domain=f"d{n}.example.ca")
+        assert waited is not None and (12 - n) * 60 <= waited < (12 - n) * 60 + 60
+    assert value(samples, "letterdesk_domain_due", domain="d10.example.ca") is None
+    assert value(samples, "letterdesk_domain_due", domain="other") == 11 + 12
+    other = value(samples, "letterdesk_domain_oldest_due_seconds", domain="other")
+    assert other is not None and 120 <= other < 180
