@@ -42,6 +42,7 @@ from app.letters.readdressing import follow_role_holder
 from app.outbox.periodic import Pass
 from app.settings import Settings
 from app.tokens import bounce_address, message_id
+from app.zones import province_zone
 
 log = logging.getLogger("letterdesk.digests")
 
@@ -50,23 +51,15 @@ log = logging.getLogger("letterdesk.digests")
 WAITING = "digest"
 CHANNEL = "daily_digest"
 
-# The office's time zone, from its province (the district's, else its first address's).
-# A province of two zones takes its capital's; no province: Ottawa's.
-PROVINCE_ZONES = {
-    "NL": "America/St_Johns", "NS": "America/Halifax", "PE": "America/Halifax",
-    "NB": "America/Moncton", "QC": "America/Toronto", "ON": "America/Toronto",
-    "MB": "America/Winnipeg", "SK": "America/Regina", "AB": "America/Edmonton",
-    "BC": "America/Vancouver", "YT": "America/Whitehorse", "NT": "America/Yellowknife",
-    "NU": "America/Iqaluit",
-}  # fmt: skip
-DEFAULT_ZONE = "America/Toronto"
+# The office's time zone comes from its province (the district's, else its first
+# address's), as app.zones says; no province: Ottawa's.
 
 
 def office_zone(settings: Settings, province: str | None) -> tzinfo:
     if settings.digest_time_zone != "office":
         return ZoneInfo(settings.digest_time_zone)
     try:
-        return ZoneInfo(PROVINCE_ZONES.get(province or "", DEFAULT_ZONE))
+        return ZoneInfo(province_zone(province))
     except ZoneInfoNotFoundError:  # a system without the time zone database
         return ZoneInfo("UTC")
 

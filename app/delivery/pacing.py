@@ -10,7 +10,7 @@ destination domain, the organisation's office hours, and each supporter's order.
   is not claimed: it spends no attempt, fails nothing, and stays `queued`.
 - Office hours: an organisation may have letters reach offices only in their hours
   (`organisations.office_hours`), read in the office's time zone, which comes from the
-  recipient's province (`ZONES`).
+  recipient's province (`app.zones`).
 - Order: a domain's letters are claimed oldest first (due time, then the order they
   were written), so a full minute never lets a later letter past an earlier one. And
   while pacing is on, a supporter's letters (one action's, in id order) are claimed one
@@ -33,33 +33,10 @@ from app.delivery.models import Delivery
 from app.letters.lifecycle import LetterStatus
 from app.letters.models import Letter
 from app.settings import Settings, parse_paces
+from app.zones import PROVINCE_ZONES, province_zone
 
 WINDOW = timedelta(seconds=60)
 
-# Each province's and territory's offices, in one IANA zone: where its capital and most of
-# its people are. Provinces with several zones keep their main one: parts of Labrador
-# (Atlantic), Quebec's Lower North Shore and Magdalen Islands (Atlantic), northwestern
-# Ontario (Central), Lloydminster (Mountain, Saskatchewan keeping no summer time), the
-# Peace River and East Kootenay regions of British Columbia (Mountain) and Nunavut's
-# Kivalliq and Kitikmeot regions (Central, Mountain). An office there is taken to keep
-# its capital's hours, off by one hour at most.
-ZONES: dict[str, str] = {
-    "NL": "America/St_Johns",
-    "NS": "America/Halifax",
-    "PE": "America/Halifax",
-    "NB": "America/Moncton",
-    "QC": "America/Toronto",
-    "ON": "America/Toronto",
-    "MB": "America/Winnipeg",
-    "SK": "America/Regina",
-    "AB": "America/Edmonton",
-    "BC": "America/Vancouver",
-    "YT": "America/Whitehorse",
-    "NT": "America/Edmonton",
-    "NU": "America/Iqaluit",
-}
-# A recipient with no province: Parliament's and most federal offices' own (Ottawa).
-DEFAULT_ZONE = "America/Toronto"
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_OFFICE_HOURS: dict[str, Any] = {
@@ -81,7 +58,7 @@ def zone_of(recipient: Mapping[str, Any]) -> str:
     if not province:
         addresses = recipient.get("addresses") or []
         province = addresses[0].get("province") if addresses else None
-    return ZONES.get(str(province or "").upper(), DEFAULT_ZONE)
+    return province_zone(province)
 
 
 def destination_of(recipient: Mapping[str, Any], channel: str) -> dict[str, str | None]:
@@ -225,7 +202,7 @@ def within_office_hours(session: Session, now: datetime) -> ColumnElement[bool]:
         if hours is None:  # a JSON null
             continue
         organisations.append(organisation_id)
-        open_zones = [zone for zone in set(ZONES.values()) if hours.open_at(now, zone)]
+        open_zones = [zone for zone in set(PROVINCE_ZONES.values()) if hours.open_at(now, zone)]
         kept.append(
             and_(Delivery.organisation_id == organisation_id, Delivery.time_zone.in_(open_zones))
         )
