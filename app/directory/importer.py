@@ -320,6 +320,7 @@ def _plan(
     hand are left alone, and only that source's recipients are retired."""
     plan = ImportPlan()
     now = utcnow()
+    blank_row = dict.fromkeys(column.name for column in RECIPIENTS.columns)
     nameless: list[dict[str, Any]] = []
     for number, recipient in enumerate(recipients, start=1):
         values = column_values(recipient)
@@ -337,15 +338,18 @@ def _plan(
         ):
             nameless.append(row_error(number, "display_name", NAMELESS))
         if current is None:
-            row = {column.name: None for column in RECIPIENTS.columns}
-            row |= values | {
-                "id": new_id("rcp"),
-                "organisation_id": organisation_id,
-                "addresses": values.get("addresses") or [],
-                "search_key": search_key(values),
-                "created_at": now,
-                "updated_at": now,
-            }
+            row = (
+                blank_row
+                | values
+                | {
+                    "id": new_id("rcp"),
+                    "organisation_id": organisation_id,
+                    "addresses": values.get("addresses") or [],
+                    "search_key": search_key(values),
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
             plan.inserts.append(row)
             plan.created.append(external_id)
             if recipient.roles:
