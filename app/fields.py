@@ -186,19 +186,24 @@ def _blank_allowed(schema: dict[str, Any]) -> None:
 BlankIsNull = Field(json_schema_extra=_blank_allowed)
 
 
-def _line_of(most: int) -> Callable[[str], str]:
-    """A line of at most `most` characters: stripped, not empty, no control characters.
-    One validator does what a strip before, two length constraints and a check after
-    did (an import calls it 100,000 times a file), with the same errors as those."""
+def _line_of(most: int, *, blank_is_none: bool = False) -> Callable[[str], Any]:
+    """A line of at most `most` characters: stripped, not empty (or None where blank is
+    None), no control characters. One validator does what a strip or blank-to-None
+    before, two length constraints and a check after did (an import calls it 100,000
+    times a file), with the same errors as those."""
 
-    def check(value: str) -> str:
+    def check(value: str) -> str | None:
         value = value.strip()
         if not value:
+            if blank_is_none:
+                return None
             context = {"field_type": "Value", "min_length": 1, "actual_length": 0}
             raise PydanticKnownError("too_short", context)
         if len(value) > most:
             context = {"field_type": "Value", "max_length": most, "actual_length": len(value)}
             raise PydanticKnownError("too_long", context)
+        if value.isascii() and value.isprintable():  # nothing hidden in printable ASCII
+            return value
         return reject_control_characters(value)
 
     return check
@@ -210,17 +215,27 @@ def _lengths(most: int) -> Any:
 
 
 SingleLine = Annotated[str, AfterValidator(_line_of(300)), _lengths(300)]
-OptionalSingleLine = Annotated[SingleLine | None, BeforeValidator(_blank_to_none), BlankIsNull]
+OptionalSingleLine = Annotated[
+    Annotated[str, AfterValidator(_line_of(300, blank_is_none=True)), _lengths(300)] | None,
+    BlankIsNull,
+]
 # Narrower lines for columns stored narrower: honorifics, offices, codes, phone numbers.
 ShortLine = Annotated[str, AfterValidator(_line_of(100)), _lengths(100)]
-OptionalShortLine = Annotated[ShortLine | None, BeforeValidator(_blank_to_none), BlankIsNull]
+OptionalShortLine = Annotated[
+    Annotated[str, AfterValidator(_line_of(100, blank_is_none=True)), _lengths(100)] | None,
+    BlankIsNull,
+]
 # An organisation's names, as their columns hold them.
 OrganisationName = Annotated[str, AfterValidator(_line_of(200)), _lengths(200)]
 OptionalOrganisationName = Annotated[
-    OrganisationName | None, BeforeValidator(_blank_to_none), BlankIsNull
+    Annotated[str, AfterValidator(_line_of(200, blank_is_none=True)), _lengths(200)] | None,
+    BlankIsNull,
 ]
 Code = Annotated[str, AfterValidator(_line_of(50)), _lengths(50)]
-OptionalCode = Annotated[Code | None, BeforeValidator(_blank_to_none), BlankIsNull]
+OptionalCode = Annotated[
+    Annotated[str, AfterValidator(_line_of(50, blank_is_none=True)), _lengths(50)] | None,
+    BlankIsNull,
+]
 
 
 def unix_newlines(value: object) -> object:
