@@ -490,7 +490,8 @@ def test_every_text_field_of_an_import_refuses_control_characters_and_long_lines
     """One bad value per row, in every text field: each row is named with its field and
     why, a control character anywhere in the value, or a line too long once stripped."""
     bad = [("\u0007", "value_error"), ("a\u200bb", "value_error"), ("x\u202e", "value_error")]
-    records, expected = [], []
+    records: list[dict[str, Any]] = []
+    expected: list[tuple[int, str, str]] = []
     for path, most in TEXT_FIELDS.items():
         for value, code in [*bad, (" " + "x" * (most + 1) + " ", "too_long")]:
             records.append(_record_with(len(records) + 1, path, value))
