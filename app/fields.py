@@ -2,11 +2,13 @@
 
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
+from pydantic_core import PydanticKnownError
 
 # Cs: lone surrogates, which JSON can carry but no database can store as text.
 _CONTROL_CATEGORIES = {"Cc", "Cf", "Cs", "Zl", "Zp"}
@@ -96,8 +98,9 @@ def reject_control_characters(value: str) -> str:
     """Names and single-line fields end up in letters and email headers: no CR, LF or
     other control or invisible formatting characters may ride along (bidi overrides,
     zero-width spaces, a lone ZWJ). Emoji sequences are visible text and pass."""
-    # Every category refused below is unprintable: the common case ends here.
-    if value.isprintable() and _INVISIBLE.isdisjoint(value):
+    # Every category refused below is unprintable, and every invisible letter is beyond
+    # ASCII: the common case ends here.
+    if value.isprintable() and (value.isascii() or _INVISIBLE.isdisjoint(value)):
         return value
     for index, char in enumerate(value):
         hidden = unicodedata.category(char) in _CONTROL_CATEGORIES or char in _INVISIBLE
@@ -184,38 +187,56 @@ def _blank_allowed(schema: dict[str, Any]) -> None:
 BlankIsNull = Field(json_schema_extra=_blank_allowed)
 
 
-SingleLine = Annotated[
-    str,
-    BeforeValidator(_strip),
-    StringConstraints(min_length=1, max_length=300),
-    AfterValidator(reject_control_characters),
+def _line_of(most: int, *, blank_is_none: bool = False) -> Callable[[str], Any]:
+    """A line of at most `most` characters: stripped, not empty (or None where blank is
+    None), no control characters. One validator does what a strip or blank-to-None
+    before, two length constraints and a check after did (an import calls it 100,000
+    times a file), with the same errors as those."""
+
+    def check(value: str) -> str | None:
+        value = value.strip()
+        if not value:
+            if blank_is_none:
+                return None
+            context = {"field_type": "Value", "min_length": 1, "actual_length": 0}
+            raise PydanticKnownError("too_short", context)
+        if len(value) > most:
+            context = {"field_type": "Value", "max_length": most, "actual_length": len(value)}
+            raise PydanticKnownError("too_long", context)
+        if value.isascii() and value.isprintable():  # nothing hidden in printable ASCII
+            return value
+        return reject_control_characters(value)
+
+    return check
+
+
+def _lengths(most: int) -> Any:
+    """What the OpenAPI document says of a line's length."""
+    return Field(json_schema_extra={"minLength": 1, "maxLength": most})
+
+
+SingleLine = Annotated[str, AfterValidator(_line_of(300)), _lengths(300)]
+OptionalSingleLine = Annotated[
+    Annotated[str, AfterValidator(_line_of(300, blank_is_none=True)), _lengths(300)] | None,
+    BlankIsNull,
 ]
-OptionalSingleLine = Annotated[SingleLine | None, BeforeValidator(_blank_to_none), BlankIsNull]
 # Narrower lines for columns stored narrower: honorifics, offices, codes, phone numbers.
-ShortLine = Annotated[
-    str,
-    BeforeValidator(_strip),
-    StringConstraints(min_length=1, max_length=100),
-    AfterValidator(reject_control_characters),
+ShortLine = Annotated[str, AfterValidator(_line_of(100)), _lengths(100)]
+OptionalShortLine = Annotated[
+    Annotated[str, AfterValidator(_line_of(100, blank_is_none=True)), _lengths(100)] | None,
+    BlankIsNull,
 ]
-OptionalShortLine = Annotated[ShortLine | None, BeforeValidator(_blank_to_none), BlankIsNull]
 # An organisation's names, as their columns hold them.
-OrganisationName = Annotated[
-    str,
-    BeforeValidator(_strip),
-    StringConstraints(min_length=1, max_length=200),
-    AfterValidator(reject_control_characters),
-]
+OrganisationName = Annotated[str, AfterValidator(_line_of(200)), _lengths(200)]
 OptionalOrganisationName = Annotated[
-    OrganisationName | None, BeforeValidator(_blank_to_none), BlankIsNull
+    Annotated[str, AfterValidator(_line_of(200, blank_is_none=True)), _lengths(200)] | None,
+    BlankIsNull,
 ]
-Code = Annotated[
-    str,
-    BeforeValidator(_strip),
-    StringConstraints(min_length=1, max_length=50),
-    AfterValidator(reject_control_characters),
+Code = Annotated[str, AfterValidator(_line_of(50)), _lengths(50)]
+OptionalCode = Annotated[
+    Annotated[str, AfterValidator(_line_of(50, blank_is_none=True)), _lengths(50)] | None,
+    BlankIsNull,
 ]
-OptionalCode = Annotated[Code | None, BeforeValidator(_blank_to_none), BlankIsNull]
 
 
 def unix_newlines(value: object) -> object:

@@ -16,7 +16,7 @@ from app.directory.models import RECIPIENTS
 from app.fields import fold
 from app.ids import new_id
 from bench.databases import fresh_database
-from bench.harness import Measure, best_of, stopwatch
+from bench.harness import Measure, stopwatch
 from bench.server import running_server
 
 ROWS = 10_000
@@ -59,8 +59,9 @@ def postgresql() -> Measure:
 def measure(kind: str) -> Measure:
     records = synthetic_recipients(ROWS)
     body = json.dumps(records).encode()
-    ours = best_of(RUNS, lambda: time_http_import(kind, body))
-    ceiling = best_of(RUNS, lambda: time_bulk_insert(kind, records))
+    # Interleaved, so that a burst of load from elsewhere falls on both sides alike.
+    runs = [(time_http_import(kind, body), time_bulk_insert(kind, records)) for _ in range(RUNS)]
+    ours, ceiling = min(run[0] for run in runs), min(run[1] for run in runs)
     parse, validate, store = time_import_steps(kind, body)
     split = (
         f"import_{kind} seconds: http {ours:.2f} (in process: parse {parse:.2f}, "
@@ -106,13 +107,17 @@ def _mailbox(name: str) -> str:
 def time_http_import(kind: str, body: bytes) -> float:
     with fresh_database(kind) as url:
         _, key = _organisation_with_key(url)
+        headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
         with running_server(url) as base_url, httpx.Client(base_url=base_url) as client:
+            # A live server has answered requests before: what its first request sets up
+            # once (the body limit's table of routes, for one) is not the import's cost.
+            warm_up = client.post(
+                "/v1/recipients/import", params={"dry_run": "true"}, content=b"[]", headers=headers
+            )
+            warm_up.raise_for_status()
             with stopwatch() as watch:
                 response = client.post(
-                    "/v1/recipients/import",
-                    content=body,
-                    headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
-                    timeout=REQUEST_SECONDS,
+                    "/v1/recipients/import", content=body, headers=headers, timeout=REQUEST_SECONDS
                 )
             _check_all_created(response)
     return watch.seconds
@@ -182,7 +187,7 @@ def time_import_steps(kind: str, body: bytes) -> tuple[float, float, float]:
         organisation_id, _ = _organisation_with_key(url)
         engine = make_engine(url)
         try:
-            with make_sessionmaker(engine)() as session:
+            with make_sessionmaker(engine)() as session, importer.collector_paused():
                 with stopwatch() as parse:
                     records = importer.recipient_records(body, "application/json", ROWS)
                 with stopwatch() as validate:

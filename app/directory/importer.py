@@ -4,7 +4,9 @@ All rows are read and validated first; one bad row rejects the whole import, nam
 row and field. The changes are then written in one transaction, so nothing is ever
 half-imported. Recipients are matched by `external_id`."""
 
-from collections.abc import Callable, Iterable
+import gc
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -68,6 +70,23 @@ REPRESENT_FIELDS = {
     "party_name": "party", "elected_office": "elected_office", "email": "email",
 }  # fmt: skip
 REPRESENT_TEXT_KEYS = (*REPRESENT_FIELDS, "url", "district_name", "gender")
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector held off while an import builds its rows. Tens of
+    thousands of records, models and rows that all stay alive make the collector walk
+    every object of the process again and again: more than a third of an import's CPU
+    time, for no garbage (the rows hold no cycles; they are freed as usual when
+    dropped). Process-wide, so a collector another caller switched off stays off, and
+    one import ending first re-enables it for the other."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def recipient_records(body: bytes, content_type: str, max_rows: int) -> list[dict[str, Any]]:
@@ -311,6 +330,9 @@ def _plan(
     hand are left alone, and only that source's recipients are retired."""
     plan = ImportPlan()
     now = utcnow()
+    # A new row's columns not given: none, but the delivery preference's default.
+    blank_row = dict.fromkeys(column.name for column in RECIPIENTS.columns)
+    blank_row["delivery_preference"] = "email"
     nameless: list[dict[str, Any]] = []
     for number, recipient in enumerate(recipients, start=1):
         values = column_values(recipient)
@@ -328,9 +350,8 @@ def _plan(
         ):
             nameless.append(row_error(number, "display_name", NAMELESS))
         if current is None:
-            row = {column.name: None for column in RECIPIENTS.columns}
-            row |= (
-                {"delivery_preference": "email"}
+            row = (
+                blank_row
                 | values
                 | {
                     "id": new_id("rcp"),

@@ -182,14 +182,15 @@ async def import_recipients(
     max_rows = settings.max_import_rows
 
     def run() -> ImportResult:
-        records = importer.recipient_records(body, content_type, max_rows)
-        return importer.import_recipients(
-            session,
-            principal.organisation_id,
-            importer.validate_records(records),
-            dry_run=dry_run,
-            complete=complete,
-        )
+        with importer.collector_paused():
+            records = importer.recipient_records(body, content_type, max_rows)
+            return importer.import_recipients(
+                session,
+                principal.organisation_id,
+                importer.validate_records(records),
+                dry_run=dry_run,
+                complete=complete,
+            )
 
     return await run_in_threadpool(run)
 

@@ -1,6 +1,7 @@
 """Importing recipients: CSV, JSON and Represent's shape; upserts, dry runs, retiring,
 and all-or-nothing on a bad row."""
 
+import gc
 import json
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -466,3 +467,72 @@ def test_a_represent_import_fills_the_province_from_the_district(
     assert response.status_code == 200, response.text
     provinces = {r["display_name"]: r["district"]["province"] for r in listed(client, caller)}
     assert provinces == {"Mona Fortier": "ON", "A": "QC", "B": "QC", "C": None}
+def test_the_cycle_collector_runs_again_after_an_import(client: TestClient, caller: Caller) -> None:
+    """An import holds the collector off while it builds its rows; left off, the server
+    would never free garbage that holds cycles."""
+    good = json.dumps([{"external_id": "1", "first_name": "Marc"}]).encode()
+    bad = json.dumps([{"external_id": "1", "first_name": "Marc\u202e"}]).encode()
+    assert import_file(client, caller, good, "application/json").status_code == 200
+    assert gc.isenabled()
+    assert import_file(client, caller, bad, "application/json").status_code == 422
+    assert gc.isenabled()
+
+
+# Each text field of a record, as a path, and the longest line it takes.
+TEXT_FIELDS = {
+    "external_id": 200, "honorific": 100, "first_name": 300, "last_name": 300,
+    "display_name": 300, "post_nominals": 100, "party": 300, "elected_office": 100,
+    "phone": 50, "salutation_override": 300, "salutation_override_fr": 300,
+    "district.code": 50, "district.name": 300, "addresses.0.lines.0": 300,
+    "addresses.0.city": 300, "addresses.0.phone": 50, "addresses.0.fax": 50,
+    "roles.0.title_en": 300, "roles.0.title_fr": 300,
+}  # fmt: skip
+
+
+def _record_with(number: int, path: str, value: str) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "external_id": f"x-{number}",
+        "last_name": "Doe",
+        "district": {"name": "Halifax"},
+        "addresses": [{"kind": "legislature", "lines": ["House of Commons"], "city": "Ottawa"}],
+        "roles": [{"title_en": "Minister of Finance"}],
+    }
+    *parents, last = path.split(".")
+    place: Any = record
+    for part in parents:
+        place = place[int(part)] if part.isdigit() else place[part]
+    place[int(last) if last.isdigit() else last] = value
+    return record
+
+
+def test_every_text_field_of_an_import_refuses_control_characters_and_long_lines(
+    client: TestClient, caller: Caller
+) -> None:
+    """One bad value per row, in every text field: each row is named with its field and
+    why, a control character anywhere in the value, or a line too long once stripped."""
+    bad = [("\u0007", "value_error"), ("a\u200bb", "value_error"), ("x\u202e", "value_error")]
+    records: list[dict[str, Any]] = []
+    expected: list[tuple[int, str, str]] = []
+    for path, most in TEXT_FIELDS.items():
+        for value, code in [*bad, (" " + "x" * (most + 1) + " ", "too_long")]:
+            records.append(_record_with(len(records) + 1, path, value))
+            expected.append((len(records), path, code))
+    records.append(_record_with(len(records) + 1, "addresses.0.city", "  "))
+    expected.append((len(records), "addresses.0.city", "too_short"))
+    assert len(records) < 100  # every bad row is reported
+    response = import_file(client, caller, json.dumps(records).encode(), "application/json")
+    assert response.status_code == 422
+    errors = response.json()["errors"]
+    assert [(e["row"], e["field"], e["code"]) for e in errors] == expected
+    assert listed(client, caller) == []
+
+
+def test_fields_are_stripped_before_their_length_is_counted(
+    client: TestClient, caller: Caller
+) -> None:
+    record = {"external_id": " x-1 ", "last_name": "  " + "x" * 300 + "\n", "phone": " 613 "}
+    body = json.dumps([record]).encode()
+    assert import_file(client, caller, body, "application/json").status_code == 200
+    (recipient,) = listed(client, caller)
+    assert recipient["external_id"] == "x-1" and recipient["last_name"] == "x" * 300
+    assert recipient["phone"] == "613"
