@@ -467,6 +467,8 @@ def test_a_represent_import_fills_the_province_from_the_district(
     assert response.status_code == 200, response.text
     provinces = {r["display_name"]: r["district"]["province"] for r in listed(client, caller)}
     assert provinces == {"Mona Fortier": "ON", "A": "QC", "B": "QC", "C": None}
+
+
 def test_the_cycle_collector_runs_again_after_an_import(client: TestClient, caller: Caller) -> None:
     """An import holds the collector off while it builds its rows; left off, the server
     would never free garbage that holds cycles."""
