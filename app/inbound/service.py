@@ -110,7 +110,10 @@ def _reply(
 
 
 def _about_letter(session: Session, letter_id: str, verdict: Verdict) -> Outcome:
-    letter = session.scalar(select(Letter).where(Letter.id == letter_id).with_for_update())
+    # Locked and read afresh: a session that held the letter before must not decide on
+    # what it remembered of it.
+    locked = select(Letter).where(Letter.id == letter_id).with_for_update()
+    letter = session.scalar(locked.execution_options(populate_existing=True))
     if letter is None:  # deleted with its organisation since
         session.rollback()
         return Outcome("unknown")
@@ -130,6 +133,7 @@ def _about_digest(session: Session, digest_id: str, verdict: Verdict) -> Outcome
             .where(Letter.digest_id == digest_id)
             .order_by(Letter.id)
             .with_for_update()
+            .execution_options(populate_existing=True)
         )
     )
     if not letters:
