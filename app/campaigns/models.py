@@ -78,7 +78,7 @@ class Campaign(Base):
         String(10), default="readdress", server_default="readdress"
     )
     # What follows an email letter that bounces: "nothing", or "print" (app.inbound).
-    on_bounce: Mapped[str] = mapped_column(String(10), default="nothing", server_default="nothing")
+    on_bounce: Mapped[str] = mapped_column(String(30), default="nothing", server_default="nothing")
     # Replies come to a per-letter address of ours and are forwarded (app.inbound).
     reply_capture: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Days after a letter leaves that its supporter is asked whether the official

@@ -19,6 +19,7 @@ Language = Literal["en", "fr"]
 Part = Literal["intro", "concern", "ask"]
 EditablePart = Literal["concern", "ask"]
 Channel = Literal["email", "print"]
+OnBounce = Literal["nothing", "print", "other_email", "other_email_or_print"]
 Status = Literal["draft", "live", "closed"]
 MAX_LEARN_MORE = 5
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -247,11 +248,13 @@ class CampaignFields(BaseModel):
         "queued: `readdress` re-writes it to the new holder when it is sent, `hold` keeps it "
         "for review. A role nobody holds holds its letters either way.",
     )
-    on_bounce: Literal["nothing", "print"] = Field(
+    on_bounce: OnBounce = Field(
         "nothing",
         description="What follows an emailed letter that the official's server sends back: "
-        "nothing more, or the same letter queued for print (where the recipient has a "
-        "postal address).",
+        "`nothing` more; `print`: the same letter queued for print (where the recipient has "
+        "a postal address); `other_email`: the same letter emailed to another address of "
+        "the same recipient (an office's own, from its `addresses`) not yet written to for "
+        "this action; `other_email_or_print`: that, else print.",
     )
     reply_capture: bool = Field(
         False,
@@ -416,7 +419,7 @@ class CampaignUpdate(BaseModel):
     confirm_email: bool | None = None
     copy_to_supporter: bool | None = None
     on_holder_change: Literal["readdress", "hold"] | None = None
-    on_bounce: Literal["nothing", "print"] | None = None
+    on_bounce: OnBounce | None = None
     reply_capture: bool | None = None
     questionnaire_days: int | None = Field(None, ge=1, le=365)
     responsiveness_public: bool | None = None

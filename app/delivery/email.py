@@ -491,7 +491,9 @@ RECEIPT_TEXT = {
         "as the officials will read them.\n\nFollow them, read them again or stop one "
         "before it leaves, on your letters page:\n\n{link}\n\n{hold}Keep this email to "
         "yourself: whoever has the link can see and stop your letters.\n",
-        "They leave in {minutes} minutes; until then you can stop any of them there.\n\n",
+        "They wait {minutes} minutes before they may leave (an office may take its "
+        "letters later: in its office hours, or all together once a day); until one has "
+        "left, you can stop it there.\n\n",
         "To: {recipient}\nSubject: {subject}\n\n{text}",
     ),
     "fr": (
@@ -500,8 +502,10 @@ RECEIPT_TEXT = {
         "telles que les élus les liront.\n\nSuivez-les, relisez-les ou arrêtez-en une "
         "avant son départ, sur la page de vos lettres :\n\n{link}\n\n{hold}Gardez ce "
         "courriel pour vous : qui a le lien peut voir vos lettres et les arrêter.\n",
-        "Elles partent dans {minutes} minutes ; d'ici là, vous pouvez arrêter chacune "
-        "d'elles sur cette page.\n\n",
+        "Elles attendent {minutes} minutes avant de pouvoir partir (un bureau peut "
+        "recevoir ses lettres plus tard : à ses heures d'ouverture, ou toutes ensemble une "
+        "fois par jour) ; tant qu'une lettre n'est pas partie, vous pouvez l'arrêter sur "
+        "cette page.\n\n",
         "À : {recipient}\nObjet : {subject}\n\n{text}",
     ),
 }

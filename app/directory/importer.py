@@ -51,7 +51,7 @@ CSV_SCALAR_COLUMNS = {
     "salutation_override_fr", "gender", "delivery_preference",
 }  # fmt: skip
 CSV_DISTRICT_COLUMNS = {"district_code": "code", "district_name": "name", "province": "province"}
-CSV_ADDRESS_PARTS = ("address", "city", "province", "postal_code", "phone", "fax")
+CSV_ADDRESS_PARTS = ("address", "city", "province", "postal_code", "phone", "fax", "email")
 CSV_ADDRESS_KINDS = ("legislature", "constituency")
 CSV_ROLE_COLUMNS = {
     "role_en": "title_en", "role_fr": "title_fr", "role_start": "start_date",

@@ -130,6 +130,13 @@ class Address(BaseModel):
     postal_code: OptionalPostalCode = None
     phone: Phone = None
     fax: Phone = None
+    email: OptionalEmail = Field(
+        None,
+        description="The office's own email address, where it has one (a constituency "
+        "office's): a campaign's `on_bounce` may write there when the recipient's `email` "
+        "sends a letter back.",
+        examples=["marc.miller.c1@parl.gc.ca"],
+    )
 
 
 class Role(BaseModel):

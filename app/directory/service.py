@@ -12,6 +12,7 @@ from app.directory.portfolios import titles_of
 from app.directory.schemas import (
     LOCKABLE_FIELDS,
     NAMELESS,
+    Address,
     District,
     DistrictChoices,
     DistrictLookup,
@@ -30,6 +31,16 @@ from app.owned import owned_or_404
 from app.pagination import Keys, ListWindow, Page, page_of
 
 
+def stored_address(address: Address) -> dict[str, Any]:
+    """An address as its recipient's row keeps it. An office without an email of its own
+    has no such key, as every address stored before offices had one: an import of the
+    same address then finds it unchanged."""
+    stored = address.model_dump()
+    if stored["email"] is None:
+        del stored["email"]
+    return stored
+
+
 def column_values(fields: RecipientFields) -> dict[str, Any]:
     """The recipient columns that `fields` sets (roles aside), as they are stored. Read
     attribute by attribute: imports call this per row, and a full model_dump costs more."""
@@ -39,7 +50,7 @@ def column_values(fields: RecipientFields) -> dict[str, Any]:
         if name == "district":
             given |= district_columns(value)
         elif name == "addresses":
-            given["addresses"] = [address.model_dump() for address in value or []]
+            given["addresses"] = [stored_address(address) for address in value or []]
         elif name == "delivery_preference":
             given[name] = value or "email"  # null: back to the default
         elif name not in ("roles", "locked_fields"):

@@ -89,6 +89,8 @@ def receive(
     about = ids[0]
     if about.startswith("ltr_"):
         return _about_letter(session, about, verdict)
+    if about.startswith("dgs_"):
+        return _about_digest(session, about, verdict)
     return _about_action(session, about, verdict)
 
 
@@ -108,10 +110,46 @@ def _reply(
 
 
 def _about_letter(session: Session, letter_id: str, verdict: Verdict) -> Outcome:
-    letter = session.scalar(select(Letter).where(Letter.id == letter_id).with_for_update())
+    # Locked and read afresh: a session that held the letter before must not decide on
+    # what it remembered of it.
+    locked = select(Letter).where(Letter.id == letter_id).with_for_update()
+    letter = session.scalar(locked.execution_options(populate_existing=True))
     if letter is None:  # deleted with its organisation since
         session.rollback()
         return Outcome("unknown")
+    fallback = _note_about_letter(session, letter, verdict)
+    status = session.scalar(select(Letter.status).where(Letter.id == letter.id))
+    session.commit()
+    log.info("inbound %s for letter %s", verdict.kind, letter_id)
+    return Outcome(verdict.kind, letter_id, letter.action_id, status, verdict.reason, fallback)
+
+
+def _about_digest(session: Session, digest_id: str, verdict: Verdict) -> Outcome:
+    """A daily digest (app.delivery.digests) carried several letters to one office: what
+    came back about it is about each of them."""
+    letters = list(
+        session.scalars(
+            select(Letter)
+            .where(Letter.digest_id == digest_id)
+            .order_by(Letter.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    )
+    if not letters:
+        session.rollback()
+        return Outcome("unknown")
+    for letter in letters:
+        _note_about_letter(session, letter, verdict)
+    session.commit()
+    log.info("inbound %s for digest %s (%d letters)", verdict.kind, digest_id, len(letters))
+    return Outcome(verdict.kind, reason=verdict.reason)
+
+
+def _note_about_letter(session: Session, letter: Letter, verdict: Verdict) -> str | None:
+    """Record what came back about a sent letter, in the caller's transaction: a
+    permanent failure bounces it (announced, then its campaign's fallback, whose name
+    this answers)."""
     session.add(
         InboundMessage(
             organisation_id=letter.organisation_id,
@@ -127,10 +165,7 @@ def _about_letter(session: Session, letter_id: str, verdict: Verdict) -> Outcome
         if bounced.rowcount:  # type: ignore[attr-defined]
             record_letter_event(session, letter.organisation_id, letter.id, "letter.bounced")
             fallback = fall_back(session, letter)
-    status = session.scalar(select(Letter.status).where(Letter.id == letter.id))
-    session.commit()
-    log.info("inbound %s for letter %s", verdict.kind, letter_id)
-    return Outcome(verdict.kind, letter_id, letter.action_id, status, verdict.reason, fallback)
+    return fallback
 
 
 def _about_action(session: Session, action_id: str, verdict: Verdict) -> Outcome:

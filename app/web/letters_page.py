@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from app.auth.models import Organisation
 from app.campaigns.models import Campaign
 from app.db import SessionDep, utcnow
+from app.delivery import digests
 from app.delivery.pacing import waits_for_office_hours
 from app.delivery.pdf import letter_pdf
 from app.errors import LetterNotCancellable, NotFound
@@ -68,6 +69,12 @@ TEXT: dict[str, dict[Language, str]] = {
         "{date}. Vous pouvez encore l'arrêter.",
     },
     "office_time": {"en": "office time", "fr": "heure du bureau"},
+    "digest": {
+        "en": "Waiting for the office's daily digest: this office takes its letters together, "
+        "in one email a day. You can still stop it.",
+        "fr": "En attente du résumé quotidien du bureau : ce bureau reçoit ses lettres "
+        "ensemble, en un courriel par jour. Vous pouvez encore l'arrêter.",
+    },
     "sending": {"en": "Being sent.", "fr": "En cours d'envoi."},
     "sent": {"en": "Sent on {date}.", "fr": "Envoyée le {date}."},
     "batched": {"en": "Being printed for the post.", "fr": "En cours d'impression."},
@@ -165,7 +172,7 @@ class LetterView:
     office: str
     channel: str
     subject: str
-    state: str  # the lifecycle's status, "held", or "office_hours"
+    state: str  # the lifecycle's status, "held", "office_hours" or "digest"
     state_text: str
     stoppable: bool
     body_text: str | None
@@ -194,10 +201,22 @@ def _state(
     if opens := waits_for_office_hours(letter, office_hours, now):
         when = local_date(opens, language, say("office_time", language))
         return "office_hours", say("office_hours", language, date=when)
+    if waits_for_digest(letter):
+        return "digest", say("digest", language)
     status = LetterStatus(letter.status)
     when = local_date(letter.sent_at, language) if letter.sent_at else ""
     reason = letter.failed_reason or letter.held_reason or say("no_reason", language)
     return status.value, say(status.value, language, date=when, reason=reason)
+
+
+def waits_for_digest(letter: Letter) -> bool:
+    """Queued for an office that takes its letters in one email a day (app.delivery.digests)."""
+    delivery = letter.delivery
+    return (
+        letter.status == LetterStatus.QUEUED
+        and delivery is not None
+        and delivery.channel == digests.WAITING
+    )
 
 
 def _reply_view(reply: Any, language: Language) -> ReplyView:

@@ -30,12 +30,14 @@ from app.delivery.digests import gather_digests, office_day
 from app.delivery.email import email_backend
 from app.delivery.models import Delivery, DeliveryAttempt
 from app.delivery.sending import claim_due_deliveries, record_outcome, send_digest
+from app.inbound.service import receive
 from app.outbox.retry import RetryPolicy
 from app.settings import Settings
 from app.webhooks.models import WebhookEvent
 from tests.campaign_data import RECIPIENTS, action_body, make_campaign, make_directory
 from tests.conftest import Caller
 from tests.delivery_data import deliver_all, make_print_batch
+from tests.inbound_mail import postfix_dsn
 from tests.letters.test_letters_follow_the_shuffle import ANAND, FOREIGN_AFFAIRS
 from tests.smtp_sink import Received, SinkHandler
 from tests.webhook_data import make_webhook
@@ -209,6 +211,33 @@ def test_a_digest_office_gets_one_email_a_day_with_an_honest_manifest_first(
     assert len(sink[0].received) == 3
     assert "- Letters: 1" in text_of(read_back(sink[0].received[-1]))
     assert status_of(client, caller, waiting) == "sent"
+
+
+def test_a_bounced_digest_bounces_each_letter_it_carried(
+    client: TestClient,
+    caller: Caller,
+    session: Session,
+    mail_settings: Settings,
+    sink: tuple[SinkHandler, int],
+) -> None:
+    """The digest's return path names the digest: a permanent failure of it is a bounce
+    of every letter it carried (each `bounced`, announced, and falling back as its
+    campaign says), as a bounce of a letter sent alone is."""
+    digest_campaign(client, caller)
+    make_webhook(client, caller, "http://127.0.0.1:9/hook", ["letter.bounced"])
+    first = act(client)
+    second = act(client, supporter={"email": "bea@example.org", "first_name": "Béatrice"})
+    deliver_all(client, mail_settings)
+    digest = next(r for r in sink[0].received if r.recipients == [ZIAD])
+    dsn = postfix_dsn(digest.sender, ZIAD, digest.raw)
+    outcome = receive(session, mail_settings, dsn, [digest.sender])
+    assert outcome.kind == "bounce"
+    carried = [to(first, "Ziad Aboultaif")["id"], to(second, "Ziad Aboultaif")["id"]]
+    assert [status_of(client, caller, letter_id) for letter_id in carried] == ["bounced"] * 2
+    bounced = session.scalars(
+        select(WebhookEvent.body).where(WebhookEvent.type == "letter.bounced")
+    )
+    assert sorted(json.loads(body)["data"]["id"] for body in bounced) == sorted(carried)
 
 
 def test_a_digest_is_recorded_once_though_its_worker_died_after_sending_it(

@@ -74,7 +74,7 @@ def test_the_receipt_comes_first_with_the_letters_and_the_link_to_stop_them(
     )
     assert all(not header.defects for _, header in parsed.items())
     text = text_of(parsed)
-    assert "Elles partent dans 5 minutes" in text
+    assert "Elles attendent 5 minutes avant de pouvoir partir" in text
     for letter in taken["letters"]:
         assert letter["body_text"].rstrip() in text
         assert f"À : {letter['recipient']['display_name']}" in text

@@ -60,6 +60,7 @@ def test_a_csv_with_a_byte_order_mark_imports(client: TestClient, caller: Caller
             "postal_code": "K1A 0A6",
             "phone": None,
             "fax": None,
+            "email": None,
         }
     ]
     assert miller["district"]["province"] == "QC"

@@ -34,7 +34,7 @@ from app.inbound.service import receive
 from app.letters.models import Action, Letter
 from app.settings import Settings
 from app.webhooks.models import WebhookEvent
-from tests.campaign_data import action_body, make_campaign, make_directory
+from tests.campaign_data import HILL, action_body, make_campaign, make_directory
 from tests.conftest import Caller, MakeCaller
 from tests.delivery_data import deliver_all
 from tests.inbound_mail import exim_bounce, out_of_office, postfix_dsn
@@ -316,6 +316,60 @@ def test_a_bounced_letter_falls_back_as_the_campaign_says(
     receive(session, settings, postfix_dsn(miller.sender, MILLER, miller.raw), [miller.sender])
     listed = client.get("/v1/letters", params={"channel": "print"}, headers=caller.headers)
     assert [item["id"] for item in listed.json()["items"]] == [printed["id"]]
+
+
+OFFICE_EMAIL = "marc.miller.c1@parl.gc.ca"
+
+
+@pytest.mark.parametrize("on_bounce", ["other_email", "other_email_or_print"])
+def test_a_bounced_letter_goes_to_the_recipients_other_address(
+    client: TestClient, caller: Caller, settings: Settings, sent: dict[str, Received],
+    session: Session, sink: tuple[SinkHandler, int], on_bounce: str,
+) -> None:  # fmt: skip
+    """The same letter, word for word, to the office's own address the directory has
+    now; when that bounces too and no address is left, print or nothing as asked."""
+    campaign_id = client.get("/v1/campaigns", headers=caller.headers).json()["items"][0]["id"]
+    changed = client.patch(
+        f"/v1/campaigns/{campaign_id}", json={"on_bounce": on_bounce}, headers=caller.headers
+    )
+    assert changed.status_code == 200, changed.text
+    miller = sent[MILLER]
+    letter_id = id_of_bounce_address(settings, miller.sender)
+    assert letter_id is not None
+    recipient_id = letter(client, caller, letter_id)["recipient_id"]
+    office = {**HILL, "kind": "constituency", "email": OFFICE_EMAIL}
+    patched = client.patch(
+        f"/v1/recipients/{recipient_id}",
+        json={"addresses": [HILL | {"email": "Marc.Miller@PARL.gc.ca"}, office]},  # tried: skipped
+        headers=caller.headers,
+    )
+    assert patched.status_code == 200, patched.text
+    outcome = receive(
+        session, settings, postfix_dsn(miller.sender, MILLER, miller.raw), [miller.sender]
+    )
+    assert outcome.fallback_letter_id is not None
+    again = letter(client, caller, outcome.fallback_letter_id)
+    assert (again["channel"], again["status"]) == ("email", "queued")
+    assert again["recipient"]["email"] == OFFICE_EMAIL
+    assert again["body_text"] == letter(client, caller, letter_id)["body_text"]
+    deliver_all(client, settings)
+    (other,) = [
+        item for item in sink[0].received if item.recipients == ["marc.miller.c1@parl.gc.ca"]
+    ]
+    last = receive(
+        session,
+        settings,
+        postfix_dsn(other.sender, OFFICE_EMAIL, other.raw),
+        [other.sender],
+    )
+    assert letter(client, caller, outcome.fallback_letter_id)["status"] == "bounced"
+    queued = client.get(
+        "/v1/letters", params={"channel": "print", "status": "queued"}, headers=caller.headers
+    ).json()["items"]
+    if on_bounce == "other_email":
+        assert last.fallback_letter_id is None and queued == []
+    else:
+        assert [item["id"] for item in queued] == [last.fallback_letter_id]
 
 
 def test_retention_redacts_what_came_back_with_the_letters(

@@ -102,6 +102,25 @@ def test_the_thank_you_page_links_to_the_letters_page_of_held_letters(
     assert "/actions/" not in page.text and "act_" not in held  # the address names nothing
 
 
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_letter_for_an_offices_daily_digest_says_it_waits_for_it(
+    client: TestClient, caller: Caller, language: str
+) -> None:
+    """An office that takes one digest a day gets the letter with the next one: the page
+    says so, not "it leaves in a moment"."""
+    ids = make_directory(client, caller)
+    changed = client.patch(
+        f"/v1/recipients/{ids['miller']}",
+        json={"delivery_preference": "daily_digest"},
+        headers=caller.headers,
+    )
+    assert changed.status_code == 200, changed.text
+    make_campaign(client, caller, hold_minutes=0)
+    page = client.get(link_to_letters(send_form(client, language))).text
+    assert sorted(states(page).values()) == ["digest", "queued"]
+    assert ("résumé quotidien" if language == "fr" else "daily digest") in page
+
+
 def test_a_supporter_stops_a_held_letter_and_the_other_leaves(
     client: TestClient,
     caller: Caller,
