@@ -149,7 +149,9 @@ def time_bulk_insert(kind: str, records: list[dict[str, Any]]) -> float:
 def stored_rows(organisation_id: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The rows the import stores for `records`, column for column, built ahead of time."""
     now = utcnow()
-    empty = {column.name: None for column in RECIPIENTS.columns}
+    # What the import stores for a column no record gives: null, but the office's
+    # delivery preference, whose default is `email`.
+    empty = {column.name: None for column in RECIPIENTS.columns} | {"delivery_preference": "email"}
     return [
         empty
         | _stored_values(record)
