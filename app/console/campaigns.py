@@ -35,6 +35,7 @@ from app.console.roles import may_change_campaigns
 from app.console.router import (
     Viewer,
     ViewerDep,
+    campaign_or_refusal,
     campaign_row,
     forbidden_form,
     page,
@@ -45,7 +46,7 @@ from app.console.service import csrf_holds
 from app.db import SessionDep
 from app.directory.lookup import DistrictMatch, DistrictProvider
 from app.directory.models import Recipient, RecipientRole
-from app.errors import DomainError, NotFound, field_errors
+from app.errors import DomainError, field_errors
 from app.fields import POSTAL_PROVINCES, fold
 from app.letters import service as letters
 from app.letters.schemas import ActionCreate, LetterOut, QualityWarning, Supporter
@@ -556,13 +557,6 @@ def editor_page(
     )
 
 
-def campaign_of(session: Session, viewer: Viewer, campaign_id: str) -> Campaign | None:
-    try:
-        return campaigns.get_campaign(session, viewer.user.organisation_id, campaign_id[:80])
-    except NotFound:
-        return None
-
-
 def may_not_post(
     request: Request, viewer: Viewer, csrf_given: str, settings: Any
 ) -> Response | None:
@@ -636,9 +630,9 @@ def edit_campaign(
     campaign for the riding, language and target the query names."""
     if viewer is None:
         return to_sign_in()
-    campaign = campaign_of(session, viewer, campaign_id)
-    if campaign is None:
-        return refused(request, viewer, 404, "not_found")
+    campaign = campaign_or_refusal(request, session, viewer, campaign_id)
+    if isinstance(campaign, HTMLResponse):
+        return campaign
     form = form_of_campaign(campaign)
     choice = {
         "preview_riding": preview_riding,
@@ -659,9 +653,9 @@ async def update_campaign(
 ) -> Response:
     if viewer is None:
         return to_sign_in()
-    campaign = campaign_of(session, viewer, campaign_id)
-    if campaign is None:
-        return refused(request, viewer, 404, "not_found")
+    campaign = campaign_or_refusal(request, session, viewer, campaign_id)
+    if isinstance(campaign, HTMLResponse):
+        return campaign
     return await editor_post(request, session, settings, viewer, campaign)
 
 
@@ -675,9 +669,9 @@ async def preview_campaign(
 ) -> Response:
     if viewer is None:
         return to_sign_in()
-    campaign = campaign_of(session, viewer, campaign_id)
-    if campaign is None:
-        return refused(request, viewer, 404, "not_found")
+    campaign = campaign_or_refusal(request, session, viewer, campaign_id)
+    if isinstance(campaign, HTMLResponse):
+        return campaign
     return await preview_post(request, session, settings, viewer, campaign)
 
 
@@ -768,9 +762,9 @@ async def status_post(
     refusal = may_not_post(request, viewer, first(form, "csrf"), settings)
     if refusal is not None:
         return refusal
-    campaign = campaign_of(session, viewer, campaign_id)
-    if campaign is None:
-        return refused(request, viewer, 404, "not_found")
+    campaign = campaign_or_refusal(request, session, viewer, campaign_id)
+    if isinstance(campaign, HTMLResponse):
+        return campaign
     try:
         set_status(session, campaign, status)
     except Refused as refusal_:

@@ -372,6 +372,17 @@ def consent_filter(consent: str) -> SupporterFilter:
 ConsentQuery = Annotated[str, Query(pattern="^(all|yes|no)$")]
 
 
+def campaign_or_refusal(
+    request: Request, session: Session, viewer: Viewer, campaign_id: str
+) -> Campaign | HTMLResponse:
+    """The viewer's organisation's campaign, or the 404 page (another organisation's
+    campaign is one that does not exist)."""
+    try:
+        return get_campaign(session, viewer.user.organisation_id, campaign_id[:80])
+    except NotFound:
+        return refused(request, viewer, 404, "not_found")
+
+
 def campaign_with_people(
     request: Request, session: Session, viewer: Viewer, campaign_id: str
 ) -> Campaign | HTMLResponse:
@@ -379,10 +390,7 @@ def campaign_with_people(
     says why not (403 for a role without personal data, 404 for no such campaign)."""
     if not may_see_personal_data(viewer.user.role):
         return refused(request, viewer, 403, "personal_data")
-    try:
-        return get_campaign(session, viewer.user.organisation_id, campaign_id[:80])
-    except NotFound:
-        return refused(request, viewer, 404, "not_found")
+    return campaign_or_refusal(request, session, viewer, campaign_id)
 
 
 @router.get("/console/campaigns/{campaign_id}/supporters", response_model=None)
@@ -537,10 +545,9 @@ def campaign_results(
     per office), as a page (every role: counts and officials, no supporter)."""
     if viewer is None:
         return to_sign_in()
-    try:
-        campaign = get_campaign(session, viewer.user.organisation_id, campaign_id[:80])
-    except NotFound:
-        return refused(request, viewer, 404, "not_found")
+    campaign = campaign_or_refusal(request, session, viewer, campaign_id)
+    if isinstance(campaign, HTMLResponse):
+        return campaign
     figures = results(session, campaign)
     figures.by_recipient.sort(key=RESULT_SORTS[sort])
     answered = responsiveness(session, campaign)
