@@ -6,6 +6,7 @@ nothing new, it waits for a sender to be free. Queue statements live in app.outb
 retry in its policy, what a send means in each lane: this module knows none of them."""
 
 import logging
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -81,11 +82,16 @@ class Worker:
         self.sessions = sessions
         self.settings = settings
         self.name = name or workers.name_for_this_process()
-        self.leases_renewed_at = 0.0  # monotonic
+        # Monotonic; never, so the first poll says the worker is alive (the monotonic
+        # clock starts near 0 when the machine boots, not far in the past).
+        self.leases_renewed_at = -math.inf
         self.polled_at = time.monotonic()  # the loop's last poll, for /livez
         self.relay_said: tuple[datetime | None, str | None] = (None, None)
         self.stopping = threading.Event()
         self.idle = False  # the last poll found nothing to do
+        # Lanes (by their place in `lanes`) that found nothing: not asked again before
+        # then while another is busy (monotonic).
+        self.quiet_until: dict[int, float] = {}
         self.schedule = Schedule(jobs)
         self.email = EmailLane(sessions, backend, settings, self.name, self.stopping)
         self.webhooks = WebhookSender(sessions, settings, self.name, self.stopping)
@@ -159,16 +165,37 @@ class Worker:
             session.commit()
         log.warning("freed the leases of workers gone: %s", ", ".join(dead))
 
+    def dispatch_lanes(self) -> tuple[int, int]:
+        """Let each lane start what is due; answers how many rows were started, and how
+        many lanes were not asked. While any lane has sends in flight (the loop then
+        wakes as each ends), a lane that found nothing last time is asked again once a
+        poll, not at every wake: its query would find nothing most times. A poll that
+        left a lane out is never idle, so a worker is idle only after a poll that asked
+        every lane and found nothing (a lane's records may have made work for another:
+        a letter sent, an event to tell)."""
+        now = time.monotonic()
+        busy = any(lane.in_flight for lane in self.lanes)
+        started = skipped = 0
+        for index, lane in enumerate(self.lanes):
+            if busy and not lane.in_flight and now < self.quiet_until.get(index, 0.0):
+                skipped += 1
+                continue
+            found = lane.dispatch()
+            quiet = not found and not lane.in_flight
+            self.quiet_until[index] = now + self.settings.worker_poll_seconds if quiet else 0.0
+            started += found
+        return started, skipped
+
     def run_once(self) -> int:
         """One poll; answers how much work it found."""
         with self.sessions() as session:
             self.heartbeat(session)
             done = self.schedule.run_due(session, self.settings)
-        started = sum(lane.dispatch() for lane in self.lanes)
+        started, skipped = self.dispatch_lanes()
         flying = set().union(*(lane.in_flight for lane in self.lanes))
         if flying and not started:
             # Nothing new: wait (up to a poll) for a sender to be free, rather than
             # poll again at once.
             wait(flying, self.settings.worker_poll_seconds, FIRST_COMPLETED)
         # Counted before the wait: one that ended may have left a retry due at once.
-        return done + started + len(flying)
+        return done + started + len(flying) + skipped

@@ -25,6 +25,7 @@ MEASURES: list[Callable[[], Measure]] = [
     actions.idempotency_postgresql,
     near_duplicates.postgresql,
     emails.postgresql,
+    emails.postgresql_processes,
     emails.sqlite,
     printing.postgresql,
     directory_sync.sqlite,

@@ -4,9 +4,14 @@ messages to the same sink, with no database: one connection, or four in four thr
 (the worker's own concurrency), whichever is faster.
 
 The sink (aiosmtpd on loopback, accepting everything and counting) runs in a process of
-its own, so that its event loop does not share this process's GIL with either side."""
+its own, so that its event loop does not share this process's GIL with either side.
+
+On PostgreSQL, the same letters also go through `PROCESSES` worker processes
+(`letterdesk worker`, as deployed), started before the letters are queued so that their
+start-up is not timed; and `MANY_LETTERS` letters are timed through them."""
 
 import cProfile
+import os
 import pstats
 import smtplib
 import socket
@@ -19,6 +24,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 from unittest import mock
 
@@ -26,12 +32,14 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from app.auth.service import create_organisation
+from app.campaigns.models import Campaign
 from app.campaigns.schemas import CampaignCreate, RoleTarget
 from app.campaigns.service import create_campaign
 from app.db import make_engine, make_sessionmaker
 from app.delivery import sending as worker_module
 from app.delivery.email import Envelope, SMTPBackend, letter_message
 from app.letters.models import Action, Letter
+from app.outbox.models import WorkerRow
 from app.settings import Settings
 from app.worker import Worker
 from bench.databases import fresh_database
@@ -47,12 +55,49 @@ TARGET = 0.8
 SMTP_TIMEOUT_SECONDS = 20.0
 STEP_LETTERS = 300  # in the run that times the worker's steps
 PROFILE_LETTERS = 100  # in the run under cProfile, four times as slow
+PROCESSES = 2  # worker processes, in the measure that runs several
+MANY_LETTERS = 20_000  # the issue's question: how long 20,000 queued letters take
 
 Pairs = list[tuple[Letter, Action]]
 
 
 def postgresql() -> Measure:
     return measure("postgresql")
+
+
+def postgresql_processes() -> Measure:
+    """The same letters sent by `PROCESSES` worker processes sharing the database, against
+    the same ceiling; and the time `MANY_LETTERS` queued letters take through them."""
+    name = f"emails_postgresql_{PROCESSES}_processes"
+    with smtp_sink() as sink:
+        ours: list[float] = []
+        single: list[float] = []
+        threaded: list[float] = []
+        messages: list[tuple[EmailMessage, Envelope]] = []
+        for _ in range(RUNS):
+            seconds, pairs = time_worker_processes(sink, LETTERS, PROCESSES)
+            ours.append(seconds)
+            if not messages:
+                messages = plain_messages(pairs)
+            single.append(time_plain_loop(messages, sink, connections=1))
+            threaded.append(time_plain_loop(messages, sink, connections=CONNECTIONS))
+        many, _ = time_worker_processes(sink, MANY_LETTERS, PROCESSES)
+    result = Measure(
+        name,
+        ours=LETTERS / min(ours),
+        ceiling=LETTERS / min(min(single), min(threaded)),
+        target=TARGET,
+    )
+    result.info.append(
+        f"{name} seconds for {LETTERS} emails (best of {RUNS}): {PROCESSES} worker processes "
+        f"({CONNECTIONS} connections each, batches of {BATCH_SIZE}) {min(ours):.2f}; plain "
+        f"smtplib {min(min(single), min(threaded)):.2f}"
+    )
+    result.info.append(
+        f"{name}: {MANY_LETTERS} queued letters sent in {many:.1f} s "
+        f"({MANY_LETTERS / many:.0f}/s) by {PROCESSES} worker processes"
+    )
+    return result
 
 
 def sqlite() -> Measure:
@@ -71,10 +116,7 @@ def measure(kind: str) -> Measure:
             seconds, pairs = time_worker(kind, sink)
             ours.append(seconds)
             if not messages:  # from the first run's letters and actions, before any timing
-                settings = Settings(secret_key=SECRET_KEY, email_test_recipient=None)
-                messages = [
-                    letter_message(letter, action, settings, "Bench") for letter, action in pairs
-                ]
+                messages = plain_messages(pairs)
             single.append(time_plain_loop(messages, sink, connections=1))
             threaded.append(time_plain_loop(messages, sink, connections=CONNECTIONS))
         result = Measure(
@@ -93,6 +135,12 @@ def measure(kind: str) -> Measure:
         if result.ratio < TARGET:
             result.info.extend(profile_worker(kind, sink, name))
     return result
+
+
+def plain_messages(pairs: Pairs) -> list[tuple[EmailMessage, Envelope]]:
+    """The letters' messages, built as the worker builds them, for the plain loop."""
+    settings = Settings(secret_key=SECRET_KEY, email_test_recipient=None)
+    return [letter_message(letter, action, settings, "Bench") for letter, action in pairs]
 
 
 # The sink ---------------------------------------------------------------------------
@@ -239,7 +287,81 @@ def run_worker(
     return WorkerRun(watch.seconds, cpu, pairs, worker)
 
 
-def seed(session: Session, letters: int) -> str:
+def time_worker_processes(sink: Sink, letters: int, processes: int) -> tuple[float, Pairs]:
+    """Seconds for `processes` worker processes on PostgreSQL, already running and polling,
+    to send `letters` letters queued at once: from the queue's commit until the last is
+    recorded sent."""
+    with fresh_database("postgresql") as url:
+        engine = make_engine(url)
+        workers = [_worker_process(url, sink) for _ in range(processes)]
+        try:
+            sessions = make_sessionmaker(engine)
+            _wait_until(lambda: _workers_alive(sessions) == processes, 60, "workers to start")
+            before = sink.received
+            with sessions() as session:
+                campaign_id = seed(session, letters, queue=False)
+                with stopwatch() as watch:
+                    queue_letters(session, *_organisation_and(campaign_id, session), letters)
+                    _wait_until(
+                        lambda: _sent(sessions) == letters, letters / 10 + 60, "letters to go"
+                    )
+                pairs = load_pairs(session, campaign_id) if letters <= LETTERS else []
+            received = sink.received - before
+        finally:
+            for worker in workers:
+                worker.terminate()
+            for worker in workers:
+                worker.wait(30)
+            engine.dispose()
+    if received != letters:
+        raise RuntimeError(f"the sink received {received} of {letters} letters")
+    return watch.seconds, pairs
+
+
+def _worker_process(url: str, sink: Sink) -> subprocess.Popen[bytes]:
+    settings = mail_settings(url, sink)
+    env = os.environ | {
+        "LETTERDESK_DATABASE_URL": url,
+        "LETTERDESK_EMAIL_BACKEND": "smtp",
+        "LETTERDESK_SMTP_HOST": settings.smtp_host,
+        "LETTERDESK_SMTP_PORT": str(settings.smtp_port),
+        "LETTERDESK_SMTP_SECURITY": "none",
+        "LETTERDESK_SMTP_CONNECTIONS": str(CONNECTIONS),
+        "LETTERDESK_WORKER_BATCH_SIZE": str(BATCH_SIZE),
+        "LETTERDESK_WORKER_POLL_SECONDS": str(settings.worker_poll_seconds),
+        "LETTERDESK_SECRET_KEY": SECRET_KEY,
+        "LETTERDESK_LOG_LEVEL": "warning",
+    }
+    command = [str(Path(sys.executable).parent / "letterdesk"), "worker"]
+    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+
+
+def _wait_until(condition: Callable[[], bool], seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"waited {seconds:.0f} s for {what}")
+        time.sleep(0.02)
+
+
+def _workers_alive(sessions: Any) -> int:
+    with sessions() as session:
+        return int(session.scalar(select(func.count()).select_from(WorkerRow)) or 0)
+
+
+def _sent(sessions: Any) -> int:
+    with sessions() as session:
+        return int(session.scalar(select(func.count()).where(Letter.status == "sent")) or 0)
+
+
+def _organisation_and(campaign_id: str, session: Session) -> tuple[str, str]:
+    organisation_id = session.scalar(
+        select(Campaign.organisation_id).where(Campaign.id == campaign_id)
+    )
+    return str(organisation_id), campaign_id
+
+
+def seed(session: Session, letters: int, queue: bool = True) -> str:
     """An organisation, an email campaign, and `letters` queued letters; answers the
     campaign's id."""
     organisation = create_organisation(session, "Bench letters")
@@ -257,7 +379,8 @@ def seed(session: Session, letters: int) -> str:
             targets=[RoleTarget(type="role", role="Minister of Foreign Affairs")],
         ),
     )
-    queue_letters(session, organisation.id, campaign.id, letters)
+    if queue:
+        queue_letters(session, organisation.id, campaign.id, letters)
     return campaign.id
 
 
@@ -360,8 +483,8 @@ class ProfiledWorker(Worker):
         self._profiles_lock = threading.Lock()
         backend = self.email.backend
         assert isinstance(backend, SMTPBackend)
-        self._deliver = self.email.deliver
-        self.email.deliver = self.deliver  # type: ignore[method-assign]
+        self._send = self.email._send
+        self.email._send = self.send  # type: ignore[method-assign]
         connection = backend._connection
         sendmail = smtplib.SMTP.sendmail
 
@@ -390,19 +513,20 @@ class ProfiledWorker(Worker):
         finally:
             self._running = False
 
-    def deliver(self, delivery_id: str) -> bool:
+    def send(self, delivery_id: str, letter: Any) -> Any:
+        """A sender thread's work on one letter (the lane's `_send`): timed, profiled."""
         if not self.profiling:
-            with self.phases.timing(DELIVER):
-                return self._deliver(delivery_id)
+            with self.phases.timing(SEND):
+                return self._send(delivery_id, letter)
         profile: cProfile.Profile | None = getattr(self._local, "profile", None)
         if profile is None:
             profile = self._local.profile = cProfile.Profile(time.thread_time)
             with self._profiles_lock:
                 self.profiles.append(profile)
-        with self.phases.timing(DELIVER):
+        with self.phases.timing(SEND):
             profile.enable()
             try:
-                return self._deliver(delivery_id)
+                return self._send(delivery_id, letter)
             finally:
                 profile.disable()
 
@@ -424,18 +548,18 @@ def statement_kind(statement: str) -> str:
     )
 
 
-DELIVER = "deliver"
-SEND_EMAIL = "send_email"
+SEND = "send (a sender thread)"
+SEND_LETTER = "send_letter"
 BUILD = "build the message (letter_message)"
 SMTP_CHECK = "smtp: connection check (NOOP) or connect"
 SMTP_SEND = "smtp: sendmail (MAIL/RCPT/DATA of the bytes checked when built)"
+LOOP = "loop thread: "
 STEPS = (
-    ("expire_unconfirmed", "claim + release (main thread)"),
-    ("claim_due_deliveries", "claim + release (main thread)"),
-    ("release", "claim + release (main thread)"),
-    ("send_email", SEND_EMAIL),
+    ("claim_due_deliveries", f"{LOOP}claim"),
+    ("letters_to_send", f"{LOOP}read the letters claimed"),
+    ("record_outcomes", f"{LOOP}record the outcomes"),
+    ("send_letter", SEND_LETTER),
     ("letter_message", BUILD),
-    ("record_outcome", "record the outcome"),
 )
 
 
@@ -445,14 +569,16 @@ def profile_worker(kind: str, sink: Sink, name: str) -> list[str]:
     that cost most."""
     run, timed = _run_profiled(kind, sink, STEP_LETTERS, profiling=False)
     spent = dict(timed.phases.seconds)
-    # What send_email does besides building and SMTP: load the letter (and its session).
-    spent["load the letter (send_email less build and smtp)"] = spent.pop(SEND_EMAIL, 0.0) - sum(
+    sender = spent.pop(SEND, 0.0)
+    spent["sender thread: the rest (the supporter's copy, the relay's state)"] = sender - spent.get(
+        SEND_LETTER, 0.0
+    )
+    # What send_letter does besides building and SMTP: the lease check, DKIM, the outcome.
+    spent["sender thread: send_letter less build and smtp"] = spent.pop(SEND_LETTER, 0.0) - sum(
         spent.get(phase, 0.0) for phase in (BUILD, SMTP_CHECK, SMTP_SEND)
     )
-    deliver = spent.pop(DELIVER, 0.0)
-    spent["rest of deliver (channel lookup, sessions, pool)"] = deliver - sum(
-        value for phase, value in spent.items() if not phase.startswith("claim")
-    )
+    loop = run.cpu_seconds - sender - sum(v for p, v in spent.items() if p.startswith(LOOP))
+    spent[f"{LOOP}the rest (other lanes, jobs, heartbeat, pool, GIL hand-offs)"] = loop
     per_letter = 1000 / STEP_LETTERS
     lines = [
         f"{name} steps ({STEP_LETTERS} letters): process CPU {run.cpu_seconds:.2f} s "
@@ -471,7 +597,7 @@ def profile_worker(kind: str, sink: Sink, name: str) -> list[str]:
     _, profiled = _run_profiled(kind, sink, PROFILE_LETTERS, profiling=True)
     lines.append(
         f"{name} cProfile ({PROFILE_LETTERS} letters), top functions by own CPU time "
-        f"in the sending threads:"
+        f"in the sender threads:"
     )
     lines.extend(f"  {line}" for line in top_functions(profiled.profiles, 12))
     return lines

@@ -13,11 +13,13 @@ rare duplicate (a crash between the server's accept and our commit).
 import logging
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from email.message import EmailMessage
+from typing import Any
 
 from sqlalchemy import func, insert, select, true, update
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -30,7 +32,7 @@ from app.console.mail import sign_in_message
 from app.console.models import SignInLink, User
 from app.db import utcnow
 from app.delivery import digests
-from app.delivery.dkim import DkimKey, key_of_delivery
+from app.delivery.dkim import DkimKey, key_of_delivery, organisation_key
 from app.delivery.email import (
     EmailBackend,
     Envelope,
@@ -54,10 +56,11 @@ from app.delivery.pacing import (
 from app.ids import new_id
 from app.impact.questionnaires import NotToAsk, questionnaire_message
 from app.letters import lifecycle
-from app.letters.events import record_letter_event
+from app.letters.events import record_letter_event, record_letters_event
 from app.letters.models import Action, Letter
 from app.letters.readdressing import follow_role_holder
 from app.letters.repeats import notice_message
+from app.letters.service import role_targets
 from app.outbox.queue import Queue
 from app.outbox.retry import RetryPolicy
 from app.settings import Settings
@@ -150,6 +153,15 @@ class Outcome:
     letters: tuple[str, ...] = ()
 
 
+@dataclass
+class Done:
+    """A send that ended, its outcome still to be recorded."""
+
+    delivery_id: str
+    started_at: datetime
+    outcome: Outcome
+
+
 def record_outcome(
     session: Session,
     delivery_id: str,
@@ -161,40 +173,64 @@ def record_outcome(
 ) -> bool:
     """Write the attempt and its effect on the delivery and the letter, if `worker`
     still holds the lease."""
+    done = [Done(delivery_id, started_at, outcome)]
+    return bool(record_outcomes(session, done, worker, policy, now))
+
+
+def record_outcomes(
+    session: Session,
+    done: list[Done],
+    worker: str,
+    policy: RetryPolicy,
+    now: datetime | None = None,
+) -> set[str]:
+    """Write each attempt and its effect on its delivery and letter, for those whose
+    lease `worker` still holds, in one transaction and a few statements whatever the
+    batch's size (a statement per kind of outcome, not per letter). Answers the ids of
+    the deliveries recorded."""
     now = now or utcnow()
-    held = DELIVERIES.settle(
-        session, delivery_id, worker, returning=[Delivery.letter_id, Delivery.digest_id]
+    by_id = {item.delivery_id: item for item in done}
+    settled = DELIVERIES.settle_many(
+        session, sorted(by_id), worker, returning=[Delivery.letter_id, Delivery.digest_id]
     )
-    if held is None:
+    if not settled:
         session.rollback()
-        return False
-    attempts, letter_id, digest_id = held
-    kind = outcome.kind
-    if kind == "retry" and policy.gives_up(attempts):
-        kind = "failed"
-    if kind == "retry":
-        session.execute(
-            update(Delivery)
-            .where(Delivery.id == delivery_id)
-            .values(due_at=now + policy.delay(attempts))
+        return set()
+    attempts: list[dict[str, Any]] = []
+    retry_at: dict[datetime, list[str]] = {}
+    letters: dict[tuple[str, str | None], list[str]] = {}
+    digests_done: list[tuple[str, str, Outcome]] = []
+    for delivery_id, tries, letter_id, digest_id in settled:
+        outcome = by_id[delivery_id].outcome
+        kind = outcome.kind
+        if kind == "retry" and policy.gives_up(tries):
+            kind = "failed"
+        if kind == "retry":
+            retry_at.setdefault(now + policy.delay(tries), []).append(delivery_id)
+        attempts.append(
+            {
+                "id": new_id("att"),
+                "delivery_id": delivery_id,
+                "worker": worker,
+                "started_at": by_id[delivery_id].started_at,
+                "finished_at": now,
+                "outcome": kind,
+                "error": outcome.error,
+            }
         )
-    session.execute(
-        insert(DeliveryAttempt).values(
-            id=new_id("att"),
-            delivery_id=delivery_id,
-            worker=worker,
-            started_at=started_at,
-            finished_at=now,
-            outcome=kind,
-            error=outcome.error,
-        )
-    )
-    if letter_id is not None:  # a confirmation email has no letter to change
-        _record_on_letter(session, letter_id, kind, outcome.error, now)
-    if digest_id is not None:
+        if letter_id is not None:  # a confirmation email has no letter to change
+            letters.setdefault((kind, outcome.error), []).append(letter_id)
+        if digest_id is not None:
+            digests_done.append((digest_id, kind, outcome))
+    for due_at, delivery_ids in retry_at.items():
+        session.execute(update(Delivery).where(Delivery.id.in_(delivery_ids)).values(due_at=due_at))
+    session.execute(insert(DeliveryAttempt), attempts)
+    for (kind, error), letter_ids in letters.items():
+        _record_on_letters(session, sorted(letter_ids), kind, error, now)
+    for digest_id, kind, outcome in digests_done:
         _record_on_digest(session, digest_id, kind, outcome, now)
     session.commit()
-    return True
+    return {row[0] for row in settled}
 
 
 def _record_on_digest(
@@ -225,23 +261,29 @@ def _record_on_digest(
         record_letter_event(session, str(organisation_id), letter_id, event)
 
 
-def _record_on_letter(
-    session: Session, letter_id: str, kind: str, error: str | None, now: datetime
+def _record_on_letters(
+    session: Session, letter_ids: list[str], kind: str, error: str | None, now: datetime
 ) -> None:
-    campaign_id, organisation_id = session.execute(
-        lifecycle.record_sending_outcome(letter_id, kind, error, now).returning(
-            Letter.campaign_id, Letter.organisation_id
+    """The letters' new state, their campaigns' sent counters (a statement per campaign,
+    in the same order in every worker) and their webhook events, in the caller's
+    transaction."""
+    moved = session.execute(
+        lifecycle.record_sending_outcome(letter_ids, kind, error, now).returning(
+            Letter.id, Letter.campaign_id, Letter.organisation_id
         )
-    ).one()
+    ).all()
     if kind == "sent":
-        session.execute(count(campaign_id, sent=1))
-    if kind != "retry":  # in the same transaction as the letter's new state
-        record_letter_event(
-            session,
-            organisation_id,
-            letter_id,
-            "letter.sent" if kind == "sent" else "letter.failed",
-        )
+        sent_by_campaign = Counter(campaign_id for _, campaign_id, _ in moved)
+        for campaign_id in sorted(sent_by_campaign):
+            session.execute(count(campaign_id, sent=sent_by_campaign[campaign_id]))
+    if kind == "retry":
+        return
+    by_organisation: dict[str, list[str]] = {}
+    for letter_id, _, organisation_id in moved:
+        by_organisation.setdefault(organisation_id, []).append(letter_id)
+    event: EventType = "letter.sent" if kind == "sent" else "letter.failed"
+    for organisation_id, ids in by_organisation.items():
+        record_letters_event(session, organisation_id, ids, event)
 
 
 def release(session: Session, delivery_ids: list[str], worker: str) -> None:
@@ -384,36 +426,97 @@ def send_questionnaire(
     return _sent_by(backend, lambda: built)
 
 
-def send_email(
-    session: Session, delivery_id: str, backend: EmailBackend, settings: Settings
-) -> Outcome:
-    if held := follow_role_holder(session, delivery_id, date.today()):
-        return Outcome("retry", held)  # held for review: its lease is given up, nothing to record
-    row = session.execute(
+@dataclass
+class LetterToSend:
+    """An email letter's delivery with all its message is made of, read before it is
+    sent (and detached: nothing is read while a server takes its time)."""
+
+    delivery_id: str
+    letter: Letter
+    action: Action
+    organisation: Organisation
+    copy_to_supporter: bool
+    reply_capture: bool
+    key: DkimKey | None
+
+
+def letters_to_send(
+    session: Session, delivery_ids: list[str], settings: Settings, today: date
+) -> tuple[list[LetterToSend], list[str]]:
+    """The email letters of `delivery_ids`, each made to go to its role's holder today
+    first (letters.readdressing), read in one statement: (to send, held for review).
+    A held letter's delivery waits, released from its lease: nothing is recorded of it."""
+    held = follow_role_holders(session, delivery_ids, today)
+    keys: dict[str, DkimKey | None] = {}
+    loaded = []
+    for delivery_id, letter, action, organisation, copy, reply_capture in session.execute(
         select(
+            Delivery.id,
             Letter,
             Action,
-            Campaign.copy_to_supporter,
             Organisation,
+            Campaign.copy_to_supporter,
             Campaign.reply_capture,
         )
-        .join(Delivery, Delivery.letter_id == Letter.id)
+        .join(Letter, Letter.id == Delivery.letter_id)
         .join(Action, Action.id == Letter.action_id)
         .join(Campaign, Campaign.id == Letter.campaign_id)
         .join(Organisation, Organisation.id == Letter.organisation_id)
-        .where(Delivery.id == delivery_id)
-    ).one()
-    letter, action, copy_to_supporter, sender, reply_capture = row
-    organisation = sender.name_in_email
+        .where(Delivery.id.in_([d for d in delivery_ids if d not in held]))
+        .order_by(Delivery.id)
+    ):
+        if organisation.id not in keys:  # unsealed once per organisation and batch
+            keys[organisation.id] = organisation_key(organisation, settings)
+        key = keys[organisation.id]
+        loaded.append(
+            LetterToSend(delivery_id, letter, action, organisation, copy, reply_capture, key)
+        )
     _let_go(session)
+    return loaded, sorted(held)
+
+
+def follow_role_holders(session: Session, delivery_ids: list[str], today: date) -> set[str]:
+    """Each letter written to a role, checked against the role's holders today (looked up
+    once per role and batch); one whose role changed hands is re-addressed or held
+    (letters.readdressing). Answers the deliveries held."""
+    to_roles = session.execute(
+        select(Delivery.id, Letter.organisation_id, Letter.role_target, Letter.recipient_id)
+        .join(Letter, Letter.id == Delivery.letter_id)
+        .where(
+            Delivery.id.in_(delivery_ids),
+            Letter.role_target.is_not(None),
+            Letter.scrubbed_at.is_(None),
+        )
+    ).all()
+    holders: dict[tuple[str, str], set[str]] = {}
+    held: set[str] = set()
+    for delivery_id, organisation_id, role_target, recipient_id in to_roles:
+        role = str(role_target)
+        if (organisation_id, role) not in holders:
+            targets = role_targets(session, organisation_id, role, today)
+            holders[organisation_id, role] = {target.recipient.id for target in targets}
+        if recipient_id in holders[organisation_id, role]:
+            continue
+        if follow_role_holder(session, delivery_id, today):
+            held.add(delivery_id)
+    return held
+
+
+def send_letter(item: LetterToSend, backend: EmailBackend, settings: Settings) -> Outcome:
+    """Send the letter (and its supporter's copy, where the campaign sends one)."""
+    letter, action, sender = item.letter, item.action, item.organisation
+    if item.key is not None:
+        backend = SignedAs(backend, item.key)
+    organisation = sender.name_in_email
     if letter.scrubbed_at is not None or action.scrubbed_at is not None:
         return Outcome("failed", ERASED)
     if not letter.recipient.get("email") and not settings.email_test_recipient:
         return Outcome("failed", "the recipient has no email address")
     outcome = _sent_by(
-        backend, lambda: letter_message(letter, action, settings, organisation, reply_capture)
+        backend,
+        lambda: letter_message(letter, action, settings, organisation, item.reply_capture),
     )
-    if outcome.kind == "sent" and copy_to_supporter:
+    if outcome.kind == "sent" and item.copy_to_supporter:
         try:
             footer = email_footer(sender, letter.language)
             backend.send(*copy_message(letter, action, settings, organisation, footer))
@@ -421,6 +524,17 @@ def send_email(
             # The letter went; a copy that did not is said in the log, not retried.
             log.warning("the copy of letter %s to its supporter failed: %s", letter.id, error)
     return outcome
+
+
+def send_email(
+    session: Session, delivery_id: str, backend: EmailBackend, settings: Settings
+) -> Outcome:
+    """One email letter, read and sent on its own (the lane reads them by the batch)."""
+    loaded, held = letters_to_send(session, [delivery_id], settings, date.today())
+    if held:
+        return Outcome("retry", "held for review")  # its lease is given up: nothing to record
+    (item,) = loaded
+    return send_letter(item, backend, settings)
 
 
 def send_sign_in(
@@ -499,8 +613,10 @@ class Relay:
 
 class EmailLane:
     """Sends with `smtp_connections` senders, each keeping its connection and taking its
-    next letter when free; a stopping worker lets the sends in flight finish and be
-    recorded, and gives back what was claimed but not started."""
+    next letter when free. Letters are claimed and read a batch at a time, a few ahead
+    of the senders, and their outcomes recorded a batch at a time: a claim's, a read's
+    and a record's round trips are shared by the batch. A stopping worker lets the sends
+    in flight finish and be recorded, and gives back what was claimed but not started."""
 
     def __init__(
         self,
@@ -522,12 +638,19 @@ class EmailLane:
         self.policy = RetryPolicy.of(settings)
         self.pace = Pace.of(settings)
         self.threads = max(1, settings.smtp_connections)
-        self.ahead = max(self.threads, min(settings.worker_batch_size, 2 * self.threads))
+        # The most claimed and not yet recorded at any time: at most a batch.
+        self.ahead = max(self.threads, min(settings.worker_batch_size, 8 * self.threads))
         self.sent = 0
         self._pool: ThreadPoolExecutor | None = None
-        self.in_flight: set[Future[bool]] = set()
+        self.in_flight: set[Future[None]] = set()
         self._not_started: set[str] = set()
         self.holding: set[str] = set()  # leased to this worker, not yet recorded
+        # When each lease held runs out, as this process knows (monotonic): a send is
+        # started only while a third of its lease is left (the heartbeat renews them
+        # every third of a lease, so a live worker always has two thirds).
+        self._leased_until: dict[str, float] = {}
+        self._done: list[Done] = []  # sends ended, their outcomes not yet recorded
+        self._done_since = 0.0  # monotonic: when the oldest of them ended
         self._lock = threading.Lock()
         self.relay = Relay()
 
@@ -538,54 +661,162 @@ class EmailLane:
         return self._pool
 
     def dispatch(self) -> int:
-        """Claim as many due deliveries as there are free senders and start them,
-        without waiting: each sender takes its next letter when it is free, so a slow
-        message holds up no other. Answers how many it started."""
+        """Record the outcomes of the sends that ended; claim as many due deliveries as
+        there is room for ahead of the senders and start them, without waiting: each
+        sender takes its next letter when it is free, so a slow message holds up no
+        other. Answers how many it started."""
         self.in_flight = {future for future in self.in_flight if not future.done()}
-        claimed: list[str] = []
-        # Claimed a batch at a time, a few ahead of the senders (the pool hands each
-        # sender its next one when free), so a claim's round trips are shared.
-        free = self.ahead - len(self.in_flight)
-        if len(self.in_flight) < self.threads and not self.relay.paused():
-            # No more than can be sent at once: a letter claimed waits in `sending`,
-            # unable to be cancelled, and its lease runs while it waits.
-            with self.sessions() as session:
-                claimed = claim_due_deliveries(
-                    session,
-                    self.name,
-                    min(self.settings.worker_batch_size, free),
-                    self.settings.worker_lease_seconds,
-                    now=self.clock(),
-                    pace=self.pace,
-                )
+        self.record_done(every=not self.in_flight)
+        # No more than `ahead` claimed and not yet recorded: a letter claimed waits in
+        # `sending`, unable to be cancelled, and its lease runs while it waits; and a
+        # worker killed sends at most that many again. Claimed when half of them are
+        # gone, so that a claim's round trips serve several letters.
         with self._lock:
-            self._not_started.update(claimed)
-            self.holding.update(claimed)
-        for delivery_id in claimed:
-            self.in_flight.add(self.pool.submit(self._start, delivery_id))
-        return len(claimed)
+            unrecorded = len(self.in_flight) + len(self._done)
+        if unrecorded > self.ahead // 2 or self.relay.paused():
+            return 0
+        leased_at = time.monotonic()
+        with self.sessions() as session:
+            claimed = claim_due_deliveries(
+                session,
+                self.name,
+                self.ahead - unrecorded,
+                self.settings.worker_lease_seconds,
+                now=self.clock(),
+                pace=self.pace,
+            )
+            if not claimed:
+                return 0
+            try:
+                letters, others = self._read(session, claimed)
+            except Exception:
+                release(session, claimed, self.name)  # read again by the next claim
+                raise
+        starting = [item.delivery_id for item in letters] + others
+        with self._lock:
+            self._not_started.update(starting)
+            self.holding.update(starting)
+            for delivery_id in starting:
+                self._leased_until[delivery_id] = leased_at + self.settings.worker_lease_seconds
+        for item in letters:
+            self.in_flight.add(self.pool.submit(self._start, item.delivery_id, item))
+        for delivery_id in others:
+            self.in_flight.add(self.pool.submit(self._start, delivery_id, None))
+        return len(starting)
 
-    def _start(self, delivery_id: str) -> bool:
+    def _read(self, session: Session, claimed: list[str]) -> tuple[list[LetterToSend], list[str]]:
+        """The claimed email letters read (in one statement), and the other deliveries
+        (confirmations, receipts...), read by their senders; held letters are neither."""
+        channels: dict[str, str] = {
+            delivery_id: channel
+            for delivery_id, channel in session.execute(
+                select(Delivery.id, Delivery.channel).where(Delivery.id.in_(claimed))
+            )
+        }
+        letter_ids = [d for d in claimed if channels.get(d, "email") not in SENDERS]
+        letters, _ = letters_to_send(session, letter_ids, self.settings, self.clock().date())
+        return letters, [d for d in claimed if d not in letter_ids]
+
+    def _start(self, delivery_id: str, letter: LetterToSend | None) -> None:
         with self._lock:
             if self.stopping.is_set():
-                return False
+                return
             self._not_started.discard(delivery_id)
+            lease_left = self._leased_until.get(delivery_id, 0.0) - time.monotonic()
+        if lease_left < self.settings.worker_lease_seconds / 3:
+            # Not renewed for two thirds of a lease (the database away): another worker
+            # may take it once it runs out, so this one does not send it.
+            log.warning("delivery %s not sent: its lease may run out", delivery_id)
+            self._forget(delivery_id)
+            return
+        started_at = self.clock()
         try:
-            return self.deliver(delivery_id)
+            outcome = self._send(delivery_id, letter)
         except Exception:  # the database gone: the lease runs out, the letter is retried
-            log.exception("delivery %s could not be recorded", delivery_id)
-            return False
-        finally:
+            log.exception("delivery %s could not be sent", delivery_id)
+            self._forget(delivery_id)
+            return
+        if outcome is None:
+            self._forget(delivery_id)
+            return
+        with self._lock:
+            if not self._done:
+                self._done_since = time.monotonic()
+            self._done.append(Done(delivery_id, started_at, outcome))
+
+    def _send(self, delivery_id: str, letter: LetterToSend | None) -> Outcome | None:
+        """Send one delivery; answers its outcome, or None when there is nothing to
+        record (the relay could not be reached, the letter was held, its lease lost)."""
+        outcome: Outcome | None
+        try:
+            if letter is not None:
+                outcome = send_letter(letter, self.backend, self.settings)
+            else:
+                with self.sessions() as session:
+                    outcome = self.send_one(session, delivery_id)
+        except RelayUnreachable as error:
+            with self.sessions() as session:
+                release(session, [delivery_id], self.name)
+            self._relay_unreachable(str(error))
+            return None
+        except Exception as error:  # a bug must not stop the worker; the letter retries
+            log.exception("delivery %s failed unexpectedly", delivery_id)
+            outcome = Outcome("retry", f"{type(error).__name__}: {error}")
+        if outcome is not None and outcome.kind == "sent":
             with self._lock:
-                self.holding.discard(delivery_id)
+                came_back = self.relay.reached()
+            if came_back:
+                log.warning("the mail relay answers again: email resumes")
+        return outcome
+
+    def send_one(self, session: Session, delivery_id: str) -> Outcome | None:
+        """Renew the lease and send the delivery, read on its own; None when the lease
+        was lost. RelayUnreachable passes through."""
+        channel = take_up(session, delivery_id, self.name, self.settings, self.clock())
+        if channel is None:
+            return None  # the lease ran out and another worker may hold it now
+        send = SENDERS.get(channel, send_email)
+        own_key = key_of_delivery(session, delivery_id, self.settings)
+        backend = SignedAs(self.backend, own_key) if own_key else self.backend
+        return send(session, delivery_id, backend, self.settings)
+
+    def _forget(self, delivery_id: str) -> None:
+        with self._lock:
+            self.holding.discard(delivery_id)
+            self._leased_until.pop(delivery_id, None)
+
+    def record_done(self, every: bool = False) -> None:
+        """Record the outcomes of the sends that ended, as one batch, once they are half
+        of what may be claimed ahead, or one has waited a tenth of a second (or `every`)."""
+        with self._lock:
+            waited = time.monotonic() - self._done_since
+            enough = len(self._done) >= max(1, self.ahead // 2) or waited >= 0.1
+            if not self._done or not (every or enough):
+                return
+            done, self._done = self._done, []
+        try:
+            recorded = self.record(done)
+        except Exception:  # the database gone: the leases run out, the letters are retried
+            log.exception("%d outcomes could not be recorded", len(done))
+            recorded = set()
+        self.sent += sum(
+            1 for item in done if item.delivery_id in recorded and item.outcome.kind == "sent"
+        )
+        for item in done:
+            self._forget(item.delivery_id)
 
     def renew_leases(self, session: Session) -> None:
         """The heartbeat: keep the leases of what this worker holds alive."""
         with self._lock:
             held = list(self.holding)
-        DELIVERIES.heartbeat(
+        renewed_at = time.monotonic()
+        renewed = DELIVERIES.heartbeat(
             session, held, self.name, self.settings.worker_lease_seconds, now=self.clock()
         )
+        with self._lock:
+            for row in renewed:
+                if row.id in self._leased_until:
+                    self._leased_until[row.id] = renewed_at + self.settings.worker_lease_seconds
 
     def free_leases_of(self, session: Session, workers: list[str]) -> None:
         """Dead workers' deliveries are due again at once, their letters queued."""
@@ -597,59 +828,41 @@ class EmailLane:
         DELIVERIES.free(session, workers)
 
     def deliver(self, delivery_id: str) -> bool:
+        """Send one delivery and record it at once (the lane's senders record theirs by
+        the batch); answers whether it was recorded."""
         started_at = self.clock()
         with self.sessions() as session:
-            channel = take_up(session, delivery_id, self.name, self.settings, self.clock())
-            if channel is None:
-                return False  # the lease ran out and another worker may hold it now
             try:
-                send = SENDERS.get(channel, send_email)
-                own_key = key_of_delivery(session, delivery_id, self.settings)
-                backend = SignedAs(self.backend, own_key) if own_key else self.backend
-                outcome = send(session, delivery_id, backend, self.settings)
+                outcome = self.send_one(session, delivery_id)
             except RelayUnreachable as error:
                 release(session, [delivery_id], self.name)
                 self._relay_unreachable(str(error))
                 return False
-            except Exception as error:  # a bug must not stop the worker; the letter retries
-                log.exception("delivery %s failed unexpectedly", delivery_id)
-                outcome = Outcome("retry", f"{type(error).__name__}: {error}")
-        recorded = self.record(delivery_id, started_at, outcome)
+        if outcome is None:
+            return False
+        recorded = bool(self.record([Done(delivery_id, started_at, outcome)]))
         if recorded and outcome.kind == "sent":
             self.sent += 1
-        if outcome.kind == "sent":
-            with self._lock:
-                came_back = self.relay.reached()
-            if came_back:
-                log.warning("the mail relay answers again: email resumes")
         return recorded
 
-    def record(self, delivery_id: str, started_at: datetime, outcome: Outcome) -> bool:
-        """Record the outcome, each try on a fresh session (the connection that failed
+    def record(self, done: list[Done]) -> set[str]:
+        """Record the outcomes, each try on a fresh session (the connection that failed
         is discarded by the pool): a message the server took is sent again only if
         the database stays away for longer than the lease."""
         for tries in range(1, RECORD_TRIES + 1):
             try:
                 with self.sessions() as session:
-                    return record_outcome(
-                        session,
-                        delivery_id,
-                        self.name,
-                        started_at,
-                        outcome,
-                        self.policy,
-                        self.clock(),
-                    )
+                    return record_outcomes(session, done, self.name, self.policy, self.clock())
             except (OperationalError, InterfaceError) as error:
                 if tries == RECORD_TRIES:
                     raise
                 log.warning(
-                    "recording delivery %s failed (%s); trying again on a fresh connection",
-                    delivery_id,
+                    "recording %d outcomes failed (%s); trying again on a fresh connection",
+                    len(done),
                     type(error).__name__,
                 )
                 time.sleep(min(self.settings.worker_lease_seconds / 10, 0.5 * 2**tries))
-        return False
+        return set()
 
     def _relay_unreachable(self, error: str) -> None:
         s = self.settings
@@ -671,6 +884,7 @@ class EmailLane:
             self._pool.shutdown(wait=True)
             self._pool = None
         self.in_flight.clear()
+        self.record_done(every=True)
         with self._lock:
             unsent, self._not_started = list(self._not_started), set()
             self.holding.difference_update(unsent)

@@ -1,7 +1,7 @@
 """The letters' webhook events, built here and handed to webhooks as payloads (webhooks
 know nothing of letters)."""
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -54,11 +54,20 @@ def record_letter_event(
 ) -> None:
     """`letter.sent`, `letter.failed`, `letter.cancelled` and the others, with the letter
     as it now is (read only when a webhook wants it)."""
+    record_letters_event(session, organisation_id, [letter_id], event_type)
+
+
+def record_letters_event(
+    session: Session, organisation_id: str, letter_ids: Collection[str], event_type: EventType
+) -> None:
+    """The same event for each of the organisation's `letter_ids` (a worker's batch), the
+    letters read once, and only when a webhook wants them."""
     webhook_ids = subscribers(session, organisation_id).get(event_type, [])
     if not webhook_ids:
         return
-    letter = session.execute(_letters().where(Letter.id == letter_id)).one()
-    write_events(session, organisation_id, event_type, [letter_data(letter)], webhook_ids)
+    letters = session.execute(_letters().where(Letter.id.in_(letter_ids)).order_by(Letter.id))
+    data = [letter_data(letter) for letter in letters]
+    write_events(session, organisation_id, event_type, data, webhook_ids)
 
 
 def record_action_confirmed(session: Session, action: Action) -> None:

@@ -157,16 +157,18 @@ def give_back_unsent(where: ColumnElement[bool]) -> Update:
     return move(where, [S.SENDING], S.QUEUED)
 
 
-def record_sending_outcome(letter_id: str, kind: str, error: str | None, now: datetime) -> Update:
-    """`kind` is a delivery attempt's outcome: sent, retry or failed."""
+def record_sending_outcome(
+    letter_ids: Collection[str], kind: str, error: str | None, now: datetime
+) -> Update:
+    """`kind` is the outcome of the letters' delivery attempts: sent, retry or failed."""
     outcomes: dict[str, tuple[LetterStatus, dict[str, object]]] = {
         "sent": (S.SENT, {"sent_at": now, "failed_reason": None}),
         "retry": (S.QUEUED, {}),
         "failed": (S.FAILED, {"failed_reason": error}),
     }
     to, values = outcomes[kind]
-    # Recorded under the delivery's lease (so the letter is `sending`), by id alone.
-    return update(Letter).where(Letter.id == letter_id).values(_moved(to, **values))
+    # Recorded under the deliveries' leases (so the letters are `sending`), by id alone.
+    return update(Letter).where(Letter.id.in_(letter_ids)).values(_moved(to, **values))
 
 
 def hold_for_review(letter_id: str, reason: str) -> Update:

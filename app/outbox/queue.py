@@ -120,3 +120,20 @@ class Queue:
             .values(attempts=t.attempts + 1, leased_until=None, leased_by=None, due_at=None)
             .returning(t.attempts, *returning)
         ).one_or_none()
+
+    def settle_many(
+        self, session: Session, row_ids: Sequence[str], worker: str, returning: Sequence[Any] = ()
+    ) -> list[Any]:
+        """`settle` for a batch of rows in one statement: answers (id, attempts,
+        *returning) of those whose lease `worker` still held."""
+        if not row_ids:
+            return []
+        t = self.table
+        return list(
+            session.execute(
+                update(t)
+                .where(t.id.in_(row_ids), t.leased_by == worker)
+                .values(attempts=t.attempts + 1, leased_until=None, leased_by=None, due_at=None)
+                .returning(t.id, t.attempts, *returning)
+            )
+        )

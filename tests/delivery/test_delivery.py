@@ -393,7 +393,9 @@ def test_a_worker_killed_midway_loses_no_letter(
     duplicates = len(ids) - len(set(ids))
     print(f"\nkill -9 midway: 1000 letters sent, {duplicates} received twice")
     assert len(set(ids)) == 1000
-    assert duplicates <= mail_settings.smtp_connections * 2
+    # What a worker has claimed and not yet recorded is at most a batch (20 here): its
+    # outcomes are recorded a batch at a time, and those are all a kill can send twice.
+    assert duplicates <= 20
 
 
 def test_sigterm_finishes_or_gives_back_what_the_worker_holds(

@@ -65,6 +65,7 @@ def run_lanes(lanes: list[EmailLane], clock: Clock, until: Any, steps: int) -> i
         started = sum(lane.dispatch() for lane in lanes)
         for lane in lanes:
             wait(lane.in_flight)
+            lane.record_done(every=True)
         if until():
             return step
         clock.advance(1 if started else 10)
