@@ -24,6 +24,7 @@ from app.db import utcnow
 from app.delivery.email import FileBackend, SMTPBackend, email_backend
 from app.delivery.models import Delivery
 from app.letters.models import Action, Letter
+from app.outbox.models import WorkerRow
 from app.settings import Settings
 from app.worker import Worker
 from bench.queued_letters import queue_letters
@@ -756,6 +757,20 @@ def test_a_worker_started_after_one_was_killed_frees_its_leases_at_once(
     finally:
         if first.poll() is None:
             first.kill()
+
+
+def test_a_worker_says_it_is_alive_at_its_first_poll(
+    client: TestClient, mail_settings: Settings
+) -> None:
+    """However long its lease, and however recently the machine booted (the monotonic
+    clock starts near 0 then): a worker that never said so could not be told dead once
+    killed, and its leases would be waited out."""
+    settings = mail_settings.model_copy(update={"worker_lease_seconds": 1e9})
+    sessions: sessionmaker[Session] = client.app.state.sessionmaker  # type: ignore[attr-defined]
+    worker = Worker(sessions, email_backend(settings), settings, name="fresh-worker")
+    worker.run_once()
+    with sessions() as session:
+        assert session.scalars(select(WorkerRow.name)).all() == ["fresh-worker"]
 
 
 def test_an_outcome_whose_record_fails_is_recorded_again_not_sent_again(
