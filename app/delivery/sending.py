@@ -690,7 +690,8 @@ class EmailLane:
             try:
                 letters, others = self._read(session, claimed)
             except Exception:
-                release(session, claimed, self.name)  # read again by the next claim
+                with self.sessions() as fresh:  # given back, read again by the next claim
+                    release(fresh, claimed, self.name)
                 raise
         starting = [item.delivery_id for item in letters] + others
         with self._lock:
@@ -706,7 +707,8 @@ class EmailLane:
 
     def _read(self, session: Session, claimed: list[str]) -> tuple[list[LetterToSend], list[str]]:
         """The claimed email letters read (in one statement), and the other deliveries
-        (confirmations, receipts...), read by their senders; held letters are neither."""
+        (confirmations, receipts...), read by their senders; letters held for review
+        are neither: their leases were given up."""
         channels: dict[str, str] = {
             delivery_id: channel
             for delivery_id, channel in session.execute(
@@ -714,8 +716,11 @@ class EmailLane:
             )
         }
         letter_ids = [d for d in claimed if channels.get(d, "email") not in SENDERS]
-        letters, _ = letters_to_send(session, letter_ids, self.settings, self.clock().date())
-        return letters, [d for d in claimed if d not in letter_ids]
+        letters, held = letters_to_send(session, letter_ids, self.settings, self.clock().date())
+        # One that could not be read with the rest goes the way of the others, on its own
+        # (where what went wrong is recorded as an attempt).
+        read = {item.delivery_id for item in letters} | set(held)
+        return letters, [d for d in claimed if d not in read]
 
     def _start(self, delivery_id: str, letter: LetterToSend | None) -> None:
         with self._lock:

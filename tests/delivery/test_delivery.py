@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import event, func, select, text, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import utcnow
@@ -771,6 +772,38 @@ def test_a_worker_says_it_is_alive_at_its_first_poll(
     worker.run_once()
     with sessions() as session:
         assert session.scalars(select(WorkerRow.name)).all() == ["fresh-worker"]
+
+
+def test_letters_claimed_but_not_read_are_given_back_at_once(
+    client: TestClient, caller: Caller, mail_settings: Settings, sink: tuple[SinkHandler, int]
+) -> None:
+    """The database fails as the worker reads the letters it just claimed (the one
+    statement that reads a claim's letters): they are given back, due again and untried,
+    not left leased to a worker that will never send them."""
+    handler, _ = sink
+    sessions = queued_for_workers(client, caller, 3)
+    engine = sessions.kw["bind"]
+    failed: list[str] = []
+
+    def fail_the_read_once(connection: Any, cursor: Any, statement: str, *_: Any) -> None:
+        if not failed and "copy_to_supporter" in statement and "FROM deliveries JOIN" in statement:
+            failed.append(statement)
+            raise OperationalError(statement, {}, Exception("the database went away"))
+
+    event.listen(engine, "before_cursor_execute", fail_the_read_once)
+    try:
+        worker = Worker(sessions, email_backend(mail_settings), mail_settings)
+        with pytest.raises(OperationalError):
+            worker.run_once()
+        with sessions() as session:
+            assert session.scalars(select(Delivery.leased_by)).all() == [None] * 3
+            assert set(session.scalars(select(Letter.status))) == {"queued"}
+        worker.run(until=lambda: worker.idle)
+    finally:
+        event.remove(engine, "before_cursor_execute", fail_the_read_once)
+    assert failed and len(handler.received) == 3
+    with sessions() as session:
+        assert session.scalars(select(Delivery.attempts)).all() == [1, 1, 1]
 
 
 def test_an_outcome_whose_record_fails_is_recorded_again_not_sent_again(
