@@ -10,6 +10,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -33,6 +34,16 @@ class Delivery(Base):
         # Every claim counts each domain's letters claimed in the last minute (pacing):
         # a range of the newest claims, whatever the table's size.
         Index("ix_deliveries_paced_at_domain", "paced_at", "domain"),
+        # A claim walks the due deliveries in its order and stops at its batch: its cost
+        # is its batch's, not the queue's (without it, every claim sorted the whole
+        # queue: 0.1 s a claim with 20,000 letters queued).
+        Index(
+            "ix_deliveries_due_at_id",
+            "due_at",
+            "id",
+            postgresql_where=text("due_at IS NOT NULL"),
+            sqlite_where=text("due_at IS NOT NULL"),
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("dlv"))
