@@ -299,7 +299,7 @@ def release(session: Session, delivery_ids: list[str], worker: str) -> None:
     session.commit()
 
 
-def _let_go(session: Session) -> None:
+def _end_transaction_before_sending(session: Session) -> None:
     """End the transaction before a message travels, keeping what was read: nothing is
     held in the database, and nothing is read again, while a server takes its time."""
     session.expunge_all()
@@ -348,7 +348,7 @@ def send_confirmation(
         .where(Delivery.id == delivery_id)
     ).one()
     letters = session.scalar(select(func.count()).where(Letter.action_id == action.id)) or 0
-    _let_go(session)
+    _end_transaction_before_sending(session)
     if action.scrubbed_at is not None:
         return Outcome("failed", ERASED)
     campaign_title = str(title.get(action.language) or next(iter(title.values())))
@@ -379,7 +379,7 @@ def send_receipt(
     letters = list(
         session.scalars(select(Letter).where(Letter.action_id == action.id).order_by(Letter.id))
     )
-    _let_go(session)
+    _end_transaction_before_sending(session)
     if action.scrubbed_at is not None:
         return Outcome("failed", ERASED)
     campaign_title = str(title.get(action.language) or next(iter(title.values())))
@@ -401,14 +401,14 @@ def send_notice(
         .where(Delivery.id == delivery_id)
     ).scalar_one()
     if action.scrubbed_at:
-        _let_go(session)
+        _end_transaction_before_sending(session)
         return Outcome("failed", ERASED)
     try:
         built = notice_message(session, delivery_id, action, settings)
     except UnsafeMessage as error:
-        _let_go(session)
+        _end_transaction_before_sending(session)
         return Outcome("failed", str(error))
-    _let_go(session)
+    _end_transaction_before_sending(session)
     return _sent_by(backend, lambda: built)
 
 
@@ -420,9 +420,9 @@ def send_questionnaire(
     try:
         built = questionnaire_message(session, delivery_id, settings)
     except (NotToAsk, UnsafeMessage) as error:
-        _let_go(session)
+        _end_transaction_before_sending(session)
         return Outcome("failed", str(error))
-    _let_go(session)
+    _end_transaction_before_sending(session)
     return _sent_by(backend, lambda: built)
 
 
@@ -471,7 +471,7 @@ def letters_to_send(
         loaded.append(
             LetterToSend(delivery_id, letter, action, organisation, copy, reply_capture, key)
         )
-    _let_go(session)
+    _end_transaction_before_sending(session)
     return loaded, sorted(held)
 
 
@@ -548,7 +548,7 @@ def send_sign_in(
         .join(Organisation, Organisation.id == User.organisation_id)
         .where(SignInLink.delivery_id == delivery_id)
     ).one()
-    _let_go(session)
+    _end_transaction_before_sending(session)
     if link.expires_at <= utcnow():
         return Outcome("failed", "the sign-in link expired before it could be sent")
     return _sent_by(backend, lambda: sign_in_message(link, user, organisation, settings))
@@ -559,7 +559,7 @@ def send_digest(
 ) -> Outcome:
     """An office's daily digest (app.delivery.digests), with the letters its claim took."""
     content = digests.digest_content(session, delivery_id)
-    _let_go(session)
+    _end_transaction_before_sending(session)
     carried = tuple(item.letter.id for item in content.letters)
     if not carried:
         return Outcome("failed", "no letter was left to send: each was stopped or erased")
@@ -777,7 +777,9 @@ class EmailLane:
     def send_one(self, session: Session, delivery_id: str) -> Outcome | None:
         """Renew the lease and send the delivery, read on its own; None when the lease
         was lost. RelayUnreachable passes through."""
-        channel = take_up(session, delivery_id, self.name, self.settings, self.clock())
+        channel = renew_lease_before_sending(
+            session, delivery_id, self.name, self.settings, self.clock()
+        )
         if channel is None:
             return None  # the lease ran out and another worker may hold it now
         send = SENDERS.get(channel, send_email)
@@ -899,7 +901,7 @@ class EmailLane:
         self.backend.close()
 
 
-def take_up(
+def renew_lease_before_sending(
     session: Session,
     delivery_id: str,
     worker: str,

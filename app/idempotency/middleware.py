@@ -125,7 +125,7 @@ class IdempotencyMiddleware:
             connection = await run_in_threadpool(begin_request_transaction, engine)
         except BaseException:  # the database is busy or gone: the request did nothing
             with anyio.CancelScope(shield=True):
-                await run_in_threadpool(_let_go, state, None, claimed.key_id)
+                await run_in_threadpool(_release_after_failure, state, None, claimed.key_id)
             raise
         try:
             try:
@@ -152,7 +152,9 @@ class IdempotencyMiddleware:
                 )
             except BaseException:
                 with anyio.CancelScope(shield=True):
-                    await run_in_threadpool(_let_go, state, connection, claimed.key_id)
+                    await run_in_threadpool(
+                        _release_after_failure, state, connection, claimed.key_id
+                    )
                 raise
         finally:
             with anyio.CancelScope(shield=True):
@@ -175,7 +177,7 @@ def _keep_with_the_work(
     connection.commit()
 
 
-def _let_go(state: State, connection: Connection | None, key_id: str) -> None:
+def _release_after_failure(state: State, connection: Connection | None, key_id: str) -> None:
     """The request failed: nothing it did is kept, and a retry may run it afresh. (If its
     commit failed only on the way back, the key is kept as done, and release leaves it.)"""
     if connection is not None:

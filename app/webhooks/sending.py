@@ -67,7 +67,9 @@ class Request:
     secrets: list[str]
 
 
-def take_up(session: Session, delivery_id: str, worker: str, settings: Settings) -> Request | None:
+def renew_lease_and_read_request(
+    session: Session, delivery_id: str, worker: str, settings: Settings
+) -> Request | None:
     """Renew `worker`'s lease just before sending, and read what to send; None when the
     lease was lost or the webhook deleted or paused meanwhile."""
     now = utcnow()
@@ -326,7 +328,7 @@ class WebhookSender:
     def deliver(self, session: Session, delivery_id: str) -> None:
         started_at = utcnow()
         try:
-            request = take_up(session, delivery_id, self.worker, self.settings)
+            request = renew_lease_and_read_request(session, delivery_id, self.worker, self.settings)
         except SecretUnreadable as error:
             attempt = Attempt("retry", 0, error=str(error))
         else:
