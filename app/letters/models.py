@@ -15,6 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.campaigns.rendering import html_of
 from app.db import Base, JSONDocument, UTCDateTime, utcnow
 from app.ids import new_id
 
@@ -144,7 +145,6 @@ class Letter(Base):
     subject: Mapped[str] = mapped_column(String(500))
     salutation: Mapped[str] = mapped_column(Text)
     body_text: Mapped[str] = mapped_column(Text)
-    body_html: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))
     # The rendered pieces (sender block, date, address block, salutation, intro, ...):
     # the PDF lays them out, with the same words as body_text.
@@ -183,6 +183,13 @@ class Letter(Base):
     # Read for one letter's slug (`GET /v1/letters/{id}`); lists read slugs in one query.
     campaign: Mapped["Campaign"] = relationship()
     delivery: Mapped["Delivery"] = relationship(back_populates="letter")
+
+    @property
+    def body_html(self) -> str:
+        """The letter as HTML (its email's HTML part, the API's `body_html`), made from
+        its text when read: it is a function of the text, language and subject alone, so
+        it is not stored (a letter re-addressed or erased needs nothing else changed)."""
+        return html_of(self.body_text, self.language, self.subject)
 
 
 class RepeatNotice(Base):

@@ -33,7 +33,7 @@ from app.campaigns.addressing import (
     salutation,
 )
 from app.campaigns.models import Campaign, count
-from app.campaigns.rendering import html_of, localised_date, render_text
+from app.campaigns.rendering import localised_date, render_text
 from app.campaigns.service import campaign_slugs, letter_template, published_campaign
 from app.campaigns.texts import (
     TargetKind,
@@ -111,7 +111,6 @@ class ComposedLetter:
     subject: str
     salutation: str
     body_text: str
-    body_html: str
     parts: dict[str, str]
     own_words_share: float
 
@@ -576,7 +575,6 @@ def compose(
         )
         context, greeting = letter_context(campaign, body.supporter, target, language, parts, today)
         text = render_text(template, context)
-        html = html_of(text, language, context["subject"])
         for channel in channels:
             composition.letters.append(
                 ComposedLetter(
@@ -586,7 +584,6 @@ def compose(
                     context["subject"],
                     greeting,
                     text,
-                    html,
                     context,
                     own_share,
                 )
@@ -871,7 +868,6 @@ def take_action(
             subject=composed.subject,
             salutation=composed.salutation,
             body_text=composed.body_text,
-            body_html=composed.body_html,
             content_hash=composed.content_hash,
             parts=composed.parts,
             role_target=composed.target.for_role,
