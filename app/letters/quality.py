@@ -228,8 +228,10 @@ def own_words_share(
     total = own
     for given, default in ((concern, default_concern), (ask, default_ask)):
         words, defaults = words_of(given), words_of(default)
-        kept = difflib.SequenceMatcher(a=defaults, b=words, autojunk=False).get_matching_blocks()
         total += len(words)
+        if words == defaults:  # the campaign's text as it is (most letters): none is theirs
+            continue
+        kept = difflib.SequenceMatcher(a=defaults, b=words, autojunk=False).get_matching_blocks()
         own += len(words) - sum(block.size for block in kept)
     return round(own / total, 2) if total else 0.0
 
