@@ -1,5 +1,5 @@
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import (
     BigInteger,
@@ -8,6 +8,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     String,
+    Table,
     Text,
     UniqueConstraint,
     false,
@@ -220,3 +221,10 @@ class IntroBand(Base):
     )
     band_key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+
+
+# The tables themselves, for an action's inserts through Core (letters.service.take_action):
+# its rows are not objects of a session, and the ORM's flush costs more than the statements.
+ACTIONS = cast(Table, Action.__table__)
+LETTERS = cast(Table, Letter.__table__)
+INTRO_BANDS = cast(Table, IntroBand.__table__)
