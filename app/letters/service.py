@@ -33,7 +33,7 @@ from app.campaigns.addressing import (
     role_line,
     salutation,
 )
-from app.campaigns.models import Campaign, count
+from app.campaigns.models import ACTION_COUNTED, Campaign
 from app.campaigns.rendering import localised_date, render_text
 from app.campaigns.service import campaign_slugs, letter_template, published_campaign
 from app.campaigns.texts import (
@@ -705,15 +705,16 @@ def _near_duplicates_statement(bands: int) -> Select[str]:
     )
 
 
+# Built once, its values bound by name on every action (as `_near_duplicates_statement`).
+_IDENTICAL_INTROS = select(func.count()).where(
+    Action.campaign_id == bindparam("campaign_id", type_=String),
+    Action.intro_hash == bindparam("intro_hash", type_=String),
+)
+
+
 def _identical_intros(session: Session, campaign_id: str, intro: str) -> int:
-    return (
-        session.scalar(
-            select(func.count()).where(
-                Action.campaign_id == campaign_id, Action.intro_hash == quality.intro_hash(intro)
-            )
-        )
-        or 0
-    )
+    values = {"campaign_id": campaign_id, "intro_hash": quality.intro_hash(intro)}
+    return session.scalar(_IDENTICAL_INTROS, values) or 0
 
 
 def _letter_recipient(target: Target, language: Language) -> LetterRecipient:
@@ -791,7 +792,7 @@ def _first_action(session: Session, campaign: Campaign, email_key: str) -> Actio
 
 
 def _count_action(session: Session, campaign: Campaign, letters: int) -> None:
-    session.execute(count(campaign.id, actions=1, letters=letters))
+    session.execute(ACTION_COUNTED, {"counted": campaign.id, "letters": letters})
 
 
 def _answer_repeat(
