@@ -235,7 +235,7 @@ def seed(session: Session, parts: list[dict[str, str]]) -> str:
                 "action_id": action_id, "recipient_id": None, "recipient": recipient_of(number),
                 "channel": "print", "status": "queued", "language": language,
                 "subject": letter_parts_["subject"], "salutation": letter_parts_["salutation"],
-                "body_text": body, "body_html": f"<p>{body}</p>", "content_hash": f"{number}",
+                "body_text": body, "content_hash": f"{number}",
                 "parts": letter_parts_, "created_at": now, "sent_at": None,
                 "failed_reason": None,
             }

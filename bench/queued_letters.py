@@ -41,7 +41,7 @@ def queue_letters(
                 "channel": "email", "status": "queued", "language": "fr",
                 "subject": f"Lettre {number}", "salutation": "Bonjour,",
                 "body_text": f"Bonjour,\n\nLettre numéro {number}.\n",
-                "body_html": f"<p>Lettre numéro {number}.</p>", "content_hash": f"{number}",
+                "content_hash": f"{number}",
                 "parts": None, "created_at": now, "sent_at": None, "failed_reason": None,
             }
         )  # fmt: skip

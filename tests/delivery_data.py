@@ -79,7 +79,7 @@ def queue_supporters_letters(
                     "recipient": recipient, "channel": "email", "status": "queued",
                     "language": "fr", "subject": f"Lettre {mailbox}{number}-{place}",
                     "salutation": "Bonjour,", "body_text": f"Bonjour,\n\nLettre {number}.\n",
-                    "body_html": f"<p>Lettre {number}.</p>", "content_hash": f"{number}",
+                    "content_hash": f"{number}",
                     "parts": None, "created_at": now,
                 }
             )  # fmt: skip

@@ -11,8 +11,9 @@ are detached from any session, all their columns loaded, and never changed."""
 import threading
 from collections import OrderedDict
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from app.campaigns.models import Campaign
@@ -26,21 +27,26 @@ _lock = threading.Lock()
 _held: OrderedDict[str, tuple[datetime, Campaign]] = OrderedDict()
 
 
+@lru_cache(maxsize=HELD)
+def _current_row(name: str) -> Select[str, str, datetime, int] | None:
+    """The statement that reads the row telling whether the campaign `name` names is
+    current (None: the name names nothing), kept for the names written to most recently:
+    every action reads it, and building it again each time cost as much CPU as its run."""
+    named = campaign_named(name)
+    if named is None:
+        return None
+    return (
+        select(Campaign.id, Campaign.organisation_id, Campaign.updated_at, DirectoryVersion.version)
+        .outerjoin(DirectoryVersion, DirectoryVersion.organisation_id == Campaign.organisation_id)
+        .where(named)
+    )
+
+
 def live_campaign(session: Session, name: str) -> Campaign:
     """As `app.campaigns.service.live_campaign`, the campaign from memory when current.
     Leaves the organisation's directory version in the session for the lookups."""
-    named = campaign_named(name)
-    row = None
-    if named is not None:
-        row = session.execute(
-            select(
-                Campaign.id, Campaign.organisation_id, Campaign.updated_at, DirectoryVersion.version
-            )
-            .outerjoin(
-                DirectoryVersion, DirectoryVersion.organisation_id == Campaign.organisation_id
-            )
-            .where(named)
-        ).one_or_none()
+    statement = _current_row(name)
+    row = None if statement is None else session.execute(statement).one_or_none()
     if row is None:
         return check_live(check_published(None, name))
     campaign_id, organisation_id, updated_at, version = row

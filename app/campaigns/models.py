@@ -9,6 +9,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
     Update,
+    bindparam,
     false,
     text,
     true,
@@ -155,3 +156,16 @@ def count(campaign_id: str, *, actions: int = 0, letters: int = 0, sent: int = 0
             sent_count=CampaignCounter.sent_count + sent,
         )
     )
+
+
+# An action's move of its campaign's counters (`count(campaign, actions=1, letters=n)`),
+# built once, its values bound by name (`counted`: the campaign's id; `letters`): every
+# action runs it.
+ACTION_COUNTED = (
+    update(CampaignCounter)
+    .where(CampaignCounter.campaign_id == bindparam("counted", type_=String))
+    .values(
+        action_count=CampaignCounter.action_count + 1,
+        letter_count=CampaignCounter.letter_count + bindparam("letters", type_=Integer),
+    )
+)

@@ -176,7 +176,6 @@ def _scrub_letters(session: Session, letter_ids: list[str], now: datetime) -> in
         .where(Letter.id.in_(letter_ids), Letter.scrubbed_at.is_(None))
         .values(
             body_text="",
-            body_html="",
             # A hash of the text would confirm a guess of it.
             content_hash="",
             parts=null(),

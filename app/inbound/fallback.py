@@ -22,7 +22,7 @@ from app.letters.models import Letter
 # rendered parts the PDF lays out.
 _SAME = (
     "organisation_id", "campaign_id", "action_id", "recipient_id", "recipient", "language",
-    "subject", "salutation", "body_text", "body_html", "content_hash", "parts",
+    "subject", "salutation", "body_text", "content_hash", "parts",
 )  # fmt: skip
 
 

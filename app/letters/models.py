@@ -1,5 +1,5 @@
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import (
     BigInteger,
@@ -8,6 +8,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     String,
+    Table,
     Text,
     UniqueConstraint,
     false,
@@ -15,6 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.campaigns.rendering import html_of
 from app.db import Base, JSONDocument, UTCDateTime, utcnow
 from app.ids import new_id
 
@@ -144,7 +146,6 @@ class Letter(Base):
     subject: Mapped[str] = mapped_column(String(500))
     salutation: Mapped[str] = mapped_column(Text)
     body_text: Mapped[str] = mapped_column(Text)
-    body_html: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))
     # The rendered pieces (sender block, date, address block, salutation, intro, ...):
     # the PDF lays them out, with the same words as body_text.
@@ -184,6 +185,13 @@ class Letter(Base):
     campaign: Mapped["Campaign"] = relationship()
     delivery: Mapped["Delivery"] = relationship(back_populates="letter")
 
+    @property
+    def body_html(self) -> str:
+        """The letter as HTML (its email's HTML part, the API's `body_html`), made from
+        its text when read: it is a function of the text, language and subject alone, so
+        it is not stored (a letter re-addressed or erased needs nothing else changed)."""
+        return html_of(self.body_text, self.language, self.subject)
+
 
 class RepeatNotice(Base):
     """When a mailbox was last told that someone tried to take action again with its
@@ -213,3 +221,10 @@ class IntroBand(Base):
     )
     band_key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+
+
+# The tables themselves, for an action's inserts through Core (letters.service.take_action):
+# its rows are not objects of a session, and the ORM's flush costs more than the statements.
+ACTIONS = cast(Table, Action.__table__)
+LETTERS = cast(Table, Letter.__table__)
+INTRO_BANDS = cast(Table, IntroBand.__table__)

@@ -215,8 +215,14 @@ def copied_share(text: str, sources: Iterable[str]) -> float:
     own = _triples(text)
     if not own:
         return 0.0
-    theirs: set[tuple[str, ...]] = set().union(*(_triples(source) for source in sources))
-    return len(own & theirs) / len(own)
+    return len(own & sources_triples(tuple(sources))) / len(own)
+
+
+@lru_cache(maxsize=256)
+def sources_triples(sources: tuple[str, ...]) -> frozenset[tuple[str, ...]]:
+    """The word triples of a campaign's texts, kept: every action of the campaign is
+    checked against the same texts (until the campaign changes them, which asks anew)."""
+    return frozenset().union(*(_triples(source) for source in sources))
 
 
 def own_words_share(
@@ -228,8 +234,10 @@ def own_words_share(
     total = own
     for given, default in ((concern, default_concern), (ask, default_ask)):
         words, defaults = words_of(given), words_of(default)
-        kept = difflib.SequenceMatcher(a=defaults, b=words, autojunk=False).get_matching_blocks()
         total += len(words)
+        if words == defaults:  # the campaign's text as it is (most letters): none is theirs
+            continue
+        kept = difflib.SequenceMatcher(a=defaults, b=words, autojunk=False).get_matching_blocks()
         own += len(words) - sum(block.size for block in kept)
     return round(own / total, 2) if total else 0.0
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.campaigns.addressing import Language
 from app.campaigns.models import Campaign
-from app.campaigns.rendering import html_of, render_text
+from app.campaigns.rendering import render_text
 from app.campaigns.service import letter_template
 from app.db import utcnow
 from app.delivery.models import Delivery
@@ -119,10 +119,9 @@ def _readdress(
     } | {"constituency": ""}
     context, greeting = letter_context(campaign, supporter, target, language, parts, today)
     text = render_text(letter_template(campaign, language), context)
-    html = html_of(text, language, context["subject"])
     # Only its recipient snapshot and content hash are read: no share of own words is shown.
     composed = ComposedLetter(
-        target, letter.channel, language, letter.subject, greeting, text, html, context, 0.0
+        target, letter.channel, language, letter.subject, greeting, text, context, 0.0
     )
     letter.readdressed_from = {
         "recipient_id": letter.recipient_id,
@@ -136,7 +135,6 @@ def _readdress(
             setattr(letter.delivery, name, value)
     letter.salutation = greeting
     letter.body_text = text
-    letter.body_html = html
     letter.content_hash = composed.content_hash
     letter.parts = context
     letter.constituent = False  # the riding's sentence went with the former holder

@@ -6,12 +6,13 @@ import hmac
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     BigInteger,
     Select,
     String,
+    Table,
     bindparam,
     false,
     func,
@@ -32,8 +33,8 @@ from app.campaigns.addressing import (
     role_line,
     salutation,
 )
-from app.campaigns.models import Campaign, count
-from app.campaigns.rendering import html_of, localised_date, render_text
+from app.campaigns.models import ACTION_COUNTED, Campaign
+from app.campaigns.rendering import localised_date, render_text
 from app.campaigns.service import campaign_slugs, letter_template, published_campaign
 from app.campaigns.texts import (
     TargetKind,
@@ -61,11 +62,19 @@ from app.errors import (
 from app.fields import POSTAL_PROVINCES, PROVINCES, fold
 from app.ids import is_well_formed, new_id
 from app.letters import lifecycle, quality, repeats, typos
-from app.letters.actions import origin_of, supporter_of
 from app.letters.events import record_action_confirmed, record_letter_event
 from app.letters.lifecycle import LetterStatus
 from app.letters.messages import languages_named, part_refusal, say
-from app.letters.models import REDACTED, Action, IntroBand, Letter, email_key_of
+from app.letters.models import (
+    ACTIONS,
+    INTRO_BANDS,
+    LETTERS,
+    REDACTED,
+    Action,
+    IntroBand,
+    Letter,
+    email_key_of,
+)
 from app.letters.schemas import (
     ORIGIN_FIELDS,
     ActionCreate,
@@ -81,6 +90,7 @@ from app.letters.schemas import (
     PreviewOut,
     QualityWarning,
     Supporter,
+    SupporterOut,
     summary_fields,
 )
 from app.owned import owned_or_404
@@ -88,6 +98,8 @@ from app.pagination import Keys, ListWindow, Page, page_of
 from app.settings import Settings
 from app.tokens import confirmation_token
 from app.webhooks.service import record_event
+
+DELIVERIES = cast(Table, Delivery.__table__)  # an action's outbox rows, through Core
 
 
 @dataclass(frozen=True)
@@ -111,7 +123,6 @@ class ComposedLetter:
     subject: str
     salutation: str
     body_text: str
-    body_html: str
     parts: dict[str, str]
     own_words_share: float
 
@@ -134,6 +145,9 @@ class Composition:
     subject: str | None = None  # the supporter's own, where they wrote one
     letters: list[ComposedLetter] = field(default_factory=list)
     warnings: list[QualityWarning] = field(default_factory=list)
+    # The intro's MinHash band keys, when near duplicates were looked for: the action
+    # stored is indexed by the same keys.
+    intro_bands: list[int] = field(default_factory=list)
 
 
 def letter_language(campaign: Campaign, body: ActionCreate) -> Language:
@@ -576,7 +590,6 @@ def compose(
         )
         context, greeting = letter_context(campaign, body.supporter, target, language, parts, today)
         text = render_text(template, context)
-        html = html_of(text, language, context["subject"])
         for channel in channels:
             composition.letters.append(
                 ComposedLetter(
@@ -586,7 +599,6 @@ def compose(
                     context["subject"],
                     greeting,
                     text,
-                    html,
                     context,
                     own_share,
                 )
@@ -597,7 +609,10 @@ def compose(
             errors=[{"field": "recipients", "message": w.message} for w in warnings],
         )
     identical = _identical_intros(session, campaign.id, body.intro)
-    near = near_duplicate_intros(session, campaign.id, body.intro) if near_duplicates else 0
+    near = 0
+    if near_duplicates:
+        composition.intro_bands = quality.band_keys(body.intro)
+        near = near_duplicate_intros(session, campaign.id, body.intro, composition.intro_bands)
     editable = bool(campaign.may_edit) or any(p in campaign.must_write for p in ("concern", "ask"))
     composition.warnings = warnings + quality.warnings_for(
         intro=body.intro,
@@ -638,10 +653,13 @@ ACTIONS_PER_BAND = 20
 CANDIDATES_CHECKED = 30
 
 
-def near_duplicate_intros(session: Session, campaign_id: str, intro: str) -> int:
+def near_duplicate_intros(
+    session: Session, campaign_id: str, intro: str, keys: list[int] | None = None
+) -> int:
     """How many earlier intros of the campaign nearly match this one: candidates found
-    by their MinHash bands in the index, each then measured on its text."""
-    keys = quality.band_keys(intro)
+    by their MinHash bands in the index (`keys`: the intro's, when already found), each
+    then measured on its text."""
+    keys = quality.band_keys(intro) if keys is None else keys
     values: dict[str, Any] = {"campaign_id": campaign_id}
     values |= {f"band_{number}": key for number, key in enumerate(keys)}
     # one round trip: the candidates and their text
@@ -687,15 +705,16 @@ def _near_duplicates_statement(bands: int) -> Select[str]:
     )
 
 
+# Built once, its values bound by name on every action (as `_near_duplicates_statement`).
+_IDENTICAL_INTROS = select(func.count()).where(
+    Action.campaign_id == bindparam("campaign_id", type_=String),
+    Action.intro_hash == bindparam("intro_hash", type_=String),
+)
+
+
 def _identical_intros(session: Session, campaign_id: str, intro: str) -> int:
-    return (
-        session.scalar(
-            select(func.count()).where(
-                Action.campaign_id == campaign_id, Action.intro_hash == quality.intro_hash(intro)
-            )
-        )
-        or 0
-    )
+    values = {"campaign_id": campaign_id, "intro_hash": quality.intro_hash(intro)}
+    return session.scalar(_IDENTICAL_INTROS, values) or 0
 
 
 def _letter_recipient(target: Target, language: Language) -> LetterRecipient:
@@ -773,7 +792,7 @@ def _first_action(session: Session, campaign: Campaign, email_key: str) -> Actio
 
 
 def _count_action(session: Session, campaign: Campaign, letters: int) -> None:
-    session.execute(count(campaign.id, actions=1, letters=letters))
+    session.execute(ACTION_COUNTED, {"counted": campaign.id, "letters": letters})
 
 
 def _answer_repeat(
@@ -830,71 +849,78 @@ def take_action(
         by_hand=assisted,
     )
     supporter = body.supporter
-    action = Action(
-        id=new_id("act"),
-        organisation_id=campaign.organisation_id,
-        campaign_id=campaign.id,
-        **supporter.model_dump(),
-        email_key=email_key,
-        language=composition.language,
-        intro=body.intro,
-        subject=composition.subject,
-        concern=body.concern,
-        ask=body.ask,
-        intro_hash=quality.intro_hash(body.intro),
-        consent_to_contact=body.consent_to_contact,
-        meta=body.metadata,
-        source=source,
-        assisted=assisted,
-        event_id=event_id,
-        **body.model_dump(include=set(ORIGIN_FIELDS)),
-    )
-    session.add(action)
     waiting = (campaign.confirm_email or confirm_by_email) and not assisted
     status = lifecycle.status_at_creation(waiting)
-    now = utcnow()
-    action.created_at = now  # as the answer says it
+    now = utcnow()  # the action's created_at, as the answer says it
     # The hold window of a letter waiting for confirmation starts when it is confirmed.
     hold_until = None if waiting or assisted else lifecycle.hold_until(campaign.hold_minutes, now)
-    stored = []
+    action = {
+        "id": new_id("act"),
+        "organisation_id": campaign.organisation_id,
+        "campaign_id": campaign.id,
+        **supporter.model_dump(),
+        "email_key": email_key,
+        "language": composition.language,
+        "intro": body.intro,
+        "subject": composition.subject,
+        "concern": body.concern,
+        "ask": body.ask,
+        "intro_hash": quality.intro_hash(body.intro),
+        "consent_to_contact": body.consent_to_contact,
+        "metadata": body.metadata,
+        "source": source,
+        "assisted": assisted,
+        "event_id": event_id,
+        **body.model_dump(include=set(ORIGIN_FIELDS)),
+        "created_at": now,
+    }
+    letters, deliveries, stored = [], [], []
     for composed in composition.letters:
-        letter = Letter(
-            id=new_id("ltr"),
-            organisation_id=campaign.organisation_id,
-            campaign_id=campaign.id,
-            action_id=action.id,
-            recipient_id=composed.target.recipient.id,
-            recipient=composed.recipient_snapshot(),
-            channel=composed.channel,
-            status=status,
-            language=composed.language,
-            subject=composed.subject,
-            salutation=composed.salutation,
-            body_text=composed.body_text,
-            body_html=composed.body_html,
-            content_hash=composed.content_hash,
-            parts=composed.parts,
-            role_target=composed.target.for_role,
-            created_at=now,
-            hold_until=hold_until,
-            own_words_share=composed.own_words_share,
-            constituent=composed.target.constituent,
+        letter_id = new_id("ltr")
+        recipient = composed.recipient_snapshot()
+        letters.append(
+            {
+                "id": letter_id,
+                "organisation_id": campaign.organisation_id,
+                "campaign_id": campaign.id,
+                "action_id": action["id"],
+                "recipient_id": composed.target.recipient.id,
+                "recipient": recipient,
+                "channel": composed.channel,
+                "status": status,
+                "language": composed.language,
+                "subject": composed.subject,
+                "salutation": composed.salutation,
+                "body_text": composed.body_text,
+                "content_hash": composed.content_hash,
+                "parts": composed.parts,
+                "role_target": composed.target.for_role,
+                "created_at": now,
+                "hold_until": hold_until,
+                "own_words_share": composed.own_words_share,
+                "constituent": composed.target.constituent,
+            }
         )
-        letter.delivery = Delivery(
-            organisation_id=campaign.organisation_id,
-            channel=delivery_channel(composed),
-            due_at=None if waiting or assisted else hold_until or now,
-            attempts=0,
-            **destination_of(letter.recipient, composed.channel),
+        deliveries.append(
+            _delivery_row(
+                campaign.organisation_id,
+                delivery_channel(composed),
+                None if waiting or assisted else hold_until or now,
+                letter_id=letter_id,
+                **destination_of(recipient, composed.channel),
+            )
         )
-        action.letters.append(letter)
-        stored.append(_letter_out(composed, letter.id, status, hold_until))
+        stored.append(_letter_out(composed, letter_id, status, hold_until))
     if waiting:  # the one email that asks the supporter to confirm, from the same outbox
-        session.add(_supporter_email(action, "confirmation", now))
+        deliveries.append(
+            _delivery_row(campaign.organisation_id, "confirmation", now, action_id=action["id"])
+        )
     elif campaign.send_receipt and not assisted:
-        session.add(_supporter_email(action, "receipt", now))
+        deliveries.append(
+            _delivery_row(campaign.organisation_id, "receipt", now, action_id=action["id"])
+        )
     taken = ActionOut(
-        id=action.id,
+        id=action["id"],
         campaign=campaign.slug,
         campaign_id=campaign.id,
         metadata=body.metadata,
@@ -912,14 +938,18 @@ def take_action(
             days=settings.confirmation_days,
         )
     try:
-        session.flush()
+        # Rows through Core, not objects through the ORM's flush (its unit of work cost
+        # more than the statements): nothing below reads them back from the session.
+        session.execute(insert(ACTIONS), action)
+        session.execute(insert(LETTERS), letters)
+        session.execute(insert(DELIVERIES), deliveries)
         if near_duplicates:
-            _index_intro(session, action)
+            _index_intro(session, action["id"], campaign.id, composition.intro_bands)
         record_event(
             session,
             campaign.organisation_id,
             "action.created",
-            _created_event(taken, action),
+            _created_event(taken, body, composition.language, source),
         )
         # Last: the counter's row is the one every action of the campaign writes, so its
         # lock is held for as short a time as can be.
@@ -963,26 +993,50 @@ def _supporter_email(action: Action, channel: str, now: datetime) -> Delivery:
     )
 
 
-def _created_event(taken: ActionOut, action: Action) -> ActionCreatedEvent:
-    supporter = supporter_of(action)
-    assert supporter is not None  # a new action is not erased
+def _delivery_row(
+    organisation_id: str,
+    channel: str,
+    due_at: datetime | None,
+    *,
+    letter_id: str | None = None,
+    action_id: str | None = None,
+    domain: str | None = None,
+    time_zone: str | None = None,
+) -> dict[str, Any]:
+    """An outbox row of a new action: a letter's delivery, or an email to its supporter
+    (confirmation, receipt). Every row names every column it sets, as one insert of
+    many rows needs."""
+    return {
+        "id": new_id("dlv"),
+        "organisation_id": organisation_id,
+        "letter_id": letter_id,
+        "action_id": action_id,
+        "channel": channel,
+        "due_at": due_at,
+        "attempts": 0,
+        "domain": domain,
+        "time_zone": time_zone,
+    }
+
+
+def _created_event(
+    taken: ActionOut, body: ActionCreate, language: Language, source: ActionSource
+) -> ActionCreatedEvent:
+    """As the action stored says it (`supporter_of`, `origin_of`), from what was stored."""
     return ActionCreatedEvent(
         **taken.model_dump(),
-        supporter=supporter,
-        consent_to_contact=action.consent_to_contact,
-        language="fr" if action.language == "fr" else "en",
-        source=action.source,
-        **origin_of(action),
+        supporter=SupporterOut(**body.supporter.model_dump()),
+        consent_to_contact=body.consent_to_contact,
+        language=language,
+        source=source,
+        **body.model_dump(include=set(ORIGIN_FIELDS)),
     )
 
 
-def _index_intro(session: Session, action: Action) -> None:
+def _index_intro(session: Session, action_id: str, campaign_id: str, keys: list[int]) -> None:
     session.execute(
-        insert(IntroBand),
-        [
-            {"action_id": action.id, "campaign_id": action.campaign_id, "band_key": key}
-            for key in quality.band_keys(action.intro)
-        ],
+        insert(INTRO_BANDS),
+        [{"action_id": action_id, "campaign_id": campaign_id, "band_key": key} for key in keys],
     )
 
 

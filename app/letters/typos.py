@@ -9,6 +9,8 @@ common and costly (the confirmation and the receipt would go nowhere).
 Letters own it: the API's answer to an action carries it (`email_suggestion`); the
 action page asks with it before sending."""
 
+from functools import lru_cache
+
 COMMON_DOMAINS = (
     "gmail.com", "hotmail.com", "yahoo.com", "outlook.com", "icloud.com", "live.com",
     "hotmail.ca", "yahoo.ca", "live.ca", "outlook.fr", "hotmail.fr", "msn.com", "me.com",
@@ -47,6 +49,15 @@ def suggest_email(email: str) -> str | None:
     domain = domain.lower().rstrip(".")
     if not at or not local or "." not in domain or domain in COMMON_DOMAINS:
         return None
+    meant = domain_meant(domain)
+    return f"{local}@{meant}" if meant else None
+
+
+@lru_cache(maxsize=4096)
+def domain_meant(domain: str) -> str | None:
+    """The common domain `domain` is a slip of the keys on, or None. Supporters write from
+    few domains, each measured against every common one (a few dozen edit distances): the
+    answer is kept, per process, for the domains seen most recently."""
     best, best_distance = None, 3
     for common in COMMON_DOMAINS:
         most = 2 if len(common) >= TWO_EDITS_FROM else 1 if len(common) >= ONE_EDIT_FROM else 0
@@ -57,4 +68,4 @@ def suggest_email(email: str) -> str | None:
         name, _, tld = domain.rpartition(".")
         if tld in COM_TYPOS and name:
             best = f"{name}.com"
-    return f"{local}@{best}" if best else None
+    return best

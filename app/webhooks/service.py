@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import String, bindparam, delete, insert, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from app.db import utcnow
@@ -263,16 +263,17 @@ def redeliver(
 # answered by no row for an organisation without webhooks, which is all it then costs.
 
 
+_SUBSCRIBED = select(Webhook.id, Webhook.events).where(
+    Webhook.organisation_id == bindparam("organisation_id", type_=String),
+    Webhook.deleted_at.is_(None),
+    Webhook.active,
+)  # built once (every action asks), its organisation bound on each call
+
+
 def subscribers(session: Session, organisation_id: str) -> dict[str, list[str]]:
     """The organisation's webhooks (ids, not those paused) by the event types they want."""
     wanted: dict[str, list[str]] = {}
-    for webhook_id, events in session.execute(
-        select(Webhook.id, Webhook.events).where(
-            Webhook.organisation_id == organisation_id,
-            Webhook.deleted_at.is_(None),
-            Webhook.active,
-        )
-    ):
+    for webhook_id, events in session.execute(_SUBSCRIBED, {"organisation_id": organisation_id}):
         for event_type in events:
             wanted.setdefault(event_type, []).append(webhook_id)
     return wanted

@@ -1,16 +1,22 @@
 """The Alembic migrations build exactly the schema the models describe, on PostgreSQL."""
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
 
-from app.db import Base, make_engine
+from app.campaigns.models import Campaign
+from app.db import Base, make_engine, make_sessionmaker, utcnow
+from app.demo.service import load_demo
+from app.letters.models import Letter
 from app.migrations import alembic_config, upgrade
+from app.settings import Settings
 from tests.conftest import ThrowawayPostgres
+from tests.delivery_data import queue_supporters_letters
 
 
 @pytest.fixture
@@ -108,3 +114,33 @@ def test_keys_sharing_a_name_are_told_apart_by_a_number(empty_postgres: str) -> 
         "key_0": "crm", "key_1": "crm (3)", "key_2": "crm (2)", "key_3": "crm (4)",
         "key_4": "crm", "key_5": "web",
     }  # fmt: skip
+
+
+def test_going_down_from_0043_makes_each_letters_html_again(
+    empty_postgres: str, tmp_path: Path
+) -> None:
+    """Migration 0043 drops the stored HTML (made when read); going down makes it again
+    from each letter's text, language and subject, and "" for an erased letter."""
+    upgrade(empty_postgres)
+    engine = make_engine(empty_postgres)
+    with make_sessionmaker(engine)() as session:
+        load_demo(session, Settings(database_url=empty_postgres, demo_key_file=tmp_path / "k"))
+        campaign = session.scalars(select(Campaign)).first()
+        assert campaign is not None
+        recipient = {"display_name": "Marc Miller", "email": "marc.miller@parl.gc.ca"}
+        queue_supporters_letters(session, campaign.organisation_id, campaign.id, 3, [recipient])
+        marked, erased, plain = session.scalars(select(Letter).order_by(Letter.id)).all()
+        marked.body_text = "Bonjour,\n\n<script>alert(1)</script> & « merci »\nfin\n"
+        erased.body_text, erased.scrubbed_at = "", utcnow()
+        session.commit()
+        made = {letter.id: letter.body_html for letter in (marked, plain)} | {erased.id: ""}
+    command.downgrade(alembic_config(empty_postgres), "0042")
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT id, body_html FROM letters"))
+        stored = {row.id: row.body_html for row in rows}
+        nullable = inspect(connection).get_columns("letters")
+    engine.dispose()
+    assert stored == made
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; « merci »<br>\nfin" in stored[marked.id]
+    assert not next(column for column in nullable if column["name"] == "body_html")["nullable"]
+    upgrade(empty_postgres)

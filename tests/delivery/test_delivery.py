@@ -21,6 +21,7 @@ from sqlalchemy import event, func, select, text, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.campaigns.rendering import html_of
 from app.db import utcnow
 from app.delivery.email import FileBackend, SMTPBackend, email_backend
 from app.delivery.models import Delivery
@@ -106,6 +107,31 @@ def test_a_letter_arrives_as_the_official_reads_it(
     assert detail["status"] == "sent" and detail["sent_at"] is not None
     assert client.get("/v1/campaigns/rescind-stca/stats").json()["letters_sent"] == 2
     assert [a["outcome"] for a in detail["attempts"]] == ["sent"]
+
+
+def test_a_letters_html_part_is_its_text_escaped(
+    client: TestClient, caller: Caller, mail_settings: Settings, sink: tuple[SinkHandler, int]
+) -> None:
+    """The email's HTML part is the letter's text as HTML (made when the letter is sent),
+    then the footer: what the supporter typed as markup arrives as text."""
+    make_directory(client, caller)
+    make_campaign(client, caller)
+    intro = "Je suis infirmière & j'écris <script>alert(1)</script> d'Edmonton."
+    body = action_body(language="fr", intro=intro)
+    taken = client.post("/v1/campaigns/rescind-stca/actions", json=body)
+    assert taken.status_code == 201, taken.text
+    handler, _ = sink
+    deliver_all(client, mail_settings)
+    by_to = {item.recipients[0]: item.message for item in handler.received}
+    for written in taken.json()["letters"]:
+        shown = letter(client, caller, written["id"])
+        message = by_to[shown["recipient"]["email"]]
+        html_part = message.get_body(("html",))
+        assert html_part is not None
+        part = html_part.get_content().replace("\r\n", "\n")
+        made = html_of(shown["body_text"], "fr", shown["subject"])
+        assert shown["body_html"] == made and part.startswith(made + "\n<hr>\n"), part
+        assert "<script>" not in part and "&amp; j&#39;écris &lt;script&gt;" in part
 
 
 def test_a_letter_offered_again_keeps_its_message_id(

@@ -207,7 +207,7 @@ def official_letter(official: str, subject: str, to: str = "marc.miller@parl.gc.
         recipient={"display_name": official, "email": to}, channel="email", status="sending",
         language="fr", subject=subject, salutation="Monsieur le Ministre,",
         body_text="Monsieur le Ministre,\n\nJe vous écris.\n",
-        body_html="<p>Monsieur le Ministre,</p><p>Je vous écris.</p>", content_hash="h",
+        content_hash="h",
     )  # fmt: skip
 
 

@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
+from app.campaigns.rendering import html_of
 from app.delivery.models import Delivery
 from app.letters.models import Action, Letter
 from tests.campaign_data import action_body, make_campaign, make_directory
@@ -64,6 +65,27 @@ def test_an_action_writes_one_letter_per_target(
     assert letter.recipient["email"] == "marc.miller@parl.gc.ca"
     assert letter.delivery.channel == "email" and letter.delivery.due_at is not None
     assert len(letter.content_hash) == 64
+
+
+MARKUP_INTRO = "I am a nurse & I write from Edmonton: <script>alert(1)</script> <b>now</b>."
+
+
+def test_a_letters_html_is_its_text_escaped(
+    client: TestClient, caller: Caller, campaign: dict[str, Any]
+) -> None:
+    """The API's body_html is the letter's text as HTML (made when read, not stored):
+    what the supporter typed as markup is text in it."""
+    taken = act(client, action_body(intro=MARKUP_INTRO))
+    assert taken.status_code == 201, taken.text
+    for written in taken.json()["letters"]:
+        shown = client.get(f"/v1/letters/{written['id']}", headers=caller.headers).json()
+        assert MARKUP_INTRO in shown["body_text"]
+        assert shown["body_html"] == html_of(shown["body_text"], "en", shown["subject"])
+        assert "<script>" not in shown["body_html"] and "<b>" not in shown["body_html"]
+        assert (
+            "&amp; I write from Edmonton: &lt;script&gt;alert(1)&lt;/script&gt;"
+            in (shown["body_html"])
+        )
 
 
 def test_an_intro_with_emoji_joined_by_zwj_is_written_as_typed(
