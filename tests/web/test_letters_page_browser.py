@@ -72,7 +72,7 @@ def mark_sent(server: LiveServer, letter_id: str) -> None:
             .where(Letter.id == letter_id)
             .values(hold_until=utcnow(), status=lifecycle.S.SENDING)
         )
-        session.execute(lifecycle.record_sending_outcome(letter_id, "sent", None, utcnow()))
+        session.execute(lifecycle.record_sending_outcome([letter_id], "sent", None, utcnow()))
         session.commit()
 
 
